@@ -1,0 +1,185 @@
+# Bulkhead: ARM64 static-partitioning hypervisor.
+#
+#   make                 build the hypervisor for BOARD and CONFIG
+#   make run             boot the demo in QEMU
+#   make test            install what is missing, run every test
+#   make test-host       host unit tests (ASan/UBSan)
+#   make test-cfg        configuration tool negative tests
+#   make test-qemu       system tests, one fresh QEMU boot each
+#
+# BOARD names boards/<board>; CONFIG is a name in configs/<board>/ or a
+# path to a .dts file. Output goes to build/<board>/<config>/.
+
+BOARD ?= qemu-virt
+CONFIG ?= demo
+V ?= 0
+
+include boards/$(BOARD)/board.mk
+
+ifeq ($(suffix $(CONFIG)),.dts)
+CONFIG_DTS := $(CONFIG)
+else
+CONFIG_DTS := configs/$(BOARD)/$(CONFIG).dts
+endif
+CONFIG_NAME := $(basename $(notdir $(CONFIG_DTS)))
+OUT := build/$(BOARD)/$(CONFIG_NAME)
+
+CROSS ?= aarch64-linux-gnu-
+TCC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+HOSTCC ?= cc
+
+Q := $(if $(filter 1,$(V)),,@)
+
+GCC_INC := $(shell $(TCC) -print-file-name=include 2>/dev/null)
+TARGET_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) \
+	-fno-common -fno-builtin -fno-stack-protector -fno-pic -fno-pie \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-tree-loop-distribute-patterns \
+	-march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wvla -Wundef
+HV_CFLAGS := $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -I$(OUT)/gen
+HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
+
+HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
+	arch/arm64/cpu.c arch/arm64/mmu.c arch/arm64/trap.c \
+	arch/arm64/gicv3.c \
+	core/main.c core/log.c core/panic.c core/psci.c core/vpl011.c \
+	core/config_validate.c core/lib/fmt.c core/lib/string.c \
+	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
+HV_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(HV_SRCS)) \
+	$(OUT)/obj/gen/config.c.o $(OUT)/obj/gen/images.S.o
+
+# Host tools and tests.
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+BHCFG := build/tools/bhcfg
+BHCFG_SAN := build/tools/bhcfg-san
+BHCFG_SRCS := $(wildcard tools/bhcfg/*.c) core/config_validate.c
+HOST_TEST_SRCS := tests/host/harness.c $(wildcard tests/host/test_*.c) \
+	stage2/pt.c stage2/stage2.c core/config_validate.c core/vpl011.c \
+	core/lib/fmt.c
+
+# Guest payloads used by the tests.
+GUEST_DIR := build/guests
+GUEST_CFLAGS := $(TARGET_CFLAGS) -Itests/guests/lib
+GUEST_LIB := tests/guests/lib/start.S tests/guests/lib/guest.c \
+	tests/guests/lib/fdt.c
+GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin
+
+.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean
+
+all: $(OUT)/bulkhead.bin
+
+deps:
+	$(Q)sh tools/setup.sh
+
+# ---- hypervisor ----
+
+$(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h
+	@mkdir -p $(dir $@)
+	$(Q)$(TCC) $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -S $< -o $@.s
+	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(GUESTS)
+	@mkdir -p $(OUT)/gen/dtbs
+	@echo "  BHCFG   $(CONFIG_DTS)"
+	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
+		-I build/payloads --out-c $@ --out-s $(OUT)/gen/images.S \
+		--out-dir $(OUT)/gen/dtbs
+$(OUT)/gen/images.S: $(OUT)/gen/config.c
+
+$(OUT)/obj/%.c.o: %.c $(OUT)/gen/asm_offsets.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(TCC) $(HV_CFLAGS) -MMD -c $< -o $@
+
+$(OUT)/obj/gen/%.c.o: $(OUT)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(TCC) $(HV_CFLAGS) -c $< -o $@
+
+$(OUT)/obj/%.S.o: %.S $(OUT)/gen/asm_offsets.h
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(TCC) $(HV_CFLAGS) -D__ASSEMBLER__ -MMD -c $< -o $@
+
+$(OUT)/obj/gen/%.S.o: $(OUT)/gen/%.S
+	@mkdir -p $(dir $@)
+	$(Q)$(TCC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(OUT)/hv.ld: arch/arm64/hv.ld.S boards/$(BOARD)/board.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(TCC) -E -P -x c -DHV_LOAD_ADDR=$(HV_LOAD_ADDR) $< -o $@
+
+$(OUT)/bulkhead.elf: $(HV_OBJS) $(OUT)/hv.ld
+	@echo "  LD      $@"
+	$(Q)$(TCC) $(HV_LDFLAGS) -T $(OUT)/hv.ld $(HV_OBJS) -lgcc -o $@
+
+$(OUT)/bulkhead.bin: $(OUT)/bulkhead.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- host tools ----
+
+tools: $(BHCFG)
+
+$(BHCFG): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/hv/*.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Icore/include -Itools/bhcfg $(BHCFG_SRCS) -lfdt -o $@
+
+$(BHCFG_SAN): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/hv/*.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(SAN) -Icore/include -Itools/bhcfg $(BHCFG_SRCS) -lfdt -o $@
+
+# ---- guests ----
+
+guests: $(GUESTS)
+
+$(GUEST_DIR)/testguest.elf: tests/guests/testguest.c $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld -Wl,--defsym=GUEST_BASE=0x40000000 \
+		tests/guests/testguest.c $(GUEST_LIB) -lgcc -o $@
+
+$(GUEST_DIR)/testguest-48000000.elf: tests/guests/testguest.c $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld -Wl,--defsym=GUEST_BASE=0x48000000 \
+		tests/guests/testguest.c $(GUEST_LIB) -lgcc -o $@
+
+$(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# ---- run and test ----
+
+run: deps $(OUT)/bulkhead.bin
+	qemu-system-aarch64 $(QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
+
+build/tests/host_tests: $(HOST_TEST_SRCS) tests/host/harness.h core/include/hv/*.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(SAN) -Icore/include -Iarch/arm64/include \
+		-Itests/host $(HOST_TEST_SRCS) -o $@
+
+test-host: build/tests/host_tests
+	$(Q)build/tests/host_tests
+
+test-cfg: $(BHCFG_SAN)
+	$(Q)BHCFG=$(BHCFG_SAN) sh tests/run/cfg_negative.sh
+
+test-qemu: guests $(BHCFG)
+	$(Q)python3 tests/run/systest.py
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory build/tests/host_tests $(BHCFG_SAN) $(BHCFG) guests
+	$(Q)python3 tests/run/run_all.py
+
+clean:
+	rm -rf build

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Structure offsets for assembly. Compiled to assembly only; the build
+ * turns each "->NAME value" marker into a #define in asm_offsets.h.
+ */
+#include <stddef.h>
+
+#include "hv/pcpu.h"
+#include "hv/trap.h"
+
+#define DEFINE(sym, val) \
+	__asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
+
+void asm_offsets(void);
+
+/** Emits the markers; never called. */
+void asm_offsets(void)
+{
+	DEFINE(VCPU_REGS_X, offsetof(struct pcpu, vcpu.regs.x));
+	DEFINE(VCPU_REGS_ELR, offsetof(struct pcpu, vcpu.regs.elr));
+	DEFINE(VCPU_REGS_SPSR, offsetof(struct pcpu, vcpu.regs.spsr));
+	DEFINE(PCPU_STACK_TOP, offsetof(struct pcpu, stack_top));
+	DEFINE(PCPU_EMERG_SP, offsetof(struct pcpu, emerg_sp));
+	DEFINE(PCPU_SIZE, sizeof(struct pcpu));
+	DEFINE(STACK_SHIFT, HV_STACK_SHIFT);
+	DEFINE(HV_MAX_CPUS_ASM, HV_MAX_CPUS);
+	DEFINE(EL2_FRAME_SIZE, sizeof(struct el2_frame));
+}

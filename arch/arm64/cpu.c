@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EL2 configuration of each core, vCPU reset and exception injection.
+ */
+#include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/partition.h"
+
+#include "arch/esr.h"
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+
+/* Guest-facing trap configuration (docs/traps.md):
+ * VM: stage 2 on. SWIO: set/way invalidate is clean+invalidate. FMO/IMO/AMO:
+ * physical FIQ, IRQ and SError go to EL2; the guest gets virtual ones.
+ * FB/BSU: guest TLB and cache maintenance broadcast in the inner shareable
+ * domain, since a partition's vCPUs run on several cores. TSC: SMC traps
+ * (nothing reaches firmware unfiltered). RW: EL1 is AArch64. */
+#define HCR_GUEST                                                          \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |       \
+	 HCR_BSU_IS | HCR_TSC | HCR_RW)
+
+/**
+ * Set every EL2 control register this core uses to a known value: a
+ * bootloader may have left anything (U-Boot leaves HCR_EL2 = 0x20).
+ */
+void arch_cpu_init_el2(void)
+{
+	uint64_t parange = FIELD_GET(MMFR0_PARANGE,
+				     read_sysreg(id_aa64mmfr0_el1));
+	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+
+	write_sysreg(hcr_el2, HCR_RW);
+	/* FP/SIMD not trapped (guests use it); trace and CPACR not trapped. */
+	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	/* All PMU counters stay with EL1/EL0 (HPMN = PMCR_EL0.N). */
+	write_sysreg(mdcr_el2, pmcr_n);
+	write_sysreg(hstr_el2, 0);
+	/* EL1 may use the physical counter and timer directly. */
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	write_sysreg(cntvoff_el2, 0);
+	write_sysreg(cnthp_ctl_el2, 0);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1));
+	write_sysreg(vttbr_el2, 0);
+	/* Stage 2: 40-bit IPA, start level 1 (two concatenated tables),
+	 * 4K granule, inner shareable write-back walks. D19.2.161 VTCR_EL2. */
+	write_sysreg(vtcr_el2, VTCR_RES1 | TCR_T0SZ(HV_GUEST_IPA_BITS) |
+				       (1ULL << VTCR_SL0_SHIFT) |
+				       TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
+				       TCR_SH0_INNER |
+				       ((parange > 5 ? 5 : parange)
+					<< VTCR_PS_SHIFT));
+	isb();
+}
+
+/* Reset the EL1/EL0 system state a previous run could leave behind, so a
+ * restarted partition starts as from cold and learns nothing. */
+static void reset_el1_sysregs(void)
+{
+	write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
+	write_sysreg(ttbr0_el1, 0);
+	write_sysreg(ttbr1_el1, 0);
+	write_sysreg(tcr_el1, 0);
+	write_sysreg(mair_el1, 0);
+	write_sysreg(amair_el1, 0);
+	write_sysreg(vbar_el1, 0);
+	write_sysreg(contextidr_el1, 0);
+	write_sysreg(tpidr_el0, 0);
+	write_sysreg(tpidrro_el0, 0);
+	write_sysreg(tpidr_el1, 0);
+	write_sysreg(sp_el0, 0);
+	write_sysreg(sp_el1, 0);
+	write_sysreg(elr_el1, 0);
+	write_sysreg(spsr_el1, 0);
+	write_sysreg(esr_el1, 0);
+	write_sysreg(far_el1, 0);
+	write_sysreg(afsr0_el1, 0);
+	write_sysreg(afsr1_el1, 0);
+	write_sysreg(par_el1, 0);
+	write_sysreg(cpacr_el1, 0);
+	write_sysreg(csselr_el1, 0);
+	write_sysreg(mdscr_el1, 0);
+	write_sysreg(cntkctl_el1, 0);
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntv_cval_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+	write_sysreg(cntp_cval_el0, 0);
+	arch_fpsimd_reset();
+}
+
+/**
+ * Prepare this core's vCPU to enter its guest at @entry with x0 = @x0, as
+ * the Linux arm64 boot protocol wants: EL1h, interrupts masked, MMU off,
+ * x1-x3 zero. Runs on the vCPU's own core.
+ */
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	for (unsigned i = 0; i < 31; i++) {
+		v->regs.x[i] = 0;
+	}
+	v->regs.x[0] = x0;
+	v->regs.elr = entry;
+	v->regs.spsr = SPSR_EL1H_MASKED;
+	reset_el1_sysregs();
+	/* MPIDR seen by the guest: U=0, MT=0, Aff0 = vCPU index (bit 31 RES1). */
+	write_sysreg(vmpidr_el2, (1ULL << 31) | v->index);
+	write_sysreg(vttbr_el2, v->part->vttbr);
+	write_sysreg(hcr_el2, HCR_GUEST);
+	isb();
+}
+
+/*
+ * Where an exception taken to EL1 goes, from the guest's PSTATE.
+ * Arm ARM DDI 0487 J.a, D1.10.2 "Exception vectors".
+ */
+static uint64_t el1_vector_offset(uint64_t spsr)
+{
+	if (spsr & SPSR_MODE_AARCH32) {
+		return 0x600;
+	}
+	switch (spsr & SPSR_MODE_MASK) {
+	case SPSR_MODE_EL1T:
+		return 0x000;
+	case SPSR_MODE_EL1H:
+		return 0x200;
+	default:
+		return 0x400; /* from EL0 */
+	}
+}
+
+static bool from_el0(uint64_t spsr)
+{
+	return (spsr & SPSR_MODE_AARCH32) ||
+	       (spsr & SPSR_MODE_MASK) == SPSR_MODE_EL0T;
+}
+
+/* Take a synchronous exception to the guest's EL1 with syndrome @esr. */
+static void inject_sync(struct vcpu *v, uint64_t esr)
+{
+	write_sysreg(esr_el1, esr);
+	write_sysreg(elr_el1, v->regs.elr);
+	write_sysreg(spsr_el1, v->regs.spsr);
+	v->regs.elr = read_sysreg(vbar_el1) + el1_vector_offset(v->regs.spsr);
+	v->regs.spsr = SPSR_EL1H_MASKED;
+}
+
+/**
+ * Make the trapping instruction look UNDEFINED to the guest: EC 0x00
+ * ("Unknown reason"), IL set. D1.10.4 / D19.2.40.
+ */
+void arch_inject_undef(struct vcpu *v)
+{
+	inject_sync(v, ESR_IL);
+}
+
+/**
+ * Deliver a synchronous external abort for the faulting access (FAR_EL2),
+ * as the guest would see one from a bus error: data or instruction abort,
+ * same or lower EL, FSC 0x10, WnR copied for data.
+ */
+void arch_inject_abort(struct vcpu *v, bool instruction)
+{
+	uint64_t far = read_sysreg(far_el2);
+	bool low = from_el0(v->regs.spsr);
+	uint64_t ec, esr;
+
+	if (instruction) {
+		ec = low ? ESR_EC_IABT_LOW : ESR_EC_IABT_CUR;
+	} else {
+		ec = low ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
+	}
+	esr = FIELD_PREP(ESR_EC_MASK, ec) | ESR_IL | FSC_SEA;
+	if (!instruction) {
+		esr |= read_sysreg(esr_el2) & ESR_DABT_WNR;
+	}
+	write_sysreg(far_el1, far);
+	inject_sync(v, esr);
+}
+
+/** Pend a virtual SError (HCR_EL2.VSE); taken when the guest unmasks A. */
+void arch_inject_serror(struct vcpu *v)
+{
+	(void)v;
+	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | BIT(8));
+}
+
+/** Stop this core for good: interrupts masked, wait forever. */
+void arch_halt(void)
+{
+	for (;;) {
+		__asm__ volatile("msr daifset, #0xf\n\twfi" ::: "memory");
+	}
+}
+
+/**
+ * Call firmware PSCI CPU_ON (SMC Calling Convention, DEN0028; PSCI DEN0022D
+ * 5.1.4) with the target masked to its affinity fields: firmware may reject
+ * MPIDR bit 31.
+ */
+int64_t arch_psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx)
+{
+	register uint64_t x0 __asm__("x0") = 0xc4000003ULL;
+	register uint64_t x1 __asm__("x1") = mpidr & MPIDR_AFF_MASK;
+	register uint64_t x2 __asm__("x2") = entry;
+	register uint64_t x3 __asm__("x3") = ctx;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	return (int64_t)x0;
+}
+
+/** Zero @p's RAM (through the loading window) and clean it to PoC. */
+void arch_load_partition_memory(const struct partition *p)
+{
+	arch_zero_and_clean(p->cfg->ram_pa, p->cfg->ram_size);
+}
+
+/**
+ * Forget every translation and instruction cached for @p: its VMID's
+ * stage-1 and stage-2 TLB entries on all cores, and the I-cache (new code
+ * was written). Leaves VTTBR_EL2 pointing at @p; only @p's cores call it.
+ */
+void arch_partition_flush(const struct partition *p)
+{
+	write_sysreg(vttbr_el2, p->vttbr);
+	isb();
+	dsb_ishst();
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	__asm__ volatile("ic ialluis" ::: "memory");
+	dsb_ish();
+	isb();
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* FP/SIMD state reset, in assembly because C is built general-regs-only. */
+	.arch	armv8-a+fp+simd
+	.text
+	.global	arch_fpsimd_reset
+arch_fpsimd_reset:
+	movi	v0.16b, #0
+	movi	v1.16b, #0
+	movi	v2.16b, #0
+	movi	v3.16b, #0
+	movi	v4.16b, #0
+	movi	v5.16b, #0
+	movi	v6.16b, #0
+	movi	v7.16b, #0
+	movi	v8.16b, #0
+	movi	v9.16b, #0
+	movi	v10.16b, #0
+	movi	v11.16b, #0
+	movi	v12.16b, #0
+	movi	v13.16b, #0
+	movi	v14.16b, #0
+	movi	v15.16b, #0
+	movi	v16.16b, #0
+	movi	v17.16b, #0
+	movi	v18.16b, #0
+	movi	v19.16b, #0
+	movi	v20.16b, #0
+	movi	v21.16b, #0
+	movi	v22.16b, #0
+	movi	v23.16b, #0
+	movi	v24.16b, #0
+	movi	v25.16b, #0
+	movi	v26.16b, #0
+	movi	v27.16b, #0
+	movi	v28.16b, #0
+	movi	v29.16b, #0
+	movi	v30.16b, #0
+	movi	v31.16b, #0
+	msr	fpcr, xzr
+	msr	fpsr, xzr
+	ret
+
+/*
+ * arch_zero_and_clean(base, size): zero [base, base+size) with DC ZVA when
+ * permitted (64-bit stores otherwise), then clean and invalidate it to the
+ * point of coherency, because the guest starts with its MMU and caches off.
+ * base and size are 4 KiB aligned.
+ */
+	.global	arch_zero_and_clean
+arch_zero_and_clean:
+	add	x2, x0, x1		/* end */
+	mrs	x3, dczid_el0
+	tbnz	x3, #4, 3f		/* DZP: DC ZVA prohibited */
+	and	x3, x3, #0xf
+	mov	x4, #4
+	lsl	x4, x4, x3		/* ZVA block size in bytes */
+	mov	x5, x0
+1:	dc	zva, x5
+	add	x5, x5, x4
+	cmp	x5, x2
+	b.lo	1b
+	b	4f
+3:	mov	x5, x0
+2:	stp	xzr, xzr, [x5], #16
+	cmp	x5, x2
+	b.lo	2b
+4:	/* fall into the clean */
+	mov	x1, x2
+/*
+ * arch_clean_range(base, end): DC CIVAC over [base, end).
+ */
+	.global	arch_clean_range
+arch_clean_range:
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
+	mov	x4, #4
+	lsl	x4, x4, x3		/* line size in bytes */
+	sub	x5, x4, #1
+	bic	x0, x0, x5
+5:	dc	civac, x0
+	add	x0, x0, x4
+	cmp	x0, x1
+	b.lo	5b
+	dsb	sy
+	ret

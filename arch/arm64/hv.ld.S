@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypervisor image layout. Sections are 4 KiB aligned so the EL2 map can
+ * give each its own permissions (W^X). HV_LOAD_ADDR comes from the board:
+ * its RAM base + 0x200000 (the Image header's text_offset).
+ */
+OUTPUT_ARCH(aarch64)
+ENTRY(_start)
+
+SECTIONS
+{
+	. = HV_LOAD_ADDR;
+	__hv_start = .;
+	.text : {
+		KEEP(*(.text.head))
+		*(.text .text.*)
+	}
+	. = ALIGN(4096);
+	__text_end = .;
+	.rodata : {
+		*(.rodata .rodata.*)
+	}
+	. = ALIGN(4096);
+	__rodata_end = .;
+	.data : {
+		*(.data .data.*)
+	}
+	. = ALIGN(4096);
+	__bss_start = .;
+	.bss (NOLOAD) : {
+		. = ALIGN(32768);
+		__bss_stacks = .;
+		KEEP(*(.bss.stacks))
+		__bss_stacks_end = .;
+		*(.bss .bss.*)
+		*(COMMON)
+	}
+	. = ALIGN(4096);
+	__bss_end = .;
+	__hv_end = .;
+	__hv_image_size = __hv_end - __hv_start;
+	/DISCARD/ : {
+		*(.comment) *(.note .note.*) *(.eh_frame .eh_frame_hdr)
+		*(.interp) *(.dynamic) *(.dynsym) *(.dynstr) *(.hash)
+	}
+}

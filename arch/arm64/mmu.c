@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's own EL2 stage-1 map: identity mapped, W^X (text RX,
+ * rodata R, data RW XN, SCTLR_EL2.WXN on), stacks with unmapped guard
+ * pages, devices as Device-nGnRE. Partition RAM is not mapped except
+ * through a temporary window while an image is (re)loaded.
+ *
+ * Arm ARM DDI 0487 J.a, D8 "The AArch64 Virtual Memory System
+ * Architecture"; TCR_EL2 D19.2.139, SCTLR_EL2 D19.2.118.
+ */
+#include "hv/arch.h"
+#include "hv/bits.h"
+#include "hv/config.h"
+#include "hv/panic.h"
+#include "hv/partition.h"
+
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+
+#define EL2_VA_BITS 39
+#define HV_PT_POOL_PAGES 512
+
+extern const struct hv_config hv_cfg;
+extern char __hv_start[], __text_end[], __rodata_end[], __bss_stacks[],
+	__bss_stacks_end[], __hv_end[];
+extern uint8_t hv_stacks[][2 * HV_STACK_SIZE];
+
+struct mmu_regs hv_mmu_regs;
+struct pt_pool hv_pt_pool;
+static struct pt el2_pt;
+static uint64_t pt_pool_pages[HV_PT_POOL_PAGES][PT_ENTRIES]
+	__attribute__((aligned(SZ_64K)));
+
+#define S1_NORMAL (S1_ATTRIDX(MAIR_IDX_NORMAL_WB) | PTE_SH_INNER | PTE_AF)
+#define S1_TEXT (S1_NORMAL | S1_AP_RO)
+#define S1_RODATA (S1_NORMAL | S1_AP_RO | PTE_XN)
+#define S1_DATA (S1_NORMAL | S1_AP_RW | PTE_XN)
+#define S1_DEVICE \
+	(S1_ATTRIDX(MAIR_IDX_DEVICE_nGnRE) | PTE_AF | S1_AP_RW | PTE_XN)
+
+static void map_or_panic(uint64_t base, uint64_t end, uint64_t attrs)
+{
+	hv_err_t e;
+
+	if (end <= base) {
+		return;
+	}
+	e = pt_map(&el2_pt, &hv_pt_pool, base, base, align_up(end - base, SZ_4K),
+		   attrs, 0);
+	if (e != HV_OK) {
+		hv_panic("EL2 map of 0x%lx-0x%lx failed (%d)", base, end, e);
+	}
+}
+
+static void map_devices(void)
+{
+	const struct hv_board_desc *b = &hv_cfg.board;
+
+	map_or_panic(align_down(b->uart_base, SZ_4K),
+		     align_down(b->uart_base, SZ_4K) + SZ_4K, S1_DEVICE);
+	map_or_panic(b->gicd_base, b->gicd_base + SZ_64K, S1_DEVICE);
+	if (b->gic_version == HV_GIC_V3) {
+		map_or_panic(b->gicr_base,
+			     b->gicr_base + 0x20000ULL * b->cpu_count,
+			     S1_DEVICE);
+	} else {
+		map_or_panic(b->gicc_base, b->gicc_base + 0x2000, S1_DEVICE);
+		map_or_panic(b->gich_base, b->gich_base + 0x1000, S1_DEVICE);
+	}
+}
+
+/**
+ * Build the EL2 tables and compute the register values every core loads.
+ * Boot core only, MMU off, before partition_prepare_all() adds windows.
+ */
+void arch_mmu_build(void)
+{
+	uint64_t parange = FIELD_GET(MMFR0_PARANGE,
+				     read_sysreg(id_aa64mmfr0_el1));
+	hv_err_t e;
+
+	pt_pool_init(&hv_pt_pool, pt_pool_pages, HV_PT_POOL_PAGES);
+	e = pt_init(&el2_pt, &hv_pt_pool, EL2_VA_BITS, false);
+	CHECK(e == HV_OK);
+	map_or_panic((uintptr_t)__hv_start, (uintptr_t)__text_end, S1_TEXT);
+	map_or_panic((uintptr_t)__text_end, (uintptr_t)__rodata_end,
+		     S1_RODATA);
+	map_or_panic((uintptr_t)__rodata_end, (uintptr_t)__bss_stacks,
+		     S1_DATA);
+	/* Each stack slot: lower half is the unmapped guard. */
+	for (unsigned i = 0; i <= HV_MAX_CPUS; i++) {
+		uint64_t top = (uintptr_t)hv_stacks[i] + 2 * HV_STACK_SIZE;
+
+		map_or_panic(top - HV_STACK_SIZE, top, S1_DATA);
+	}
+	map_or_panic((uintptr_t)__bss_stacks_end, (uintptr_t)__hv_end,
+		     S1_DATA);
+	map_devices();
+
+	hv_mmu_regs.mair = MAIR_EL2_VALUE;
+	hv_mmu_regs.tcr = TCR_EL2_RES1 | TCR_T0SZ(EL2_VA_BITS) |
+			  TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+			  ((parange > 5 ? 5 : parange) << TCR_EL2_PS_SHIFT);
+	hv_mmu_regs.ttbr0 = (uintptr_t)el2_pt.root;
+	hv_mmu_regs.sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA |
+			    SCTLR_I | SCTLR_WXN;
+}
+
+static void tlb_flush_el2(void)
+{
+	dsb_ishst();
+	__asm__ volatile("tlbi alle2is" ::: "memory");
+	dsb_ish();
+	isb();
+}
+
+/**
+ * Create the tables of @p's loading window (its RAM at VA == PA) so that
+ * mapping it later needs no allocation, then leave it unmapped. Boot only.
+ */
+void arch_mmu_prepare_window(const struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+
+	map_or_panic(c->ram_pa, c->ram_pa + c->ram_size, S1_DATA);
+	CHECK(pt_unmap(&el2_pt, c->ram_pa, c->ram_size) == HV_OK);
+}
+
+/** Map @p's RAM at EL2 for loading; tables exist (prepared at boot). */
+void arch_mmu_map_window(const struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+
+	CHECK(pt_map(&el2_pt, &hv_pt_pool, c->ram_pa, c->ram_pa, c->ram_size,
+		     S1_DATA, 0) == HV_OK);
+	dsb_ishst();
+	isb();
+}
+
+/** Remove the loading window and flush it from every core's TLB. */
+void arch_mmu_unmap_window(const struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+
+	CHECK(pt_unmap(&el2_pt, c->ram_pa, c->ram_size) == HV_OK);
+	tlb_flush_el2();
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest exits: the one switch on the exception class, and trap_finish(),
+ * the only place that advances the guest PC or injects an exception.
+ *
+ * Arm ARM DDI 0487 J.a, D19.2.40 "ESR_EL2": EC encodings and ISS layouts.
+ */
+#include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/log.h"
+#include "hv/partition.h"
+#include "hv/psci.h"
+#include "hv/trap.h"
+
+#include "arch/esr.h"
+#include "arch/sysreg.h"
+
+/* Sign- or zero-extend a loaded value as the ISS says (SSE, SF). */
+static uint64_t extend_load(uint64_t val, unsigned size, uint64_t esr)
+{
+	unsigned bits = 8 * size;
+
+	if (esr_dabt_sse(esr) && bits < 64 && (val & (1ULL << (bits - 1)))) {
+		val |= ~0ULL << bits;
+	}
+	if (!esr_dabt_sf(esr)) {
+		val &= 0xffffffffULL;
+	}
+	return val;
+}
+
+/* An access to the virtual UART, with a valid syndrome. */
+static enum trap_result mmio_uart(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+	struct partition *p = v->part;
+	unsigned size = esr_dabt_size(esr);
+	unsigned rt = esr_dabt_srt(esr);
+	uint64_t off = ipa - HV_GUEST_UART_IPA;
+	enum vpl011_result r;
+	char line[VPL011_LINE_MAX];
+	size_t len = 0;
+	uint64_t val = 0;
+
+	spin_lock(&p->lock);
+	if (esr_dabt_write(esr)) {
+		val = vcpu_get_reg(v, rt);
+		if (size < 8) {
+			val &= (1ULL << (8 * size)) - 1;
+		}
+		r = vpl011_write(&p->uart, off, size, val, line, &len);
+	} else {
+		r = vpl011_read(&p->uart, off, size, &val);
+	}
+	spin_unlock(&p->lock);
+	if (r != VPL011_OK) {
+		partition_fault(v, FAULT_DATA_ABORT,
+				"virtual UART access of unsupported width",
+				ipa);
+		return TRAP_HANDLED_NO_ADV;
+	}
+	if (!esr_dabt_write(esr)) {
+		vcpu_set_reg(v, rt, extend_load(val, size, esr));
+	}
+	if (len != 0) {
+		log_partition_line(p->cfg->name, line, len - 1);
+	}
+	return TRAP_HANDLED;
+}
+
+/*
+ * A data abort from the guest: a stage-2 fault. Emulated devices are
+ * dispatched by IPA; anything else is outside the partition's map.
+ */
+static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
+{
+	uint64_t far = read_sysreg(far_el2);
+	uint64_t ipa;
+
+	if (!esr_fsc_is_s2_kind(esr) || esr_dabt_s1ptw(esr)) {
+		partition_fault(v, FAULT_DATA_ABORT,
+				esr_dabt_s1ptw(esr)
+					? "stage-1 table walk outside its memory"
+					: "external abort on data access",
+				far);
+		return TRAP_HANDLED_NO_ADV;
+	}
+	ipa = esr_fault_ipa(read_sysreg(hpfar_el2), far);
+	if (ipa >= HV_GUEST_UART_IPA &&
+	    ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) {
+		if (!esr_dabt_isv(esr)) {
+			partition_fault(v, FAULT_DATA_ABORT,
+					"virtual UART access with no syndrome "
+					"(pair, writeback or SIMD)",
+					ipa);
+			return TRAP_HANDLED_NO_ADV;
+		}
+		return mmio_uart(v, esr, ipa);
+	}
+	partition_fault(v, FAULT_DATA_ABORT,
+			esr_dabt_write(esr) ? "write outside its memory"
+					    : "read outside its memory",
+			ipa);
+	return TRAP_HANDLED_NO_ADV;
+}
+
+static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
+{
+	uint64_t far = read_sysreg(far_el2);
+	uint64_t addr = far;
+
+	if (esr_fsc_is_s2_kind(esr)) {
+		addr = esr_fault_ipa(read_sysreg(hpfar_el2), far);
+	}
+	partition_fault(v, FAULT_INSN_ABORT, "instruction fetch outside its memory",
+			addr);
+	return TRAP_HANDLED_NO_ADV;
+}
+
+/*
+ * HVC #imm: SMCCC uses imm 0; the preferred return address is already the
+ * next instruction (D19.2.40: ELR for HVC). SMC trapped by HCR_EL2.TSC
+ * returns to the SMC itself, so it is advanced by trap_finish().
+ */
+static enum trap_result trap_hvc(struct vcpu *v, uint64_t esr)
+{
+	if ((esr & 0xffff) != 0) {
+		v->regs.x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;
+	} else {
+		psci_handle(v);
+	}
+	return TRAP_HANDLED_NO_ADV;
+}
+
+static enum trap_result trap_smc(struct vcpu *v, uint64_t esr)
+{
+	if ((esr & 0xffff) != 0) {
+		v->regs.x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;
+	} else {
+		psci_handle(v);
+	}
+	return TRAP_HANDLED;
+}
+
+static void trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
+{
+	switch (r) {
+	case TRAP_HANDLED:
+		v->regs.elr += esr_il32(esr) ? 4 : 2;
+		break;
+	case TRAP_INJECT_UNDEF:
+		arch_inject_undef(v);
+		break;
+	case TRAP_HANDLED_NO_ADV:
+		break;
+	}
+	vcpu_check_requests(v);
+}
+
+/** Synchronous exit from the guest: decode and handle. */
+void arch_trap_sync(struct vcpu *v)
+{
+	uint64_t esr = read_sysreg(esr_el2);
+	enum trap_result r;
+
+	switch (esr_ec(esr)) {
+	case ESR_EC_HVC64:
+		r = trap_hvc(v, esr);
+		break;
+	case ESR_EC_SMC64:
+		r = trap_smc(v, esr);
+		break;
+	case ESR_EC_DABT_LOW:
+		r = trap_dabt(v, esr);
+		break;
+	case ESR_EC_IABT_LOW:
+		r = trap_iabt(v, esr);
+		break;
+	case ESR_EC_WFX:
+		r = TRAP_HANDLED; /* only trapped if TWI/TWE are set */
+		break;
+	default:
+		partition_fault(v, FAULT_UNHANDLED, "unhandled trap",
+				esr);
+		r = TRAP_HANDLED_NO_ADV;
+		break;
+	}
+	trap_finish(v, esr, r);
+}
+
+/** Interrupt exit: the only physical interrupts are kicks. */
+void arch_trap_irq(struct vcpu *v)
+{
+	gic_handle_irq();
+	vcpu_check_requests(v);
+}
+
+/** Asynchronous external abort while the guest ran. */
+void arch_trap_serror(struct vcpu *v)
+{
+	partition_fault(v, FAULT_SERROR, "SError", read_sysreg(esr_el2));
+	vcpu_check_requests(v);
+}
+
+/** Guests must be AArch64 at EL1 and EL0. */
+void arch_trap_aarch32(struct vcpu *v)
+{
+	partition_fault(v, FAULT_UNHANDLED, "exception from AArch32",
+			read_sysreg(esr_el2));
+	vcpu_check_requests(v);
+}

@@ -1,0 +1,7 @@
+# QEMU virt with virtualization extensions, GICv3, four Cortex-A53 cores.
+HV_LOAD_ADDR := 0x40200000
+BOARD_DTS := boards/qemu-virt/board.dts
+BOARD_SRCS := core/drivers/uart_pl011.c
+QEMU_MACHINE := virt,virtualization=on,gic-version=3
+QEMU_ARGS := -M $(QEMU_MACHINE) -cpu cortex-a53 -smp 4 -m 1G \
+	-display none -monitor none -serial stdio

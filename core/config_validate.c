@@ -1,0 +1,866 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one validator for system configurations (see docs/config.md for the
+ * rules and the order in which they are checked).
+ *
+ * This file is pure: no libc, no globals, no allocation. It is linked into
+ * the host tool bhcfg, the host unit tests and the EL2 hypervisor, which runs
+ * it on its compiled-in table before touching any hardware. The table is
+ * therefore treated as untrusted: every count is checked against its array
+ * before it is used as a loop bound, every string is checked for its NUL
+ * within its buffer, and every range is checked for wraparound before its
+ * end is computed.
+ *
+ * Checking order: table header, board, partition count, then each partition
+ * in index order (name, cores, fault policy, RAM, blobs, devices, IPA
+ * layout), then the hypervisor region size. Rules that compare two
+ * partitions compare partition p with every earlier partition q < p, so
+ * diag->partition is the later one and diag->other the earlier one.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/config.h"
+#include "hv/config_validate.h"
+#include "hv/types.h"
+
+/* End of the guest IPA space (exclusive). */
+#define CV_IPA_LIMIT (1ULL << HV_GUEST_IPA_BITS)
+/* MPIDR_EL1 affinity fields Aff3 (39:32) and Aff2..Aff0 (23:0). */
+#define CV_MPIDR_AFF_MASK 0xff00ffffffULL
+/* SPIs are INTIDs 32..1019 (GIC architecture: 1020..1023 are special). */
+#define CV_MAX_SPIS 988u
+/* Physical GIC region sizes the board's devices must keep clear of. */
+#define CV_GICD_SIZE 0x10000ULL
+#define CV_GICR_STRIDE 0x20000ULL
+#define CV_GICV2_CPU_SIZE 0x2000ULL
+#define CV_MAX_GIC_REGIONS 4
+
+/* Records the first error in @d and returns its code. */
+static enum cfg_err cv_fail(struct cfg_diag *d, enum cfg_err code, int part,
+			    int other, int item, const char *prop)
+{
+	d->code = code;
+	d->partition = part;
+	d->other = other;
+	d->item = item;
+	d->property = prop;
+	return code;
+}
+
+/* Length of @s, looking at no more than @max bytes. */
+static size_t cv_strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] != '\0') {
+		n++;
+	}
+	return n;
+}
+
+/* True if the two strings are equal within their @max-byte buffers. */
+static bool cv_streq(const char *a, const char *b, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (a[i] != b[i]) {
+			return false;
+		}
+		if (a[i] == '\0') {
+			return true;
+		}
+	}
+	return true;
+}
+
+/* Non-empty and NUL-terminated within its buffer. */
+static bool cv_str_ok(const char *s, size_t max)
+{
+	size_t n = cv_strnlen(s, max);
+
+	return n > 0 && n < max;
+}
+
+static bool cv_name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+}
+
+/*
+ * True if [base, base + size) does not fit below 2^64. Stricter than
+ * range_wraps(): a range ending exactly at 2^64 is refused as well, so that
+ * base + size is always representable.
+ */
+static bool cv_wraps(uint64_t base, uint64_t size)
+{
+	return size > UINT64_MAX - base;
+}
+
+static uint64_t cv_sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t cv_round_up_4k(uint64_t x)
+{
+	return x > UINT64_MAX - (SZ_4K - 1) ? UINT64_MAX :
+					      (x + SZ_4K - 1) & ~(SZ_4K - 1);
+}
+
+/*
+ * The board device range rounded out to whole 4 KiB pages: what a partition
+ * that owns the device gets mapped. False if the range is empty or wraps.
+ */
+static bool cv_page_round(uint64_t base, uint64_t size, uint64_t *rbase,
+			  uint64_t *rsize)
+{
+	uint64_t end;
+
+	if (size == 0 || cv_wraps(base, size)) {
+		return false;
+	}
+	end = base + size;
+	if (end > UINT64_MAX - (SZ_4K - 1)) {
+		return false;
+	}
+	*rbase = base & ~(SZ_4K - 1);
+	*rsize = ((end + SZ_4K - 1) & ~(SZ_4K - 1)) - *rbase;
+	return true;
+}
+
+/* A range that wraps counts as overlapping everything. */
+static bool cv_overlaps_ram(const struct hv_board_desc *b, uint64_t base,
+			    uint64_t size)
+{
+	if (cv_wraps(base, size)) {
+		return true;
+	}
+	for (uint32_t i = 0; i < b->ram_count && i < HV_MAX_RAM_BANKS; i++) {
+		if (ranges_overlap(base, size, b->ram[i].base,
+				   b->ram[i].size)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Fills the physical GIC regions of a board whose cpu_count is valid. */
+static int cv_gic_regions(const struct hv_board_desc *b,
+			  uint64_t base[CV_MAX_GIC_REGIONS],
+			  uint64_t size[CV_MAX_GIC_REGIONS])
+{
+	base[0] = b->gicd_base;
+	size[0] = CV_GICD_SIZE;
+	if (b->gic_version == HV_GIC_V3) {
+		base[1] = b->gicr_base;
+		size[1] = CV_GICR_STRIDE * b->cpu_count;
+		return 2;
+	}
+	base[1] = b->gicc_base;
+	base[2] = b->gich_base;
+	base[3] = b->gicv_base;
+	size[1] = CV_GICV2_CPU_SIZE;
+	size[2] = CV_GICV2_CPU_SIZE;
+	size[3] = CV_GICV2_CPU_SIZE;
+	return 4;
+}
+
+static enum cfg_err cv_board_cpus(const struct hv_board_desc *b,
+				  struct cfg_diag *d)
+{
+	if (b->cpu_count == 0 || b->cpu_count > HV_MAX_CPUS) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "cpus");
+	}
+	for (uint32_t i = 0; i < b->cpu_count; i++) {
+		if ((b->cpu_mpidr[i] & ~CV_MPIDR_AFF_MASK) != 0) {
+			return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i, "cpus");
+		}
+		for (uint32_t j = 0; j < i; j++) {
+			if (b->cpu_mpidr[j] == b->cpu_mpidr[i]) {
+				return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i,
+					       "cpus");
+			}
+		}
+	}
+	return CFG_OK;
+}
+
+static enum cfg_err cv_board_ram(const struct hv_board_desc *b,
+				 struct cfg_diag *d)
+{
+	bool hv_in_bank = false;
+
+	if (b->ram_count == 0 || b->ram_count > HV_MAX_RAM_BANKS) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "memory");
+	}
+	for (uint32_t i = 0; i < b->ram_count; i++) {
+		const struct hv_ram_bank *r = &b->ram[i];
+
+		if (r->size == 0 || cv_wraps(r->base, r->size) ||
+		    !is_aligned(r->base, SZ_4K) || !is_aligned(r->size, SZ_4K)) {
+			return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i, "memory");
+		}
+		for (uint32_t j = 0; j < i; j++) {
+			if (ranges_overlap(r->base, r->size, b->ram[j].base,
+					   b->ram[j].size)) {
+				return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i,
+					       "memory");
+			}
+		}
+		if (range_within(b->hv_base, b->hv_size, r->base, r->size)) {
+			hv_in_bank = true;
+		}
+	}
+	if (b->hv_size == 0 || cv_wraps(b->hv_base, b->hv_size) ||
+	    !is_aligned(b->hv_base, SZ_2M) || !is_aligned(b->hv_size, SZ_2M) ||
+	    !hv_in_bank) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "hypervisor");
+	}
+	return CFG_OK;
+}
+
+/* The board's cpu_count and RAM must have been checked already. */
+static enum cfg_err cv_board_gic_uart(const struct hv_board_desc *b,
+				      struct cfg_diag *d)
+{
+	static const char *const props[CV_MAX_GIC_REGIONS] = {
+		"gic/distributor", "gic/redistributors", "gic/virtual-control",
+		"gic/virtual-cpu"
+	};
+	uint64_t base[CV_MAX_GIC_REGIONS], size[CV_MAX_GIC_REGIONS];
+	int n;
+
+	if (b->gic_version != HV_GIC_V2 && b->gic_version != HV_GIC_V3) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "gic/version");
+	}
+	if (b->spi_count == 0 || b->spi_count > CV_MAX_SPIS) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "gic/spi-count");
+	}
+	n = cv_gic_regions(b, base, size);
+	for (int i = 0; i < n; i++) {
+		if (!is_aligned(base[i], SZ_4K) ||
+		    cv_overlaps_ram(b, base[i], size[i])) {
+			/* For GICv2 region 1 is the CPU interface. */
+			return cv_fail(d, CFG_E_BOARD, -1, -1, i,
+				       (i == 1 && n == 4) ? "gic/cpu-interface" :
+							    props[i]);
+		}
+	}
+	if (b->uart_kind != HV_UART_PL011 && b->uart_kind != HV_UART_CADENCE) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "uart/compatible");
+	}
+	if (!is_aligned(b->uart_base, SZ_4K) ||
+	    cv_overlaps_ram(b, b->uart_base, SZ_4K)) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "uart/reg");
+	}
+	if (b->uart_irq < HV_SPI_BASE ||
+	    b->uart_irq - HV_SPI_BASE >= b->spi_count) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "uart/interrupts");
+	}
+	return CFG_OK;
+}
+
+/* True if the page-rounded device range hits RAM, the UART or the GIC. */
+static bool cv_board_dev_clashes(const struct hv_board_desc *b, uint64_t base,
+				 uint64_t size)
+{
+	uint64_t gbase[CV_MAX_GIC_REGIONS], gsize[CV_MAX_GIC_REGIONS];
+	int n = cv_gic_regions(b, gbase, gsize);
+
+	if (cv_overlaps_ram(b, base, size) ||
+	    ranges_overlap(base, size, b->uart_base, SZ_4K)) {
+		return true;
+	}
+	for (int i = 0; i < n; i++) {
+		if (ranges_overlap(base, size, gbase[i], gsize[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i)
+{
+	const struct hv_board_device *dev = &b->devices[i];
+	uint64_t rbase, rsize;
+
+	if (!cv_str_ok(dev->name, HV_NAME_LEN)) {
+		return false;
+	}
+	for (uint32_t j = 0; j < i; j++) {
+		if (cv_streq(dev->name, b->devices[j].name, HV_NAME_LEN)) {
+			return false;
+		}
+	}
+	if (!cv_page_round(dev->base, dev->size, &rbase, &rsize) ||
+	    cv_board_dev_clashes(b, rbase, rsize)) {
+		return false;
+	}
+	if (dev->irq_count > HV_MAX_DEV_IRQS) {
+		return false;
+	}
+	for (uint32_t k = 0; k < dev->irq_count; k++) {
+		uint32_t irq = dev->irqs[k];
+
+		if (irq < HV_SPI_BASE || irq - HV_SPI_BASE >= b->spi_count ||
+		    irq == b->uart_irq) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
+{
+	enum cfg_err e;
+
+	if (!cv_str_ok(b->name, HV_NAME_LEN)) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "model");
+	}
+	e = cv_board_cpus(b, d);
+	if (e == CFG_OK) {
+		e = cv_board_ram(b, d);
+	}
+	if (e == CFG_OK) {
+		e = cv_board_gic_uart(b, d);
+	}
+	if (e != CFG_OK) {
+		return e;
+	}
+	if (b->device_count > HV_MAX_BOARD_DEVICES) {
+		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "devices");
+	}
+	for (uint32_t i = 0; i < b->device_count; i++) {
+		if (!cv_board_dev_ok(b, i)) {
+			return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i,
+				       "devices");
+		}
+	}
+	return CFG_OK;
+}
+
+static enum cfg_err cv_part_name(const struct hv_config *c, int p,
+				 struct cfg_diag *d)
+{
+	const char *n = c->partitions[p].name;
+	size_t len = cv_strnlen(n, HV_NAME_LEN);
+
+	if (len == 0 || len == HV_NAME_LEN) {
+		return cv_fail(d, CFG_E_NAME, p, -1, -1, "name");
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (!cv_name_char(n[i])) {
+			return cv_fail(d, CFG_E_NAME, p, -1, (int)i, "name");
+		}
+	}
+	for (int q = 0; q < p; q++) {
+		if (cv_streq(n, c->partitions[q].name, HV_NAME_LEN)) {
+			return cv_fail(d, CFG_E_NAME, p, q, -1, "name");
+		}
+	}
+	return CFG_OK;
+}
+
+/* True if partition q (already validated) runs on board core @core. */
+static bool cv_part_has_core(const struct hv_partition_cfg *q, uint8_t core)
+{
+	for (uint32_t j = 0; j < q->cpu_count && j < HV_MAX_CPUS; j++) {
+		if (q->cpus[j] == core) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static enum cfg_err cv_part_cpus(const struct hv_config *c, int p,
+				 struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+
+	if (pc->cpu_count == 0) {
+		return cv_fail(d, CFG_E_NO_CPUS, p, -1, -1, "cpus");
+	}
+	if (pc->cpu_count > HV_MAX_CPUS) {
+		return cv_fail(d, CFG_E_CPU_NOT_ON_BOARD, p, -1, -1, "cpus");
+	}
+	for (uint32_t i = 0; i < pc->cpu_count; i++) {
+		uint8_t core = pc->cpus[i];
+
+		if (core >= c->board.cpu_count) {
+			return cv_fail(d, CFG_E_CPU_NOT_ON_BOARD, p, -1, (int)i,
+				       "cpus");
+		}
+		for (uint32_t j = 0; j < i; j++) {
+			if (pc->cpus[j] == core) {
+				return cv_fail(d, CFG_E_CPU_TWO_OWNERS, p, p,
+					       (int)i, "cpus");
+			}
+		}
+		for (int q = 0; q < p; q++) {
+			if (cv_part_has_core(&c->partitions[q], core)) {
+				return cv_fail(d, CFG_E_CPU_TWO_OWNERS, p, q,
+					       (int)i, "cpus");
+			}
+		}
+	}
+	return CFG_OK;
+}
+
+static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
+				struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+	const struct hv_board_desc *b = &c->board;
+	uint64_t align = (pc->flags & HV_PART_RAM_NO_BLOCKS) ? SZ_4K : SZ_2M;
+	bool on_board = false;
+
+	if (pc->ram_size == 0) {
+		return cv_fail(d, CFG_E_MEM_ZERO, p, -1, -1, "memory-size");
+	}
+	if (!is_aligned(pc->ram_size, align)) {
+		return cv_fail(d, CFG_E_UNALIGNED, p, -1, -1, "memory-size");
+	}
+	if (!is_aligned(pc->ram_pa, align)) {
+		return cv_fail(d, CFG_E_UNALIGNED, p, -1, -1, "memory-base");
+	}
+	if (!is_aligned(pc->ram_ipa, align)) {
+		return cv_fail(d, CFG_E_UNALIGNED, p, -1, -1, "guest-base");
+	}
+	for (uint32_t i = 0; i < b->ram_count && i < HV_MAX_RAM_BANKS; i++) {
+		if (!cv_wraps(pc->ram_pa, pc->ram_size) &&
+		    range_within(pc->ram_pa, pc->ram_size, b->ram[i].base,
+				 b->ram[i].size)) {
+			on_board = true;
+		}
+	}
+	if (!on_board) {
+		return cv_fail(d, CFG_E_MEM_NOT_ON_BOARD, p, -1, -1,
+			       "memory-base");
+	}
+	if (ranges_overlap(pc->ram_pa, pc->ram_size, b->hv_base, b->hv_size)) {
+		return cv_fail(d, CFG_E_OVERLAPS_HV, p, -1, -1, "memory-base");
+	}
+	for (int q = 0; q < p; q++) {
+		const struct hv_partition_cfg *qc = &c->partitions[q];
+
+		if (ranges_overlap(pc->ram_pa, pc->ram_size, qc->ram_pa,
+				   qc->ram_size)) {
+			return cv_fail(d, CFG_E_MEM_OVERLAP, p, q, -1,
+				       "memory-base");
+		}
+	}
+	if (cv_wraps(pc->ram_ipa, pc->ram_size) ||
+	    pc->ram_ipa + pc->ram_size > CV_IPA_LIMIT) {
+		return cv_fail(d, CFG_E_IPA_RANGE, p, -1, -1, "guest-base");
+	}
+	return CFG_OK;
+}
+
+/* True if the blob lies inside RAM of @ram_size bytes. */
+static bool cv_blob_in_ram(const struct hv_blob *bl, uint64_t ram_size)
+{
+	return !cv_wraps(bl->offset, bl->size) &&
+	       range_within(bl->offset, bl->size, 0, ram_size);
+}
+
+static bool cv_blobs_overlap(const struct hv_blob *a, const struct hv_blob *b)
+{
+	return ranges_overlap(a->offset, a->size, b->offset, b->size);
+}
+
+/* Image, DTB and initrd inside RAM and apart; the entry inside the image. */
+static enum cfg_err cv_part_blobs(const struct hv_config *c, int p,
+				  struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+
+	if (pc->image.size == 0) {
+		return cv_fail(d, CFG_E_NO_IMAGE, p, -1, -1, "image");
+	}
+	if (!cv_blob_in_ram(&pc->image, pc->ram_size)) {
+		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1, "image");
+	}
+	if (pc->dtb.size != 0 && !cv_blob_in_ram(&pc->dtb, pc->ram_size)) {
+		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1,
+			       "memory-size");
+	}
+	if (pc->initrd.size != 0 &&
+	    !cv_blob_in_ram(&pc->initrd, pc->ram_size)) {
+		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1, "initrd");
+	}
+	if (cv_blobs_overlap(&pc->image, &pc->dtb) ||
+	    cv_blobs_overlap(&pc->image, &pc->initrd)) {
+		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1, "image");
+	}
+	if (cv_blobs_overlap(&pc->initrd, &pc->dtb)) {
+		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1, "initrd");
+	}
+	if (pc->entry_offset < pc->image.offset ||
+	    pc->entry_offset - pc->image.offset >= pc->image.size) {
+		return cv_fail(d, CFG_E_ENTRY, p, -1, -1, "entry-offset");
+	}
+	return CFG_OK;
+}
+
+/* True if @dev lies inside the page-rounded range of some board device. */
+static bool cv_dev_on_board(const struct hv_board_desc *b,
+			    const struct hv_device *dev)
+{
+	for (uint32_t i = 0; i < b->device_count; i++) {
+		uint64_t rbase, rsize;
+
+		if (cv_page_round(b->devices[i].base, b->devices[i].size,
+				  &rbase, &rsize) &&
+		    range_within(dev->pa, dev->size, rbase, rsize)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Range rules for device @i of partition @p. */
+static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
+				 struct cfg_diag *d)
+{
+	const struct hv_device *dev = &c->partitions[p].devices[i];
+
+	if (dev->size == 0 || !is_aligned(dev->pa, SZ_4K) ||
+	    !is_aligned(dev->ipa, SZ_4K) || !is_aligned(dev->size, SZ_4K)) {
+		return cv_fail(d, CFG_E_UNALIGNED, p, -1, i, "devices");
+	}
+	if (!cv_str_ok(dev->name, HV_NAME_LEN) ||
+	    cv_wraps(dev->pa, dev->size)) {
+		return cv_fail(d, CFG_E_DEV_NOT_ON_BOARD, p, -1, i, "devices");
+	}
+	if (ranges_overlap(dev->pa, dev->size, c->board.hv_base,
+			   c->board.hv_size)) {
+		return cv_fail(d, CFG_E_OVERLAPS_HV, p, -1, i, "devices");
+	}
+	if (!cv_dev_on_board(&c->board, dev)) {
+		return cv_fail(d, CFG_E_DEV_NOT_ON_BOARD, p, -1, i, "devices");
+	}
+	if (cv_wraps(dev->ipa, dev->size) ||
+	    dev->ipa + dev->size > CV_IPA_LIMIT) {
+		return cv_fail(d, CFG_E_IPA_RANGE, p, -1, i, "devices");
+	}
+	for (int j = 0; j < i; j++) {
+		const struct hv_device *o = &c->partitions[p].devices[j];
+
+		if (ranges_overlap(dev->pa, dev->size, o->pa, o->size)) {
+			return cv_fail(d, CFG_E_DEV_TWO_OWNERS, p, p, i,
+				       "devices");
+		}
+	}
+	for (int q = 0; q < p; q++) {
+		const struct hv_partition_cfg *qc = &c->partitions[q];
+
+		for (uint32_t j = 0; j < qc->device_count; j++) {
+			if (ranges_overlap(dev->pa, dev->size,
+					   qc->devices[j].pa,
+					   qc->devices[j].size)) {
+				return cv_fail(d, CFG_E_DEV_TWO_OWNERS, p, q,
+					       i, "devices");
+			}
+		}
+	}
+	return CFG_OK;
+}
+
+/*
+ * True if partition @pc owns @irq in a device before device @dev_end, or in
+ * device @dev_end before interrupt index @irq_end. Counts are valid.
+ */
+static bool cv_part_has_irq(const struct hv_partition_cfg *pc, uint32_t irq,
+			    uint32_t dev_end, uint32_t irq_end)
+{
+	for (uint32_t i = 0; i <= dev_end && i < pc->device_count; i++) {
+		const struct hv_device *dev = &pc->devices[i];
+		uint32_t n = i == dev_end ? irq_end : dev->irq_count;
+
+		for (uint32_t k = 0; k < n && k < HV_MAX_DEV_IRQS; k++) {
+			if (dev->irqs[k] == irq) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Interrupt rules for device @i of partition @p. */
+static enum cfg_err cv_dev_irqs(const struct hv_config *c, int p, int i,
+				struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+	const struct hv_device *dev = &pc->devices[i];
+
+	if (dev->irq_count > HV_MAX_DEV_IRQS) {
+		return cv_fail(d, CFG_E_IRQ_NOT_ON_BOARD, p, -1, i, "devices");
+	}
+	for (uint32_t k = 0; k < dev->irq_count; k++) {
+		uint32_t irq = dev->irqs[k];
+
+		if (irq < HV_SPI_BASE ||
+		    irq - HV_SPI_BASE >= c->board.spi_count) {
+			return cv_fail(d, CFG_E_IRQ_NOT_ON_BOARD, p, -1, i,
+				       "devices");
+		}
+		if (irq == c->board.uart_irq) {
+			/* The hypervisor owns its console's interrupt. */
+			return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, -1, i,
+				       "devices");
+		}
+		if (cv_part_has_irq(pc, irq, (uint32_t)i, k)) {
+			return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, p, i,
+				       "devices");
+		}
+		for (int q = 0; q < p; q++) {
+			const struct hv_partition_cfg *qc = &c->partitions[q];
+
+			if (cv_part_has_irq(qc, irq, qc->device_count, 0)) {
+				return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, q,
+					       i, "devices");
+			}
+		}
+	}
+	return CFG_OK;
+}
+
+static enum cfg_err cv_part_devices(const struct hv_config *c, int p,
+				    struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+	enum cfg_err e;
+
+	if (pc->device_count > HV_MAX_DEVICES) {
+		return cv_fail(d, CFG_E_DEV_NOT_ON_BOARD, p, -1, -1, "devices");
+	}
+	for (uint32_t i = 0; i < pc->device_count; i++) {
+		e = cv_dev_range(c, p, (int)i, d);
+		if (e == CFG_OK) {
+			e = cv_dev_irqs(c, p, (int)i, d);
+		}
+		if (e != CFG_OK) {
+			return e;
+		}
+	}
+	return CFG_OK;
+}
+
+/* Fills the emulated windows of a partition with a valid cpu_count. */
+static int cv_windows(const struct hv_config *c,
+		      const struct hv_partition_cfg *pc, uint64_t base[3],
+		      uint64_t size[3])
+{
+	base[0] = HV_GUEST_GICD_IPA;
+	size[0] = HV_GUEST_GICD_SIZE;
+	if (c->board.gic_version == HV_GIC_V3) {
+		base[1] = HV_GUEST_GICR_IPA;
+		size[1] = HV_GUEST_GICR_STRIDE * pc->cpu_count;
+	} else {
+		base[1] = HV_GUEST_GICC_IPA;
+		size[1] = HV_GUEST_GICC_SIZE;
+	}
+	base[2] = HV_GUEST_UART_IPA;
+	size[2] = HV_GUEST_UART_SIZE;
+	return 3;
+}
+
+/* RAM, devices and emulated windows apart in the partition's IPA space. */
+static enum cfg_err cv_part_ipa(const struct hv_config *c, int p,
+				struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+	uint64_t wbase[3], wsize[3];
+	int n = cv_windows(c, pc, wbase, wsize);
+
+	for (int w = 0; w < n; w++) {
+		if (ranges_overlap(pc->ram_ipa, pc->ram_size, wbase[w],
+				   wsize[w])) {
+			return cv_fail(d, CFG_E_IPA_OVERLAP, p, -1, -1,
+				       "guest-base");
+		}
+	}
+	for (uint32_t i = 0; i < pc->device_count; i++) {
+		const struct hv_device *dev = &pc->devices[i];
+		bool clash = ranges_overlap(dev->ipa, dev->size, pc->ram_ipa,
+					    pc->ram_size);
+
+		for (int w = 0; w < n; w++) {
+			clash = clash || ranges_overlap(dev->ipa, dev->size,
+							wbase[w], wsize[w]);
+		}
+		for (uint32_t j = 0; j < i; j++) {
+			clash = clash ||
+				ranges_overlap(dev->ipa, dev->size,
+					       pc->devices[j].ipa,
+					       pc->devices[j].size);
+		}
+		if (clash) {
+			return cv_fail(d, CFG_E_IPA_OVERLAP, p, -1, (int)i,
+				       "devices");
+		}
+	}
+	return CFG_OK;
+}
+
+static enum cfg_err cv_partition(const struct hv_config *c, int p,
+				 struct cfg_diag *d)
+{
+	enum cfg_err e = cv_part_name(c, p, d);
+
+	if (e == CFG_OK) {
+		e = cv_part_cpus(c, p, d);
+	}
+	if (e == CFG_OK && c->partitions[p].fault_policy > HV_FAULT_RESTART) {
+		e = cv_fail(d, CFG_E_POLICY, p, -1, -1, "fault-policy");
+	}
+	if (e == CFG_OK) {
+		e = cv_part_ram(c, p, d);
+	}
+	if (e == CFG_OK) {
+		e = cv_part_blobs(c, p, d);
+	}
+	if (e == CFG_OK) {
+		e = cv_part_devices(c, p, d);
+	}
+	if (e == CFG_OK) {
+		e = cv_part_ipa(c, p, d);
+	}
+	return e;
+}
+
+/* The blobs are embedded in the hypervisor image: they must fit with it. */
+static enum cfg_err cv_hv_size(const struct hv_config *c, struct cfg_diag *d)
+{
+	uint64_t need = HV_IMAGE_OVERHEAD;
+
+	for (uint32_t p = 0; p < c->partition_count; p++) {
+		const struct hv_partition_cfg *pc = &c->partitions[p];
+
+		need = cv_sat_add(need, cv_round_up_4k(pc->image.size));
+		need = cv_sat_add(need, cv_round_up_4k(pc->dtb.size));
+		need = cv_sat_add(need, cv_round_up_4k(pc->initrd.size));
+	}
+	if (need > c->board.hv_size) {
+		return cv_fail(d, CFG_E_HV_TOO_SMALL, -1, -1, -1,
+			       "memory-size");
+	}
+	return CFG_OK;
+}
+
+static enum cfg_err cv_all(const struct hv_config *c, struct cfg_diag *d)
+{
+	enum cfg_err e;
+
+	if (c->magic != HV_CONFIG_MAGIC || c->version != HV_CONFIG_VERSION) {
+		return cv_fail(d, CFG_E_BAD_MAGIC, -1, -1, -1, NULL);
+	}
+	e = cv_board(&c->board, d);
+	if (e != CFG_OK) {
+		return e;
+	}
+	if (c->partition_count == 0 ||
+	    c->partition_count > HV_MAX_PARTITIONS) {
+		return cv_fail(d, CFG_E_NO_PARTITIONS, -1, -1, -1,
+			       "partitions");
+	}
+	for (uint32_t p = 0; p < c->partition_count; p++) {
+		e = cv_partition(c, (int)p, d);
+		if (e != CFG_OK) {
+			return e;
+		}
+	}
+	return cv_hv_size(c, d);
+}
+
+/**
+ * Checks every rule of docs/config.md on @c, in the documented order, and
+ * returns the first violation (CFG_OK if none). @c is untrusted: counts,
+ * strings and ranges are checked before use. @diag, if not NULL, receives
+ * the code, the partition (and other partition for two-owner rules), the
+ * item index and the property name; unused fields are -1 or NULL.
+ * Pure: no side effects besides @diag, usable at boot and on the host.
+ */
+enum cfg_err config_validate(const struct hv_config *c, struct cfg_diag *diag)
+{
+	struct cfg_diag local;
+	enum cfg_err e;
+
+	local.code = CFG_OK;
+	local.partition = -1;
+	local.other = -1;
+	local.item = -1;
+	local.property = NULL;
+	e = cv_all(c, &local);
+	if (diag != NULL) {
+		diag->code = local.code;
+		diag->partition = local.partition;
+		diag->other = local.other;
+		diag->item = local.item;
+		diag->property = local.property;
+	}
+	return e;
+}
+
+/**
+ * Returns a one-line English description of @e; never NULL, also for
+ * out-of-range values.
+ */
+const char *cfg_strerror(enum cfg_err e)
+{
+	switch (e) {
+	case CFG_OK:
+		return "no error";
+	case CFG_E_BAD_MAGIC:
+		return "configuration table has a wrong magic or version";
+	case CFG_E_BOARD:
+		return "board description is inconsistent";
+	case CFG_E_NO_PARTITIONS:
+		return "no partitions, or more than the maximum";
+	case CFG_E_NAME:
+		return "partition name is empty, too long, has characters other than [A-Za-z0-9_-] or is used twice";
+	case CFG_E_NO_CPUS:
+		return "partition has no core";
+	case CFG_E_CPU_NOT_ON_BOARD:
+		return "core does not exist on the board";
+	case CFG_E_CPU_TWO_OWNERS:
+		return "core is given to two partitions or listed twice";
+	case CFG_E_UNALIGNED:
+		return "address or size is not aligned (RAM: 2 MiB, or 4 KiB with memory-no-blocks; devices: 4 KiB)";
+	case CFG_E_MEM_ZERO:
+		return "partition RAM size is zero";
+	case CFG_E_MEM_NOT_ON_BOARD:
+		return "partition RAM is not inside one board RAM bank";
+	case CFG_E_MEM_OVERLAP:
+		return "partition RAM overlaps the RAM of another partition";
+	case CFG_E_OVERLAPS_HV:
+		return "range overlaps the hypervisor's memory region";
+	case CFG_E_IPA_RANGE:
+		return "guest-physical range is beyond the guest address space";
+	case CFG_E_IPA_OVERLAP:
+		return "two ranges overlap in the partition's guest-physical address space";
+	case CFG_E_NO_IMAGE:
+		return "partition image is missing or empty";
+	case CFG_E_IMAGE_TOO_BIG:
+		return "image, device tree or initrd does not fit in the partition's RAM, or they overlap";
+	case CFG_E_ENTRY:
+		return "entry point is outside the image";
+	case CFG_E_DEV_NOT_ON_BOARD:
+		return "device range is not a device of the board";
+	case CFG_E_DEV_TWO_OWNERS:
+		return "device is given to two partitions or listed twice";
+	case CFG_E_IRQ_NOT_ON_BOARD:
+		return "interrupt is not an SPI of the board";
+	case CFG_E_IRQ_TWO_OWNERS:
+		return "interrupt is given twice (or is the hypervisor's UART interrupt)";
+	case CFG_E_POLICY:
+		return "unknown fault policy";
+	case CFG_E_HV_TOO_SMALL:
+		return "embedded images and the hypervisor do not fit the hypervisor region";
+	case CFG_E_COUNT:
+		break;
+	}
+	return "unknown configuration error";
+}

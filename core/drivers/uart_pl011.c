@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Board UART: Arm PL011 (DDI 0183G). Firmware or QEMU has set the baud
+ * rate; we only make sure the UART and its transmitter are enabled.
+ */
+#include "hv/board.h"
+
+#include "arch/sysreg.h"
+
+#define UARTDR 0x000
+#define UARTFR 0x018
+#define UARTCR 0x030
+#define FR_TXFF (1u << 5)
+#define CR_UARTEN (1u << 0)
+#define CR_TXE (1u << 8)
+#define CR_RXE (1u << 9)
+
+/** Enable the UART, transmitter and receiver, keeping the line settings. */
+void board_uart_init(uint64_t base)
+{
+	uint32_t cr = mmio_read32(base + UARTCR);
+
+	mmio_write32(base + UARTCR, cr | CR_UARTEN | CR_TXE | CR_RXE);
+}
+
+/** Write @c once the transmit FIFO has room. */
+void board_uart_putc(uint64_t base, char c)
+{
+	while (mmio_read32(base + UARTFR) & FR_TXFF) {
+		__asm__ volatile("yield");
+	}
+	mmio_write32(base + UARTDR, (uint8_t)c);
+}

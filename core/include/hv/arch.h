@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Architecture hooks used by the generic code.
+ */
+#ifndef HV_ARCH_H
+#define HV_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/pcpu.h"
+#include "hv/pt.h"
+
+struct partition;
+
+/** EL2 stage-1 register values, read by assembly (layout fixed). */
+struct mmu_regs {
+	uint64_t mair;
+	uint64_t tcr;
+	uint64_t ttbr0;
+	uint64_t sctlr;
+};
+
+extern struct mmu_regs hv_mmu_regs;
+extern struct pt_pool hv_pt_pool;
+
+void arch_cpu_init_el2(void);
+void arch_mmu_build(void);
+void arch_mmu_on(const struct mmu_regs *r);
+void arch_mmu_prepare_window(const struct partition *p);
+void arch_mmu_map_window(const struct partition *p);
+void arch_mmu_unmap_window(const struct partition *p);
+void arch_load_partition_memory(const struct partition *p);
+void arch_partition_flush(const struct partition *p);
+void arch_clean_range(uint64_t base, uint64_t end);
+void arch_zero_and_clean(uint64_t base, uint64_t size);
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
+__attribute__((noreturn)) void arch_vcpu_enter(struct pcpu *c);
+__attribute__((noreturn)) void arch_switch_stack(uint64_t sp,
+						 void (*fn)(uint64_t),
+						 uint64_t arg);
+void arch_inject_undef(struct vcpu *v);
+void arch_inject_abort(struct vcpu *v, bool instruction);
+void arch_inject_serror(struct vcpu *v);
+void arch_fpsimd_reset(void);
+int64_t arch_psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
+__attribute__((noreturn)) void arch_halt(void);
+
+/* Physical GIC. */
+void gic_init_dist(void);
+void gic_init_cpu(unsigned core);
+void gic_send_ipi(unsigned core);
+void gic_wait_for_ipi(void);
+void gic_handle_irq(void);
+
+#endif /* HV_ARCH_H */

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The system configuration: what the board has and how it is split into
+ * partitions. The host tool tools/bhcfg reads the board and system
+ * descriptions (device-tree sources), fills these structures, validates them
+ * with config_validate() and emits them as const C tables that are compiled
+ * into the hypervisor. The hypervisor validates the same table again at boot.
+ *
+ * All arrays have fixed maximum sizes so the table is one const object with
+ * no pointers other than the embedded image blobs.
+ */
+#ifndef HV_CONFIG_H
+#define HV_CONFIG_H
+
+#include "hv/types.h"
+
+#define HV_CONFIG_MAGIC 0x46434842u /* "BHCF" little-endian */
+#define HV_CONFIG_VERSION 1u
+
+#define HV_NAME_LEN 32
+#define HV_MAX_CPUS 8
+#define HV_MAX_PARTITIONS 8
+#define HV_MAX_RAM_BANKS 4
+#define HV_MAX_BOARD_DEVICES 48
+#define HV_MAX_DEVICES 16 /* per partition */
+#define HV_MAX_DEV_IRQS 4 /* per device */
+#define HV_MAX_BOOTARGS 256
+/*
+ * Room the hypervisor image needs besides the embedded blobs (code, data,
+ * stacks, page-table pool). config_validate() checks that the blobs plus this
+ * fit the board's hypervisor region.
+ */
+#define HV_IMAGE_OVERHEAD (8ULL << 20)
+
+/* Guest-physical layout every partition sees (mirrors QEMU's virt machine). */
+#define HV_GUEST_GICD_IPA 0x08000000ULL
+#define HV_GUEST_GICD_SIZE 0x10000ULL
+#define HV_GUEST_GICR_IPA 0x080a0000ULL
+#define HV_GUEST_GICR_STRIDE 0x20000ULL
+#define HV_GUEST_GICC_IPA 0x08010000ULL
+#define HV_GUEST_GICC_SIZE 0x10000ULL
+#define HV_GUEST_UART_IPA 0x09000000ULL
+#define HV_GUEST_UART_SIZE 0x1000ULL
+#define HV_GUEST_RAM_IPA_DEFAULT 0x40000000ULL
+/* Guest-physical address space size (40 bits, a 1 TiB IPA space). */
+#define HV_GUEST_IPA_BITS 40
+
+/* Interrupt numbering (GIC architecture): SPIs start at INTID 32. */
+#define HV_SPI_BASE 32u
+
+enum hv_gic_version {
+	HV_GIC_V2 = 2,
+	HV_GIC_V3 = 3,
+};
+
+enum hv_uart_kind {
+	HV_UART_PL011 = 1,
+	HV_UART_CADENCE = 2,
+};
+
+/** What happens to a partition whose guest does something forbidden. */
+enum hv_fault_policy {
+	HV_FAULT_STOP = 0,    /* stop all its vCPUs; log once */
+	HV_FAULT_INJECT = 1,  /* inject a synchronous external abort */
+	HV_FAULT_RESTART = 2, /* reload the image and start again */
+};
+
+/** One bank of physical RAM on the board. */
+struct hv_ram_bank {
+	uint64_t base;
+	uint64_t size;
+};
+
+/** A device on the board that may be passed through to one partition. */
+struct hv_board_device {
+	char name[HV_NAME_LEN]; /* board device-tree node name */
+	uint64_t base;
+	uint64_t size;
+	uint32_t irq_count;
+	uint32_t irqs[HV_MAX_DEV_IRQS]; /* GIC INTIDs (SPIs: >= 32) */
+};
+
+/** What the board has. Filled from boards/<board>/board.dts. */
+struct hv_board_desc {
+	char name[HV_NAME_LEN];
+	uint32_t cpu_count;
+	uint64_t cpu_mpidr[HV_MAX_CPUS]; /* affinity fields, index = core */
+	uint32_t ram_count;
+	struct hv_ram_bank ram[HV_MAX_RAM_BANKS];
+	uint64_t hv_base; /* physical region reserved for the hypervisor */
+	uint64_t hv_size;
+	uint32_t gic_version; /* enum hv_gic_version */
+	uint32_t spi_count;   /* SPIs implemented: INTIDs 32 .. 32+n-1 */
+	uint64_t gicd_base;
+	uint64_t gicr_base; /* v3: redistributors, 0x20000 per core */
+	uint64_t gicc_base; /* v2: CPU interface */
+	uint64_t gich_base; /* v2: virtual interface control */
+	uint64_t gicv_base; /* v2: virtual CPU interface */
+	uint32_t uart_kind; /* enum hv_uart_kind */
+	uint32_t uart_irq;
+	uint64_t uart_base;
+	uint32_t device_count;
+	struct hv_board_device devices[HV_MAX_BOARD_DEVICES];
+};
+
+/** A passthrough device in a partition: MMIO mapped, interrupts owned. */
+struct hv_device {
+	char name[HV_NAME_LEN]; /* name of the board device it is */
+	uint64_t pa;
+	uint64_t ipa; /* where the guest sees it; identity by default */
+	uint64_t size;
+	uint32_t irq_count;
+	uint32_t irqs[HV_MAX_DEV_IRQS];
+};
+
+/** A blob embedded in the hypervisor image and copied at boot. */
+struct hv_blob {
+	const uint8_t *data; /* NULL in the host tool before emission */
+	uint64_t size;
+	uint64_t offset; /* load offset from the partition's RAM IPA base */
+};
+
+#define HV_PART_RAM_NO_BLOCKS (1u << 0) /* map RAM with 4 KiB pages only */
+
+/** One partition: cores, memory, images, devices, policy. */
+struct hv_partition_cfg {
+	char name[HV_NAME_LEN];
+	uint32_t cpu_count;
+	uint8_t cpus[HV_MAX_CPUS]; /* vCPU i runs on board core cpus[i] */
+	uint64_t ram_pa;
+	uint64_t ram_ipa;
+	uint64_t ram_size;
+	struct hv_blob image;  /* guest kernel / application */
+	uint64_t entry_offset; /* entry point, from the RAM IPA base */
+	struct hv_blob dtb;    /* generated device tree */
+	struct hv_blob initrd; /* optional: size 0 when absent */
+	uint32_t fault_policy; /* enum hv_fault_policy */
+	uint32_t flags;	       /* HV_PART_* */
+	uint32_t device_count;
+	struct hv_device devices[HV_MAX_DEVICES];
+	char bootargs[HV_MAX_BOOTARGS];
+};
+
+/** The whole system: emitted by bhcfg as `const struct hv_config hv_cfg`. */
+struct hv_config {
+	uint32_t magic;
+	uint32_t version;
+	struct hv_board_desc board;
+	uint32_t partition_count;
+	struct hv_partition_cfg partitions[HV_MAX_PARTITIONS];
+};
+
+#endif /* HV_CONFIG_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one validator for system configurations. Pure C: it is linked into the
+ * host tool (a bad description fails the build), into the host unit tests
+ * (one negative test per error code) and into the hypervisor (which re-checks
+ * its compiled-in table at boot before touching any hardware).
+ */
+#ifndef HV_CONFIG_VALIDATE_H
+#define HV_CONFIG_VALIDATE_H
+
+#include "hv/config.h"
+
+/** Every rule the validator enforces has its own code. */
+enum cfg_err {
+	CFG_OK = 0,
+	CFG_E_BAD_MAGIC,	   /* table magic or version wrong */
+	CFG_E_BOARD,		   /* board description itself inconsistent */
+	CFG_E_NO_PARTITIONS,	   /* zero partitions, or more than the max */
+	CFG_E_NAME,		   /* partition name empty, too long or duplicated */
+	CFG_E_NO_CPUS,		   /* partition has no core */
+	CFG_E_CPU_NOT_ON_BOARD,	   /* core index >= board cpu_count */
+	CFG_E_CPU_TWO_OWNERS,	   /* core in two partitions (or twice in one) */
+	CFG_E_UNALIGNED,	   /* RAM base/size not 2 MiB aligned (4K if NO_BLOCKS), device not 4K */
+	CFG_E_MEM_ZERO,		   /* RAM size 0 */
+	CFG_E_MEM_NOT_ON_BOARD,	   /* RAM outside the board's RAM banks */
+	CFG_E_MEM_OVERLAP,	   /* RAM of two partitions overlaps */
+	CFG_E_OVERLAPS_HV,	   /* RAM or device over the hypervisor's region */
+	CFG_E_IPA_RANGE,	   /* an IPA beyond the guest IPA space */
+	CFG_E_IPA_OVERLAP,	   /* two things overlap in a partition's IPA space */
+	CFG_E_NO_IMAGE,		   /* image missing or empty */
+	CFG_E_IMAGE_TOO_BIG,	   /* image/dtb/initrd outside RAM or overlapping */
+	CFG_E_ENTRY,		   /* entry point outside the image */
+	CFG_E_DEV_NOT_ON_BOARD,	   /* device range not a board device */
+	CFG_E_DEV_TWO_OWNERS,	   /* device given to two partitions or twice */
+	CFG_E_IRQ_NOT_ON_BOARD,	   /* interrupt not an SPI of the board */
+	CFG_E_IRQ_TWO_OWNERS,	   /* interrupt given twice */
+	CFG_E_POLICY,		   /* unknown fault policy */
+	CFG_E_HV_TOO_SMALL,	   /* embedded images do not fit the hv region */
+	CFG_E_COUNT,
+};
+
+/** Where a validation error was found. Indices are -1 when not relevant. */
+struct cfg_diag {
+	enum cfg_err code;
+	int partition;	      /* index into partitions[] */
+	int other;	      /* the other partition, for two-owner rules */
+	int item;	      /* index of the cpu, device or irq concerned */
+	const char *property; /* system-description property, e.g. "cpus" */
+};
+
+/**
+ * Check every rule in docs/config.md. Runs without side effects other than
+ * filling @diag (which may be NULL). Returns CFG_OK or the first error found.
+ */
+enum cfg_err config_validate(const struct hv_config *c, struct cfg_diag *diag);
+
+/** One-line English description of a code (never NULL). */
+const char *cfg_strerror(enum cfg_err e);
+
+#endif /* HV_CONFIG_VALIDATE_H */

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypervisor invariants. CHECK() is always on: a broken invariant stops all
+ * cores with a message; a guest can never trigger one (guest input is
+ * validated and answered with an error or a partition fault instead).
+ */
+#ifndef HV_PANIC_H
+#define HV_PANIC_H
+
+#include "hv/log.h"
+
+/** Print the message, stop every core. Never returns. */
+__attribute__((noreturn)) void hv_panic(const char *fmt, ...) HV_PRINTF(1, 2);
+
+#define CHECK(cond)                                                      \
+	do {                                                             \
+		if (!(cond)) {                                           \
+			hv_panic("CHECK failed: %s at %s:%d", #cond,     \
+				 __FILE__, __LINE__);                    \
+		}                                                        \
+	} while (0)
+
+#endif /* HV_PANIC_H */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partitions: created from the configuration at boot, then started,
+ * stopped and restarted; never created or destroyed after boot.
+ */
+#ifndef HV_PARTITION_H
+#define HV_PARTITION_H
+
+#include <stdint.h>
+
+#include "hv/config.h"
+#include "hv/pt.h"
+#include "hv/spinlock.h"
+#include "hv/vcpu.h"
+#include "hv/vpl011.h"
+
+/*
+ * Partition state.
+ *   RUNNING   -> STOPPED    fault with stop policy, guest SYSTEM_OFF
+ *   RUNNING   -> RESETTING  guest SYSTEM_RESET, fault with restart policy
+ *   RESETTING -> RUNNING    reload finished (vCPU 0 pending at entry)
+ *   STOPPED   (final)
+ * A vCPU enters its guest only while the state is RUNNING.
+ */
+enum partition_state {
+	PART_RUNNING = 0,
+	PART_STOPPED = 1,
+	PART_RESETTING = 2,
+};
+
+/** Why a partition is stopped, restarted or sees an abort. */
+enum fault_kind {
+	FAULT_DATA_ABORT, /* data access outside its map, or bad MMIO */
+	FAULT_INSN_ABORT, /* instruction fetch outside its map */
+	FAULT_UNHANDLED,  /* a trap with no emulation */
+	FAULT_SERROR,	  /* asynchronous external abort */
+};
+
+/** A partition at run time. */
+struct partition {
+	const struct hv_partition_cfg *cfg;
+	uint32_t index;
+	uint32_t vmid;
+	uint64_t vttbr;
+	struct pt s2;
+	struct vcpu *vcpus[HV_MAX_CPUS];
+	_Atomic uint32_t state;	   /* enum partition_state */
+	_Atomic uint32_t restarts; /* completed restarts */
+	_Atomic uint32_t faults;   /* faults seen, for log rate limiting */
+	struct spinlock lock;	   /* protects uart */
+	struct vpl011 uart;
+};
+
+extern struct partition hv_partitions[HV_MAX_PARTITIONS];
+
+void partition_prepare_all(void);
+void partition_load(struct partition *p);
+void partition_boot(struct partition *p);
+__attribute__((noreturn)) void partition_stop(struct partition *p,
+					      const char *why);
+__attribute__((noreturn)) void partition_restart(struct partition *p,
+						 const char *why);
+__attribute__((noreturn)) void vcpu_park(struct vcpu *v);
+void vcpu_check_requests(struct vcpu *v);
+/** Apply the partition's fault policy; returns only for "inject". */
+void partition_fault(struct vcpu *v, enum fault_kind kind, const char *what,
+		     uint64_t addr);
+
+#endif /* HV_PARTITION_H */

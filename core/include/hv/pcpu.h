@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-core state. TPIDR_EL2 points at the running core's struct pcpu, set
+ * once at boot. Only the embedded vCPU's shared fields are touched by other
+ * cores.
+ */
+#ifndef HV_PCPU_H
+#define HV_PCPU_H
+
+#include <stdint.h>
+
+#include "hv/config.h"
+#include "hv/vcpu.h"
+
+#define HV_STACK_SHIFT 14 /* 16 KiB stacks, each below a 16 KiB guard */
+#define HV_STACK_SIZE (1UL << HV_STACK_SHIFT)
+
+/** One physical core. */
+struct pcpu {
+	struct vcpu vcpu;   /* first: regs at offset 0 */
+	uint64_t stack_top; /* reset on every guest entry */
+	uint64_t emerg_sp;  /* used after a stack overflow at EL2 */
+	uint32_t index;	    /* board core index */
+	uint32_t used;	    /* 1 if a partition owns the core */
+	uint64_t mpidr;
+};
+
+extern struct pcpu hv_pcpus[HV_MAX_CPUS];
+
+/** The running core's state (TPIDR_EL2). */
+static inline struct pcpu *pcpu_this(void)
+{
+	struct pcpu *p;
+
+	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
+	return p;
+}
+
+#endif /* HV_PCPU_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A partition's stage-2 map, built from its configuration: RAM as Normal
+ * write-back, passthrough devices as Device-nGnRE and execute-never, nothing
+ * else. Pure: builds and is tested on the host.
+ */
+#ifndef HV_STAGE2_H
+#define HV_STAGE2_H
+
+#include "hv/config.h"
+#include "hv/pt.h"
+
+#define STAGE2_RAM_ATTRS                                              \
+	(S2_MEMATTR_NORMAL_WB | S2_AP_RW | PTE_SH_INNER | PTE_AF | \
+	 PTE_SW_OWNED)
+#define STAGE2_DEV_ATTRS \
+	(S2_MEMATTR_DEVICE_nGnRE | S2_AP_RW | PTE_AF | PTE_XN | PTE_SW_DEVICE)
+
+hv_err_t __must_check stage2_build(struct pt *t, struct pt_pool *pool,
+				   const struct hv_partition_cfg *p);
+hv_err_t __must_check stage2_verify(const struct pt *t,
+				    const struct hv_partition_cfg *p);
+
+#endif /* HV_STAGE2_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Strongly typed addresses. Single-member structs in every build: with
+ * optimisation they cost nothing, and they make mixing a guest-physical
+ * address with a host-physical one a compile error.
+ */
+#ifndef HV_TYPES_H
+#define HV_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Host physical address. */
+typedef struct {
+	uint64_t v;
+} paddr_t;
+
+/** Intermediate physical address: what a guest calls physical. */
+typedef struct {
+	uint64_t v;
+} ipa_t;
+
+static inline paddr_t pa(uint64_t x)
+{
+	return (paddr_t){ x };
+}
+
+static inline uint64_t pa_raw(paddr_t a)
+{
+	return a.v;
+}
+
+static inline ipa_t ipa(uint64_t x)
+{
+	return (ipa_t){ x };
+}
+
+static inline uint64_t ipa_raw(ipa_t a)
+{
+	return a.v;
+}
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SZ_4K 0x1000ULL
+#define SZ_64K 0x10000ULL
+#define SZ_2M 0x200000ULL
+#define SZ_1G 0x40000000ULL
+
+static inline bool is_aligned(uint64_t x, uint64_t align)
+{
+	return (x & (align - 1)) == 0;
+}
+
+/** True if [a, a + as) and [b, b + bs) share a byte; sizes may be 0. */
+static inline bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b,
+				  uint64_t bs)
+{
+	return as != 0 && bs != 0 && a < b + bs && b < a + as;
+}
+
+/** True if [inner, inner + is) lies within [outer, outer + os). */
+static inline bool range_within(uint64_t inner, uint64_t is, uint64_t outer,
+				uint64_t os)
+{
+	return inner >= outer && is <= os && inner - outer <= os - is;
+}
+
+/** True if base + size wraps around the 64-bit address space. */
+static inline bool range_wraps(uint64_t base, uint64_t size)
+{
+	return size != 0 && base + size - 1 < base;
+}
+
+#endif /* HV_TYPES_H */

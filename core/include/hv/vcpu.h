@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual CPUs. Each vCPU is pinned to one physical core for the life of the
+ * system, so its EL1 system registers simply stay in the hardware: only the
+ * general-purpose registers are saved on an exit.
+ */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include <stdint.h>
+
+/** Guest registers saved by the exception vectors (layout used by asm). */
+struct vcpu_regs {
+	uint64_t x[31];
+	uint64_t elr;  /* ELR_EL2: guest PC */
+	uint64_t spsr; /* SPSR_EL2: guest PSTATE */
+};
+
+_Static_assert(sizeof(struct vcpu_regs) == 33 * 8, "vcpu_regs layout");
+
+/*
+ * Power state, as PSCI sees it (DEN0022D 5.1.5 AFFINITY_INFO).
+ *
+ *   from        event                          to
+ *   OFF         CPU_ON claims it (CAS)         CLAIMED
+ *   CLAIMED     entry/context written          ON_PENDING
+ *   ON_PENDING  its core enters the guest      ON
+ *   ON          CPU_OFF / partition stop/reset OFF
+ *   any         partition reset                OFF (vCPU 0: ON_PENDING)
+ */
+enum vcpu_power {
+	VCPU_OFF = 0,
+	VCPU_CLAIMED = 1,
+	VCPU_ON_PENDING = 2,
+	VCPU_ON = 3,
+};
+
+struct partition;
+
+/**
+ * A vCPU. Fields above the line are touched only by the owning core; the
+ * atomics below it are written by other cores of the same partition
+ * (protocols in partition.c: CPU_ON, stop and reset).
+ */
+struct vcpu {
+	struct vcpu_regs regs; /* first: the vectors save here */
+	struct partition *part;
+	uint32_t index; /* vCPU number, also its MPIDR Aff0 */
+	uint32_t pcpu;	/* board core it is pinned to */
+	uint64_t entry_ipa;
+	uint64_t entry_x0;
+	/* ---- shared with other cores ---- */
+	_Atomic uint32_t power;	   /* enum vcpu_power */
+	_Atomic uint32_t in_guest; /* 1 while it may run guest code */
+	uint64_t on_entry;	   /* valid once power == ON_PENDING */
+	uint64_t on_context;
+};
+
+#endif /* HV_VCPU_H */

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot flow. The boot core validates the compiled-in configuration, builds
+ * every translation table (EL2 and each partition's stage 2) with the MMU
+ * off, seals the table pool, turns its MMU on and starts the other cores
+ * through firmware PSCI. Each core then loads its partition if it hosts
+ * that partition's vCPU 0, and parks until its vCPU is powered on.
+ */
+#include "hv/arch.h"
+#include "hv/board.h"
+#include "hv/config_validate.h"
+#include "hv/log.h"
+#include "hv/panic.h"
+#include "hv/partition.h"
+
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+
+#define HV_EMERG_STACK 4096
+
+extern const struct hv_config hv_cfg;
+extern char __hv_start[], __hv_end[];
+extern char secondary_entry[];
+
+struct pcpu hv_pcpus[HV_MAX_CPUS];
+uint8_t hv_stacks[HV_MAX_CPUS + 1][2 * HV_STACK_SIZE]
+	__attribute__((aligned(2 * HV_STACK_SIZE), section(".bss.stacks")));
+static uint8_t hv_emerg_stacks[HV_MAX_CPUS][HV_EMERG_STACK]
+	__attribute__((aligned(16)));
+
+void log_enable_locking(void);
+void hv_main(uint64_t dtb);
+void hv_secondary_main(uint64_t core);
+void boot_wrong_el(uint64_t el);
+void boot_wrong_address(uint64_t runtime, uint64_t link);
+
+/** Entered at EL1 (or EL3): we cannot run; say so on the board UART. */
+void boot_wrong_el(uint64_t el)
+{
+	board_uart_init(hv_cfg.board.uart_base);
+	log_raw("\nBulkhead: entered at EL%lu, but it must be started at EL2 "
+		"(enable virtualization, e.g. QEMU -M virt,virtualization=on)."
+		" Stopped.\n",
+		el);
+	arch_halt();
+}
+
+/** Loaded somewhere other than the link address: refuse to run. */
+void boot_wrong_address(uint64_t runtime, uint64_t link)
+{
+	board_uart_init(hv_cfg.board.uart_base);
+	log_raw("\nBulkhead: loaded at 0x%lx but linked at 0x%lx; load it "
+		"0x200000 above a 2 MiB aligned RAM base. Stopped.\n",
+		runtime, link);
+	arch_halt();
+}
+
+static unsigned find_core(uint64_t mpidr)
+{
+	for (unsigned i = 0; i < hv_cfg.board.cpu_count; i++) {
+		if (hv_cfg.board.cpu_mpidr[i] == (mpidr & MPIDR_AFF_MASK)) {
+			return i;
+		}
+	}
+	hv_panic("booted on core MPIDR 0x%lx, which the board description "
+		 "does not list",
+		 mpidr);
+}
+
+static void check_config(void)
+{
+	struct cfg_diag d;
+	enum cfg_err e = config_validate(&hv_cfg, &d);
+
+	if (e != CFG_OK) {
+		hv_panic("configuration table rejected: %s (partition %d, "
+			 "property \"%s\", item %d)",
+			 cfg_strerror(e), d.partition,
+			 d.property ? d.property : "-", d.item);
+	}
+	if ((uintptr_t)__hv_start < hv_cfg.board.hv_base ||
+	    (uintptr_t)__hv_end > hv_cfg.board.hv_base + hv_cfg.board.hv_size) {
+		hv_panic("hypervisor image 0x%lx-0x%lx exceeds its reserved "
+			 "region 0x%lx+0x%lx",
+			 (uintptr_t)__hv_start, (uintptr_t)__hv_end,
+			 hv_cfg.board.hv_base, hv_cfg.board.hv_size);
+	}
+}
+
+static void pcpu_setup(unsigned core)
+{
+	struct pcpu *c = &hv_pcpus[core];
+
+	c->index = core;
+	c->mpidr = hv_cfg.board.cpu_mpidr[core];
+	c->stack_top = (uintptr_t)hv_stacks[core] + 2 * HV_STACK_SIZE;
+	c->emerg_sp = (uintptr_t)hv_emerg_stacks[core] + HV_EMERG_STACK;
+	write_sysreg(tpidr_el2, (uintptr_t)c);
+}
+
+static void start_secondaries(unsigned boot)
+{
+	for (unsigned i = 0; i < hv_cfg.board.cpu_count; i++) {
+		int64_t r;
+
+		if (i == boot || !hv_pcpus[i].used) {
+			continue;
+		}
+		r = arch_psci_fw_cpu_on(hv_cfg.board.cpu_mpidr[i],
+					(uintptr_t)secondary_entry, i);
+		if (r != 0) {
+			log_info("core %u (MPIDR 0x%lx) did not start: PSCI "
+				 "error %ld",
+				 i, hv_cfg.board.cpu_mpidr[i], r);
+		}
+	}
+}
+
+/* Every core ends here, on its own stack, with its MMU on. */
+static __attribute__((noreturn)) void pcpu_main(uint64_t core)
+{
+	struct pcpu *c = &hv_pcpus[core];
+
+	gic_init_cpu((unsigned)core);
+	if (!c->used) {
+		arch_halt();
+	}
+	if (c->vcpu.index == 0) {
+		partition_boot(c->vcpu.part);
+	}
+	vcpu_park(&c->vcpu);
+}
+
+/** Boot core entry from boot.S: MMU off, on the boot stack. */
+void hv_main(uint64_t dtb)
+{
+	unsigned boot;
+
+	(void)dtb; /* the board is described by the compiled-in table */
+	board_uart_init(hv_cfg.board.uart_base);
+	log_info("Bulkhead starting on board %s", hv_cfg.board.name);
+	check_config();
+	boot = find_core(read_sysreg(mpidr_el1));
+	pcpu_setup(boot);
+	arch_cpu_init_el2();
+	arch_mmu_build();
+	partition_prepare_all();
+	pt_pool_seal(&hv_pt_pool);
+	arch_mmu_on(&hv_mmu_regs);
+	log_enable_locking();
+	log_info("EL2 MMU on (W^X), %zu of %d table pages used; %u "
+		 "partition(s)",
+		 hv_pt_pool.used, (int)hv_pt_pool.count,
+		 hv_cfg.partition_count);
+	gic_init_dist();
+	start_secondaries(boot);
+	arch_switch_stack(hv_pcpus[boot].stack_top, pcpu_main, boot);
+}
+
+/** Secondary core entry from boot.S: MMU on, on its own stack. */
+void hv_secondary_main(uint64_t core)
+{
+	CHECK(core < hv_cfg.board.cpu_count);
+	pcpu_setup((unsigned)core);
+	arch_cpu_init_el2();
+	pcpu_main(core);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypervisor failure: print what we know, stop every core. Other cores are
+ * kicked and halt in their interrupt exit or park loop when they see
+ * hv_halted.
+ */
+#include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/log.h"
+#include "hv/panic.h"
+#include "hv/trap.h"
+
+extern const struct hv_config hv_cfg;
+
+_Atomic uint32_t hv_halted;
+
+static void halt_all(void)
+{
+	struct pcpu *me = pcpu_this();
+
+	__atomic_store_n(&hv_halted, 1, __ATOMIC_SEQ_CST);
+	if (me == NULL) {
+		return; /* early boot: no other core runs yet */
+	}
+	for (unsigned i = 0; i < hv_cfg.board.cpu_count; i++) {
+		if (hv_pcpus[i].used && i != me->index) {
+			gic_send_ipi(i);
+		}
+	}
+}
+
+/** Print "PANIC: <message>", stop all cores. */
+void hv_panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_info("PANIC: %s", msg);
+	log_set_panic_mode();
+	halt_all();
+	log_info("all cores stopped");
+	arch_halt();
+}
+
+static const char *const el2_kinds[8] = {
+	"synchronous (SP_EL0)", "IRQ (SP_EL0)", "FIQ (SP_EL0)",
+	"SError (SP_EL0)",	"synchronous",	"IRQ",
+	"FIQ",			"SError",
+};
+
+/**
+ * An exception taken at EL2 is a hypervisor bug: dump ESR, ELR, FAR, SPSR
+ * and x0-x30, then stop every core. x0 reads 0xdead after a stack overflow
+ * (its value is lost switching to the emergency stack).
+ */
+void hv_exception_panic(struct el2_frame *f, unsigned kind)
+{
+	struct pcpu *me = pcpu_this();
+
+	log_info("PANIC: %s exception at EL2 on core %d",
+		 el2_kinds[kind & 7], me != NULL ? (int)me->index : -1);
+	log_set_panic_mode();
+	log_raw("  ESR 0x%016lx  ELR 0x%016lx\n  FAR 0x%016lx  SPSR "
+		"0x%016lx  SP 0x%016lx\n",
+		f->esr, f->elr, f->far, f->spsr, f->sp);
+	for (unsigned i = 0; i < 31; i += 2) {
+		if (i + 1 < 31) {
+			log_raw("  x%-2u 0x%016lx  x%-2u 0x%016lx\n", i,
+				f->x[i], i + 1, f->x[i + 1]);
+		} else {
+			log_raw("  x%-2u 0x%016lx\n", i, f->x[i]);
+		}
+	}
+	halt_all();
+	log_info("all cores stopped");
+	arch_halt();
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PSCI for guests, over HVC or a trapped SMC. A partition controls only its
+ * own vCPUs; SYSTEM_OFF and SYSTEM_RESET act on the partition alone. Every
+ * other function ID gets NOT_SUPPORTED: nothing a guest sends reaches
+ * firmware.
+ *
+ * Arm Power State Coordination Interface, DEN0022D: 5.1 (function list),
+ * 5.1.4 CPU_ON, 5.1.5 AFFINITY_INFO, 5.1.9 SYSTEM_OFF, 5.1.10 SYSTEM_RESET,
+ * 5.1.14 PSCI_FEATURES. SMC Calling Convention DEN0028: 7.2
+ * SMCCC_VERSION, 7.3 SMCCC_ARCH_FEATURES.
+ */
+#include "hv/arch.h"
+#include "hv/partition.h"
+#include "hv/psci.h"
+
+/* Arguments of a 32-bit function ID are 32-bit (SMCCC 2.6). */
+static uint64_t arg(const struct vcpu *v, unsigned n, uint32_t fid)
+{
+	uint64_t a = v->regs.x[n];
+
+	return (fid & 0x40000000u) ? a : (a & 0xffffffffULL);
+}
+
+/* The vCPU a guest MPIDR names: Aff0 = index, other affinity fields 0. */
+static struct vcpu *target_vcpu(const struct partition *p, uint64_t mpidr)
+{
+	if ((mpidr & ~0xffULL) != 0 || (mpidr & 0xff) >= p->cfg->cpu_count) {
+		return NULL;
+	}
+	return p->vcpus[mpidr & 0xff];
+}
+
+static int64_t psci_cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry,
+			   uint64_t ctx)
+{
+	const struct hv_partition_cfg *c = v->part->cfg;
+	struct vcpu *t = target_vcpu(v->part, mpidr);
+	uint32_t expect = VCPU_OFF;
+
+	if (t == NULL) {
+		return PSCI_INVALID_PARAMETERS;
+	}
+	if (entry < c->ram_ipa || entry - c->ram_ipa >= c->ram_size ||
+	    (entry & 3) != 0) {
+		return PSCI_INVALID_ADDRESS;
+	}
+	if (!__atomic_compare_exchange_n(&t->power, &expect, VCPU_CLAIMED,
+					 false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		return expect == VCPU_ON ? PSCI_ALREADY_ON : PSCI_ON_PENDING;
+	}
+	t->on_entry = entry;
+	t->on_context = ctx;
+	__atomic_store_n(&t->power, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+	gic_send_ipi(t->pcpu);
+	return PSCI_SUCCESS;
+}
+
+static int64_t psci_affinity_info(struct vcpu *v, uint64_t mpidr,
+				  uint64_t level)
+{
+	struct vcpu *t = target_vcpu(v->part, mpidr);
+
+	if (t == NULL || level != 0) {
+		return PSCI_INVALID_PARAMETERS;
+	}
+	switch (__atomic_load_n(&t->power, __ATOMIC_ACQUIRE)) {
+	case VCPU_ON:
+		return 0;
+	case VCPU_OFF:
+		return 1;
+	default:
+		return 2; /* ON_PENDING */
+	}
+}
+
+static bool supported(uint32_t fid)
+{
+	switch (fid) {
+	case SMCCC_VERSION:
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * Handle the call in x0 with arguments x1-x3; the result goes to x0.
+ * CPU_OFF, SYSTEM_OFF and SYSTEM_RESET do not return here.
+ */
+void psci_handle(struct vcpu *v)
+{
+	uint32_t fid = (uint32_t)v->regs.x[0];
+	int64_t ret;
+
+	switch (fid) {
+	case PSCI_VERSION:
+		ret = 0x10001; /* 1.1 */
+		break;
+	case SMCCC_VERSION:
+		ret = 0x10001; /* 1.1 */
+		break;
+	case SMCCC_ARCH_FEATURES:
+		ret = (uint32_t)arg(v, 1, fid) == SMCCC_VERSION
+			      ? 0 : PSCI_NOT_SUPPORTED;
+		break;
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+		ret = psci_cpu_on(v, arg(v, 1, fid), arg(v, 2, fid),
+				  arg(v, 3, fid));
+		break;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		ret = psci_affinity_info(v, arg(v, 1, fid), arg(v, 2, fid));
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		ret = 2; /* no trusted OS that needs migration */
+		break;
+	case PSCI_FEATURES:
+		ret = supported((uint32_t)arg(v, 1, fid)) ? 0
+							   : PSCI_NOT_SUPPORTED;
+		break;
+	case PSCI_CPU_OFF:
+		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+		vcpu_park(v);
+	case PSCI_SYSTEM_OFF:
+		partition_stop(v->part, "guest called PSCI SYSTEM_OFF");
+	case PSCI_SYSTEM_RESET:
+		partition_restart(v->part, "guest called PSCI SYSTEM_RESET");
+	default:
+		ret = PSCI_NOT_SUPPORTED;
+		break;
+	}
+	v->regs.x[0] = (uint64_t)ret;
+}

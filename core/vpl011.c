@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated PL011: enough of the register file for Linux's amba-pl011 driver
+ * and earlycon, bare-metal guests and RTOSes. Output is collected per line;
+ * the caller prints completed lines with the partition's tag. Pure C.
+ *
+ * Register offsets and reset values: Arm PrimeCell UART (PL011) Technical
+ * Reference Manual, DDI 0183G, 3.2 "Summary of registers" and 3.3 "Register
+ * descriptions".
+ */
+#include "hv/vpl011.h"
+
+#define UARTDR 0x000
+#define UARTRSR 0x004
+#define UARTFR 0x018
+#define UARTILPR 0x020
+#define UARTIBRD 0x024
+#define UARTFBRD 0x028
+#define UARTLCR_H 0x02c
+#define UARTCR 0x030
+#define UARTIFLS 0x034
+#define UARTIMSC 0x038
+#define UARTRIS 0x03c
+#define UARTMIS 0x040
+#define UARTICR 0x044
+#define UARTDMACR 0x048
+#define UART_ID_BASE 0xfe0
+
+#define FR_RXFE (1u << 4)
+#define FR_TXFE (1u << 7)
+#define INT_TX (1u << 5)
+#define INT_ALL 0x7ffu
+
+/* UARTPeriphID0-3 then UARTPCellID0-3 (3.3.14-3.3.15). */
+static const uint8_t vpl011_ids[8] = { 0x11, 0x10, 0x14, 0x00,
+				       0x0d, 0xf0, 0x05, 0xb1 };
+
+/** Reset values (TRM 3.2): UART and both directions enabled as firmware
+ * leaves them, interrupts masked, FIFO trigger at half. */
+void vpl011_reset(struct vpl011 *u)
+{
+	u->cr = 0x301;
+	u->lcr_h = 0;
+	u->ibrd = 0;
+	u->fbrd = 0;
+	u->ifls = 0x12;
+	u->imsc = 0;
+	u->ris = 0;
+	u->dmacr = 0;
+	u->ilpr = 0;
+	u->line_len = 0;
+}
+
+static bool access_ok(uint64_t off, unsigned size)
+{
+	return (size == 1 || size == 2 || size == 4) && off < 0x1000 &&
+	       (off & (size - 1)) == 0;
+}
+
+/**
+ * Guest read of @size bytes at @off. Reserved offsets read as zero, like
+ * the hardware; 64-bit or misaligned accesses are refused.
+ */
+enum vpl011_result vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
+			       uint64_t *val)
+{
+	uint64_t reg = off & ~3ULL;
+	uint32_t v = 0;
+
+	if (!access_ok(off, size)) {
+		return VPL011_BAD_ACCESS;
+	}
+	switch (reg) {
+	case UARTFR:
+		v = FR_TXFE | FR_RXFE; /* output is never backed up */
+		break;
+	case UARTILPR: v = u->ilpr; break;
+	case UARTIBRD: v = u->ibrd; break;
+	case UARTFBRD: v = u->fbrd; break;
+	case UARTLCR_H: v = u->lcr_h; break;
+	case UARTCR: v = u->cr; break;
+	case UARTIFLS: v = u->ifls; break;
+	case UARTIMSC: v = u->imsc; break;
+	case UARTRIS: v = u->ris; break;
+	case UARTMIS: v = u->ris & u->imsc; break;
+	case UARTDMACR: v = u->dmacr; break;
+	default:
+		if (reg >= UART_ID_BASE) {
+			v = vpl011_ids[(reg - UART_ID_BASE) / 4];
+		}
+		break; /* UARTDR (receive empty), UARTRSR, reserved: zero */
+	}
+	*val = (v >> (8 * (off & 3))) & (size == 4 ? 0xffffffffu
+						    : (1u << (8 * size)) - 1);
+	return VPL011_OK;
+}
+
+/* A sub-word write changes only the bytes it covers. */
+static uint32_t merge(uint32_t old, uint32_t v, uint32_t lanes)
+{
+	return (old & ~lanes) | v;
+}
+
+/* Printable ASCII and tab pass; anything else (escape sequences included)
+ * becomes '.', so a guest cannot move the cursor or forge another line. */
+static char sanitize(uint8_t c)
+{
+	return (c == '\t' || (c >= 0x20 && c < 0x7f)) ? (char)c : '.';
+}
+
+static size_t put_char(struct vpl011 *u, uint8_t c, char *out)
+{
+	size_t n;
+
+	if (c == '\r') {
+		return 0;
+	}
+	if (c != '\n') {
+		u->line[u->line_len++] = sanitize(c);
+		if (u->line_len < VPL011_LINE_MAX - 1) {
+			return 0;
+		}
+	}
+	n = u->line_len;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = u->line[i];
+	}
+	out[n] = '\0';
+	u->line_len = 0;
+	return n + 1; /* +1 so an empty line still counts as a line */
+}
+
+/**
+ * Guest write. A transmitted character that completes a line (newline, or
+ * a full buffer) copies the line to @out (VPL011_LINE_MAX bytes) and sets
+ * @out_len to its length plus one; otherwise @out_len is 0.
+ */
+enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
+				unsigned size, uint64_t val, char *out,
+				size_t *out_len)
+{
+	uint32_t lanes, v;
+
+	*out_len = 0;
+	if (!access_ok(off, size)) {
+		return VPL011_BAD_ACCESS;
+	}
+	lanes = (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1)
+		<< (8 * (off & 3));
+	v = (uint32_t)(val << (8 * (off & 3))) & lanes;
+	switch (off & ~3ULL) {
+	case UARTDR:
+		if ((off & 3) == 0) {
+			*out_len = put_char(u, (uint8_t)val, out);
+			u->ris |= INT_TX; /* FIFO drained at once */
+		}
+		break;
+	case UARTILPR: u->ilpr = merge(u->ilpr, v, lanes) & 0xff; break;
+	case UARTIBRD: u->ibrd = merge(u->ibrd, v, lanes) & 0xffff; break;
+	case UARTFBRD: u->fbrd = merge(u->fbrd, v, lanes) & 0x3f; break;
+	case UARTLCR_H: u->lcr_h = merge(u->lcr_h, v, lanes) & 0xff; break;
+	case UARTCR: u->cr = merge(u->cr, v, lanes) & 0xff87; break;
+	case UARTIFLS: u->ifls = merge(u->ifls, v, lanes) & 0x3f; break;
+	case UARTIMSC: u->imsc = merge(u->imsc, v, lanes) & INT_ALL; break;
+	case UARTICR: u->ris &= ~(v & INT_ALL); break;
+	case UARTDMACR: u->dmacr = merge(u->dmacr, v, lanes) & 0x7; break;
+	default:
+		break; /* UARTRSR/ECR clear, read-only and reserved: ignored */
+	}
+	return VPL011_OK;
+}
+
+/** Level of the UART's combined interrupt line (UARTINTR). */
+bool vpl011_irq_level(const struct vpl011 *u)
+{
+	return (u->ris & u->imsc) != 0;
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partition lifecycle: prepare at boot, load, start, stop, restart; and the
+ * per-core park loop every vCPU waits in while it is off.
+ *
+ * Cross-core protocol. A vCPU runs guest code only with in_guest == 1 and
+ * the partition RUNNING; it sets in_guest before checking the state, and a
+ * core that stops or resets the partition changes the state before it
+ * kicks the others and waits for their in_guest to drop (sequentially
+ * consistent atomics on both sides, so one of the two always sees the
+ * other). Kicks are SGIs; a kicked core in its guest exits to EL2 and
+ * parks in vcpu_check_requests().
+ */
+#include "hv/arch.h"
+#include "hv/log.h"
+#include "hv/panic.h"
+#include "hv/partition.h"
+#include "hv/stage2.h"
+#include "hv/string.h"
+
+#include "arch/sysreg.h"
+
+extern const struct hv_config hv_cfg;
+extern _Atomic uint32_t hv_halted;
+
+struct partition hv_partitions[HV_MAX_PARTITIONS];
+
+/**
+ * Build every partition's stage-2 tables and verify them, bind vCPUs to
+ * cores and prepare the loading windows. Boot core, before the page-table
+ * pool is sealed. Partitions stay RESETTING until their first load.
+ */
+void partition_prepare_all(void)
+{
+	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
+		struct partition *p = &hv_partitions[i];
+		const struct hv_partition_cfg *c = &hv_cfg.partitions[i];
+		hv_err_t e;
+
+		p->cfg = c;
+		p->index = i;
+		p->vmid = i + 1;
+		e = stage2_build(&p->s2, &hv_pt_pool, c);
+		if (e != HV_OK) {
+			hv_panic("partition %s: stage-2 build failed (%d)",
+				 c->name, e);
+		}
+		e = stage2_verify(&p->s2, c);
+		if (e != HV_OK) {
+			hv_panic("partition %s: stage-2 verify failed", c->name);
+		}
+		p->vttbr = (uintptr_t)p->s2.root | ((uint64_t)p->vmid << 48);
+		for (uint32_t j = 0; j < c->cpu_count; j++) {
+			struct pcpu *core = &hv_pcpus[c->cpus[j]];
+
+			core->used = 1;
+			core->vcpu.part = p;
+			core->vcpu.index = j;
+			core->vcpu.pcpu = c->cpus[j];
+			p->vcpus[j] = &core->vcpu;
+		}
+		arch_mmu_prepare_window(p);
+		vpl011_reset(&p->uart);
+		p->state = PART_RESETTING;
+	}
+}
+
+/**
+ * Clear @p's RAM and copy in its pristine image, DTB and initrd through the
+ * temporary EL2 window, then drop the window and stale translations. The
+ * caller owns the partition (RESETTING, no vCPU in its guest).
+ */
+void partition_load(struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+	const struct hv_blob *blobs[3] = { &c->image, &c->dtb, &c->initrd };
+
+	arch_mmu_map_window(p);
+	arch_load_partition_memory(p);
+	for (unsigned i = 0; i < 3; i++) {
+		const struct hv_blob *b = blobs[i];
+		uint8_t *dst = (uint8_t *)(uintptr_t)(c->ram_pa + b->offset);
+
+		if (b->size != 0) {
+			memcpy(dst, b->data, b->size);
+			arch_clean_range((uintptr_t)dst,
+					 (uintptr_t)dst + b->size);
+		}
+	}
+	arch_mmu_unmap_window(p);
+	arch_partition_flush(p);
+	spin_lock(&p->lock);
+	vpl011_reset(&p->uart);
+	spin_unlock(&p->lock);
+}
+
+/* Hand vCPU 0 its boot entry and open the partition. */
+static void partition_open(struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+	struct vcpu *v0 = p->vcpus[0];
+
+	for (uint32_t j = 0; j < c->cpu_count; j++) {
+		__atomic_store_n(&p->vcpus[j]->power, VCPU_OFF,
+				 __ATOMIC_SEQ_CST);
+	}
+	v0->on_entry = c->ram_ipa + c->entry_offset;
+	v0->on_context = c->ram_ipa + c->dtb.offset;
+	__atomic_store_n(&v0->power, VCPU_ON_PENDING, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&p->faults, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&p->state, PART_RUNNING, __ATOMIC_SEQ_CST);
+	gic_send_ipi(v0->pcpu);
+}
+
+/** First start of a partition, on the core of its vCPU 0. */
+void partition_boot(struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+
+	partition_load(p);
+	log_info("partition %s: started: %u vCPU(s), RAM 0x%lx-0x%lx at IPA "
+		 "0x%lx, entry 0x%lx",
+		 c->name, c->cpu_count, c->ram_pa, c->ram_pa + c->ram_size - 1,
+		 c->ram_ipa, c->ram_ipa + c->entry_offset);
+	partition_open(p);
+}
+
+/* Kick every other vCPU of @p out of its guest; wait until all parked. */
+static void evict_others(struct partition *p, const struct vcpu *self)
+{
+	for (uint32_t j = 0; j < p->cfg->cpu_count; j++) {
+		if (p->vcpus[j] != self) {
+			gic_send_ipi(p->vcpus[j]->pcpu);
+		}
+	}
+	for (uint32_t j = 0; j < p->cfg->cpu_count; j++) {
+		struct vcpu *o = p->vcpus[j];
+
+		while (o != self &&
+		       __atomic_load_n(&o->in_guest, __ATOMIC_SEQ_CST) != 0) {
+			wfe();
+		}
+	}
+}
+
+static bool claim(struct partition *p, uint32_t to)
+{
+	uint32_t expect = PART_RUNNING;
+
+	return __atomic_compare_exchange_n(&p->state, &expect, to, false,
+					   __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
+/**
+ * Stop every vCPU of the calling vCPU's partition; log once. Other
+ * partitions are not touched. Does not return: the caller parks.
+ */
+void partition_stop(struct partition *p, const char *why)
+{
+	struct vcpu *self = &pcpu_this()->vcpu;
+
+	if (claim(p, PART_STOPPED)) {
+		log_info("partition %s: stopped: %s", p->cfg->name, why);
+		evict_others(p, self);
+	}
+	__atomic_store_n(&self->power, VCPU_OFF, __ATOMIC_SEQ_CST);
+	vcpu_park(self);
+}
+
+/**
+ * Restart the calling vCPU's partition: stop its vCPUs, clear its memory,
+ * reload the pristine image and DTB, reset its virtual devices and start
+ * vCPU 0 at the entry point. Other partitions never pause.
+ */
+void partition_restart(struct partition *p, const char *why)
+{
+	struct vcpu *self = &pcpu_this()->vcpu;
+
+	if (claim(p, PART_RESETTING)) {
+		log_info("partition %s: restarting: %s", p->cfg->name, why);
+		evict_others(p, self);
+		partition_load(p);
+		__atomic_fetch_add(&p->restarts, 1, __ATOMIC_SEQ_CST);
+		log_info("partition %s: restarted (restart %u)", p->cfg->name,
+			 __atomic_load_n(&p->restarts, __ATOMIC_SEQ_CST));
+		partition_open(p);
+	} else {
+		__atomic_store_n(&self->power, VCPU_OFF, __ATOMIC_SEQ_CST);
+	}
+	vcpu_park(self);
+}
+
+/**
+ * Apply the partition's policy to a forbidden or impossible guest action:
+ * stop (default), restart, or inject an abort (returns only then). Logged
+ * once per incarnation for stop/restart; injected aborts are logged for the
+ * first four, so a guest cannot flood the console.
+ */
+void partition_fault(struct vcpu *v, enum fault_kind kind, const char *what,
+		     uint64_t addr)
+{
+	struct partition *p = v->part;
+	uint32_t n = __atomic_fetch_add(&p->faults, 1, __ATOMIC_SEQ_CST);
+	char why[160];
+
+	fmt_snprintf(why, sizeof(why), "vCPU %u: %s (0x%lx, pc 0x%lx)",
+		     v->index, what, addr, v->regs.elr);
+	switch (p->cfg->fault_policy) {
+	case HV_FAULT_INJECT:
+		if (n < 4) {
+			log_info("partition %s: %s: abort injected%s",
+				 p->cfg->name, why,
+				 n == 3 ? " (further faults not logged)" : "");
+		}
+		if (kind == FAULT_UNHANDLED) {
+			arch_inject_undef(v);
+		} else if (kind == FAULT_SERROR) {
+			arch_inject_serror(v);
+		} else {
+			arch_inject_abort(v, kind == FAULT_INSN_ABORT);
+		}
+		return;
+	case HV_FAULT_RESTART:
+		partition_restart(p, why);
+	default:
+		partition_stop(p, why);
+	}
+}
+
+/**
+ * Wait, off, until this vCPU is powered on while its partition runs; then
+ * enter the guest at the requested entry. Never returns.
+ */
+void vcpu_park(struct vcpu *v)
+{
+	struct pcpu *core = pcpu_this();
+	struct partition *p = v->part;
+
+	__atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
+	sev(); /* a core in evict_others() waits with WFE */
+	for (;;) {
+		if (__atomic_load_n(&hv_halted, __ATOMIC_SEQ_CST) != 0) {
+			arch_halt();
+		}
+		if (__atomic_load_n(&v->power, __ATOMIC_SEQ_CST) ==
+		    VCPU_ON_PENDING) {
+			__atomic_store_n(&v->in_guest, 1, __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&p->state, __ATOMIC_SEQ_CST) ==
+			    PART_RUNNING) {
+				__atomic_store_n(&v->power, VCPU_ON,
+						 __ATOMIC_SEQ_CST);
+				arch_vcpu_reset(v, v->on_entry, v->on_context);
+				arch_vcpu_enter(core);
+			}
+			__atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
+			sev();
+		}
+		gic_wait_for_ipi();
+	}
+}
+
+/**
+ * On every exit, after handling: park if the partition is no longer
+ * running (stopped or being reset by another vCPU) or the system halted.
+ */
+void vcpu_check_requests(struct vcpu *v)
+{
+	if (__atomic_load_n(&hv_halted, __ATOMIC_SEQ_CST) != 0) {
+		arch_halt();
+	}
+	if (__atomic_load_n(&v->part->state, __ATOMIC_SEQ_CST) !=
+	    PART_RUNNING) {
+		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_SEQ_CST);
+		vcpu_park(v);
+	}
+}

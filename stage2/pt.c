@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Translation table construction and walking (4 KiB granule). Every walk is
+ * an explicit per-level loop: no recursion (MISRA C:2012 Rule 17.2).
+ *
+ * Arm ARM DDI 0487 J.a, D8.2 "Translation process": the start level and the
+ * concatenation of stage-2 root tables (D8.2.6 "Concatenated translation
+ * tables for the initial stage 2 lookup") follow from the input size.
+ */
+#include "hv/pt.h"
+
+#include "hv/types.h"
+
+/** Pointer to the table a descriptor names (identity: VA == PA). */
+static uint64_t *table_of(uint64_t pte)
+{
+	return (uint64_t *)(uintptr_t)pte_addr(pte);
+}
+
+/*
+ * Descriptors are written with one 64-bit store so the table walker never
+ * sees a torn entry. Ordering against the walker (DSB) and TLB maintenance
+ * are the caller's: this file has no hardware access.
+ */
+static void pte_write(uint64_t *slot, uint64_t v)
+{
+	*(volatile uint64_t *)slot = v;
+}
+
+/**
+ * Set up an empty pool over @count zeroed pages at @pages (4 KiB aligned).
+ */
+void pt_pool_init(struct pt_pool *pool, void *pages, size_t count)
+{
+	pool->pages = pages;
+	pool->count = count;
+	pool->used = 0;
+	pool->sealed = false;
+}
+
+/** Forbid further allocation: called once the boot-time maps are built. */
+void pt_pool_seal(struct pt_pool *pool)
+{
+	pool->sealed = true;
+}
+
+/* Allocate @n contiguous zeroed pages aligned to n * 4 KiB (n a power of 2). */
+static uint64_t *pool_alloc(struct pt_pool *pool, size_t n)
+{
+	size_t first = (pool->used + n - 1) & ~(n - 1);
+	uint64_t *p;
+
+	if (pool->sealed || first + n > pool->count) {
+		return NULL;
+	}
+	p = pool->pages[first];
+	if (((uintptr_t)p & (n * SZ_4K - 1)) != 0) {
+		return NULL;
+	}
+	for (size_t i = 0; i < n * PT_ENTRIES; i++) {
+		p[i] = 0;
+	}
+	pool->used = first + n;
+	return p;
+}
+
+/**
+ * Create an empty tree translating @ia_bits of input address. Stage 2 uses
+ * the highest start level whose root fits in at most 16 concatenated tables;
+ * stage 1 has no concatenation. Returns HV_EINVAL for an unsupported size and
+ * HV_ENOMEM if the pool is exhausted. Boot only.
+ */
+hv_err_t pt_init(struct pt *t, struct pt_pool *pool, unsigned ia_bits,
+		 bool stage2)
+{
+	unsigned extra = stage2 ? 4 : 0;
+	unsigned level = 3;
+	unsigned root_bits;
+
+	if (ia_bits < 25 || ia_bits > 48) {
+		return HV_EINVAL;
+	}
+	while (level > 0 && pte_level_shift(level) + 9 + extra < ia_bits) {
+		level--;
+	}
+	root_bits = ia_bits - pte_level_shift(level);
+	t->start_level = level;
+	t->ia_bits = ia_bits;
+	t->root_entries = 1u << root_bits;
+	t->root = pool_alloc(pool, t->root_entries > PT_ENTRIES
+					   ? t->root_entries / PT_ENTRIES
+					   : 1);
+	return t->root == NULL ? HV_ENOMEM : HV_OK;
+}
+
+static unsigned index_at(const struct pt *t, unsigned level, uint64_t va)
+{
+	unsigned entries = level == t->start_level ? t->root_entries
+						   : PT_ENTRIES;
+
+	return (unsigned)((va >> pte_level_shift(level)) & (entries - 1));
+}
+
+static hv_err_t check_range(const struct pt *t, uint64_t va, uint64_t pa,
+			    uint64_t size)
+{
+	if (size == 0 || !is_aligned(va | pa | size, SZ_4K) ||
+	    range_wraps(va, size) || range_wraps(pa, size)) {
+		return HV_EINVAL;
+	}
+	if (va + size - 1 >= (1ULL << t->ia_bits) ||
+	    pa + size - 1 > PTE_ADDR_MASK) {
+		return HV_ERANGE;
+	}
+	return HV_OK;
+}
+
+/* Map the one leaf that starts at @va; return its size through @done. */
+static hv_err_t map_one(struct pt *t, struct pt_pool *pool, uint64_t va,
+			uint64_t pa, uint64_t size, uint64_t attrs,
+			unsigned flags, uint64_t *done)
+{
+	uint64_t *table = t->root;
+
+	for (unsigned level = t->start_level; level < PT_LEVELS; level++) {
+		uint64_t *slot = &table[index_at(t, level, va)];
+		uint64_t blk = pte_level_size(level);
+		bool block = !(flags & PT_NO_BLOCKS) &&
+			     pte_level_allows_block(level) &&
+			     is_aligned(va | pa, blk) && size >= blk;
+
+		if (level == 3 || block) {
+			uint64_t leaf = pte_leaf(pa, attrs, level);
+
+			/* Overmapping a different mapping is an error. */
+			if (pte_valid(*slot) && *slot != leaf) {
+				return HV_EEXIST;
+			}
+			pte_write(slot, leaf);
+			*done = blk;
+			return HV_OK;
+		}
+		if (!pte_valid(*slot)) {
+			uint64_t *next = pool_alloc(pool, 1);
+
+			if (next == NULL) {
+				return pool->sealed ? HV_ESEALED : HV_ENOMEM;
+			}
+			pte_write(slot, pte_table((uintptr_t)next));
+		} else if (!pte_is_table(*slot, level)) {
+			/* A block covers part of the range: no splitting. */
+			return HV_EEXIST;
+		}
+		table = table_of(*slot);
+	}
+	return HV_EINVAL; /* not reached: level 3 always returns */
+}
+
+/**
+ * Map [va, va + size) to [pa, pa + size) with leaf attributes @attrs, using
+ * the largest blocks alignment allows unless PT_NO_BLOCKS. Mapping the same
+ * thing twice is harmless; mapping over something different returns
+ * HV_EEXIST. On failure part of the range may be mapped: callers run at boot
+ * and treat failure as fatal, or map ranges whose tables already exist.
+ */
+hv_err_t pt_map(struct pt *t, struct pt_pool *pool, uint64_t va, uint64_t pa,
+		uint64_t size, uint64_t attrs, unsigned flags)
+{
+	TRY(check_range(t, va, pa, size));
+	while (size > 0) {
+		uint64_t done = 0;
+
+		TRY(map_one(t, pool, va, pa, size, attrs, flags, &done));
+		va += done;
+		pa += done;
+		size -= done;
+	}
+	return HV_OK;
+}
+
+/*
+ * Find the slot that translates @va: the leaf, or the first invalid entry.
+ * Returns NULL only if @va is outside the tree.
+ */
+static uint64_t *find_slot(const struct pt *t, uint64_t va, unsigned *level)
+{
+	uint64_t *table = t->root;
+
+	if (va >= (1ULL << t->ia_bits)) {
+		return NULL;
+	}
+	for (unsigned l = t->start_level; l < PT_LEVELS; l++) {
+		uint64_t *slot = &table[index_at(t, l, va)];
+
+		*level = l;
+		if (!pte_is_table(*slot, l)) {
+			return slot;
+		}
+		table = table_of(*slot);
+	}
+	return NULL; /* not reached: level 3 entries are never tables */
+}
+
+/**
+ * Remove the mappings of [va, va + size). Leaves must lie wholly inside the
+ * range (a block is never split); unmapped parts are skipped. Tables stay
+ * allocated, so the range can be mapped again after the pool is sealed.
+ */
+hv_err_t pt_unmap(struct pt *t, uint64_t va, uint64_t size)
+{
+	uint64_t end = va + size;
+
+	TRY(check_range(t, va, 0, size));
+	while (va < end) {
+		unsigned level = 0;
+		uint64_t *slot = find_slot(t, va, &level);
+		uint64_t blk = pte_level_size(level);
+		uint64_t next = align_down(va, blk) + blk;
+
+		if (slot == NULL) {
+			return HV_ERANGE;
+		}
+		if (pte_valid(*slot)) {
+			if (!is_aligned(va, blk) || next > end) {
+				return HV_EINVAL;
+			}
+			pte_write(slot, 0);
+		}
+		va = next;
+	}
+	return HV_OK;
+}
+
+/**
+ * Translate @va. Returns false if it is not mapped; otherwise fills the
+ * output address, the leaf attributes and the leaf size (any may be NULL).
+ */
+bool pt_lookup(const struct pt *t, uint64_t va, uint64_t *pa, uint64_t *attrs,
+	       uint64_t *leaf_size)
+{
+	unsigned level = 0;
+	uint64_t *slot = find_slot(t, va, &level);
+	uint64_t blk;
+
+	if (slot == NULL || !pte_is_leaf(*slot, level) ||
+	    (level == 3 && !(*slot & PTE_TYPE_TABLE))) {
+		return false;
+	}
+	blk = pte_level_size(level);
+	if (pa != NULL) {
+		*pa = pte_addr(*slot) + (va & (blk - 1));
+	}
+	if (attrs != NULL) {
+		*attrs = pte_attrs(*slot);
+	}
+	if (leaf_size != NULL) {
+		*leaf_size = blk;
+	}
+	return true;
+}
+
+/**
+ * Call @fn for every valid leaf in ascending input-address order, with an
+ * explicit cursor per level. Stops at, and returns, the first non-OK result.
+ */
+hv_err_t pt_walk_leaves(const struct pt *t, pt_leaf_fn fn, void *arg)
+{
+	struct {
+		const uint64_t *table;
+		unsigned idx;
+		unsigned entries;
+		uint64_t base;
+	} cur[PT_LEVELS];
+	int depth = 0;
+
+	cur[0].table = t->root;
+	cur[0].idx = 0;
+	cur[0].entries = t->root_entries;
+	cur[0].base = 0;
+	while (depth >= 0) {
+		unsigned level = t->start_level + (unsigned)depth;
+		unsigned i = cur[depth].idx;
+		uint64_t pte, va;
+
+		if (i == cur[depth].entries) {
+			depth--;
+			continue;
+		}
+		cur[depth].idx++;
+		pte = cur[depth].table[i];
+		va = cur[depth].base + (uint64_t)i * pte_level_size(level);
+		if (pte_is_table(pte, level)) {
+			depth++;
+			cur[depth].table = table_of(pte);
+			cur[depth].idx = 0;
+			cur[depth].entries = PT_ENTRIES;
+			cur[depth].base = va;
+		} else if (pte_valid(pte) &&
+			   (level < 3 || (pte & PTE_TYPE_TABLE))) {
+			TRY(fn(arg, va, pte_addr(pte), pte_level_size(level),
+			       pte_attrs(pte)));
+		}
+	}
+	return HV_OK;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* Bare-metal test guest support: console, PSCI, DTB, faults, time. */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GUEST_MAX_VCPUS 8
+#define UART_BASE 0x09000000UL
+
+void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void gputs(const char *s);
+
+int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+int64_t smc_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* Device tree facts. */
+struct dt_info {
+	uint64_t mem_base;
+	uint64_t mem_size;
+	unsigned cpus;
+	char bootargs[256];
+};
+bool dt_parse(const void *dtb, struct dt_info *out);
+
+/* Probe an address; returns false if it aborted (the abort is caught). */
+bool probe_read(uint64_t addr, uint64_t *val);
+bool probe_write(uint64_t addr, uint64_t val);
+
+uint64_t now_ticks(void);
+uint64_t ticks_per_sec(void);
+void delay_ms(unsigned ms);
+
+/* Boot-argument helpers. */
+bool arg_has(const char *args, const char *key);
+uint64_t arg_num(const char *args, const char *key, uint64_t dflt);
+
+/* Provided by each test program. */
+void guest_main(const void *dtb);
+void guest_secondary(uint64_t index);
+
+extern char secondary_entry[];
+
+#endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bare-metal test guest. One binary; what it does is chosen by words
+ * in /chosen/bootargs, so each system test is a configuration, not code:
+ *
+ *   smp            start every other vCPU with PSCI CPU_ON; each prints
+ *   psci-checks    exercise PSCI error paths (invalid target, already on)
+ *   probe=A,B,...  read then write each address, report abort or success
+ *   reset-after=N  PSCI SYSTEM_RESET after N heartbeats
+ *   off-after=N    PSCI SYSTEM_OFF after N heartbeats
+ *   beats=N        stop after N heartbeats (default: forever)
+ *   beat-ms=N      heartbeat period in ms of virtual time (default 20)
+ *   hvc-junk       unknown HVC and SMC function IDs must be refused
+ *
+ * At boot it checks a marker at RAM base + 8 MiB: a restart must have
+ * cleared memory, so finding the marker means state leaked.
+ */
+#include "guest.h"
+
+#define MARKER_OFFSET (8UL << 20)
+#define MARKER 0x42484b4d41524b31ULL
+
+static struct dt_info dt;
+static volatile uint32_t vcpus_up;
+
+static void check_memory_cleared(void)
+{
+	volatile uint64_t *m =
+		(volatile uint64_t *)(dt.mem_base + MARKER_OFFSET);
+
+	if (dt.mem_size <= MARKER_OFFSET) {
+		return;
+	}
+	if (*m == MARKER) {
+		gputs("memory NOT cleared since the last boot");
+	} else if (*m != 0) {
+		gprintf("memory holds junk 0x%lx at boot\n", *m);
+	} else {
+		gputs("memory clear at boot");
+	}
+	*m = MARKER;
+}
+
+static void start_secondaries(void)
+{
+	for (unsigned i = 1; i < dt.cpus; i++) {
+		int64_t r = psci_call(0xc4000003, i,
+				      (uint64_t)secondary_entry, i);
+
+		gprintf("CPU_ON vCPU %u: %d\n", i, (int)r);
+	}
+	while (__atomic_load_n(&vcpus_up, __ATOMIC_ACQUIRE) + 1 < dt.cpus) {
+		__asm__ volatile("yield");
+	}
+	gprintf("all %u vCPUs up\n", dt.cpus);
+}
+
+static void psci_checks(void)
+{
+	gprintf("PSCI_VERSION 0x%x\n", (unsigned)psci_call(0x84000000, 0, 0, 0));
+	gprintf("CPU_ON self: %d\n",
+		(int)psci_call(0xc4000003, 0, (uint64_t)secondary_entry, 0));
+	gprintf("CPU_ON vCPU 7: %d\n",
+		(int)psci_call(0xc4000003, 7, (uint64_t)secondary_entry, 7));
+	gprintf("CPU_ON bad entry: %d\n",
+		(int)psci_call(0xc4000003, 1, 0x1000, 1));
+	gprintf("AFFINITY_INFO vCPU 0: %d\n",
+		(int)psci_call(0xc4000004, 0, 0, 0));
+	gprintf("AFFINITY_INFO vCPU 1: %d\n",
+		(int)psci_call(0xc4000004, 1, 0, 0));
+	gprintf("PSCI_FEATURES CPU_ON: %d, CPU_SUSPEND: %d\n",
+		(int)psci_call(0x8400000a, 0xc4000003, 0, 0),
+		(int)psci_call(0x8400000a, 0xc4000001, 0, 0));
+}
+
+static void hvc_junk(void)
+{
+	gprintf("HVC 0x86001234: %d\n", (int)psci_call(0x86001234, 1, 2, 3));
+	gprintf("SMC 0x82000010: %d\n", (int)smc_call(0x82000010, 1, 2, 3));
+	gprintf("SMC PSCI_VERSION: 0x%x\n",
+		(unsigned)smc_call(0x84000000, 0, 0, 0));
+}
+
+static void probe_list(const char *args)
+{
+	const char *p = args;
+
+	while (*p && !(p[0] == 'p' && p[1] == 'r' && p[2] == 'o' &&
+		       p[3] == 'b' && p[4] == 'e' && p[5] == '=')) {
+		p++;
+	}
+	if (!*p) {
+		return;
+	}
+	p += 6;
+	while (*p && *p != ' ') {
+		uint64_t a = 0, v = 0;
+
+		if (p[0] == '0' && p[1] == 'x') {
+			p += 2;
+		}
+		for (; *p && *p != ',' && *p != ' '; p++) {
+			a = a * 16 + (uint64_t)(*p >= 'a' ? *p - 'a' + 10
+							  : *p - '0');
+		}
+		if (*p == ',') {
+			p++;
+		}
+		gprintf("probe 0x%lx read: %s\n", a,
+			probe_read(a, &v) ? "SUCCEEDED" : "aborted");
+		gprintf("probe 0x%lx write: %s\n", a,
+			probe_write(a, 0x5a5a5a5a5a5a5a5aULL) ? "SUCCEEDED"
+							      : "aborted");
+	}
+	gputs("probes done");
+}
+
+void guest_main(const void *dtb)
+{
+	uint64_t beats, period, reset_after, off_after;
+
+	if (!dt_parse(dtb, &dt)) {
+		gputs("no valid DTB in x0");
+		return;
+	}
+	gprintf("hello from vCPU 0: %u vCPU(s), memory 0x%lx bytes at 0x%lx\n",
+		dt.cpus, dt.mem_size, dt.mem_base);
+	gprintf("bootargs: %s\n", dt.bootargs);
+	check_memory_cleared();
+	if (arg_has(dt.bootargs, "psci-checks")) {
+		psci_checks();
+	}
+	if (arg_has(dt.bootargs, "smp")) {
+		start_secondaries();
+	}
+	if (arg_has(dt.bootargs, "hvc-junk")) {
+		hvc_junk();
+	}
+	probe_list(dt.bootargs);
+	beats = arg_num(dt.bootargs, "beats", ~0ULL);
+	period = arg_num(dt.bootargs, "beat-ms", 20);
+	reset_after = arg_num(dt.bootargs, "reset-after", ~0ULL);
+	off_after = arg_num(dt.bootargs, "off-after", ~0ULL);
+	for (uint64_t n = 1; n <= beats; n++) {
+		delay_ms((unsigned)period);
+		gprintf("heartbeat %lu\n", n);
+		if (n == reset_after) {
+			gputs("calling SYSTEM_RESET");
+			psci_call(0x84000009, 0, 0, 0);
+			gputs("SYSTEM_RESET returned");
+		}
+		if (n == off_after) {
+			gputs("calling SYSTEM_OFF");
+			psci_call(0x84000008, 0, 0, 0);
+			gputs("SYSTEM_OFF returned");
+		}
+	}
+	gputs("done");
+}
+
+void guest_secondary(uint64_t index)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	gprintf("hello from vCPU %lu (MPIDR 0x%lx)\n", index, mpidr);
+	__atomic_fetch_add(&vcpus_up, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/* Host unit tests: bits helpers, the page-table walker and stage-2 maps. */
+#include <stdlib.h>
+
+#include "hv/bits.h"
+#include "hv/pt.h"
+#include "hv/stage2.h"
+
+#include "harness.h"
+
+#define POOL_PAGES 64
+
+static struct pt_pool *new_pool(size_t pages)
+{
+	static struct pt_pool pool;
+	static void *mem;
+
+	free(mem);
+	mem = aligned_alloc(SZ_64K, align_up(pages * SZ_4K, SZ_64K));
+	pt_pool_init(&pool, mem, pages);
+	return &pool;
+}
+
+TEST(bits, masks_and_fields)
+{
+	EXPECT_EQ(BITS(7, 4), 0xf0);
+	EXPECT_EQ(BITS(63, 0), ~0ULL);
+	EXPECT_EQ(BITS(0, 0), 1);
+	EXPECT_EQ(FIELD_GET(BITS(31, 26), 0x96000045ULL), 0x25);
+	EXPECT_EQ(FIELD_PREP(BITS(15, 8), 0x1ab), 0xab00);
+	EXPECT_EQ(align_up(0x1001, 0x1000), 0x2000);
+	EXPECT_EQ(align_down(0x1fff, 0x1000), 0x1000);
+}
+
+TEST(bits, ranges)
+{
+	EXPECT_TRUE(ranges_overlap(0, 10, 9, 1));
+	EXPECT_TRUE(!ranges_overlap(0, 10, 10, 1));
+	EXPECT_TRUE(!ranges_overlap(0, 0, 0, 10));
+	EXPECT_TRUE(range_within(5, 5, 0, 10));
+	EXPECT_TRUE(!range_within(5, 6, 0, 10));
+	EXPECT_TRUE(!range_within(~0ULL, 2, 0, 10));
+	EXPECT_TRUE(range_wraps(~0ULL, 2));
+	EXPECT_TRUE(!range_wraps(~0ULL, 1));
+}
+
+TEST(pt, geometry)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+
+	ASSERT_EQ(pt_init(&t, pool, 40, true), HV_OK);
+	EXPECT_EQ(t.start_level, 1);
+	EXPECT_EQ(t.root_entries, 1024); /* two concatenated tables */
+	EXPECT_EQ((uintptr_t)t.root & (2 * SZ_4K - 1), 0);
+	ASSERT_EQ(pt_init(&t, pool, 39, false), HV_OK);
+	EXPECT_EQ(t.start_level, 1);
+	EXPECT_EQ(t.root_entries, 512);
+	ASSERT_EQ(pt_init(&t, pool, 48, false), HV_OK);
+	EXPECT_EQ(t.start_level, 0);
+	EXPECT_EQ(pt_init(&t, pool, 60, false), HV_EINVAL);
+}
+
+TEST(pt, block_selection)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+	uint64_t pa, attrs, sz;
+
+	ASSERT_EQ(pt_init(&t, pool, 40, true), HV_OK);
+	/* 1 GiB aligned on both sides: one level-1 block. */
+	ASSERT_EQ(pt_map(&t, pool, SZ_1G, 2 * SZ_1G, SZ_1G, S2_AP_RW, 0),
+		  HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, SZ_1G + 0x1234, &pa, &attrs, &sz));
+	EXPECT_EQ(pa, 2 * SZ_1G + 0x1234);
+	EXPECT_EQ(sz, SZ_1G);
+	EXPECT_EQ(attrs, S2_AP_RW);
+	/* PA only 2 MiB aligned: 2 MiB blocks. */
+	ASSERT_EQ(pt_map(&t, pool, 4 * SZ_1G, 0x40200000, 4 * SZ_2M, S2_AP_RW,
+			 0),
+		  HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, 4 * SZ_1G + SZ_2M, &pa, NULL, &sz));
+	EXPECT_EQ(sz, SZ_2M);
+	EXPECT_EQ(pa, 0x40400000);
+	/* Unaligned start: pages up to the boundary, then blocks. */
+	ASSERT_EQ(pt_map(&t, pool, 8 * SZ_1G + SZ_2M - SZ_4K, 0x80000000 - SZ_4K,
+			 SZ_4K + SZ_2M, S2_AP_RW, 0),
+		  HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, 8 * SZ_1G + SZ_2M - SZ_4K, NULL, NULL, &sz));
+	EXPECT_EQ(sz, SZ_4K);
+	ASSERT_TRUE(pt_lookup(&t, 8 * SZ_1G + SZ_2M, &pa, NULL, &sz));
+	EXPECT_EQ(sz, SZ_2M);
+	EXPECT_EQ(pa, 0x80000000);
+	/* Opt-out: pages only. */
+	ASSERT_EQ(pt_map(&t, pool, 16 * SZ_1G, 0, SZ_2M, S2_AP_RW,
+			 PT_NO_BLOCKS),
+		  HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, 16 * SZ_1G, NULL, NULL, &sz));
+	EXPECT_EQ(sz, SZ_4K);
+	EXPECT_TRUE(!pt_lookup(&t, 17 * SZ_1G, NULL, NULL, NULL));
+}
+
+TEST(pt, refuses_overmap)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+
+	ASSERT_EQ(pt_init(&t, pool, 40, true), HV_OK);
+	ASSERT_EQ(pt_map(&t, pool, SZ_1G, SZ_1G, SZ_2M, S2_AP_RW, 0), HV_OK);
+	/* Identical remap is harmless. */
+	EXPECT_EQ(pt_map(&t, pool, SZ_1G, SZ_1G, SZ_2M, S2_AP_RW, 0), HV_OK);
+	/* Different output address or attributes: refused. */
+	EXPECT_EQ(pt_map(&t, pool, SZ_1G, 2 * SZ_1G, SZ_2M, S2_AP_RW, 0),
+		  HV_EEXIST);
+	EXPECT_EQ(pt_map(&t, pool, SZ_1G, SZ_1G, SZ_2M, S2_AP_RO, 0),
+		  HV_EEXIST);
+	/* A page inside an existing block: no silent split. */
+	EXPECT_EQ(pt_map(&t, pool, SZ_1G + SZ_4K, 0, SZ_4K, S2_AP_RW, 0),
+		  HV_EEXIST);
+	/* A block over existing pages: refused too. */
+	ASSERT_EQ(pt_map(&t, pool, 2 * SZ_1G, 0, SZ_4K, S2_AP_RW, 0), HV_OK);
+	EXPECT_EQ(pt_map(&t, pool, 2 * SZ_1G, 0, SZ_2M, S2_AP_RW, 0),
+		  HV_EEXIST);
+}
+
+TEST(pt, bad_arguments)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+
+	ASSERT_EQ(pt_init(&t, pool, 40, true), HV_OK);
+	EXPECT_EQ(pt_map(&t, pool, 0x1001, 0, SZ_4K, 0, 0), HV_EINVAL);
+	EXPECT_EQ(pt_map(&t, pool, 0, 0, 0, 0, 0), HV_EINVAL);
+	EXPECT_EQ(pt_map(&t, pool, (1ULL << 40) - SZ_4K, 0, 2 * SZ_4K, 0, 0),
+		  HV_ERANGE);
+	EXPECT_EQ(pt_map(&t, pool, ~0ULL & ~0xfffULL, 0, 2 * SZ_4K, 0, 0),
+		  HV_EINVAL);
+	EXPECT_EQ(pt_unmap(&t, 1ULL << 41, SZ_4K), HV_ERANGE);
+}
+
+TEST(pt, pool_exhaustion_and_seal)
+{
+	struct pt_pool *pool = new_pool(4);
+	struct pt t;
+
+	ASSERT_EQ(pt_init(&t, pool, 39, true), HV_OK); /* 1 page */
+	/* Two pages in distinct 1 GiB and 2 MiB regions need L2 + L3 each. */
+	ASSERT_EQ(pt_map(&t, pool, 0, 0, SZ_4K, 0, 0), HV_OK);
+	EXPECT_EQ(pt_map(&t, pool, SZ_1G, 0, SZ_4K, 0, 0), HV_ENOMEM);
+	pt_pool_seal(pool);
+	/* Tables exist for the first 2 MiB: still mappable after sealing. */
+	EXPECT_EQ(pt_map(&t, pool, SZ_4K, 0, SZ_4K, 0, 0), HV_OK);
+	EXPECT_EQ(pt_map(&t, pool, 3 * SZ_2M, 0, SZ_4K, 0, 0), HV_ESEALED);
+}
+
+TEST(pt, unmap_and_remap)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+	size_t used;
+
+	ASSERT_EQ(pt_init(&t, pool, 39, false), HV_OK);
+	ASSERT_EQ(pt_map(&t, pool, 0x40000000, 0x40000000, 64 * SZ_2M,
+			 S1_AP_RW, 0),
+		  HV_OK);
+	used = pool->used;
+	/* Unmapping half a block is refused. */
+	EXPECT_EQ(pt_unmap(&t, 0x40000000, SZ_4K), HV_EINVAL);
+	ASSERT_EQ(pt_unmap(&t, 0x40000000, 64 * SZ_2M), HV_OK);
+	EXPECT_TRUE(!pt_lookup(&t, 0x40000000, NULL, NULL, NULL));
+	pt_pool_seal(pool);
+	EXPECT_EQ(pt_map(&t, pool, 0x40000000, 0x40000000, 64 * SZ_2M,
+			 S1_AP_RW, 0),
+		  HV_OK);
+	EXPECT_EQ(pool->used, used);
+	/* Unmapping a hole is fine. */
+	EXPECT_EQ(pt_unmap(&t, 0x10000000, SZ_2M), HV_OK);
+}
+
+static hv_err_t count_leaf(void *arg, uint64_t va, uint64_t pa,
+			   uint64_t size, uint64_t attrs)
+{
+	uint64_t *n = arg;
+
+	(void)va;
+	(void)pa;
+	(void)attrs;
+	n[0]++;
+	n[1] += size;
+	return HV_OK;
+}
+
+TEST(pt, walk_visits_every_leaf)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+	uint64_t n[2] = { 0, 0 };
+
+	ASSERT_EQ(pt_init(&t, pool, 40, true), HV_OK);
+	ASSERT_EQ(pt_map(&t, pool, 0x40000000, 0x80000000, SZ_1G + SZ_2M +
+			 SZ_4K, S2_AP_RW, 0),
+		  HV_OK);
+	ASSERT_EQ(pt_map(&t, pool, 0x9000000000ULL, 0x9000000, SZ_4K, S2_AP_RW,
+			 0),
+		  HV_OK);
+	ASSERT_EQ(pt_walk_leaves(&t, count_leaf, n), HV_OK);
+	EXPECT_EQ(n[0], 4);
+	EXPECT_EQ(n[1], SZ_1G + SZ_2M + 2 * SZ_4K);
+}
+
+static void two_region_part(struct hv_partition_cfg *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ram_pa = 0x44000000;
+	p->ram_ipa = 0x40000000;
+	p->ram_size = 64ULL << 20;
+	p->device_count = 2;
+	p->devices[0].pa = 0x0a000000;
+	p->devices[0].ipa = 0x0a000000;
+	p->devices[0].size = SZ_4K;
+	p->devices[1].pa = 0x09030000;
+	p->devices[1].ipa = 0x09030000;
+	p->devices[1].size = SZ_4K;
+}
+
+TEST(stage2, build_and_verify)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct hv_partition_cfg p;
+	struct pt t;
+	uint64_t pa, attrs, sz;
+
+	two_region_part(&p);
+	ASSERT_EQ(stage2_build(&t, pool, &p), HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p), HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, 0x40000000, &pa, &attrs, &sz));
+	EXPECT_EQ(pa, 0x44000000);
+	EXPECT_EQ(sz, SZ_2M);
+	EXPECT_EQ(attrs, STAGE2_RAM_ATTRS);
+	ASSERT_TRUE(pt_lookup(&t, 0x0a000000, &pa, &attrs, &sz));
+	EXPECT_EQ(attrs, STAGE2_DEV_ATTRS);
+	EXPECT_TRUE((attrs & PTE_XN) != 0);
+	/* Nothing else: not the emulated UART or GIC, not past RAM. */
+	EXPECT_TRUE(!pt_lookup(&t, HV_GUEST_UART_IPA, NULL, NULL, NULL));
+	EXPECT_TRUE(!pt_lookup(&t, HV_GUEST_GICD_IPA, NULL, NULL, NULL));
+	EXPECT_TRUE(!pt_lookup(&t, 0x44000000, NULL, NULL, NULL));
+	EXPECT_TRUE(!pt_lookup(&t, 0x3ffff000, NULL, NULL, NULL));
+}
+
+TEST(stage2, verify_catches_extra_and_missing)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct hv_partition_cfg p;
+	struct pt t;
+
+	two_region_part(&p);
+	ASSERT_EQ(stage2_build(&t, pool, &p), HV_OK);
+	/* An extra page anywhere fails verification. */
+	ASSERT_EQ(pt_map(&t, pool, 0x09000000, 0x09000000, SZ_4K,
+			 STAGE2_DEV_ATTRS, 0),
+		  HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p), HV_EINVAL);
+	ASSERT_EQ(pt_unmap(&t, 0x09000000, SZ_4K), HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p), HV_OK);
+	/* A missing page fails too. */
+	ASSERT_EQ(pt_unmap(&t, 0x0a000000, SZ_4K), HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p), HV_EINVAL);
+	/* Wrong attributes fail. */
+	ASSERT_EQ(pt_map(&t, pool, 0x0a000000, 0x0a000000, SZ_4K,
+			 STAGE2_RAM_ATTRS, 0),
+		  HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p), HV_EINVAL);
+}
+
+TEST(stage2, ram_no_blocks_flag)
+{
+	struct pt_pool *pool = new_pool(256);
+	struct hv_partition_cfg p;
+	struct pt t;
+	uint64_t sz;
+
+	two_region_part(&p);
+	p.ram_size = 4 * SZ_2M;
+	p.flags = HV_PART_RAM_NO_BLOCKS;
+	ASSERT_EQ(stage2_build(&t, pool, &p), HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, 0x40000000, NULL, NULL, &sz));
+	EXPECT_EQ(sz, SZ_4K);
+	EXPECT_EQ(stage2_verify(&t, &p), HV_OK);
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parsing the board description (boards/<board>/board.dts) into
+ * struct hv_board_desc. Only the shape of the input is checked here (which
+ * nodes and properties exist, their lengths, the interrupt specifier form);
+ * whether the values make sense is config_validate()'s job.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "bhcfg.h"
+
+/* Interrupt specifier cell 0 (GIC binding): 0 = SPI, 1 = PPI. */
+#define BH_GIC_SPI 0u
+
+static const char *const bh_root_props[] = { "compatible", "model",
+					     "#address-cells", "#size-cells",
+					     NULL };
+static const char *const bh_root_nodes[] = { "cpus",	"memory",  "hypervisor",
+					     "gic",	"uart",	   "devices",
+					     "clocks", "aliases", "chosen",
+					     NULL };
+static const char *const bh_cells_props[] = { "#address-cells",
+					      "#size-cells", "ranges", NULL };
+static const char *const bh_cpu_nodes[] = { "cpu", NULL };
+static const char *const bh_memory_props[] = { "device_type", "reg", NULL };
+static const char *const bh_reg_props[] = { "reg", NULL };
+static const char *const bh_gic_props[] = { "version",	       "spi-count",
+					    "distributor",     "redistributors",
+					    "cpu-interface",   "virtual-control",
+					    "virtual-cpu",     NULL };
+static const char *const bh_uart_props[] = { "compatible", "reg", "interrupts",
+					     "clocks", "clock-names",
+					     "current-speed", NULL };
+
+/* Converts a GIC SPI number to an INTID without wrapping. */
+static uint32_t bh_spi_intid(uint32_t spi)
+{
+	return spi > UINT32_MAX - HV_SPI_BASE ? UINT32_MAX : spi + HV_SPI_BASE;
+}
+
+static int bh_board_cpus(struct bh_ctx *ctx, const struct bh_node *root)
+{
+	struct hv_board_desc *b = &ctx->cfg.board;
+	struct bh_node n, c;
+	char what[300], cwhat[300];
+	int child;
+
+	if (bh_node_at(root, "cpus", true, &n, what, sizeof(what)) != 0 ||
+	    bh_check_props(&n, bh_cells_props) != 0 ||
+	    bh_check_children(&n, bh_cpu_nodes) != 0) {
+		return -1;
+	}
+	c = n;
+	c.what = cwhat;
+	fdt_for_each_subnode(child, n.fdt, n.off)
+	{
+		const uint8_t *reg;
+		int count;
+
+		if (b->cpu_count == HV_MAX_CPUS) {
+			bh_node_error(&n, NULL, "more than %d cores",
+				      HV_MAX_CPUS);
+			return -1;
+		}
+		c.off = child;
+		snprintf(cwhat, sizeof(cwhat), "node \"/cpus/%s\"",
+			 fdt_get_name(n.fdt, child, NULL));
+		if (bh_prop_cells(&c, "reg", true, 1, &reg, &count) != 0) {
+			return -1;
+		}
+		/* MPIDR: one cell, or two with #address-cells = <2>. */
+		if (count == 1) {
+			b->cpu_mpidr[b->cpu_count++] = bh_cell(reg, 0);
+		} else if (count == 2) {
+			b->cpu_mpidr[b->cpu_count++] =
+				((uint64_t)bh_cell(reg, 0) << 32) |
+				bh_cell(reg, 1);
+		} else {
+			bh_node_error(&c, "reg",
+				      "expected the MPIDR as one or two cells");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int bh_board_memory(struct bh_ctx *ctx, const struct bh_node *root)
+{
+	struct hv_board_desc *b = &ctx->cfg.board;
+	struct bh_node n;
+	char what[300];
+	const uint8_t *cells;
+	int count;
+
+	if (bh_node_at(root, "memory", true, &n, what, sizeof(what)) != 0 ||
+	    bh_check_props(&n, bh_memory_props) != 0 ||
+	    bh_check_children(&n, NULL) != 0 ||
+	    bh_prop_cells(&n, "reg", true, 4, &cells, &count) != 0) {
+		return -1;
+	}
+	if (count == 0 || count > HV_MAX_RAM_BANKS) {
+		bh_node_error(&n, "reg", "needs 1..%d RAM ranges, has %d",
+			      HV_MAX_RAM_BANKS, count);
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		b->ram[i].base = ((uint64_t)bh_cell(cells, 4 * i) << 32) |
+				 bh_cell(cells, 4 * i + 1);
+		b->ram[i].size = ((uint64_t)bh_cell(cells, 4 * i + 2) << 32) |
+				 bh_cell(cells, 4 * i + 3);
+	}
+	b->ram_count = (uint32_t)count;
+	if (bh_node_at(root, "hypervisor", true, &n, what, sizeof(what)) != 0 ||
+	    bh_check_props(&n, bh_reg_props) != 0 ||
+	    bh_check_children(&n, NULL) != 0 ||
+	    bh_prop_reg(&n, "reg", true, &b->hv_base, &b->hv_size) != 0) {
+		return -1;
+	}
+	return 0;
+}
+
+static int bh_board_gic(struct bh_ctx *ctx, const struct bh_node *root)
+{
+	struct hv_board_desc *b = &ctx->cfg.board;
+	struct bh_node n;
+	char what[300];
+	bool v2;
+
+	if (bh_node_at(root, "gic", true, &n, what, sizeof(what)) != 0 ||
+	    bh_check_props(&n, bh_gic_props) != 0 ||
+	    bh_check_children(&n, NULL) != 0 ||
+	    bh_prop_u32(&n, "version", true, &b->gic_version) != 0 ||
+	    bh_prop_u32(&n, "spi-count", true, &b->spi_count) != 0 ||
+	    bh_prop_u64(&n, "distributor", true, &b->gicd_base) != 0) {
+		return -1;
+	}
+	v2 = b->gic_version == HV_GIC_V2;
+	if (bh_prop_u64(&n, "redistributors", !v2, &b->gicr_base) < 0 ||
+	    bh_prop_u64(&n, "cpu-interface", v2, &b->gicc_base) < 0 ||
+	    bh_prop_u64(&n, "virtual-control", v2, &b->gich_base) < 0 ||
+	    bh_prop_u64(&n, "virtual-cpu", v2, &b->gicv_base) < 0) {
+		return -1;
+	}
+	return 0;
+}
+
+static int bh_board_uart(struct bh_ctx *ctx, const struct bh_node *root)
+{
+	struct hv_board_desc *b = &ctx->cfg.board;
+	struct bh_node n;
+	char what[300];
+	uint64_t size;
+	const uint8_t *irq;
+	int count;
+
+	if (bh_node_at(root, "uart", true, &n, what, sizeof(what)) != 0 ||
+	    bh_check_props(&n, bh_uart_props) != 0 ||
+	    bh_check_children(&n, NULL) != 0 ||
+	    bh_prop_reg(&n, "reg", true, &b->uart_base, &size) != 0 ||
+	    bh_prop_cells(&n, "interrupts", true, 3, &irq, &count) != 0) {
+		return -1;
+	}
+	if (fdt_node_check_compatible(n.fdt, n.off, "arm,pl011") == 0) {
+		b->uart_kind = HV_UART_PL011;
+	} else if (fdt_node_check_compatible(n.fdt, n.off, "cdns,uart-r1p12") ==
+		   0) {
+		b->uart_kind = HV_UART_CADENCE;
+	} else {
+		bh_node_error(&n, "compatible",
+			      "unknown UART (expected \"arm,pl011\" or \"cdns,uart-r1p12\")");
+		return -1;
+	}
+	if (count != 1 || bh_cell(irq, 0) != BH_GIC_SPI) {
+		bh_node_error(&n, "interrupts",
+			      "expected one SPI, <0 spi-number flags>");
+		return -1;
+	}
+	b->uart_irq = bh_spi_intid(bh_cell(irq, 1));
+	return 0;
+}
+
+/* Parses one child of /devices into board device slot @i. */
+static int bh_board_device(struct bh_ctx *ctx, struct bh_node *dn, int i)
+{
+	struct hv_board_device *dev = &ctx->cfg.board.devices[i];
+	const char *name = fdt_get_name(dn->fdt, dn->off, NULL);
+	const uint8_t *irq;
+	int count = 0;
+
+	if (name == NULL || strlen(name) >= HV_NAME_LEN) {
+		bh_node_error(dn, NULL, "device node name longer than %d characters",
+			      HV_NAME_LEN - 1);
+		return -1;
+	}
+	memcpy(dev->name, name, strlen(name) + 1);
+	if (bh_check_children(dn, NULL) != 0 ||
+	    bh_prop_reg(dn, "reg", true, &dev->base, &dev->size) != 0 ||
+	    bh_prop_cells(dn, "interrupts", false, 3, &irq, &count) < 0) {
+		return -1;
+	}
+	if (dev->size == 0 || dev->base > UINT64_MAX - SZ_4K ||
+	    dev->size > UINT64_MAX - SZ_4K - dev->base) {
+		bh_node_error(dn, "reg", "range is empty or wraps around");
+		return -1;
+	}
+	if (count > HV_MAX_DEV_IRQS) {
+		bh_node_error(dn, "interrupts", "more than %d interrupts",
+			      HV_MAX_DEV_IRQS);
+		return -1;
+	}
+	for (int k = 0; k < count; k++) {
+		if (bh_cell(irq, 3 * k) != BH_GIC_SPI) {
+			bh_node_error(dn, "interrupts",
+				      "interrupt %d is not an SPI (<0 spi-number flags>); only SPIs can be passed through",
+				      k);
+			return -1;
+		}
+		dev->irqs[k] = bh_spi_intid(bh_cell(irq, 3 * k + 1));
+	}
+	dev->irq_count = (uint32_t)count;
+	ctx->board_dev_node[i] = dn->off;
+	return 0;
+}
+
+static int bh_board_devices(struct bh_ctx *ctx, const struct bh_node *root)
+{
+	struct hv_board_desc *b = &ctx->cfg.board;
+	struct bh_node n, dn;
+	char what[300], dwhat[300];
+	int child, rc;
+
+	rc = bh_node_at(root, "devices", false, &n, what, sizeof(what));
+	if (rc != 0) {
+		return rc < 0 ? -1 : 0;
+	}
+	if (bh_check_props(&n, bh_cells_props) != 0) {
+		return -1;
+	}
+	dn = n;
+	dn.what = dwhat;
+	fdt_for_each_subnode(child, n.fdt, n.off)
+	{
+		if (b->device_count == HV_MAX_BOARD_DEVICES) {
+			bh_node_error(&n, NULL, "more than %d devices",
+				      HV_MAX_BOARD_DEVICES);
+			return -1;
+		}
+		dn.off = child;
+		snprintf(dwhat, sizeof(dwhat), "node \"/devices/%s\"",
+			 fdt_get_name(n.fdt, child, NULL));
+		if (bh_board_device(ctx, &dn, (int)b->device_count) != 0) {
+			return -1;
+		}
+		b->device_count++;
+	}
+	return 0;
+}
+
+/**
+ * Parses ctx->board (already loaded and checked) into ctx->cfg.board and
+ * ctx->board_dev_node. Returns 0, or -1 after printing the error.
+ */
+int bh_board_parse(struct bh_ctx *ctx)
+{
+	struct bh_node root = { ctx->board.path, ctx->board.fdt, 0, "node \"/\"" };
+	const char *model;
+	uint32_t ac, sc;
+
+	if (fdt_node_check_compatible(root.fdt, 0, "bulkhead,board") != 0) {
+		bh_node_error(&root, "compatible",
+			      "not a Bulkhead board description (needs \"bulkhead,board\")");
+		return -1;
+	}
+	if (bh_check_props(&root, bh_root_props) != 0 ||
+	    bh_check_children(&root, bh_root_nodes) != 0 ||
+	    bh_prop_u32(&root, "#address-cells", true, &ac) != 0 ||
+	    bh_prop_u32(&root, "#size-cells", true, &sc) != 0 ||
+	    bh_prop_string(&root, "model", true, &model) != 0) {
+		return -1;
+	}
+	if (ac != 2 || sc != 2) {
+		bh_node_error(&root, NULL,
+			      "#address-cells and #size-cells must be <2>");
+		return -1;
+	}
+	if (strlen(model) >= HV_NAME_LEN) {
+		bh_node_error(&root, "model", "longer than %d characters",
+			      HV_NAME_LEN - 1);
+		return -1;
+	}
+	memcpy(ctx->cfg.board.name, model, strlen(model) + 1);
+	if (bh_board_cpus(ctx, &root) != 0 ||
+	    bh_board_memory(ctx, &root) != 0 ||
+	    bh_board_gic(ctx, &root) != 0 || bh_board_uart(ctx, &root) != 0 ||
+	    bh_board_devices(ctx, &root) != 0) {
+		return -1;
+	}
+	return 0;
+}
+
+/** Index of the board device called @name, or -1. */
+int bh_board_find_device(const struct bh_ctx *ctx, const char *name)
+{
+	const struct hv_board_desc *b = &ctx->cfg.board;
+
+	for (uint32_t i = 0; i < b->device_count; i++) {
+		if (strncmp(b->devices[i].name, name, HV_NAME_LEN) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parsing one partition node of the system description, and turning the
+ * board devices it names into the page-granular device ranges of the
+ * configuration table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "bhcfg.h"
+
+static const char *const bh_part_props[] = {
+	"cpus",		"memory-size",	"memory-base",	    "guest-base",
+	"memory-identity", "memory-no-blocks", "image",	    "initrd",
+	"load-offset",	"entry-offset", "bootargs",	    "devices",
+	"fault-policy", NULL
+};
+
+static const char *const bh_policies[] = {
+	[HV_FAULT_STOP] = "stop",
+	[HV_FAULT_INJECT] = "inject",
+	[HV_FAULT_RESTART] = "restart",
+};
+
+static int bh_part_cpus(const struct bh_node *n, struct hv_partition_cfg *pc)
+{
+	const uint8_t *cells;
+	int count;
+
+	if (bh_prop_cells(n, "cpus", true, 1, &cells, &count) != 0) {
+		return -1;
+	}
+	if (count > HV_MAX_CPUS) {
+		bh_node_error(n, "cpus", "more than %d cores", HV_MAX_CPUS);
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		uint32_t core = bh_cell(cells, i);
+
+		if (core > UINT8_MAX) {
+			bh_node_error(n, "cpus",
+				      "core %u does not exist [CFG_E_CPU_NOT_ON_BOARD]",
+				      core);
+			return -1;
+		}
+		pc->cpus[i] = (uint8_t)core;
+	}
+	pc->cpu_count = (uint32_t)count;
+	return 0;
+}
+
+static int bh_part_memory(const struct bh_node *n, struct hv_partition_cfg *pc,
+			  struct bh_part *bp)
+{
+	bool no_blocks;
+	int rc;
+
+	if (bh_prop_u64(n, "memory-size", true, &pc->ram_size) != 0 ||
+	    bh_prop_bool(n, "memory-identity", &bp->identity) != 0 ||
+	    bh_prop_bool(n, "memory-no-blocks", &no_blocks) != 0) {
+		return -1;
+	}
+	rc = bh_prop_u64(n, "memory-base", false, &pc->ram_pa);
+	if (rc < 0) {
+		return -1;
+	}
+	bp->has_base = rc == 0;
+	pc->ram_ipa = HV_GUEST_RAM_IPA_DEFAULT;
+	rc = bh_prop_u64(n, "guest-base", false, &pc->ram_ipa);
+	if (rc < 0) {
+		return -1;
+	}
+	bp->has_guest_base = rc == 0;
+	if (bp->has_guest_base && bp->identity) {
+		bh_node_error(n, "guest-base",
+			      "conflicts with memory-identity (which sets the guest base to the physical base)");
+		return -1;
+	}
+	if (no_blocks) {
+		pc->flags |= HV_PART_RAM_NO_BLOCKS;
+	}
+	return 0;
+}
+
+static int bh_part_images(const struct bh_node *n, struct hv_partition_cfg *pc,
+			  struct bh_part *bp)
+{
+	int rc;
+
+	if (bh_prop_string(n, "image", true, &bp->image_name) != 0 ||
+	    bh_prop_string(n, "initrd", false, &bp->initrd_name) < 0) {
+		return -1;
+	}
+	if (bp->image_name[0] == '\0' ||
+	    (bp->initrd_name != NULL && bp->initrd_name[0] == '\0')) {
+		bh_node_error(n, bp->image_name[0] == '\0' ? "image" : "initrd",
+			      "empty file name [CFG_E_NO_IMAGE]");
+		return -1;
+	}
+	rc = bh_prop_u64(n, "load-offset", false, &pc->image.offset);
+	if (rc < 0) {
+		return -1;
+	}
+	bp->has_load = rc == 0;
+	rc = bh_prop_u64(n, "entry-offset", false, &pc->entry_offset);
+	if (rc < 0) {
+		return -1;
+	}
+	bp->has_entry = rc == 0;
+	return 0;
+}
+
+static int bh_part_misc(const struct bh_node *n, struct hv_partition_cfg *pc)
+{
+	const char *s = NULL;
+	size_t i;
+
+	if (bh_prop_string(n, "bootargs", false, &s) < 0) {
+		return -1;
+	}
+	if (s != NULL && strlen(s) >= HV_MAX_BOOTARGS) {
+		bh_node_error(n, "bootargs", "longer than %d characters",
+			      HV_MAX_BOOTARGS - 1);
+		return -1;
+	}
+	if (s != NULL) {
+		memcpy(pc->bootargs, s, strlen(s) + 1);
+	}
+	s = NULL;
+	if (bh_prop_string(n, "fault-policy", false, &s) < 0) {
+		return -1;
+	}
+	pc->fault_policy = HV_FAULT_STOP;
+	for (i = 0; s != NULL && i < ARRAY_SIZE(bh_policies); i++) {
+		if (strcmp(s, bh_policies[i]) == 0) {
+			pc->fault_policy = (uint32_t)i;
+			return 0;
+		}
+	}
+	if (s != NULL) {
+		bh_node_error(n, "fault-policy",
+			      "unknown fault policy \"%s\" (expected \"stop\", \"inject\" or \"restart\") [CFG_E_POLICY]",
+			      s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Looks up the board devices named in "devices". */
+static int bh_part_devnames(struct bh_ctx *ctx, const struct bh_node *n,
+			    struct bh_part *bp)
+{
+	int count = fdt_stringlist_count(n->fdt, n->off, "devices");
+
+	if (count == -FDT_ERR_NOTFOUND) {
+		return 0;
+	}
+	if (count < 0) {
+		bh_node_error(n, "devices",
+			      "expected a list of strings, \"a\", \"b\"");
+		return -1;
+	}
+	if (count > HV_MAX_BOARD_DEVICES) {
+		bh_node_error(n, "devices", "more than %d devices",
+			      HV_MAX_BOARD_DEVICES);
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		const char *name = fdt_stringlist_get(n->fdt, n->off,
+						      "devices", i, NULL);
+		int idx = name != NULL ? bh_board_find_device(ctx, name) : -1;
+
+		if (idx < 0) {
+			bh_node_error(n, "devices",
+				      "\"%s\" is not a device of the board (a child of its /devices node) [CFG_E_DEV_NOT_ON_BOARD]",
+				      name != NULL ? name : "?");
+			return -1;
+		}
+		for (int j = 0; j < i; j++) {
+			if (bp->dev[j] == idx) {
+				bh_node_error(n, "devices",
+					      "device \"%s\" is listed twice [CFG_E_DEV_TWO_OWNERS]",
+					      name);
+				return -1;
+			}
+		}
+		bp->dev[i] = idx;
+	}
+	bp->dev_count = count;
+	return 0;
+}
+
+/**
+ * Parses partition node @node of the system description into partition
+ * slot @p (zeroed). Unknown properties and child nodes are errors.
+ * Returns 0, or -1 after printing the error.
+ */
+int bh_partition_parse(struct bh_ctx *ctx, int p, int node)
+{
+	struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
+	struct bh_part *bp = &ctx->part[p];
+	const char *name = fdt_get_name(ctx->system.fdt, node, NULL);
+	char what[HV_NAME_LEN + 300];
+	struct bh_node n = { ctx->system.path, ctx->system.fdt, node, what };
+
+	bp->node = node;
+	snprintf(what, sizeof(what), "partition \"%s\"",
+		 name != NULL ? name : "?");
+	if (name == NULL || strlen(name) >= HV_NAME_LEN) {
+		bh_node_error(&n, NULL,
+			      "the name is longer than %d characters [CFG_E_NAME]",
+			      HV_NAME_LEN - 1);
+		return -1;
+	}
+	memcpy(pc->name, name, strlen(name) + 1);
+	if (bh_check_props(&n, bh_part_props) != 0 ||
+	    bh_check_children(&n, NULL) != 0 || bh_part_cpus(&n, pc) != 0 ||
+	    bh_part_memory(&n, pc, bp) != 0 ||
+	    bh_part_images(&n, pc, bp) != 0 || bh_part_misc(&n, pc) != 0 ||
+	    bh_part_devnames(ctx, &n, bp) != 0) {
+		return -1;
+	}
+	return 0;
+}
+
+/* Sorts the named board devices of @bp by physical base (insertion sort). */
+static void bh_sort_devs(const struct bh_ctx *ctx, struct bh_part *bp)
+{
+	const struct hv_board_device *bd = ctx->cfg.board.devices;
+
+	for (int i = 1; i < bp->dev_count; i++) {
+		int v = bp->dev[i], j = i;
+
+		while (j > 0 && bd[bp->dev[j - 1]].base > bd[v].base) {
+			bp->dev[j] = bp->dev[j - 1];
+			j--;
+		}
+		bp->dev[j] = v;
+	}
+}
+
+/* Adds the interrupts of board device @bd to @dev, skipping duplicates. */
+static int bh_merge_irqs(const struct bh_ctx *ctx, int p,
+			 struct hv_device *dev,
+			 const struct hv_board_device *bd)
+{
+	for (uint32_t k = 0; k < bd->irq_count && k < HV_MAX_DEV_IRQS; k++) {
+		bool seen = false;
+
+		for (uint32_t j = 0; j < dev->irq_count; j++) {
+			seen = seen || dev->irqs[j] == bd->irqs[k];
+		}
+		if (seen) {
+			continue;
+		}
+		if (dev->irq_count == HV_MAX_DEV_IRQS) {
+			bh_part_error(ctx, p, "devices",
+				      "the devices in pages 0x%llx+0x%llx have more than %d interrupts together [CFG_E_IRQ_NOT_ON_BOARD]",
+				      (unsigned long long)dev->pa,
+				      (unsigned long long)dev->size,
+				      HV_MAX_DEV_IRQS);
+			return -1;
+		}
+		dev->irqs[dev->irq_count++] = bd->irqs[k];
+	}
+	return 0;
+}
+
+/**
+ * Builds the device ranges of partition @p from the board devices it names:
+ * each board range is rounded out to 4 KiB pages, and board devices whose
+ * pages overlap (e.g. virtio-mmio slots 0x200 apart) become one range named
+ * after the first, with the union of their interrupts. IPA = PA.
+ * Returns 0, or -1 after printing the error.
+ */
+int bh_partition_devices(struct bh_ctx *ctx, int p)
+{
+	struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
+	struct bh_part *bp = &ctx->part[p];
+
+	bh_sort_devs(ctx, bp);
+	for (int i = 0; i < bp->dev_count; i++) {
+		const struct hv_board_device *bd =
+			&ctx->cfg.board.devices[bp->dev[i]];
+		uint64_t start = bd->base & ~(SZ_4K - 1);
+		uint64_t end = (bd->base + bd->size + SZ_4K - 1) & ~(SZ_4K - 1);
+		struct hv_device *dev = NULL;
+
+		if (pc->device_count > 0) {
+			dev = &pc->devices[pc->device_count - 1];
+		}
+		if (dev == NULL || start >= dev->pa + dev->size) {
+			if (pc->device_count == HV_MAX_DEVICES) {
+				bh_part_error(ctx, p, "devices",
+					      "more than %d separate device ranges [CFG_E_DEV_NOT_ON_BOARD]",
+					      HV_MAX_DEVICES);
+				return -1;
+			}
+			dev = &pc->devices[pc->device_count++];
+			memcpy(dev->name, bd->name, sizeof(dev->name));
+			dev->pa = start;
+			dev->ipa = start;
+			dev->size = 0;
+		}
+		if (end > dev->pa + dev->size) {
+			dev->size = end - dev->pa;
+		}
+		if (bh_merge_irqs(ctx, p, dev, bd) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}

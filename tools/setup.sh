@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install Bulkhead's build and test dependencies from Debian's archive when
+# any is missing. Idempotent and quick when everything is present.
+set -eu
+
+need=""
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+have_cmd aarch64-linux-gnu-gcc || need="$need gcc-aarch64-linux-gnu"
+have_cmd qemu-system-aarch64 || need="$need qemu-system-arm"
+have_cmd dtc || need="$need device-tree-compiler"
+[ -f /usr/include/libfdt.h ] || need="$need libfdt-dev"
+have_cmd mkimage || need="$need u-boot-tools"
+have_cmd python3 || need="$need python3"
+have_cmd cc || need="$need gcc"
+have_cmd make || need="$need make"
+
+[ -z "$need" ] && exit 0
+
+echo "setup: installing:$need"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	have_cmd sudo || { echo "setup: need root (or sudo) to install:$need" >&2; exit 1; }
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $need
