@@ -22,7 +22,7 @@ else
 CONFIG_DTS := configs/$(BOARD)/$(CONFIG).dts
 endif
 CONFIG_NAME := $(basename $(notdir $(CONFIG_DTS)))
-OUT := build/$(BOARD)/$(CONFIG_NAME)
+OUT := build/$(BOARD)/$(CONFIG_NAME)$(if $(filter 1,$(SELFTEST)),-selftest)
 
 CROSS ?= aarch64-linux-gnu-
 TCC := $(CROSS)gcc
@@ -39,7 +39,8 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) 
 	-march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wshadow -Wvla -Wundef
-HV_CFLAGS := $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -I$(OUT)/gen
+HV_CFLAGS := $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -I$(OUT)/gen \
+	$(if $(filter 1,$(SELFTEST)),-DHV_SELFTEST)
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
@@ -47,6 +48,7 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	arch/arm64/cpu.c arch/arm64/mmu.c arch/arm64/trap.c \
 	arch/arm64/gicv3.c \
 	core/main.c core/log.c core/panic.c core/psci.c core/vpl011.c \
+	core/selftest.c \
 	core/config_validate.c core/lib/fmt.c core/lib/string.c \
 	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
 HV_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(HV_SRCS)) \
@@ -183,3 +185,9 @@ test: deps
 
 clean:
 	rm -rf build
+
+# Used by tests/run/systest.py.
+print-qemu:
+	@echo $(QEMU_ARGS)
+print-image:
+	@echo $(OUT)/bulkhead.bin

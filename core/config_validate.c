@@ -49,6 +49,19 @@ static enum cfg_err cv_fail(struct cfg_diag *d, enum cfg_err code, int part,
 	return code;
 }
 
+/* A board error: no partition is involved. */
+static enum cfg_err cv_bfail(struct cfg_diag *d, int item, const char *prop)
+{
+	return cv_fail(d, CFG_E_BOARD, -1, -1, item, prop);
+}
+
+/* An error in partition @p that involves no other partition. */
+static enum cfg_err cv_pfail(struct cfg_diag *d, enum cfg_err code, int p,
+			     int item, const char *prop)
+{
+	return cv_fail(d, code, p, -1, item, prop);
+}
+
 /* Length of @s, looking at no more than @max bytes. */
 static size_t cv_strnlen(const char *s, size_t max)
 {
@@ -171,16 +184,15 @@ static enum cfg_err cv_board_cpus(const struct hv_board_desc *b,
 				  struct cfg_diag *d)
 {
 	if (b->cpu_count == 0 || b->cpu_count > HV_MAX_CPUS) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "cpus");
+		return cv_bfail(d, -1, "cpus");
 	}
 	for (uint32_t i = 0; i < b->cpu_count; i++) {
 		if ((b->cpu_mpidr[i] & ~CV_MPIDR_AFF_MASK) != 0) {
-			return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i, "cpus");
+			return cv_bfail(d, (int)i, "cpus");
 		}
 		for (uint32_t j = 0; j < i; j++) {
 			if (b->cpu_mpidr[j] == b->cpu_mpidr[i]) {
-				return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i,
-					       "cpus");
+				return cv_bfail(d, (int)i, "cpus");
 			}
 		}
 	}
@@ -193,20 +205,19 @@ static enum cfg_err cv_board_ram(const struct hv_board_desc *b,
 	bool hv_in_bank = false;
 
 	if (b->ram_count == 0 || b->ram_count > HV_MAX_RAM_BANKS) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "memory");
+		return cv_bfail(d, -1, "memory");
 	}
 	for (uint32_t i = 0; i < b->ram_count; i++) {
 		const struct hv_ram_bank *r = &b->ram[i];
 
 		if (r->size == 0 || cv_wraps(r->base, r->size) ||
 		    !is_aligned(r->base, SZ_4K) || !is_aligned(r->size, SZ_4K)) {
-			return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i, "memory");
+			return cv_bfail(d, (int)i, "memory");
 		}
 		for (uint32_t j = 0; j < i; j++) {
 			if (ranges_overlap(r->base, r->size, b->ram[j].base,
 					   b->ram[j].size)) {
-				return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i,
-					       "memory");
+				return cv_bfail(d, (int)i, "memory");
 			}
 		}
 		if (range_within(b->hv_base, b->hv_size, r->base, r->size)) {
@@ -216,7 +227,7 @@ static enum cfg_err cv_board_ram(const struct hv_board_desc *b,
 	if (b->hv_size == 0 || cv_wraps(b->hv_base, b->hv_size) ||
 	    !is_aligned(b->hv_base, SZ_2M) || !is_aligned(b->hv_size, SZ_2M) ||
 	    !hv_in_bank) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "hypervisor");
+		return cv_bfail(d, -1, "hypervisor");
 	}
 	return CFG_OK;
 }
@@ -233,31 +244,30 @@ static enum cfg_err cv_board_gic_uart(const struct hv_board_desc *b,
 	int n;
 
 	if (b->gic_version != HV_GIC_V2 && b->gic_version != HV_GIC_V3) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "gic/version");
+		return cv_bfail(d, -1, "gic/version");
 	}
 	if (b->spi_count == 0 || b->spi_count > CV_MAX_SPIS) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "gic/spi-count");
+		return cv_bfail(d, -1, "gic/spi-count");
 	}
 	n = cv_gic_regions(b, base, size);
 	for (int i = 0; i < n; i++) {
 		if (!is_aligned(base[i], SZ_4K) ||
 		    cv_overlaps_ram(b, base[i], size[i])) {
 			/* For GICv2 region 1 is the CPU interface. */
-			return cv_fail(d, CFG_E_BOARD, -1, -1, i,
-				       (i == 1 && n == 4) ? "gic/cpu-interface" :
+			return cv_bfail(d, i, (i == 1 && n == 4) ? "gic/cpu-interface" :
 							    props[i]);
 		}
 	}
 	if (b->uart_kind != HV_UART_PL011 && b->uart_kind != HV_UART_CADENCE) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "uart/compatible");
+		return cv_bfail(d, -1, "uart/compatible");
 	}
 	if (!is_aligned(b->uart_base, SZ_4K) ||
 	    cv_overlaps_ram(b, b->uart_base, SZ_4K)) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "uart/reg");
+		return cv_bfail(d, -1, "uart/reg");
 	}
 	if (b->uart_irq < HV_SPI_BASE ||
 	    b->uart_irq - HV_SPI_BASE >= b->spi_count) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "uart/interrupts");
+		return cv_bfail(d, -1, "uart/interrupts");
 	}
 	return CFG_OK;
 }
@@ -317,7 +327,7 @@ static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 	enum cfg_err e;
 
 	if (!cv_str_ok(b->name, HV_NAME_LEN)) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "model");
+		return cv_bfail(d, -1, "model");
 	}
 	e = cv_board_cpus(b, d);
 	if (e == CFG_OK) {
@@ -330,12 +340,11 @@ static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 		return e;
 	}
 	if (b->device_count > HV_MAX_BOARD_DEVICES) {
-		return cv_fail(d, CFG_E_BOARD, -1, -1, -1, "devices");
+		return cv_bfail(d, -1, "devices");
 	}
 	for (uint32_t i = 0; i < b->device_count; i++) {
 		if (!cv_board_dev_ok(b, i)) {
-			return cv_fail(d, CFG_E_BOARD, -1, -1, (int)i,
-				       "devices");
+			return cv_bfail(d, (int)i, "devices");
 		}
 	}
 	return CFG_OK;
@@ -348,11 +357,11 @@ static enum cfg_err cv_part_name(const struct hv_config *c, int p,
 	size_t len = cv_strnlen(n, HV_NAME_LEN);
 
 	if (len == 0 || len == HV_NAME_LEN) {
-		return cv_fail(d, CFG_E_NAME, p, -1, -1, "name");
+		return cv_pfail(d, CFG_E_NAME, p, -1, "name");
 	}
 	for (size_t i = 0; i < len; i++) {
 		if (!cv_name_char(n[i])) {
-			return cv_fail(d, CFG_E_NAME, p, -1, (int)i, "name");
+			return cv_pfail(d, CFG_E_NAME, p, (int)i, "name");
 		}
 	}
 	for (int q = 0; q < p; q++) {
@@ -380,17 +389,16 @@ static enum cfg_err cv_part_cpus(const struct hv_config *c, int p,
 	const struct hv_partition_cfg *pc = &c->partitions[p];
 
 	if (pc->cpu_count == 0) {
-		return cv_fail(d, CFG_E_NO_CPUS, p, -1, -1, "cpus");
+		return cv_pfail(d, CFG_E_NO_CPUS, p, -1, "cpus");
 	}
 	if (pc->cpu_count > HV_MAX_CPUS) {
-		return cv_fail(d, CFG_E_CPU_NOT_ON_BOARD, p, -1, -1, "cpus");
+		return cv_pfail(d, CFG_E_CPU_NOT_ON_BOARD, p, -1, "cpus");
 	}
 	for (uint32_t i = 0; i < pc->cpu_count; i++) {
 		uint8_t core = pc->cpus[i];
 
 		if (core >= c->board.cpu_count) {
-			return cv_fail(d, CFG_E_CPU_NOT_ON_BOARD, p, -1, (int)i,
-				       "cpus");
+			return cv_pfail(d, CFG_E_CPU_NOT_ON_BOARD, p, (int)i, "cpus");
 		}
 		for (uint32_t j = 0; j < i; j++) {
 			if (pc->cpus[j] == core) {
@@ -417,16 +425,16 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 	bool on_board = false;
 
 	if (pc->ram_size == 0) {
-		return cv_fail(d, CFG_E_MEM_ZERO, p, -1, -1, "memory-size");
+		return cv_pfail(d, CFG_E_MEM_ZERO, p, -1, "memory-size");
 	}
 	if (!is_aligned(pc->ram_size, align)) {
-		return cv_fail(d, CFG_E_UNALIGNED, p, -1, -1, "memory-size");
+		return cv_pfail(d, CFG_E_UNALIGNED, p, -1, "memory-size");
 	}
 	if (!is_aligned(pc->ram_pa, align)) {
-		return cv_fail(d, CFG_E_UNALIGNED, p, -1, -1, "memory-base");
+		return cv_pfail(d, CFG_E_UNALIGNED, p, -1, "memory-base");
 	}
 	if (!is_aligned(pc->ram_ipa, align)) {
-		return cv_fail(d, CFG_E_UNALIGNED, p, -1, -1, "guest-base");
+		return cv_pfail(d, CFG_E_UNALIGNED, p, -1, "guest-base");
 	}
 	for (uint32_t i = 0; i < b->ram_count && i < HV_MAX_RAM_BANKS; i++) {
 		if (!cv_wraps(pc->ram_pa, pc->ram_size) &&
@@ -436,11 +444,10 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 		}
 	}
 	if (!on_board) {
-		return cv_fail(d, CFG_E_MEM_NOT_ON_BOARD, p, -1, -1,
-			       "memory-base");
+		return cv_pfail(d, CFG_E_MEM_NOT_ON_BOARD, p, -1, "memory-base");
 	}
 	if (ranges_overlap(pc->ram_pa, pc->ram_size, b->hv_base, b->hv_size)) {
-		return cv_fail(d, CFG_E_OVERLAPS_HV, p, -1, -1, "memory-base");
+		return cv_pfail(d, CFG_E_OVERLAPS_HV, p, -1, "memory-base");
 	}
 	for (int q = 0; q < p; q++) {
 		const struct hv_partition_cfg *qc = &c->partitions[q];
@@ -453,7 +460,7 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 	}
 	if (cv_wraps(pc->ram_ipa, pc->ram_size) ||
 	    pc->ram_ipa + pc->ram_size > CV_IPA_LIMIT) {
-		return cv_fail(d, CFG_E_IPA_RANGE, p, -1, -1, "guest-base");
+		return cv_pfail(d, CFG_E_IPA_RANGE, p, -1, "guest-base");
 	}
 	return CFG_OK;
 }
@@ -477,29 +484,28 @@ static enum cfg_err cv_part_blobs(const struct hv_config *c, int p,
 	const struct hv_partition_cfg *pc = &c->partitions[p];
 
 	if (pc->image.size == 0) {
-		return cv_fail(d, CFG_E_NO_IMAGE, p, -1, -1, "image");
+		return cv_pfail(d, CFG_E_NO_IMAGE, p, -1, "image");
 	}
 	if (!cv_blob_in_ram(&pc->image, pc->ram_size)) {
-		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1, "image");
+		return cv_pfail(d, CFG_E_IMAGE_TOO_BIG, p, -1, "image");
 	}
 	if (pc->dtb.size != 0 && !cv_blob_in_ram(&pc->dtb, pc->ram_size)) {
-		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1,
-			       "memory-size");
+		return cv_pfail(d, CFG_E_IMAGE_TOO_BIG, p, -1, "memory-size");
 	}
 	if (pc->initrd.size != 0 &&
 	    !cv_blob_in_ram(&pc->initrd, pc->ram_size)) {
-		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1, "initrd");
+		return cv_pfail(d, CFG_E_IMAGE_TOO_BIG, p, -1, "initrd");
 	}
 	if (cv_blobs_overlap(&pc->image, &pc->dtb) ||
 	    cv_blobs_overlap(&pc->image, &pc->initrd)) {
-		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1, "image");
+		return cv_pfail(d, CFG_E_IMAGE_TOO_BIG, p, -1, "image");
 	}
 	if (cv_blobs_overlap(&pc->initrd, &pc->dtb)) {
-		return cv_fail(d, CFG_E_IMAGE_TOO_BIG, p, -1, -1, "initrd");
+		return cv_pfail(d, CFG_E_IMAGE_TOO_BIG, p, -1, "initrd");
 	}
 	if (pc->entry_offset < pc->image.offset ||
 	    pc->entry_offset - pc->image.offset >= pc->image.size) {
-		return cv_fail(d, CFG_E_ENTRY, p, -1, -1, "entry-offset");
+		return cv_pfail(d, CFG_E_ENTRY, p, -1, "entry-offset");
 	}
 	return CFG_OK;
 }
@@ -528,22 +534,22 @@ static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
 
 	if (dev->size == 0 || !is_aligned(dev->pa, SZ_4K) ||
 	    !is_aligned(dev->ipa, SZ_4K) || !is_aligned(dev->size, SZ_4K)) {
-		return cv_fail(d, CFG_E_UNALIGNED, p, -1, i, "devices");
+		return cv_pfail(d, CFG_E_UNALIGNED, p, i, "devices");
 	}
 	if (!cv_str_ok(dev->name, HV_NAME_LEN) ||
 	    cv_wraps(dev->pa, dev->size)) {
-		return cv_fail(d, CFG_E_DEV_NOT_ON_BOARD, p, -1, i, "devices");
+		return cv_pfail(d, CFG_E_DEV_NOT_ON_BOARD, p, i, "devices");
 	}
 	if (ranges_overlap(dev->pa, dev->size, c->board.hv_base,
 			   c->board.hv_size)) {
-		return cv_fail(d, CFG_E_OVERLAPS_HV, p, -1, i, "devices");
+		return cv_pfail(d, CFG_E_OVERLAPS_HV, p, i, "devices");
 	}
 	if (!cv_dev_on_board(&c->board, dev)) {
-		return cv_fail(d, CFG_E_DEV_NOT_ON_BOARD, p, -1, i, "devices");
+		return cv_pfail(d, CFG_E_DEV_NOT_ON_BOARD, p, i, "devices");
 	}
 	if (cv_wraps(dev->ipa, dev->size) ||
 	    dev->ipa + dev->size > CV_IPA_LIMIT) {
-		return cv_fail(d, CFG_E_IPA_RANGE, p, -1, i, "devices");
+		return cv_pfail(d, CFG_E_IPA_RANGE, p, i, "devices");
 	}
 	for (int j = 0; j < i; j++) {
 		const struct hv_device *o = &c->partitions[p].devices[j];
@@ -596,20 +602,18 @@ static enum cfg_err cv_dev_irqs(const struct hv_config *c, int p, int i,
 	const struct hv_device *dev = &pc->devices[i];
 
 	if (dev->irq_count > HV_MAX_DEV_IRQS) {
-		return cv_fail(d, CFG_E_IRQ_NOT_ON_BOARD, p, -1, i, "devices");
+		return cv_pfail(d, CFG_E_IRQ_NOT_ON_BOARD, p, i, "devices");
 	}
 	for (uint32_t k = 0; k < dev->irq_count; k++) {
 		uint32_t irq = dev->irqs[k];
 
 		if (irq < HV_SPI_BASE ||
 		    irq - HV_SPI_BASE >= c->board.spi_count) {
-			return cv_fail(d, CFG_E_IRQ_NOT_ON_BOARD, p, -1, i,
-				       "devices");
+			return cv_pfail(d, CFG_E_IRQ_NOT_ON_BOARD, p, i, "devices");
 		}
 		if (irq == c->board.uart_irq) {
 			/* The hypervisor owns its console's interrupt. */
-			return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, -1, i,
-				       "devices");
+			return cv_pfail(d, CFG_E_IRQ_TWO_OWNERS, p, i, "devices");
 		}
 		if (cv_part_has_irq(pc, irq, (uint32_t)i, k)) {
 			return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, p, i,
@@ -634,7 +638,7 @@ static enum cfg_err cv_part_devices(const struct hv_config *c, int p,
 	enum cfg_err e;
 
 	if (pc->device_count > HV_MAX_DEVICES) {
-		return cv_fail(d, CFG_E_DEV_NOT_ON_BOARD, p, -1, -1, "devices");
+		return cv_pfail(d, CFG_E_DEV_NOT_ON_BOARD, p, -1, "devices");
 	}
 	for (uint32_t i = 0; i < pc->device_count; i++) {
 		e = cv_dev_range(c, p, (int)i, d);
@@ -678,8 +682,7 @@ static enum cfg_err cv_part_ipa(const struct hv_config *c, int p,
 	for (int w = 0; w < n; w++) {
 		if (ranges_overlap(pc->ram_ipa, pc->ram_size, wbase[w],
 				   wsize[w])) {
-			return cv_fail(d, CFG_E_IPA_OVERLAP, p, -1, -1,
-				       "guest-base");
+			return cv_pfail(d, CFG_E_IPA_OVERLAP, p, -1, "guest-base");
 		}
 	}
 	for (uint32_t i = 0; i < pc->device_count; i++) {
@@ -698,8 +701,7 @@ static enum cfg_err cv_part_ipa(const struct hv_config *c, int p,
 					       pc->devices[j].size);
 		}
 		if (clash) {
-			return cv_fail(d, CFG_E_IPA_OVERLAP, p, -1, (int)i,
-				       "devices");
+			return cv_pfail(d, CFG_E_IPA_OVERLAP, p, (int)i, "devices");
 		}
 	}
 	return CFG_OK;
@@ -714,7 +716,7 @@ static enum cfg_err cv_partition(const struct hv_config *c, int p,
 		e = cv_part_cpus(c, p, d);
 	}
 	if (e == CFG_OK && c->partitions[p].fault_policy > HV_FAULT_RESTART) {
-		e = cv_fail(d, CFG_E_POLICY, p, -1, -1, "fault-policy");
+		e = cv_pfail(d, CFG_E_POLICY, p, -1, "fault-policy");
 	}
 	if (e == CFG_OK) {
 		e = cv_part_ram(c, p, d);
@@ -804,63 +806,43 @@ enum cfg_err config_validate(const struct hv_config *c, struct cfg_diag *diag)
 	return e;
 }
 
+/* One line per code; indexed by enum cfg_err. */
+static const char *const cv_messages[CFG_E_COUNT] = {
+	[CFG_OK] = "no error",
+	[CFG_E_BAD_MAGIC] = "configuration table has a wrong magic or version",
+	[CFG_E_BOARD] = "board description is inconsistent",
+	[CFG_E_NO_PARTITIONS] = "no partitions, or more than the maximum",
+	[CFG_E_NAME] = "partition name is empty, too long, has characters other than [A-Za-z0-9_-] or is used twice",
+	[CFG_E_NO_CPUS] = "partition has no core",
+	[CFG_E_CPU_NOT_ON_BOARD] = "core does not exist on the board",
+	[CFG_E_CPU_TWO_OWNERS] = "core is given to two partitions or listed twice",
+	[CFG_E_UNALIGNED] = "address or size is not aligned (RAM: 2 MiB, or 4 KiB with memory-no-blocks; devices: 4 KiB)",
+	[CFG_E_MEM_ZERO] = "partition RAM size is zero",
+	[CFG_E_MEM_NOT_ON_BOARD] = "partition RAM is not inside one board RAM bank",
+	[CFG_E_MEM_OVERLAP] = "partition RAM overlaps the RAM of another partition",
+	[CFG_E_OVERLAPS_HV] = "range overlaps the hypervisor's memory region",
+	[CFG_E_IPA_RANGE] = "guest-physical range is beyond the guest address space",
+	[CFG_E_IPA_OVERLAP] = "two ranges overlap in the partition's guest-physical address space",
+	[CFG_E_NO_IMAGE] = "partition image is missing or empty",
+	[CFG_E_IMAGE_TOO_BIG] = "image, device tree or initrd does not fit in the partition's RAM, or they overlap",
+	[CFG_E_ENTRY] = "entry point is outside the image",
+	[CFG_E_DEV_NOT_ON_BOARD] = "device range is not a device of the board",
+	[CFG_E_DEV_TWO_OWNERS] = "device is given to two partitions or listed twice",
+	[CFG_E_IRQ_NOT_ON_BOARD] = "interrupt is not an SPI of the board",
+	[CFG_E_IRQ_TWO_OWNERS] = "interrupt is given twice (or is the hypervisor's UART interrupt)",
+	[CFG_E_POLICY] = "unknown fault policy",
+	[CFG_E_HV_TOO_SMALL] = "embedded images and the hypervisor do not fit the hypervisor region",
+};
+
 /**
  * Returns a one-line English description of @e; never NULL, also for
  * out-of-range values.
  */
 const char *cfg_strerror(enum cfg_err e)
 {
-	switch (e) {
-	case CFG_OK:
-		return "no error";
-	case CFG_E_BAD_MAGIC:
-		return "configuration table has a wrong magic or version";
-	case CFG_E_BOARD:
-		return "board description is inconsistent";
-	case CFG_E_NO_PARTITIONS:
-		return "no partitions, or more than the maximum";
-	case CFG_E_NAME:
-		return "partition name is empty, too long, has characters other than [A-Za-z0-9_-] or is used twice";
-	case CFG_E_NO_CPUS:
-		return "partition has no core";
-	case CFG_E_CPU_NOT_ON_BOARD:
-		return "core does not exist on the board";
-	case CFG_E_CPU_TWO_OWNERS:
-		return "core is given to two partitions or listed twice";
-	case CFG_E_UNALIGNED:
-		return "address or size is not aligned (RAM: 2 MiB, or 4 KiB with memory-no-blocks; devices: 4 KiB)";
-	case CFG_E_MEM_ZERO:
-		return "partition RAM size is zero";
-	case CFG_E_MEM_NOT_ON_BOARD:
-		return "partition RAM is not inside one board RAM bank";
-	case CFG_E_MEM_OVERLAP:
-		return "partition RAM overlaps the RAM of another partition";
-	case CFG_E_OVERLAPS_HV:
-		return "range overlaps the hypervisor's memory region";
-	case CFG_E_IPA_RANGE:
-		return "guest-physical range is beyond the guest address space";
-	case CFG_E_IPA_OVERLAP:
-		return "two ranges overlap in the partition's guest-physical address space";
-	case CFG_E_NO_IMAGE:
-		return "partition image is missing or empty";
-	case CFG_E_IMAGE_TOO_BIG:
-		return "image, device tree or initrd does not fit in the partition's RAM, or they overlap";
-	case CFG_E_ENTRY:
-		return "entry point is outside the image";
-	case CFG_E_DEV_NOT_ON_BOARD:
-		return "device range is not a device of the board";
-	case CFG_E_DEV_TWO_OWNERS:
-		return "device is given to two partitions or listed twice";
-	case CFG_E_IRQ_NOT_ON_BOARD:
-		return "interrupt is not an SPI of the board";
-	case CFG_E_IRQ_TWO_OWNERS:
-		return "interrupt is given twice (or is the hypervisor's UART interrupt)";
-	case CFG_E_POLICY:
-		return "unknown fault policy";
-	case CFG_E_HV_TOO_SMALL:
-		return "embedded images and the hypervisor do not fit the hypervisor region";
-	case CFG_E_COUNT:
-		break;
+	if ((unsigned int)e >= (unsigned int)CFG_E_COUNT ||
+	    cv_messages[e] == NULL) {
+		return "unknown configuration error";
 	}
-	return "unknown configuration error";
+	return cv_messages[e];
 }

@@ -13,6 +13,7 @@
 #include "hv/arch.h"
 #include "hv/partition.h"
 #include "hv/psci.h"
+#include "hv/selftest.h"
 
 /* Arguments of a 32-bit function ID are 32-bit (SMCCC 2.6). */
 static uint64_t arg(const struct vcpu *v, unsigned n, uint32_t fid)
@@ -139,6 +140,11 @@ void psci_handle(struct vcpu *v)
 	case PSCI_SYSTEM_RESET:
 		partition_restart(v->part, "guest called PSCI SYSTEM_RESET");
 	default:
+#ifdef HV_SELFTEST
+		if ((fid & ~0xffu) == SELFTEST_FID_BASE) {
+			selftest_run(v, fid & 0xff);
+		}
+#endif
 		ret = PSCI_NOT_SUPPORTED;
 		break;
 	}

@@ -52,8 +52,11 @@ static void emit_num(struct fmt_out *o, uint64_t v, unsigned base, int neg,
 	if (!s->left) {
 		emit_pad(o, s->pad, s->width - n);
 	}
-	while (n > 0) {
-		emit(o, tmp[--n]);
+	for (int i = n; i > 0; i--) {
+		emit(o, tmp[i - 1]);
+	}
+	if (s->left) {
+		emit_pad(o, ' ', s->width - n);
 	}
 }
 

@@ -11,6 +11,10 @@
  *   beats=N        stop after N heartbeats (default: forever)
  *   beat-ms=N      heartbeat period in ms of virtual time (default 20)
  *   hvc-junk       unknown HVC and SMC function IDs must be refused
+ *   hv-selftest=N  after the heartbeats, ask an HV_SELFTEST build to run
+ *                  EL2 self-test N (it must end in an EL2 exception dump)
+ *   canary         fill 64 KiB at RAM + 8 MiB + 4 KiB with a pattern at
+ *                  boot and check it at every heartbeat
  *
  * At boot it checks a marker at RAM base + 8 MiB: a restart must have
  * cleared memory, so finding the marker means state leaked.
@@ -20,7 +24,37 @@
 #define MARKER_OFFSET (8UL << 20)
 #define MARKER 0x42484b4d41524b31ULL
 
+#define CANARY_OFFSET (MARKER_OFFSET + 4096)
+#define CANARY_WORDS (65536 / 8)
+
 static struct dt_info dt;
+static bool canary;
+
+static volatile uint64_t *canary_base(void)
+{
+	return (volatile uint64_t *)(dt.mem_base + CANARY_OFFSET);
+}
+
+static void canary_fill(void)
+{
+	for (uint64_t i = 0; i < CANARY_WORDS; i++) {
+		canary_base()[i] = 0xc0ffee0000000000ULL ^ (i * 0x9e3779b97f4a7c15ULL);
+	}
+}
+
+static const char *canary_state(void)
+{
+	if (!canary) {
+		return "";
+	}
+	for (uint64_t i = 0; i < CANARY_WORDS; i++) {
+		if (canary_base()[i] !=
+		    (0xc0ffee0000000000ULL ^ (i * 0x9e3779b97f4a7c15ULL))) {
+			return " canary CORRUPTED";
+		}
+	}
+	return " canary ok";
+}
 static volatile uint32_t vcpus_up;
 
 static void check_memory_cleared(void)
@@ -136,6 +170,10 @@ void guest_main(const void *dtb)
 	if (arg_has(dt.bootargs, "hvc-junk")) {
 		hvc_junk();
 	}
+	canary = arg_has(dt.bootargs, "canary");
+	if (canary) {
+		canary_fill();
+	}
 	probe_list(dt.bootargs);
 	beats = arg_num(dt.bootargs, "beats", ~0ULL);
 	period = arg_num(dt.bootargs, "beat-ms", 20);
@@ -143,7 +181,7 @@ void guest_main(const void *dtb)
 	off_after = arg_num(dt.bootargs, "off-after", ~0ULL);
 	for (uint64_t n = 1; n <= beats; n++) {
 		delay_ms((unsigned)period);
-		gprintf("heartbeat %lu\n", n);
+		gprintf("heartbeat %lu%s\n", n, canary_state());
 		if (n == reset_after) {
 			gputs("calling SYSTEM_RESET");
 			psci_call(0x84000009, 0, 0, 0);
@@ -154,6 +192,13 @@ void guest_main(const void *dtb)
 			psci_call(0x84000008, 0, 0, 0);
 			gputs("SYSTEM_OFF returned");
 		}
+	}
+	if (arg_num(dt.bootargs, "hv-selftest", 0) != 0) {
+		gputs("requesting EL2 self-test");
+		psci_call(0xc6000f00u + (uint32_t)arg_num(dt.bootargs,
+							  "hv-selftest", 0),
+			  0, 0, 0);
+		gputs("EL2 self-test returned");
 	}
 	gputs("done");
 }

@@ -74,6 +74,7 @@ struct bh_ctx {
 	const char *out_c;
 	const char *out_s;
 	const char *out_dir;
+	bool hv_size_set; /* the system description overrides hv_size */
 	int board_dev_node[HV_MAX_BOARD_DEVICES]; /* offsets in board.fdt */
 	struct hv_config cfg;
 	struct bh_part part[HV_MAX_PARTITIONS];

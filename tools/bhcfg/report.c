@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hv/config_validate.h"
 
@@ -103,19 +104,34 @@ void bh_part_error(const struct bh_ctx *ctx, int p, const char *prop,
 void bh_report_diag(const struct bh_ctx *ctx, const struct cfg_diag *d)
 {
 	char msg[768];
-	const char *file = d->code == CFG_E_BOARD ? ctx->board.path :
-						    ctx->system.path;
+	const char *file = ctx->system.path;
+	const char *prop = d->property;
+	const char *node = NULL;
 
+	if (d->code == CFG_E_BOARD) {
+		file = ctx->board.path;
+	}
+	/* The hypervisor region's size may come from the system file. */
+	if ((d->code == CFG_E_BOARD && ctx->hv_size_set && prop != NULL &&
+	     strcmp(prop, "hypervisor") == 0) ||
+	    d->code == CFG_E_HV_TOO_SMALL) {
+		file = ctx->hv_size_set ? ctx->system.path : ctx->board.path;
+		node = "/hypervisor";
+		prop = ctx->hv_size_set ? "memory-size" : "reg";
+	} else if (d->code == CFG_E_NO_PARTITIONS) {
+		node = "/partitions";
+		prop = NULL;
+	}
 	bh_diag_message(ctx, d, msg, sizeof(msg));
 	fprintf(stderr, "%s: ", file);
 	if (d->partition >= 0 && d->partition < HV_MAX_PARTITIONS) {
 		fprintf(stderr, "partition \"%.*s\": ", HV_NAME_LEN,
 			ctx->cfg.partitions[d->partition].name);
-	} else if (d->code == CFG_E_HV_TOO_SMALL) {
-		fprintf(stderr, "node \"/hypervisor\": ");
+	} else if (node != NULL) {
+		fprintf(stderr, "node \"%s\": ", node);
 	}
-	if (d->property != NULL) {
-		fprintf(stderr, "property \"%s\": ", d->property);
+	if (prop != NULL) {
+		fprintf(stderr, "property \"%s\": ", prop);
 	}
 	fprintf(stderr, "%s [%s]\n", msg, bh_code_name(d->code));
 }

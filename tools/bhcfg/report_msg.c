@@ -172,6 +172,12 @@ static void bh_msg_blob(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		       " is outside the image (offset 0x%" PRIx64
 		       ", 0x%" PRIx64 " bytes)",
 		       pc->entry_offset, pc->image.offset, pc->image.size);
+	} else if (pc->initrd.size == 0) {
+		BH_MSG("image (0x%" PRIx64 " bytes at offset 0x%" PRIx64
+		       ") and device tree (0x%" PRIx64 " at 0x%" PRIx64
+		       ") do not fit apart in 0x%" PRIx64 " bytes of RAM",
+		       pc->image.size, pc->image.offset, pc->dtb.size,
+		       pc->dtb.offset, pc->ram_size);
 	} else {
 		BH_MSG("image (0x%" PRIx64 " bytes at offset 0x%" PRIx64
 		       "), device tree (0x%" PRIx64 " at 0x%" PRIx64
@@ -217,6 +223,33 @@ static uint32_t bh_bad_irq(const struct bh_ctx *ctx, const struct cfg_diag *d,
 	return dev->irq_count > 0 ? dev->irqs[0] : 0;
 }
 
+/* @dev of one partition overlaps a device range of partition @oc. */
+static void bh_msg_dev_owners(const struct hv_device *dev,
+			      const struct hv_partition_cfg *oc, char *buf,
+			      size_t len)
+{
+	const struct hv_device *o = NULL;
+
+	for (uint32_t i = 0; oc != NULL && i < oc->device_count &&
+			     i < HV_MAX_DEVICES && o == NULL;
+	     i++) {
+		if (ranges_overlap(dev->pa, dev->size, oc->devices[i].pa,
+				   oc->devices[i].size)) {
+			o = &oc->devices[i];
+		}
+	}
+	if (o == NULL || strncmp(o->name, dev->name, HV_NAME_LEN) == 0) {
+		BH_MSG("device \"%.*s\" is also given to partition \"%.*s\"",
+		       HV_NAME_LEN, dev->name, HV_NAME_LEN,
+		       oc != NULL ? oc->name : "?");
+		return;
+	}
+	BH_MSG("device \"%.*s\" (pages 0x%" PRIx64 "+0x%" PRIx64
+	       ") shares a 4 KiB page with device \"%.*s\" of partition \"%.*s\": devices in one page must go to the same partition",
+	       HV_NAME_LEN, dev->name, dev->pa, dev->size, HV_NAME_LEN,
+	       o->name, HV_NAME_LEN, oc->name);
+}
+
 static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		       char *buf, size_t len)
 {
@@ -230,10 +263,12 @@ static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		return;
 	}
 	if (d->code == CFG_E_DEV_TWO_OWNERS && d->other != d->partition) {
-		BH_MSG("device \"%.*s\" (pages 0x%" PRIx64 "+0x%" PRIx64
-		       ") is also given to partition \"%.*s\" (devices that share a 4 KiB page must go to the same partition)",
-		       HV_NAME_LEN, dev->name, dev->pa, dev->size, HV_NAME_LEN,
-		       on);
+		bh_msg_dev_owners(dev, oc, buf, len);
+	} else if (d->code == CFG_E_IPA_OVERLAP) {
+		BH_MSG("device \"%.*s\" at guest 0x%" PRIx64 "+0x%" PRIx64
+		       " overlaps guest RAM, another device or an emulated window (GIC at 0x%llx, UART at 0x%llx)",
+		       HV_NAME_LEN, dev->name, dev->ipa, dev->size,
+		       HV_GUEST_GICD_IPA, HV_GUEST_UART_IPA);
 	} else if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0) {
 		BH_MSG("device \"%.*s\": interrupt %u is the hypervisor UART's",
 		       HV_NAME_LEN, dev->name, bh_bad_irq(ctx, d, dev));

@@ -28,12 +28,12 @@ static int bh_system_hv(struct bh_ctx *ctx, const struct bh_node *root)
 		return rc < 0 ? -1 : 0;
 	}
 	if (bh_check_props(&n, bh_sys_hv_props) != 0 ||
-	    bh_check_children(&n, NULL) != 0 ||
-	    bh_prop_u64(&n, "memory-size", false, &ctx->cfg.board.hv_size) <
-		    0) {
+	    bh_check_children(&n, NULL) != 0) {
 		return -1;
 	}
-	return 0;
+	rc = bh_prop_u64(&n, "memory-size", false, &ctx->cfg.board.hv_size);
+	ctx->hv_size_set = rc == 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static int bh_system_partitions(struct bh_ctx *ctx, const struct bh_node *root)

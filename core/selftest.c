@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EL2 self-tests, reachable only in HV_SELFTEST builds through vendor
+ * hypercalls 0xc6000f01.. (SMCCC owner 6, vendor hypervisor service). Each
+ * deliberately breaks a hardening rule and must end in the EL2 exception
+ * dump: the tests check that the protection is real, not just configured.
+ */
+#include "hv/log.h"
+#include "hv/partition.h"
+#include "hv/selftest.h"
+
+extern const struct hv_config hv_cfg;
+void hv_main(uint64_t dtb);
+
+/*
+ * Recurse with a 1 KiB frame until the guard page below the 16 KiB stack.
+ * The only recursion in the hypervisor (a MISRA 17.2 deviation): it exists
+ * to hit the guard, and the depth bound is far beyond the stack size.
+ */
+static __attribute__((noinline)) uint64_t eat_stack(volatile uint64_t depth)
+{
+	volatile uint8_t frame[1024];
+
+	frame[0] = (uint8_t)depth;
+	if (depth > 1000) {
+		return 0;
+	}
+	return eat_stack(depth + 1) + frame[0];
+}
+
+/**
+ * Run self-test @n on the calling vCPU's core. 1: write to hypervisor text
+ * (W^X); 2: overflow the stack into its guard page; 3: read partition RAM,
+ * which EL2 does not map. Returns only for an unknown @n.
+ */
+void selftest_run(struct vcpu *v, unsigned n)
+{
+	switch (n) {
+	case 1:
+		log_info("selftest: writing to hypervisor text at %p",
+			 (void *)hv_main);
+		*(volatile uint32_t *)(uintptr_t)hv_main = 0;
+		break;
+	case 2:
+		log_info("selftest: overflowing the EL2 stack");
+		(void)eat_stack(0);
+		break;
+	case 3:
+		log_info("selftest: reading partition %s RAM at 0x%lx from EL2",
+			 v->part->cfg->name, v->part->cfg->ram_pa);
+		(void)*(volatile uint64_t *)(uintptr_t)v->part->cfg->ram_pa;
+		break;
+	default:
+		return;
+	}
+	log_info("selftest %u: no exception: protection MISSING", n);
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""QEMU system tests: one fresh boot per test.
+
+Each tests/system/*.test file describes one test:
+
+  # comment
+  config: tests/configs/qemu-virt/two.dts   system description to build
+  board: qemu-virt                          (default qemu-virt)
+  make: SELFTEST=1                          extra make variables
+  qemu: -icount shift=0                     extra QEMU arguments
+  timeout: 60                               seconds of wall time (default 60)
+  expect: REGEX                             must match, in this order
+  contains: REGEX                           must match somewhere
+  forbid: REGEX                             must never match
+  settle: 2                                 seconds to keep reading after
+                                            the last expect
+  quiet-after: REGEX                        no line matching REGEX may come
+                                            after the last expect
+  build-fails: TEXT                         the build must fail, printing TEXT
+
+The runner prints PASS/FAIL per test, the log of failures, and a final
+"N passed, M failed" line. Exit status 1 if any failed.
+"""
+import glob
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+
+
+def parse(path):
+    spec = {"name": os.path.splitext(os.path.basename(path))[0], "board": "qemu-virt",
+            "make": [], "qemu": [], "timeout": 60.0, "expect": [], "contains": [],
+            "forbid": [], "settle": 0.0, "quiet-after": [], "build-fails": None,
+            "config": None}
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, sep, val = line.partition(":")
+            key, val = key.strip(), val.strip()
+            if not sep or key not in spec:
+                raise SystemExit(f"{path}:{lineno}: unknown line: {line}")
+            if key in ("make", "qemu"):
+                spec[key] += val.split()
+            elif key in ("expect", "contains", "forbid", "quiet-after"):
+                spec[key].append(re.compile(val))
+            elif key in ("timeout", "settle"):
+                spec[key] = float(val)
+            else:
+                spec[key] = val
+    if not spec["config"]:
+        raise SystemExit(f"{path}: no config")
+    return spec
+
+
+def make(spec, *targets):
+    cmd = ["make", "--no-print-directory", "-s", f"BOARD={spec['board']}",
+           f"CONFIG={spec['config']}"] + spec["make"] + list(targets)
+    return subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+
+
+def run_qemu(spec, image, log):
+    args = make(spec, "print-qemu").stdout.split()
+    cmd = ["qemu-system-aarch64"] + args + spec["qemu"] + ["-kernel", image]
+    env = dict(os.environ, QEMU_AUDIO_DRV="none")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    lines, buf = [], b""
+    want = list(spec["expect"])
+    done_at = None
+    deadline = time.monotonic() + spec["timeout"]
+    try:
+        while True:
+            now = time.monotonic()
+            if now > deadline:
+                break
+            if done_at is not None and now >= done_at:
+                break
+            wait = min(deadline, done_at or deadline) - now
+            ready, _, _ = select.select([proc.stdout], [], [], max(0.0, min(wait, 0.5)))
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                text = raw.decode("utf-8", "replace").rstrip("\r")
+                lines.append(text)
+                log.write(text + "\n")
+                if want and want[0].search(text):
+                    want.pop(0)
+                    if not want:
+                        lines.append("<<<last expect>>>")
+                        done_at = time.monotonic() + spec["settle"]
+    finally:
+        proc.kill()
+        proc.wait()
+    if buf:
+        lines.append(buf.decode("utf-8", "replace"))
+    return lines, want
+
+
+def check(spec, lines, missing):
+    errors = []
+    if missing:
+        errors.append(f"expected line not seen (in order): {missing[0].pattern}")
+    for rx in spec["contains"]:
+        if not any(rx.search(l) for l in lines):
+            errors.append(f"expected somewhere: {rx.pattern}")
+    for rx in spec["forbid"]:
+        for l in lines:
+            if rx.search(l):
+                errors.append(f"forbidden line: {l}")
+                break
+    if "<<<last expect>>>" in lines:
+        after = lines[lines.index("<<<last expect>>>") + 1:]
+        for rx in spec["quiet-after"]:
+            for l in after:
+                if rx.search(l):
+                    errors.append(f"line after the end point: {l}")
+                    break
+    return errors
+
+
+def run_one(path):
+    spec = parse(path)
+    os.makedirs(LOG_DIR, exist_ok=True)
+    log_path = os.path.join(LOG_DIR, spec["name"] + ".log")
+    build = make(spec, "all")
+    if spec["build-fails"] is not None:
+        with open(log_path, "w") as log:
+            log.write(build.stdout)
+        if build.returncode == 0:
+            return spec["name"], ["build succeeded but must fail"], log_path
+        if spec["build-fails"] not in build.stdout:
+            return spec["name"], [f"build failed without '{spec['build-fails']}'"], log_path
+        return spec["name"], [], log_path
+    if build.returncode != 0:
+        with open(log_path, "w") as log:
+            log.write(build.stdout)
+        return spec["name"], ["build failed:\n" + build.stdout[-2000:]], log_path
+    image = make(spec, "print-image").stdout.strip()
+    with open(log_path, "w") as log:
+        lines, missing = run_qemu(spec, image, log)
+    return spec["name"], check(spec, lines, missing), log_path
+
+
+def main():
+    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    tests = sorted(glob.glob(os.path.join(ROOT, "tests", "system", "*.test")))
+    tests = [t for t in tests if pattern in os.path.basename(t)]
+    passed = failed = 0
+    for t in tests:
+        start = time.monotonic()
+        name, errors, log_path = run_one(t)
+        took = time.monotonic() - start
+        if errors:
+            failed += 1
+            print(f"FAIL qemu.{name} ({took:.1f}s)")
+            for e in errors:
+                print(f"  {e}")
+            print(f"  log: {os.path.relpath(log_path, ROOT)}; last lines:")
+            with open(log_path) as f:
+                for l in f.readlines()[-15:]:
+                    print("    " + l.rstrip())
+        else:
+            passed += 1
+            print(f"PASS qemu.{name} ({took:.1f}s)")
+        sys.stdout.flush()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
