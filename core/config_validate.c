@@ -1,21 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one validator for system configurations (see docs/config.md for the
- * rules and the order in which they are checked).
- *
- * This file is pure: no libc, no globals, no allocation. It is linked into
- * the host tool bhcfg, the host unit tests and the EL2 hypervisor, which runs
- * it on its compiled-in table before touching any hardware. The table is
- * therefore treated as untrusted: every count is checked against its array
- * before it is used as a loop bound, every string is checked for its NUL
- * within its buffer, and every range is checked for wraparound before its
- * end is computed.
- *
- * Checking order: table header, board, partition count, then each partition
- * in index order (name, cores, fault policy, RAM, blobs, devices, IPA
- * layout), then the hypervisor region size. Rules that compare two
- * partitions compare partition p with every earlier partition q < p, so
- * diag->partition is the later one and diag->other the earlier one.
+ * The one validator for system configurations; docs/config.md lists the
+ * rules in the order they are checked. Pure (no libc, no globals): linked
+ * into bhcfg, the host tests and the EL2 hypervisor, which runs it on its
+ * compiled-in table and so treats the table as untrusted. Every count is
+ * checked before it bounds a loop, every string for its NUL, every range
+ * for wraparound. Two-partition rules compare partition p with each q <= p.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,15 +66,12 @@ static size_t cv_strnlen(const char *s, size_t max)
 /* True if the two strings are equal within their @max-byte buffers. */
 static bool cv_streq(const char *a, const char *b, size_t max)
 {
-	for (size_t i = 0; i < max; i++) {
-		if (a[i] != b[i]) {
-			return false;
-		}
-		if (a[i] == '\0') {
-			return true;
-		}
+	size_t i = 0;
+
+	while (i < max && a[i] == b[i] && a[i] != '\0') {
+		i++;
 	}
-	return true;
+	return i == max || a[i] == b[i];
 }
 
 /* Non-empty and NUL-terminated within its buffer. */
@@ -101,6 +88,12 @@ static bool cv_name_char(char ch)
 	       (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
 }
 
+/* True if @irq is an SPI the board's GIC implements. */
+static bool cv_is_spi(const struct hv_board_desc *b, uint32_t irq)
+{
+	return irq >= HV_SPI_BASE && irq - HV_SPI_BASE < b->spi_count;
+}
+
 /*
  * True if [base, base + size) does not fit below 2^64. Stricter than
  * range_wraps(): a range ending exactly at 2^64 is refused as well, so that
@@ -111,15 +104,14 @@ static bool cv_wraps(uint64_t base, uint64_t size)
 	return size > UINT64_MAX - base;
 }
 
-static uint64_t cv_sat_add(uint64_t a, uint64_t b)
+/* @sum + @size rounded up to 4 KiB, saturating instead of wrapping. */
+static uint64_t cv_add_pages(uint64_t sum, uint64_t size)
 {
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
+	uint64_t pages = size > UINT64_MAX - SZ_4K
+				 ? UINT64_MAX
+				 : (size + SZ_4K - 1) & ~(SZ_4K - 1);
 
-static uint64_t cv_round_up_4k(uint64_t x)
-{
-	return x > UINT64_MAX - (SZ_4K - 1) ? UINT64_MAX :
-					      (x + SZ_4K - 1) & ~(SZ_4K - 1);
+	return sum > UINT64_MAX - pages ? UINT64_MAX : sum + pages;
 }
 
 /*
@@ -129,17 +121,12 @@ static uint64_t cv_round_up_4k(uint64_t x)
 static bool cv_page_round(uint64_t base, uint64_t size, uint64_t *rbase,
 			  uint64_t *rsize)
 {
-	uint64_t end;
-
-	if (size == 0 || cv_wraps(base, size)) {
-		return false;
-	}
-	end = base + size;
-	if (end > UINT64_MAX - (SZ_4K - 1)) {
+	if (size == 0 || size > UINT64_MAX - SZ_4K ||
+	    cv_wraps(base, size + SZ_4K)) {
 		return false;
 	}
 	*rbase = base & ~(SZ_4K - 1);
-	*rsize = ((end + SZ_4K - 1) & ~(SZ_4K - 1)) - *rbase;
+	*rsize = ((base + size + SZ_4K - 1) & ~(SZ_4K - 1)) - *rbase;
 	return true;
 }
 
@@ -211,7 +198,8 @@ static enum cfg_err cv_board_ram(const struct hv_board_desc *b,
 		const struct hv_ram_bank *r = &b->ram[i];
 
 		if (r->size == 0 || cv_wraps(r->base, r->size) ||
-		    !is_aligned(r->base, SZ_4K) || !is_aligned(r->size, SZ_4K)) {
+		    !is_aligned(r->base, SZ_4K) ||
+		    !is_aligned(r->size, SZ_4K)) {
 			return cv_bfail(d, (int)i, "memory");
 		}
 		for (uint32_t j = 0; j < i; j++) {
@@ -254,8 +242,9 @@ static enum cfg_err cv_board_gic_uart(const struct hv_board_desc *b,
 		if (!is_aligned(base[i], SZ_4K) ||
 		    cv_overlaps_ram(b, base[i], size[i])) {
 			/* For GICv2 region 1 is the CPU interface. */
-			return cv_bfail(d, i, (i == 1 && n == 4) ? "gic/cpu-interface" :
-							    props[i]);
+			return cv_bfail(d, i,
+					(i == 1 && n == 4) ? "gic/cpu-interface"
+							   : props[i]);
 		}
 	}
 	if (b->uart_kind != HV_UART_PL011 && b->uart_kind != HV_UART_CADENCE) {
@@ -265,8 +254,7 @@ static enum cfg_err cv_board_gic_uart(const struct hv_board_desc *b,
 	    cv_overlaps_ram(b, b->uart_base, SZ_4K)) {
 		return cv_bfail(d, -1, "uart/reg");
 	}
-	if (b->uart_irq < HV_SPI_BASE ||
-	    b->uart_irq - HV_SPI_BASE >= b->spi_count) {
+	if (!cv_is_spi(b, b->uart_irq)) {
 		return cv_bfail(d, -1, "uart/interrupts");
 	}
 	return CFG_OK;
@@ -314,8 +302,7 @@ static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i)
 	for (uint32_t k = 0; k < dev->irq_count; k++) {
 		uint32_t irq = dev->irqs[k];
 
-		if (irq < HV_SPI_BASE || irq - HV_SPI_BASE >= b->spi_count ||
-		    irq == b->uart_irq) {
+		if (!cv_is_spi(b, irq) || irq == b->uart_irq) {
 			return false;
 		}
 	}
@@ -330,12 +317,8 @@ static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 		return cv_bfail(d, -1, "model");
 	}
 	e = cv_board_cpus(b, d);
-	if (e == CFG_OK) {
-		e = cv_board_ram(b, d);
-	}
-	if (e == CFG_OK) {
-		e = cv_board_gic_uart(b, d);
-	}
+	e = e != CFG_OK ? e : cv_board_ram(b, d);
+	e = e != CFG_OK ? e : cv_board_gic_uart(b, d);
 	if (e != CFG_OK) {
 		return e;
 	}
@@ -372,10 +355,11 @@ static enum cfg_err cv_part_name(const struct hv_config *c, int p,
 	return CFG_OK;
 }
 
-/* True if partition q (already validated) runs on board core @core. */
-static bool cv_part_has_core(const struct hv_partition_cfg *q, uint8_t core)
+/* True if one of the first @n cores of partition @q is @core. */
+static bool cv_has_core(const struct hv_partition_cfg *q, uint8_t core,
+			uint32_t n)
 {
-	for (uint32_t j = 0; j < q->cpu_count && j < HV_MAX_CPUS; j++) {
+	for (uint32_t j = 0; j < n && j < HV_MAX_CPUS; j++) {
 		if (q->cpus[j] == core) {
 			return true;
 		}
@@ -398,16 +382,13 @@ static enum cfg_err cv_part_cpus(const struct hv_config *c, int p,
 		uint8_t core = pc->cpus[i];
 
 		if (core >= c->board.cpu_count) {
-			return cv_pfail(d, CFG_E_CPU_NOT_ON_BOARD, p, (int)i, "cpus");
+			return cv_pfail(d, CFG_E_CPU_NOT_ON_BOARD, p, (int)i,
+					"cpus");
 		}
-		for (uint32_t j = 0; j < i; j++) {
-			if (pc->cpus[j] == core) {
-				return cv_fail(d, CFG_E_CPU_TWO_OWNERS, p, p,
-					       (int)i, "cpus");
-			}
-		}
-		for (int q = 0; q < p; q++) {
-			if (cv_part_has_core(&c->partitions[q], core)) {
+		for (int q = 0; q <= p; q++) {
+			const struct hv_partition_cfg *qc = &c->partitions[q];
+
+			if (cv_has_core(qc, core, q == p ? i : qc->cpu_count)) {
 				return cv_fail(d, CFG_E_CPU_TWO_OWNERS, p, q,
 					       (int)i, "cpus");
 			}
@@ -421,20 +402,19 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 {
 	const struct hv_partition_cfg *pc = &c->partitions[p];
 	const struct hv_board_desc *b = &c->board;
+	static const char *const props[3] = { "memory-size", "memory-base",
+					      "guest-base" };
+	const uint64_t vals[3] = { pc->ram_size, pc->ram_pa, pc->ram_ipa };
 	uint64_t align = (pc->flags & HV_PART_RAM_NO_BLOCKS) ? SZ_4K : SZ_2M;
 	bool on_board = false;
 
 	if (pc->ram_size == 0) {
 		return cv_pfail(d, CFG_E_MEM_ZERO, p, -1, "memory-size");
 	}
-	if (!is_aligned(pc->ram_size, align)) {
-		return cv_pfail(d, CFG_E_UNALIGNED, p, -1, "memory-size");
-	}
-	if (!is_aligned(pc->ram_pa, align)) {
-		return cv_pfail(d, CFG_E_UNALIGNED, p, -1, "memory-base");
-	}
-	if (!is_aligned(pc->ram_ipa, align)) {
-		return cv_pfail(d, CFG_E_UNALIGNED, p, -1, "guest-base");
+	for (int k = 0; k < 3; k++) {
+		if (!is_aligned(vals[k], align)) {
+			return cv_pfail(d, CFG_E_UNALIGNED, p, -1, props[k]);
+		}
 	}
 	for (uint32_t i = 0; i < b->ram_count && i < HV_MAX_RAM_BANKS; i++) {
 		if (!cv_wraps(pc->ram_pa, pc->ram_size) &&
@@ -444,7 +424,8 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 		}
 	}
 	if (!on_board) {
-		return cv_pfail(d, CFG_E_MEM_NOT_ON_BOARD, p, -1, "memory-base");
+		return cv_pfail(d, CFG_E_MEM_NOT_ON_BOARD, p, -1,
+				"memory-base");
 	}
 	if (ranges_overlap(pc->ram_pa, pc->ram_size, b->hv_base, b->hv_size)) {
 		return cv_pfail(d, CFG_E_OVERLAPS_HV, p, -1, "memory-base");
@@ -551,23 +532,16 @@ static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
 	    dev->ipa + dev->size > CV_IPA_LIMIT) {
 		return cv_pfail(d, CFG_E_IPA_RANGE, p, i, "devices");
 	}
-	for (int j = 0; j < i; j++) {
-		const struct hv_device *o = &c->partitions[p].devices[j];
-
-		if (ranges_overlap(dev->pa, dev->size, o->pa, o->size)) {
-			return cv_fail(d, CFG_E_DEV_TWO_OWNERS, p, p, i,
-				       "devices");
-		}
-	}
-	for (int q = 0; q < p; q++) {
+	for (int q = 0; q <= p; q++) {
 		const struct hv_partition_cfg *qc = &c->partitions[q];
+		uint32_t n = q == p ? (uint32_t)i : qc->device_count;
 
-		for (uint32_t j = 0; j < qc->device_count; j++) {
+		for (uint32_t j = 0; j < n; j++) {
 			if (ranges_overlap(dev->pa, dev->size,
 					   qc->devices[j].pa,
 					   qc->devices[j].size)) {
-				return cv_fail(d, CFG_E_DEV_TWO_OWNERS, p, q,
-					       i, "devices");
+				return cv_fail(d, CFG_E_DEV_TWO_OWNERS, p, q, i,
+					       "devices");
 			}
 		}
 	}
@@ -607,24 +581,22 @@ static enum cfg_err cv_dev_irqs(const struct hv_config *c, int p, int i,
 	for (uint32_t k = 0; k < dev->irq_count; k++) {
 		uint32_t irq = dev->irqs[k];
 
-		if (irq < HV_SPI_BASE ||
-		    irq - HV_SPI_BASE >= c->board.spi_count) {
-			return cv_pfail(d, CFG_E_IRQ_NOT_ON_BOARD, p, i, "devices");
+		if (!cv_is_spi(&c->board, irq)) {
+			return cv_pfail(d, CFG_E_IRQ_NOT_ON_BOARD, p, i,
+					"devices");
 		}
 		if (irq == c->board.uart_irq) {
 			/* The hypervisor owns its console's interrupt. */
-			return cv_pfail(d, CFG_E_IRQ_TWO_OWNERS, p, i, "devices");
+			return cv_pfail(d, CFG_E_IRQ_TWO_OWNERS, p, i,
+					"devices");
 		}
-		if (cv_part_has_irq(pc, irq, (uint32_t)i, k)) {
-			return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, p, i,
-				       "devices");
-		}
-		for (int q = 0; q < p; q++) {
+		for (int q = 0; q <= p; q++) {
 			const struct hv_partition_cfg *qc = &c->partitions[q];
+			uint32_t n = q == p ? (uint32_t)i : qc->device_count;
 
-			if (cv_part_has_irq(qc, irq, qc->device_count, 0)) {
-				return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, q,
-					       i, "devices");
+			if (cv_part_has_irq(qc, irq, n, k)) {
+				return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, q, i,
+					       "devices");
 			}
 		}
 	}
@@ -642,9 +614,7 @@ static enum cfg_err cv_part_devices(const struct hv_config *c, int p,
 	}
 	for (uint32_t i = 0; i < pc->device_count; i++) {
 		e = cv_dev_range(c, p, (int)i, d);
-		if (e == CFG_OK) {
-			e = cv_dev_irqs(c, p, (int)i, d);
-		}
+		e = e != CFG_OK ? e : cv_dev_irqs(c, p, (int)i, d);
 		if (e != CFG_OK) {
 			return e;
 		}
@@ -652,37 +622,27 @@ static enum cfg_err cv_part_devices(const struct hv_config *c, int p,
 	return CFG_OK;
 }
 
-/* Fills the emulated windows of a partition with a valid cpu_count. */
-static int cv_windows(const struct hv_config *c,
-		      const struct hv_partition_cfg *pc, uint64_t base[3],
-		      uint64_t size[3])
-{
-	base[0] = HV_GUEST_GICD_IPA;
-	size[0] = HV_GUEST_GICD_SIZE;
-	if (c->board.gic_version == HV_GIC_V3) {
-		base[1] = HV_GUEST_GICR_IPA;
-		size[1] = HV_GUEST_GICR_STRIDE * pc->cpu_count;
-	} else {
-		base[1] = HV_GUEST_GICC_IPA;
-		size[1] = HV_GUEST_GICC_SIZE;
-	}
-	base[2] = HV_GUEST_UART_IPA;
-	size[2] = HV_GUEST_UART_SIZE;
-	return 3;
-}
-
 /* RAM, devices and emulated windows apart in the partition's IPA space. */
 static enum cfg_err cv_part_ipa(const struct hv_config *c, int p,
 				struct cfg_diag *d)
 {
 	const struct hv_partition_cfg *pc = &c->partitions[p];
-	uint64_t wbase[3], wsize[3];
-	int n = cv_windows(c, pc, wbase, wsize);
+	bool v3 = c->board.gic_version == HV_GIC_V3;
+	/* The emulated GICD, GICR (v3) or GICC (v2), and UART windows. */
+	const uint64_t wbase[3] = { HV_GUEST_GICD_IPA,
+				    v3 ? HV_GUEST_GICR_IPA : HV_GUEST_GICC_IPA,
+				    HV_GUEST_UART_IPA };
+	const uint64_t wsize[3] = { HV_GUEST_GICD_SIZE,
+				    v3 ? HV_GUEST_GICR_STRIDE * pc->cpu_count
+				       : HV_GUEST_GICC_SIZE,
+				    HV_GUEST_UART_SIZE };
+	const int n = 3;
 
 	for (int w = 0; w < n; w++) {
 		if (ranges_overlap(pc->ram_ipa, pc->ram_size, wbase[w],
 				   wsize[w])) {
-			return cv_pfail(d, CFG_E_IPA_OVERLAP, p, -1, "guest-base");
+			return cv_pfail(d, CFG_E_IPA_OVERLAP, p, -1,
+					"guest-base");
 		}
 	}
 	for (uint32_t i = 0; i < pc->device_count; i++) {
@@ -695,13 +655,13 @@ static enum cfg_err cv_part_ipa(const struct hv_config *c, int p,
 							wbase[w], wsize[w]);
 		}
 		for (uint32_t j = 0; j < i; j++) {
-			clash = clash ||
-				ranges_overlap(dev->ipa, dev->size,
-					       pc->devices[j].ipa,
-					       pc->devices[j].size);
+			clash = clash || ranges_overlap(dev->ipa, dev->size,
+							pc->devices[j].ipa,
+							pc->devices[j].size);
 		}
 		if (clash) {
-			return cv_pfail(d, CFG_E_IPA_OVERLAP, p, (int)i, "devices");
+			return cv_pfail(d, CFG_E_IPA_OVERLAP, p, (int)i,
+					"devices");
 		}
 	}
 	return CFG_OK;
@@ -712,25 +672,15 @@ static enum cfg_err cv_partition(const struct hv_config *c, int p,
 {
 	enum cfg_err e = cv_part_name(c, p, d);
 
-	if (e == CFG_OK) {
-		e = cv_part_cpus(c, p, d);
-	}
+	/* Each step runs only if all before it passed. */
+	e = e != CFG_OK ? e : cv_part_cpus(c, p, d);
 	if (e == CFG_OK && c->partitions[p].fault_policy > HV_FAULT_RESTART) {
 		e = cv_pfail(d, CFG_E_POLICY, p, -1, "fault-policy");
 	}
-	if (e == CFG_OK) {
-		e = cv_part_ram(c, p, d);
-	}
-	if (e == CFG_OK) {
-		e = cv_part_blobs(c, p, d);
-	}
-	if (e == CFG_OK) {
-		e = cv_part_devices(c, p, d);
-	}
-	if (e == CFG_OK) {
-		e = cv_part_ipa(c, p, d);
-	}
-	return e;
+	e = e != CFG_OK ? e : cv_part_ram(c, p, d);
+	e = e != CFG_OK ? e : cv_part_blobs(c, p, d);
+	e = e != CFG_OK ? e : cv_part_devices(c, p, d);
+	return e != CFG_OK ? e : cv_part_ipa(c, p, d);
 }
 
 /* The blobs are embedded in the hypervisor image: they must fit with it. */
@@ -741,9 +691,9 @@ static enum cfg_err cv_hv_size(const struct hv_config *c, struct cfg_diag *d)
 	for (uint32_t p = 0; p < c->partition_count; p++) {
 		const struct hv_partition_cfg *pc = &c->partitions[p];
 
-		need = cv_sat_add(need, cv_round_up_4k(pc->image.size));
-		need = cv_sat_add(need, cv_round_up_4k(pc->dtb.size));
-		need = cv_sat_add(need, cv_round_up_4k(pc->initrd.size));
+		need = cv_add_pages(need, pc->image.size);
+		need = cv_add_pages(need, pc->dtb.size);
+		need = cv_add_pages(need, pc->initrd.size);
 	}
 	if (need > c->board.hv_size) {
 		return cv_fail(d, CFG_E_HV_TOO_SMALL, -1, -1, -1,
@@ -763,8 +713,7 @@ static enum cfg_err cv_all(const struct hv_config *c, struct cfg_diag *d)
 	if (e != CFG_OK) {
 		return e;
 	}
-	if (c->partition_count == 0 ||
-	    c->partition_count > HV_MAX_PARTITIONS) {
+	if (c->partition_count == 0 || c->partition_count > HV_MAX_PARTITIONS) {
 		return cv_fail(d, CFG_E_NO_PARTITIONS, -1, -1, -1,
 			       "partitions");
 	}
@@ -788,22 +737,10 @@ static enum cfg_err cv_all(const struct hv_config *c, struct cfg_diag *d)
 enum cfg_err config_validate(const struct hv_config *c, struct cfg_diag *diag)
 {
 	struct cfg_diag local;
-	enum cfg_err e;
+	struct cfg_diag *d = diag != NULL ? diag : &local;
 
-	local.code = CFG_OK;
-	local.partition = -1;
-	local.other = -1;
-	local.item = -1;
-	local.property = NULL;
-	e = cv_all(c, &local);
-	if (diag != NULL) {
-		diag->code = local.code;
-		diag->partition = local.partition;
-		diag->other = local.other;
-		diag->item = local.item;
-		diag->property = local.property;
-	}
-	return e;
+	cv_fail(d, CFG_OK, -1, -1, -1, NULL);
+	return cv_all(c, d);
 }
 
 /* One line per code; indexed by enum cfg_err. */
@@ -812,26 +749,37 @@ static const char *const cv_messages[CFG_E_COUNT] = {
 	[CFG_E_BAD_MAGIC] = "configuration table has a wrong magic or version",
 	[CFG_E_BOARD] = "board description is inconsistent",
 	[CFG_E_NO_PARTITIONS] = "no partitions, or more than the maximum",
-	[CFG_E_NAME] = "partition name is empty, too long, has characters other than [A-Za-z0-9_-] or is used twice",
+	[CFG_E_NAME] =
+		"partition name is empty, too long, has characters other than [A-Za-z0-9_-] or is used twice",
 	[CFG_E_NO_CPUS] = "partition has no core",
 	[CFG_E_CPU_NOT_ON_BOARD] = "core does not exist on the board",
-	[CFG_E_CPU_TWO_OWNERS] = "core is given to two partitions or listed twice",
-	[CFG_E_UNALIGNED] = "address or size is not aligned (RAM: 2 MiB, or 4 KiB with memory-no-blocks; devices: 4 KiB)",
+	[CFG_E_CPU_TWO_OWNERS] =
+		"core is given to two partitions or listed twice",
+	[CFG_E_UNALIGNED] =
+		"address or size is not aligned (RAM: 2 MiB, or 4 KiB with memory-no-blocks; devices: 4 KiB)",
 	[CFG_E_MEM_ZERO] = "partition RAM size is zero",
-	[CFG_E_MEM_NOT_ON_BOARD] = "partition RAM is not inside one board RAM bank",
-	[CFG_E_MEM_OVERLAP] = "partition RAM overlaps the RAM of another partition",
+	[CFG_E_MEM_NOT_ON_BOARD] =
+		"partition RAM is not inside one board RAM bank",
+	[CFG_E_MEM_OVERLAP] =
+		"partition RAM overlaps the RAM of another partition",
 	[CFG_E_OVERLAPS_HV] = "range overlaps the hypervisor's memory region",
-	[CFG_E_IPA_RANGE] = "guest-physical range is beyond the guest address space",
-	[CFG_E_IPA_OVERLAP] = "two ranges overlap in the partition's guest-physical address space",
+	[CFG_E_IPA_RANGE] =
+		"guest-physical range is beyond the guest address space",
+	[CFG_E_IPA_OVERLAP] =
+		"two ranges overlap in the partition's guest-physical address space",
 	[CFG_E_NO_IMAGE] = "partition image is missing or empty",
-	[CFG_E_IMAGE_TOO_BIG] = "image, device tree or initrd does not fit in the partition's RAM, or they overlap",
+	[CFG_E_IMAGE_TOO_BIG] =
+		"image, device tree or initrd does not fit in the partition's RAM, or they overlap",
 	[CFG_E_ENTRY] = "entry point is outside the image",
 	[CFG_E_DEV_NOT_ON_BOARD] = "device range is not a device of the board",
-	[CFG_E_DEV_TWO_OWNERS] = "device is given to two partitions or listed twice",
+	[CFG_E_DEV_TWO_OWNERS] =
+		"device is given to two partitions or listed twice",
 	[CFG_E_IRQ_NOT_ON_BOARD] = "interrupt is not an SPI of the board",
-	[CFG_E_IRQ_TWO_OWNERS] = "interrupt is given twice (or is the hypervisor's UART interrupt)",
+	[CFG_E_IRQ_TWO_OWNERS] =
+		"interrupt is given twice (or is the hypervisor's UART interrupt)",
 	[CFG_E_POLICY] = "unknown fault policy",
-	[CFG_E_HV_TOO_SMALL] = "embedded images and the hypervisor do not fit the hypervisor region",
+	[CFG_E_HV_TOO_SMALL] =
+		"embedded images and the hypervisor do not fit the hypervisor region",
 };
 
 /**

@@ -127,23 +127,23 @@ static int prop_eq(const char *got, const char *want)
 }
 
 /* Runs the validator and checks code, partition, other and property. */
-#define CHECK_DIAG(code_, part_, other_, prop_)                          \
-	do {                                                             \
-		struct cfg_diag d_;                                      \
-		EXPECT_EQ(config_validate(&cfg, &d_), code_);            \
-		EXPECT_EQ(d_.code, code_);                               \
-		EXPECT_EQ(d_.partition, part_);                          \
-		EXPECT_EQ(d_.other, other_);                             \
-		EXPECT_TRUE(prop_eq(d_.property, (prop_)));             \
+#define CHECK_DIAG(code_, part_, other_, prop_)               \
+	do {                                                  \
+		struct cfg_diag d_;                           \
+		EXPECT_EQ(config_validate(&cfg, &d_), code_); \
+		EXPECT_EQ(d_.code, code_);                    \
+		EXPECT_EQ(d_.partition, part_);               \
+		EXPECT_EQ(d_.other, other_);                  \
+		EXPECT_TRUE(prop_eq(d_.property, (prop_)));   \
 	} while (0)
 
 /* Same, and the item index. */
-#define CHECK_ITEM(code_, part_, other_, prop_, item_)         \
-	do {                                                   \
-		struct cfg_diag di_;                           \
-		CHECK_DIAG(code_, part_, other_, prop_);       \
-		config_validate(&cfg, &di_);                   \
-		EXPECT_EQ(di_.item, item_);                    \
+#define CHECK_ITEM(code_, part_, other_, prop_, item_)   \
+	do {                                             \
+		struct cfg_diag di_;                     \
+		CHECK_DIAG(code_, part_, other_, prop_); \
+		config_validate(&cfg, &di_);             \
+		EXPECT_EQ(di_.item, item_);              \
 	} while (0)
 
 /* ---- positive tests ---- */
@@ -632,13 +632,13 @@ TEST(cfg, dev_two_owners)
 {
 	valid();
 	/* virtio_mmio@a000200 shares beta's page: both get 0xa000000. */
-	set_dev(&alpha()->devices[0], "virtio_mmio@a000200", 0x0a000000ULL,
-		50, 0);
+	set_dev(&alpha()->devices[0], "virtio_mmio@a000200", 0x0a000000ULL, 50,
+		0);
 	CHECK_ITEM(CFG_E_DEV_TWO_OWNERS, 1, 0, "devices", 0);
 	valid();
 	beta()->device_count = 2;
-	set_dev(&beta()->devices[1], "virtio_mmio@a000200", 0x0a000000ULL,
-		50, 0);
+	set_dev(&beta()->devices[1], "virtio_mmio@a000200", 0x0a000000ULL, 50,
+		0);
 	beta()->devices[1].ipa = 0x0b000000ULL;
 	CHECK_ITEM(CFG_E_DEV_TWO_OWNERS, 1, 1, "devices", 1);
 }

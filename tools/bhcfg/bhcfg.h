@@ -83,8 +83,8 @@ struct bh_ctx {
 /* report.c */
 void bh_error(const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void bh_node_error(const struct bh_node *n, const char *prop,
-		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void bh_node_error(const struct bh_node *n, const char *prop, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
 void bh_part_error(const struct bh_ctx *ctx, int p, const char *prop,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 const char *bh_code_name(enum cfg_err e);

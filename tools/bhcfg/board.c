@@ -18,22 +18,23 @@
 static const char *const bh_root_props[] = { "compatible", "model",
 					     "#address-cells", "#size-cells",
 					     NULL };
-static const char *const bh_root_nodes[] = { "cpus",	"memory",  "hypervisor",
-					     "gic",	"uart",	   "devices",
+static const char *const bh_root_nodes[] = { "cpus",   "memory",  "hypervisor",
+					     "gic",    "uart",	  "devices",
 					     "clocks", "aliases", "chosen",
 					     NULL };
-static const char *const bh_cells_props[] = { "#address-cells",
-					      "#size-cells", "ranges", NULL };
+static const char *const bh_cells_props[] = { "#address-cells", "#size-cells",
+					      "ranges", NULL };
 static const char *const bh_cpu_nodes[] = { "cpu", NULL };
 static const char *const bh_memory_props[] = { "device_type", "reg", NULL };
 static const char *const bh_reg_props[] = { "reg", NULL };
-static const char *const bh_gic_props[] = { "version",	       "spi-count",
-					    "distributor",     "redistributors",
-					    "cpu-interface",   "virtual-control",
-					    "virtual-cpu",     NULL };
-static const char *const bh_uart_props[] = { "compatible", "reg", "interrupts",
-					     "clocks", "clock-names",
-					     "current-speed", NULL };
+static const char *const bh_gic_props[] = { "version",	     "spi-count",
+					    "distributor",   "redistributors",
+					    "cpu-interface", "virtual-control",
+					    "virtual-cpu",   NULL };
+static const char *const bh_uart_props[] = { "compatible",  "reg",
+					     "interrupts",  "clocks",
+					     "clock-names", "current-speed",
+					     NULL };
 
 /* Converts a GIC SPI number to an INTID without wrapping. */
 static uint32_t bh_spi_intid(uint32_t spi)
@@ -55,8 +56,7 @@ static int bh_board_cpus(struct bh_ctx *ctx, const struct bh_node *root)
 	}
 	c = n;
 	c.what = cwhat;
-	fdt_for_each_subnode(child, n.fdt, n.off)
-	{
+	fdt_for_each_subnode(child, n.fdt, n.off) {
 		const uint8_t *reg;
 		int count;
 
@@ -169,8 +169,9 @@ static int bh_board_uart(struct bh_ctx *ctx, const struct bh_node *root)
 		   0) {
 		b->uart_kind = HV_UART_CADENCE;
 	} else {
-		bh_node_error(&n, "compatible",
-			      "unknown UART (expected \"arm,pl011\" or \"cdns,uart-r1p12\")");
+		bh_node_error(
+			&n, "compatible",
+			"unknown UART (expected \"arm,pl011\" or \"cdns,uart-r1p12\")");
 		return -1;
 	}
 	if (count != 1 || bh_cell(irq, 0) != BH_GIC_SPI) {
@@ -191,7 +192,8 @@ static int bh_board_device(struct bh_ctx *ctx, struct bh_node *dn, int i)
 	int count = 0;
 
 	if (name == NULL || strlen(name) >= HV_NAME_LEN) {
-		bh_node_error(dn, NULL, "device node name longer than %d characters",
+		bh_node_error(dn, NULL,
+			      "device node name longer than %d characters",
 			      HV_NAME_LEN - 1);
 		return -1;
 	}
@@ -213,9 +215,10 @@ static int bh_board_device(struct bh_ctx *ctx, struct bh_node *dn, int i)
 	}
 	for (int k = 0; k < count; k++) {
 		if (bh_cell(irq, 3 * k) != BH_GIC_SPI) {
-			bh_node_error(dn, "interrupts",
-				      "interrupt %d is not an SPI (<0 spi-number flags>); only SPIs can be passed through",
-				      k);
+			bh_node_error(
+				dn, "interrupts",
+				"interrupt %d is not an SPI (<0 spi-number flags>); only SPIs can be passed through",
+				k);
 			return -1;
 		}
 		dev->irqs[k] = bh_spi_intid(bh_cell(irq, 3 * k + 1));
@@ -241,8 +244,7 @@ static int bh_board_devices(struct bh_ctx *ctx, const struct bh_node *root)
 	}
 	dn = n;
 	dn.what = dwhat;
-	fdt_for_each_subnode(child, n.fdt, n.off)
-	{
+	fdt_for_each_subnode(child, n.fdt, n.off) {
 		if (b->device_count == HV_MAX_BOARD_DEVICES) {
 			bh_node_error(&n, NULL, "more than %d devices",
 				      HV_MAX_BOARD_DEVICES);
@@ -265,13 +267,15 @@ static int bh_board_devices(struct bh_ctx *ctx, const struct bh_node *root)
  */
 int bh_board_parse(struct bh_ctx *ctx)
 {
-	struct bh_node root = { ctx->board.path, ctx->board.fdt, 0, "node \"/\"" };
+	struct bh_node root = { ctx->board.path, ctx->board.fdt, 0,
+				"node \"/\"" };
 	const char *model;
 	uint32_t ac, sc;
 
 	if (fdt_node_check_compatible(root.fdt, 0, "bulkhead,board") != 0) {
-		bh_node_error(&root, "compatible",
-			      "not a Bulkhead board description (needs \"bulkhead,board\")");
+		bh_node_error(
+			&root, "compatible",
+			"not a Bulkhead board description (needs \"bulkhead,board\")");
 		return -1;
 	}
 	if (bh_check_props(&root, bh_root_props) != 0 ||
@@ -293,8 +297,8 @@ int bh_board_parse(struct bh_ctx *ctx)
 	}
 	memcpy(ctx->cfg.board.name, model, strlen(model) + 1);
 	if (bh_board_cpus(ctx, &root) != 0 ||
-	    bh_board_memory(ctx, &root) != 0 ||
-	    bh_board_gic(ctx, &root) != 0 || bh_board_uart(ctx, &root) != 0 ||
+	    bh_board_memory(ctx, &root) != 0 || bh_board_gic(ctx, &root) != 0 ||
+	    bh_board_uart(ctx, &root) != 0 ||
 	    bh_board_devices(ctx, &root) != 0) {
 		return -1;
 	}

@@ -71,7 +71,8 @@ static int bh_outs_finish(struct bh_outs *o, bool ok)
 	}
 	for (int i = 0; i < o->count; i++) {
 		if (ok && rename(o->out[i].tmp, o->out[i].final) != 0) {
-			bh_error(o->out[i].final, "cannot rename into place: %s",
+			bh_error(o->out[i].final,
+				 "cannot rename into place: %s",
 				 strerror(errno));
 			ok = false;
 		}
@@ -133,8 +134,9 @@ static void bh_s_blob(FILE *f, uint32_t p, const char *kind, const char *path)
 	fprintf(f, "\t.type bh_blob_%" PRIu32 "_%s, %%object\n", p, kind);
 	fprintf(f, "bh_blob_%" PRIu32 "_%s:\n\t.incbin ", p, kind);
 	bh_s_string(f, path);
-	fprintf(f, "\n\t.size bh_blob_%" PRIu32 "_%s, . - bh_blob_%" PRIu32
-		   "_%s\n",
+	fprintf(f,
+		"\n\t.size bh_blob_%" PRIu32 "_%s, . - bh_blob_%" PRIu32
+		"_%s\n",
 		p, kind, p, kind);
 }
 

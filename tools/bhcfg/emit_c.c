@@ -36,8 +36,8 @@ static void bh_c_comment_text(FILE *f, const char *s)
 	for (size_t i = 0; s[i] != '\0'; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
-		if (ch < 0x20 || ch == 0x7f || (ch == '/' && i > 0 &&
-						s[i - 1] == '*')) {
+		if (ch < 0x20 || ch == 0x7f ||
+		    (ch == '/' && i > 0 && s[i - 1] == '*')) {
 			fputc('_', f);
 		} else {
 			fputc(ch, f);
@@ -143,7 +143,8 @@ static void bh_c_part_devices(FILE *f, const struct hv_partition_cfg *pc)
 		fprintf(f, ",\n\t\t\t\t\t.pa = 0x%" PRIx64 "ULL,\n", d->pa);
 		fprintf(f, "\t\t\t\t\t.ipa = 0x%" PRIx64 "ULL,\n", d->ipa);
 		fprintf(f, "\t\t\t\t\t.size = 0x%" PRIx64 "ULL,\n", d->size);
-		fprintf(f, "\t\t\t\t\t.irq_count = %" PRIu32 ",\n", d->irq_count);
+		fprintf(f, "\t\t\t\t\t.irq_count = %" PRIu32 ",\n",
+			d->irq_count);
 		bh_c_irqs(f, "\t\t\t\t\t", d->irqs, d->irq_count);
 		fprintf(f, "\t\t\t\t},\n");
 	}

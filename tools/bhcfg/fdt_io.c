@@ -113,18 +113,20 @@ static int bh_run_dtc(const struct bh_ctx *ctx, const char *src,
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		bh_error(src, "dtc failed to compile this file (see its messages above)");
+		bh_error(
+			src,
+			"dtc failed to compile this file (see its messages above)");
 		return -1;
 	}
 	return 0;
 }
 
 /* Compiles the source @path into a blob in memory. */
-static int bh_compile(const struct bh_ctx *ctx, const char *path,
-		      uint8_t **buf, size_t *size)
+static int bh_compile(const struct bh_ctx *ctx, const char *path, uint8_t **buf,
+		      size_t *size)
 {
-	const char *tmpdir = getenv("TMPDIR") != NULL ? getenv("TMPDIR") :
-							"/tmp";
+	const char *tmpdir = getenv("TMPDIR") != NULL ? getenv("TMPDIR")
+						      : "/tmp";
 	char tmp[PATH_MAX];
 	int fd, rc;
 

@@ -59,9 +59,10 @@ int bh_prop_u32(const struct bh_node *n, const char *name, bool req,
 		return rc;
 	}
 	if (len != 4) {
-		bh_node_error(n, name,
-			      "wrong length %d bytes (expected 4: one cell, <value>)",
-			      len);
+		bh_node_error(
+			n, name,
+			"wrong length %d bytes (expected 4: one cell, <value>)",
+			len);
 		return -1;
 	}
 	*out = bh_cell(v, 0);
@@ -79,9 +80,10 @@ int bh_prop_u64(const struct bh_node *n, const char *name, bool req,
 		return rc;
 	}
 	if (len != 8) {
-		bh_node_error(n, name,
-			      "wrong length %d bytes (expected 8: one 64-bit value written as two cells, <hi lo>)",
-			      len);
+		bh_node_error(
+			n, name,
+			"wrong length %d bytes (expected 8: one 64-bit value written as two cells, <hi lo>)",
+			len);
 		return -1;
 	}
 	*out = bh_cell64(v, 0);
@@ -102,9 +104,10 @@ int bh_prop_cells(const struct bh_node *n, const char *name, bool req,
 		return rc;
 	}
 	if (len % (4 * group) != 0) {
-		bh_node_error(n, name,
-			      "wrong length %d bytes (expected a multiple of %d: groups of %d cells)",
-			      len, 4 * group, group);
+		bh_node_error(
+			n, name,
+			"wrong length %d bytes (expected a multiple of %d: groups of %d cells)",
+			len, 4 * group, group);
 		return -1;
 	}
 	*cells = v;
@@ -122,8 +125,8 @@ int bh_prop_string(const struct bh_node *n, const char *name, bool req,
 	if (v == NULL) {
 		return rc;
 	}
-	if (len < 1 || v[len - 1] != '\0' || strlen((const char *)v) + 1 !=
-						     (size_t)len) {
+	if (len < 1 || v[len - 1] != '\0' ||
+	    strlen((const char *)v) + 1 != (size_t)len) {
 		bh_node_error(n, name, "expected a single string, \"...\"");
 		return -1;
 	}
@@ -162,9 +165,10 @@ int bh_prop_reg(const struct bh_node *n, const char *name, bool req,
 		return rc;
 	}
 	if (len != 16) {
-		bh_node_error(n, name,
-			      "wrong length %d bytes (expected 16: one range, <base-hi base-lo size-hi size-lo>)",
-			      len);
+		bh_node_error(
+			n, name,
+			"wrong length %d bytes (expected 16: one range, <base-hi base-lo size-hi size-lo>)",
+			len);
 		return -1;
 	}
 	*base = bh_cell64(v, 0);
@@ -187,8 +191,7 @@ int bh_check_props(const struct bh_node *n, const char *const *allowed)
 {
 	int prop;
 
-	fdt_for_each_property_offset(prop, n->fdt, n->off)
-	{
+	fdt_for_each_property_offset(prop, n->fdt, n->off) {
 		const char *name = NULL;
 
 		if (fdt_getprop_by_offset(n->fdt, prop, &name, NULL) == NULL ||
@@ -212,8 +215,7 @@ int bh_check_children(const struct bh_node *n, const char *const *allowed)
 {
 	int child;
 
-	fdt_for_each_subnode(child, n->fdt, n->off)
-	{
+	fdt_for_each_subnode(child, n->fdt, n->off) {
 		const char *name = fdt_get_name(n->fdt, child, NULL);
 		const char *at = name != NULL ? strchr(name, '@') : NULL;
 		size_t len;

@@ -15,12 +15,12 @@
 #include "bhcfg.h"
 
 /* Propagates a negative libfdt result. */
-#define BH_TRY(expr)                         \
-	do {                                 \
-		int bh_rc_ = (expr);         \
-		if (bh_rc_ < 0) {            \
-			return bh_rc_;       \
-		}                            \
+#define BH_TRY(expr)                   \
+	do {                           \
+		int bh_rc_ = (expr);   \
+		if (bh_rc_ < 0) {      \
+			return bh_rc_; \
+		}                      \
 	} while (0)
 
 /* Arm architected timer PPIs on QEMU virt: secure, non-secure, virt, hyp. */
@@ -78,7 +78,8 @@ static int bh_dt_memory_cpus(void *fdt, const struct hv_partition_cfg *pc)
 		snprintf(name, sizeof(name), "cpu@%" PRIx32, i);
 		BH_TRY(fdt_begin_node(fdt, name));
 		BH_TRY(fdt_property_string(fdt, "device_type", "cpu"));
-		BH_TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a53"));
+		BH_TRY(fdt_property_string(fdt, "compatible",
+					   "arm,cortex-a53"));
 		BH_TRY(fdt_property_u32(fdt, "reg", i));
 		BH_TRY(fdt_property_string(fdt, "enable-method", "psci"));
 		BH_TRY(fdt_end_node(fdt));
@@ -190,14 +191,16 @@ static uint64_t bh_dev_guest_base(const struct hv_partition_cfg *pc,
 static int bh_dt_copy_prop(void *fdt, const char *name, const void *val,
 			   int len, uint64_t guest_base)
 {
-	if (strcmp(name, "phandle") == 0 || strcmp(name, "linux,phandle") == 0 ||
+	if (strcmp(name, "phandle") == 0 ||
+	    strcmp(name, "linux,phandle") == 0 ||
 	    strcmp(name, "interrupt-parent") == 0) {
 		return 0; /* our own phandles and parent apply */
 	}
 	if (strcmp(name, "reg") == 0 && len == 16) {
 		fdt32_t *cells;
 
-		BH_TRY(fdt_property_placeholder(fdt, name, len, (void **)&cells));
+		BH_TRY(fdt_property_placeholder(fdt, name, len,
+						(void **)&cells));
 		memcpy(cells, val, (size_t)len);
 		cells[0] = cpu_to_fdt32((uint32_t)(guest_base >> 32));
 		cells[1] = cpu_to_fdt32((uint32_t)guest_base);
@@ -207,7 +210,8 @@ static int bh_dt_copy_prop(void *fdt, const char *name, const void *val,
 		fdt32_t *cells;
 
 		/* A partition has one clock: every reference points at it. */
-		BH_TRY(fdt_property_placeholder(fdt, name, len, (void **)&cells));
+		BH_TRY(fdt_property_placeholder(fdt, name, len,
+						(void **)&cells));
 		for (int i = 0; i < len / 4; i++) {
 			cells[i] = cpu_to_fdt32(BH_PHANDLE_CLK);
 		}
@@ -230,12 +234,11 @@ static int bh_dt_devices(void *fdt, const struct bh_ctx *ctx, int p)
 		int prop;
 
 		BH_TRY(fdt_begin_node(fdt, bd->name));
-		fdt_for_each_property_offset(prop, bfdt, node)
-		{
+		fdt_for_each_property_offset(prop, bfdt, node) {
 			const char *name = NULL;
 			int len = 0;
-			const void *val = fdt_getprop_by_offset(bfdt, prop,
-								&name, &len);
+			const void *val =
+				fdt_getprop_by_offset(bfdt, prop, &name, &len);
 
 			if (val == NULL || name == NULL) {
 				return len < 0 ? len : -FDT_ERR_BADSTRUCTURE;
@@ -306,8 +309,8 @@ int bh_guest_dt_build(struct bh_ctx *ctx, int p)
 	if (rc < 0) {
 		bh_part_error(ctx, p, NULL,
 			      "cannot generate the partition device tree: %s",
-			      rc == -FDT_ERR_NOSPACE ? "larger than 64 KiB" :
-						       fdt_strerror(rc));
+			      rc == -FDT_ERR_NOSPACE ? "larger than 64 KiB"
+						     : fdt_strerror(rc));
 		free(fdt);
 		return -1;
 	}

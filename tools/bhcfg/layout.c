@@ -65,9 +65,10 @@ static int bh_find_file(const struct bh_ctx *ctx, int p, const char *prop,
 	if (name[0] != '/' && bh_try_path(cand, out)) {
 		return 0;
 	}
-	bh_part_error(ctx, p, prop,
-		      "file \"%s\" not found in the -I directories or next to the system description [CFG_E_NO_IMAGE]",
-		      name);
+	bh_part_error(
+		ctx, p, prop,
+		"file \"%s\" not found in the -I directories or next to the system description [CFG_E_NO_IMAGE]",
+		name);
 	return -1;
 }
 
@@ -208,10 +209,11 @@ int bh_memory_place(struct bh_ctx *ctx)
 		if (!ctx->part[p].has_base && pc->ram_size != 0) {
 			if (!bh_round_up_2m(pc->ram_size, &size) ||
 			    !bh_first_fit(b, res, nres, size, &pc->ram_pa)) {
-				bh_part_error(ctx, (int)p, "memory-size",
-					      "no free 2 MiB-aligned range of 0x%" PRIx64
-					      " bytes left in board RAM [CFG_E_MEM_NOT_ON_BOARD]",
-					      pc->ram_size);
+				bh_part_error(
+					ctx, (int)p, "memory-size",
+					"no free 2 MiB-aligned range of 0x%" PRIx64
+					" bytes left in board RAM [CFG_E_MEM_NOT_ON_BOARD]",
+					pc->ram_size);
 				return -1;
 			}
 			res[nres++] = (struct bh_range){ pc->ram_pa, size };
@@ -228,19 +230,20 @@ static int bh_check_kernel_room(const struct bh_ctx *ctx, int p)
 {
 	const struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
 	uint64_t mem = ctx->part[p].image_mem_size;
-	uint64_t limit = pc->initrd.size != 0 ? pc->initrd.offset :
-						pc->dtb.offset;
+	uint64_t limit = pc->initrd.size != 0 ? pc->initrd.offset
+					      : pc->dtb.offset;
 
 	if (mem <= pc->image.size) {
 		return 0;
 	}
 	if (pc->image.offset > limit || mem > limit - pc->image.offset) {
-		bh_part_error(ctx, p, "image",
-			      "the kernel needs 0x%" PRIx64
-			      " bytes (image_size in its header) at offset 0x%" PRIx64
-			      ", which runs into the initrd or device tree at 0x%" PRIx64
-			      "; give the partition more memory [CFG_E_IMAGE_TOO_BIG]",
-			      mem, pc->image.offset, limit);
+		bh_part_error(
+			ctx, p, "image",
+			"the kernel needs 0x%" PRIx64
+			" bytes (image_size in its header) at offset 0x%" PRIx64
+			", which runs into the initrd or device tree at 0x%" PRIx64
+			"; give the partition more memory [CFG_E_IMAGE_TOO_BIG]",
+			mem, pc->image.offset, limit);
 		return -1;
 	}
 	return 0;
@@ -264,19 +267,21 @@ int bh_blobs_place(struct bh_ctx *ctx)
 			continue; /* config_validate() reports it */
 		}
 		if (pc->ram_size < BH_MIN_RAM) {
-			bh_part_error(ctx, (int)p, "memory-size",
-				      "0x%" PRIx64
-				      " bytes is too small: at least 4 MiB is needed (the device tree goes 2 MiB below the end of RAM)",
-				      pc->ram_size);
+			bh_part_error(
+				ctx, (int)p, "memory-size",
+				"0x%" PRIx64
+				" bytes is too small: at least 4 MiB is needed (the device tree goes 2 MiB below the end of RAM)",
+				pc->ram_size);
 			return -1;
 		}
 		pc->dtb.offset = pc->ram_size - BH_DTB_FROM_END;
 		if (pc->initrd.size > pc->dtb.offset) {
-			bh_part_error(ctx, (int)p, "initrd",
-				      "0x%" PRIx64
-				      " bytes do not fit below the device tree at offset 0x%" PRIx64
-				      " [CFG_E_IMAGE_TOO_BIG]",
-				      pc->initrd.size, pc->dtb.offset);
+			bh_part_error(
+				ctx, (int)p, "initrd",
+				"0x%" PRIx64
+				" bytes do not fit below the device tree at offset 0x%" PRIx64
+				" [CFG_E_IMAGE_TOO_BIG]",
+				pc->initrd.size, pc->dtb.offset);
 			return -1;
 		}
 		if (pc->initrd.size != 0) {

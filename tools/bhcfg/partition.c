@@ -11,12 +11,20 @@
 
 #include "bhcfg.h"
 
-static const char *const bh_part_props[] = {
-	"cpus",		"memory-size",	"memory-base",	    "guest-base",
-	"memory-identity", "memory-no-blocks", "image",	    "initrd",
-	"load-offset",	"entry-offset", "bootargs",	    "devices",
-	"fault-policy", NULL
-};
+static const char *const bh_part_props[] = { "cpus",
+					     "memory-size",
+					     "memory-base",
+					     "guest-base",
+					     "memory-identity",
+					     "memory-no-blocks",
+					     "image",
+					     "initrd",
+					     "load-offset",
+					     "entry-offset",
+					     "bootargs",
+					     "devices",
+					     "fault-policy",
+					     NULL };
 
 static const char *const bh_policies[] = {
 	[HV_FAULT_STOP] = "stop",
@@ -40,9 +48,10 @@ static int bh_part_cpus(const struct bh_node *n, struct hv_partition_cfg *pc)
 		uint32_t core = bh_cell(cells, i);
 
 		if (core > UINT8_MAX) {
-			bh_node_error(n, "cpus",
-				      "core %u does not exist [CFG_E_CPU_NOT_ON_BOARD]",
-				      core);
+			bh_node_error(
+				n, "cpus",
+				"core %u does not exist [CFG_E_CPU_NOT_ON_BOARD]",
+				core);
 			return -1;
 		}
 		pc->cpus[i] = (uint8_t)core;
@@ -74,8 +83,9 @@ static int bh_part_memory(const struct bh_node *n, struct hv_partition_cfg *pc,
 	}
 	bp->has_guest_base = rc == 0;
 	if (bp->has_guest_base && bp->identity) {
-		bh_node_error(n, "guest-base",
-			      "conflicts with memory-identity (which sets the guest base to the physical base)");
+		bh_node_error(
+			n, "guest-base",
+			"conflicts with memory-identity (which sets the guest base to the physical base)");
 		return -1;
 	}
 	if (no_blocks) {
@@ -140,9 +150,10 @@ static int bh_part_misc(const struct bh_node *n, struct hv_partition_cfg *pc)
 		}
 	}
 	if (s != NULL) {
-		bh_node_error(n, "fault-policy",
-			      "unknown fault policy \"%s\" (expected \"stop\", \"inject\" or \"restart\") [CFG_E_POLICY]",
-			      s);
+		bh_node_error(
+			n, "fault-policy",
+			"unknown fault policy \"%s\" (expected \"stop\", \"inject\" or \"restart\") [CFG_E_POLICY]",
+			s);
 		return -1;
 	}
 	return 0;
@@ -168,21 +179,23 @@ static int bh_part_devnames(struct bh_ctx *ctx, const struct bh_node *n,
 		return -1;
 	}
 	for (int i = 0; i < count; i++) {
-		const char *name = fdt_stringlist_get(n->fdt, n->off,
-						      "devices", i, NULL);
+		const char *name =
+			fdt_stringlist_get(n->fdt, n->off, "devices", i, NULL);
 		int idx = name != NULL ? bh_board_find_device(ctx, name) : -1;
 
 		if (idx < 0) {
-			bh_node_error(n, "devices",
-				      "\"%s\" is not a device of the board (a child of its /devices node) [CFG_E_DEV_NOT_ON_BOARD]",
-				      name != NULL ? name : "?");
+			bh_node_error(
+				n, "devices",
+				"\"%s\" is not a device of the board (a child of its /devices node) [CFG_E_DEV_NOT_ON_BOARD]",
+				name != NULL ? name : "?");
 			return -1;
 		}
 		for (int j = 0; j < i; j++) {
 			if (bp->dev[j] == idx) {
-				bh_node_error(n, "devices",
-					      "device \"%s\" is listed twice [CFG_E_DEV_TWO_OWNERS]",
-					      name);
+				bh_node_error(
+					n, "devices",
+					"device \"%s\" is listed twice [CFG_E_DEV_TWO_OWNERS]",
+					name);
 				return -1;
 			}
 		}
@@ -209,9 +222,10 @@ int bh_partition_parse(struct bh_ctx *ctx, int p, int node)
 	snprintf(what, sizeof(what), "partition \"%s\"",
 		 name != NULL ? name : "?");
 	if (name == NULL || strlen(name) >= HV_NAME_LEN) {
-		bh_node_error(&n, NULL,
-			      "the name is longer than %d characters [CFG_E_NAME]",
-			      HV_NAME_LEN - 1);
+		bh_node_error(
+			&n, NULL,
+			"the name is longer than %d characters [CFG_E_NAME]",
+			HV_NAME_LEN - 1);
 		return -1;
 	}
 	memcpy(pc->name, name, strlen(name) + 1);
@@ -242,8 +256,7 @@ static void bh_sort_devs(const struct bh_ctx *ctx, struct bh_part *bp)
 }
 
 /* Adds the interrupts of board device @bd to @dev, skipping duplicates. */
-static int bh_merge_irqs(const struct bh_ctx *ctx, int p,
-			 struct hv_device *dev,
+static int bh_merge_irqs(const struct bh_ctx *ctx, int p, struct hv_device *dev,
 			 const struct hv_board_device *bd)
 {
 	for (uint32_t k = 0; k < bd->irq_count && k < HV_MAX_DEV_IRQS; k++) {
@@ -256,11 +269,11 @@ static int bh_merge_irqs(const struct bh_ctx *ctx, int p,
 			continue;
 		}
 		if (dev->irq_count == HV_MAX_DEV_IRQS) {
-			bh_part_error(ctx, p, "devices",
-				      "the devices in pages 0x%llx+0x%llx have more than %d interrupts together [CFG_E_IRQ_NOT_ON_BOARD]",
-				      (unsigned long long)dev->pa,
-				      (unsigned long long)dev->size,
-				      HV_MAX_DEV_IRQS);
+			bh_part_error(
+				ctx, p, "devices",
+				"the devices in pages 0x%llx+0x%llx have more than %d interrupts together [CFG_E_IRQ_NOT_ON_BOARD]",
+				(unsigned long long)dev->pa,
+				(unsigned long long)dev->size, HV_MAX_DEV_IRQS);
 			return -1;
 		}
 		dev->irqs[dev->irq_count++] = bd->irqs[k];
@@ -293,9 +306,10 @@ int bh_partition_devices(struct bh_ctx *ctx, int p)
 		}
 		if (dev == NULL || start >= dev->pa + dev->size) {
 			if (pc->device_count == HV_MAX_DEVICES) {
-				bh_part_error(ctx, p, "devices",
-					      "more than %d separate device ranges [CFG_E_DEV_NOT_ON_BOARD]",
-					      HV_MAX_DEVICES);
+				bh_part_error(
+					ctx, p, "devices",
+					"more than %d separate device ranges [CFG_E_DEV_NOT_ON_BOARD]",
+					HV_MAX_DEVICES);
 				return -1;
 			}
 			dev = &pc->devices[pc->device_count++];

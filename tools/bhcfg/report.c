@@ -64,8 +64,8 @@ void bh_error(const char *file, const char *fmt, ...)
 }
 
 /** Prints `FILE: WHAT: property "PROP": message` (PROP may be NULL). */
-void bh_node_error(const struct bh_node *n, const char *prop,
-		   const char *fmt, ...)
+void bh_node_error(const struct bh_node *n, const char *prop, const char *fmt,
+		   ...)
 {
 	va_list ap;
 

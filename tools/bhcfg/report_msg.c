@@ -137,8 +137,8 @@ static void bh_msg_ram(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		       " overlaps the RAM of partition \"%.*s\" (0x%" PRIx64
 		       "+0x%" PRIx64 ")",
 		       pc->ram_pa, pc->ram_size, HV_NAME_LEN,
-		       oc != NULL ? oc->name : "?",
-		       oc != NULL ? oc->ram_pa : 0, oc != NULL ? oc->ram_size : 0);
+		       oc != NULL ? oc->name : "?", oc != NULL ? oc->ram_pa : 0,
+		       oc != NULL ? oc->ram_size : 0);
 		break;
 	case CFG_E_IPA_RANGE:
 		BH_MSG("guest RAM 0x%" PRIx64 "+0x%" PRIx64
@@ -169,8 +169,8 @@ static void bh_msg_blob(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		BH_MSG("image \"%s\" is empty", bp->image_path);
 	} else if (d->code == CFG_E_ENTRY) {
 		BH_MSG("entry offset 0x%" PRIx64
-		       " is outside the image (offset 0x%" PRIx64
-		       ", 0x%" PRIx64 " bytes)",
+		       " is outside the image (offset 0x%" PRIx64 ", 0x%" PRIx64
+		       " bytes)",
 		       pc->entry_offset, pc->image.offset, pc->image.size);
 	} else if (pc->initrd.size == 0) {
 		BH_MSG("image (0x%" PRIx64 " bytes at offset 0x%" PRIx64
@@ -207,8 +207,8 @@ static uint32_t bh_bad_irq(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		    irq == b->uart_irq) {
 			return irq;
 		}
-		for (uint32_t i = 0; oc != NULL && i < oc->device_count &&
-				     i < HV_MAX_DEVICES;
+		for (uint32_t i = 0;
+		     oc != NULL && i < oc->device_count && i < HV_MAX_DEVICES;
 		     i++) {
 			for (uint32_t j = 0; j < oc->devices[i].irq_count &&
 					     j < HV_MAX_DEV_IRQS;
@@ -246,8 +246,8 @@ static void bh_msg_dev_owners(const struct hv_device *dev,
 	}
 	BH_MSG("device \"%.*s\" (pages 0x%" PRIx64 "+0x%" PRIx64
 	       ") shares a 4 KiB page with device \"%.*s\" of partition \"%.*s\": devices in one page must go to the same partition",
-	       HV_NAME_LEN, dev->name, dev->pa, dev->size, HV_NAME_LEN,
-	       o->name, HV_NAME_LEN, oc->name);
+	       HV_NAME_LEN, dev->name, dev->pa, dev->size, HV_NAME_LEN, o->name,
+	       HV_NAME_LEN, oc->name);
 }
 
 static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
@@ -258,8 +258,8 @@ static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
 	const char *on = oc != NULL ? oc->name : "?";
 
 	if (dev == NULL) {
-		BH_MSG("%s (more than %d device ranges?)", cfg_strerror(d->code),
-		       HV_MAX_DEVICES);
+		BH_MSG("%s (more than %d device ranges?)",
+		       cfg_strerror(d->code), HV_MAX_DEVICES);
 		return;
 	}
 	if (d->code == CFG_E_DEV_TWO_OWNERS && d->other != d->partition) {
@@ -294,9 +294,8 @@ static void bh_msg_hv(const struct bh_ctx *ctx, char *buf, size_t len)
 {
 	uint64_t need = 0;
 
-	for (uint32_t p = 0; p < ctx->cfg.partition_count &&
-			     p < HV_MAX_PARTITIONS;
-	     p++) {
+	for (uint32_t p = 0;
+	     p < ctx->cfg.partition_count && p < HV_MAX_PARTITIONS; p++) {
 		const struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
 
 		need += (pc->image.size + SZ_4K - 1) & ~(SZ_4K - 1);

@@ -50,14 +50,14 @@ static int bh_system_partitions(struct bh_ctx *ctx, const struct bh_node *root)
 	if (bh_check_props(&n, NULL) != 0) {
 		return -1;
 	}
-	fdt_for_each_subnode(child, n.fdt, n.off)
-	{
+	fdt_for_each_subnode(child, n.fdt, n.off) {
 		int p = (int)ctx->cfg.partition_count;
 
 		if (p == HV_MAX_PARTITIONS) {
-			bh_node_error(&n, NULL,
-				      "more than %d partitions [CFG_E_NO_PARTITIONS]",
-				      HV_MAX_PARTITIONS);
+			bh_node_error(
+				&n, NULL,
+				"more than %d partitions [CFG_E_NO_PARTITIONS]",
+				HV_MAX_PARTITIONS);
 			return -1;
 		}
 		ctx->cfg.partition_count++;
@@ -80,8 +80,9 @@ int bh_system_parse(struct bh_ctx *ctx)
 				"node \"/\"" };
 
 	if (fdt_node_check_compatible(root.fdt, 0, "bulkhead,system") != 0) {
-		bh_node_error(&root, "compatible",
-			      "not a Bulkhead system description (needs \"bulkhead,system\")");
+		bh_node_error(
+			&root, "compatible",
+			"not a Bulkhead system description (needs \"bulkhead,system\")");
 		return -1;
 	}
 	if (bh_check_props(&root, bh_sys_root_props) != 0 ||
