@@ -80,7 +80,8 @@ deps:
 
 # ---- hypervisor ----
 
-$(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h
+# Generated first, after the configuration: a broken description fails fast.
+$(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/gen/config.c
 	@mkdir -p $(dir $@)
 	$(Q)$(TCC) $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -S $< -o $@.s
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp

@@ -607,13 +607,13 @@ static enum cfg_err cv_part_devices(const struct hv_config *c, int p,
 				    struct cfg_diag *d)
 {
 	const struct hv_partition_cfg *pc = &c->partitions[p];
-	enum cfg_err e;
 
 	if (pc->device_count > HV_MAX_DEVICES) {
 		return cv_pfail(d, CFG_E_DEV_NOT_ON_BOARD, p, -1, "devices");
 	}
 	for (uint32_t i = 0; i < pc->device_count; i++) {
-		e = cv_dev_range(c, p, (int)i, d);
+		enum cfg_err e = cv_dev_range(c, p, (int)i, d);
+
 		e = e != CFG_OK ? e : cv_dev_irqs(c, p, (int)i, d);
 		if (e != CFG_OK) {
 			return e;
@@ -736,7 +736,7 @@ static enum cfg_err cv_all(const struct hv_config *c, struct cfg_diag *d)
  */
 enum cfg_err config_validate(const struct hv_config *c, struct cfg_diag *diag)
 {
-	struct cfg_diag local;
+	struct cfg_diag local = { CFG_OK, -1, -1, -1, NULL };
 	struct cfg_diag *d = diag != NULL ? diag : &local;
 
 	cv_fail(d, CFG_OK, -1, -1, -1, NULL);

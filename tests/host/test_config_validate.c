@@ -255,7 +255,7 @@ TEST(cfg, hv_size_exactly_enough_is_ok)
 	 * 64 KiB image and the two 4 KiB DTBs leave of 2 MiB.
 	 */
 	cfg.board.hv_size = HV_IMAGE_OVERHEAD + SZ_2M;
-	alpha()->image.size = SZ_2M - 0x10000 - 2 * 0x1000;
+	alpha()->image.size = SZ_2M - 0x10000 - 2 * SZ_4K;
 	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
 	alpha()->image.size += 1; /* rounds up to one more page */
 	CHECK_DIAG(CFG_E_HV_TOO_SMALL, -1, -1, "memory-size");

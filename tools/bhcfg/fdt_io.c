@@ -75,7 +75,8 @@ static bool bh_ends_with(const char *s, const char *suffix)
 static int bh_run_dtc(const struct bh_ctx *ctx, const char *src,
 		      const char *out)
 {
-	const char *dtc = getenv("DTC") != NULL ? getenv("DTC") : "dtc";
+	const char *env = getenv("DTC");
+	const char *dtc = env != NULL && env[0] != '\0' ? env : "dtc";
 	char *argv[BH_DTC_MAX_ARGS];
 	int argc = 0, status = 0;
 	pid_t pid;
@@ -125,8 +126,8 @@ static int bh_run_dtc(const struct bh_ctx *ctx, const char *src,
 static int bh_compile(const struct bh_ctx *ctx, const char *path, uint8_t **buf,
 		      size_t *size)
 {
-	const char *tmpdir = getenv("TMPDIR") != NULL ? getenv("TMPDIR")
-						      : "/tmp";
+	const char *env = getenv("TMPDIR");
+	const char *tmpdir = env != NULL && env[0] != '\0' ? env : "/tmp";
 	char tmp[PATH_MAX];
 	int fd, rc;
 

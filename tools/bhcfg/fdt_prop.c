@@ -15,7 +15,7 @@
 /** Big-endian cell @i of a property value (no alignment assumed). */
 uint32_t bh_cell(const uint8_t *cells, int i)
 {
-	const uint8_t *c = cells + 4 * i;
+	const uint8_t *c = cells + (size_t)4 * (size_t)i;
 
 	return ((uint32_t)c[0] << 24) | ((uint32_t)c[1] << 16) |
 	       ((uint32_t)c[2] << 8) | (uint32_t)c[3];

@@ -100,7 +100,7 @@ static int bh_dt_psci_timer(void *fdt, const struct bh_ctx *ctx,
 
 		flags |= ((1u << n) - 1u) << 8;
 	}
-	for (int i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		irqs[3 * i] = cpu_to_fdt32(BH_GIC_PPI);
 		irqs[3 * i + 1] = cpu_to_fdt32(bh_timer_ppis[i]);
 		irqs[3 * i + 2] = cpu_to_fdt32(flags);
