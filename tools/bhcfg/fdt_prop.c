@@ -234,6 +234,23 @@ int bh_check_children(const struct bh_node *n, const char *const *allowed)
 	return 0;
 }
 
+/* Number of children of @parent called @name, with or without @unit. */
+static int bh_count_named(const struct bh_node *parent, const char *name)
+{
+	size_t len = strlen(name);
+	int child, count = 0;
+
+	fdt_for_each_subnode(child, parent->fdt, parent->off) {
+		const char *n = fdt_get_name(parent->fdt, child, NULL);
+
+		if (n != NULL && strncmp(n, name, len) == 0 &&
+		    (n[len] == '\0' || n[len] == '@')) {
+			count++;
+		}
+	}
+	return count;
+}
+
 /**
  * Finds child @name of @parent and describes it in @out, with @what (a
  * caller buffer) holding `node "/path"`. Returns 0, 1 if absent and not
@@ -250,6 +267,12 @@ int bh_node_at(const struct bh_node *parent, const char *name, bool req,
 			return 1;
 		}
 		bh_node_error(parent, NULL, "missing required node \"%s\"",
+			      name);
+		return -1;
+	}
+	if (bh_count_named(parent, name) > 1) {
+		bh_node_error(parent, NULL,
+			      "more than one \"%s\" node (write one node)",
 			      name);
 		return -1;
 	}

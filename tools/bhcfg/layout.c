@@ -82,7 +82,7 @@ static int bh_image_info(const struct bh_ctx *ctx, int p, const char *path,
 	size_t got;
 
 	if (f == NULL || fstat(fileno(f), &st) != 0) {
-		bh_part_error(ctx, p, "image", "cannot read \"%s\": %s", path,
+		bh_part_error(ctx, p, NULL, "cannot read \"%s\": %s", path,
 			      strerror(errno));
 		if (f != NULL) {
 			fclose(f);

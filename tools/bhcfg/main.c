@@ -58,9 +58,9 @@ static int bh_args(struct bh_ctx *ctx, int argc, char **argv,
 			fputs(bh_usage, stdout);
 			exit(0);
 		} else {
-			fprintf(stderr,
-				opt == 'I' ? "bhcfg: too many -I\n" : "%s",
-				bh_usage);
+			fputs(opt == 'I' ? "bhcfg: too many -I options\n"
+					 : bh_usage,
+			      stderr);
 			return -1;
 		}
 	}
