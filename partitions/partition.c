@@ -61,6 +61,8 @@ void partition_prepare_all(void)
 		}
 		arch_mmu_prepare_window(p);
 		vpl011_reset(&p->uart);
+		vgic_init(&p->vgic, c, hv_cfg.board.gic_version,
+			  hv_cfg.board.spi_count, arch_vgic_lr_count());
 		p->state = PART_RESETTING;
 	}
 }
@@ -92,6 +94,10 @@ void partition_load(struct partition *p)
 	spin_lock(&p->lock);
 	vpl011_reset(&p->uart);
 	spin_unlock(&p->lock);
+	gic_quiesce_partition(c);
+	spin_lock(&p->vgic.lock);
+	vgic_reset_state(&p->vgic);
+	spin_unlock(&p->vgic.lock);
 }
 
 /* Hand vCPU 0 its boot entry and open the partition. */
@@ -163,6 +169,7 @@ void partition_stop(struct partition *p, const char *why)
 	if (claim(p, PART_STOPPED)) {
 		log_info("partition %s: stopped: %s", p->cfg->name, why);
 		evict_others(p, self);
+		gic_quiesce_partition(p->cfg);
 	}
 	__atomic_store_n(&self->power, VCPU_OFF, __ATOMIC_SEQ_CST);
 	vcpu_park(self);
@@ -237,6 +244,7 @@ void vcpu_park(struct vcpu *v)
 	struct pcpu *core = pcpu_this();
 	struct partition *p = v->part;
 
+	arch_vgic_cpu_off();
 	__atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
 	sev(); /* a core in evict_others() waits with WFE */
 	for (;;) {
@@ -251,12 +259,15 @@ void vcpu_park(struct vcpu *v)
 				__atomic_store_n(&v->power, VCPU_ON,
 						 __ATOMIC_SEQ_CST);
 				arch_vcpu_reset(v, v->on_entry, v->on_context);
+				vcpu_vgic_power_on(v);
 				arch_vcpu_enter(core);
 			}
 			__atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
 			sev();
 		}
-		gic_wait_for_ipi();
+		dsb_sy();
+		wfi(); /* wakes on a pending interrupt even with PSTATE.I set */
+		vcpu_take_irqs(v);
 	}
 }
 

@@ -1,26 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Physical GICv3 driver: distributor, this core's redistributor and the
- * system-register CPU interface. The hypervisor itself uses one SGI, the
- * cross-core kick (HV_IPI_SGI), for stop, reset, CPU_ON and panic.
+ * Physical GICv3 driver: distributor, redistributors and the system
+ * register CPU interface. The hypervisor uses one SGI, the cross-core kick
+ * (HV_IPI_SGI), and the maintenance PPI; every other interrupt it takes
+ * belongs to a partition and is forwarded to it.
+ *
+ * EOImode is 1 (ICC_CTLR_EL1.EOImode): EOIR only drops the running
+ * priority, so a forwarded interrupt stays active until the guest's EOI
+ * deactivates it through the list register's HW bit.
  *
  * GIC Architecture Specification, IHI 0069H: 12.9 (GICD_*), 12.10-12.11
- * (GICR_*), 12.2 (ICC_* system registers).
+ * (GICR_*), 12.2 (ICC_* system registers), 4.1.1 (priority drop and
+ * deactivation).
  */
 #include "hv/arch.h"
 #include "hv/config.h"
 #include "hv/panic.h"
+#include "hv/spinlock.h"
 
+#include "arch/gicv3.h"
+#include "arch/regs.h"
 #include "arch/sysreg.h"
 
 #define HV_IPI_SGI 0
+#define HV_PRIO_KICK 0x80
+#define HV_PRIO_GUEST 0xa0
 
 #define GICD_CTLR 0x0000
 #define GICD_TYPER 0x0004
 #define GICD_IGROUPR 0x0080
-#define GICD_ICENABLER 0x0180
-#define GICD_ICPENDR 0x0280
-#define GICD_ICACTIVER 0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR 0x0c00
+#define GICD_IROUTER 0x6000
 #define GICD_CTLR_RWP (1u << 31)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_GRP1 (1u << 1)
@@ -33,15 +44,18 @@
 #define WAKER_CASLEEP (1u << 2)
 #define GICR_SGI 0x10000ULL
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080)
-#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
-#define GICR_ICENABLER0 (GICR_SGI + 0x0180)
-#define GICR_ICPENDR0 (GICR_SGI + 0x0280)
-#define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
 
-#define INTID_SPURIOUS 1023
+#define SYS_ICC_DIR_EL1 S3_0_C12_C11_1
+#define INTID_SPURIOUS 1020
 
 extern const struct hv_config hv_cfg;
+
+/* Each core's redistributor, found at boot. */
+static uint64_t gicr_base[HV_MAX_CPUS];
+/* ICFGR is shared by 16 interrupts of possibly different partitions:
+ * read-modify-write under this lock. */
+static struct spinlock gicd_cfg_lock = SPINLOCK_INIT;
 
 static uint64_t gicd(void)
 {
@@ -53,27 +67,6 @@ static void gicd_wait_rwp(void)
 	while (mmio_read32(gicd() + GICD_CTLR) & GICD_CTLR_RWP) {
 		__asm__ volatile("yield");
 	}
-}
-
-/**
- * Distributor: every SPI disabled, inactive, not pending and Group 1;
- * affinity routing and Group 1 on. Boot core only, before other cores.
- */
-void gic_init_dist(void)
-{
-	uint32_t lines = (mmio_read32(gicd() + GICD_TYPER) & 0x1f) + 1;
-
-	mmio_write32(gicd() + GICD_CTLR, 0);
-	gicd_wait_rwp();
-	for (uint32_t i = 1; i < lines; i++) {
-		mmio_write32(gicd() + GICD_ICENABLER + 4 * i, ~0u);
-		mmio_write32(gicd() + GICD_ICPENDR + 4 * i, ~0u);
-		mmio_write32(gicd() + GICD_ICACTIVER + 4 * i, ~0u);
-		mmio_write32(gicd() + GICD_IGROUPR + 4 * i, ~0u);
-	}
-	gicd_wait_rwp();
-	mmio_write32(gicd() + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
-	gicd_wait_rwp();
 }
 
 /* Find the redistributor whose GICR_TYPER affinity matches @mpidr. */
@@ -96,34 +89,69 @@ static uint64_t find_redist(uint64_t mpidr)
 }
 
 /**
- * This core's redistributor awake, SGIs/PPIs disabled except the
- * hypervisor's kick, and the CPU interface on. Each core, once.
+ * Distributor: every SPI disabled, inactive, not pending, Group 1 and
+ * lowest-but-one priority; affinity routing and Group 1 on. Also finds
+ * every core's redistributor. Boot core only, before other cores start.
+ */
+void gic_init_dist(void)
+{
+	uint32_t lines = (mmio_read32(gicd() + GICD_TYPER) & 0x1f) + 1;
+
+	mmio_write32(gicd() + GICD_CTLR, 0);
+	gicd_wait_rwp();
+	for (uint32_t i = 1; i < lines; i++) {
+		mmio_write32(gicd() + GICV3_ICENABLER + 4 * i, ~0u);
+		mmio_write32(gicd() + GICV3_ICPENDR + 4 * i, ~0u);
+		mmio_write32(gicd() + GICV3_ICACTIVER + 4 * i, ~0u);
+		mmio_write32(gicd() + GICD_IGROUPR + 4 * i, ~0u);
+	}
+	for (uint32_t i = 32; i < lines * 32; i += 4) {
+		mmio_write32(gicd() + GICD_IPRIORITYR + i,
+			     HV_PRIO_GUEST * 0x01010101u);
+	}
+	gicd_wait_rwp();
+	mmio_write32(gicd() + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
+	gicd_wait_rwp();
+	for (unsigned c = 0; c < hv_cfg.board.cpu_count; c++) {
+		gicr_base[c] = find_redist(hv_cfg.board.cpu_mpidr[c]);
+	}
+}
+
+/**
+ * This core's redistributor awake; SGIs and PPIs disabled except the kick
+ * and the maintenance interrupt; the CPU interface on with EOImode 1.
+ * Each core, once.
  */
 void gic_init_cpu(unsigned core)
 {
-	uint64_t rd = find_redist(hv_cfg.board.cpu_mpidr[core]);
+	uint64_t rd = gicr_base[core];
 
 	mmio_write32(rd + GICR_WAKER,
 		     mmio_read32(rd + GICR_WAKER) & ~WAKER_PSLEEP);
 	while (mmio_read32(rd + GICR_WAKER) & WAKER_CASLEEP) {
 		__asm__ volatile("yield");
 	}
-	mmio_write32(rd + GICR_ICENABLER0, ~0u);
-	mmio_write32(rd + GICR_ICPENDR0, ~0u);
-	mmio_write32(rd + GICR_ICACTIVER0, ~0u);
+	mmio_write32(rd + GICR_SGI + GICV3_ICENABLER, ~0u);
+	mmio_write32(rd + GICR_SGI + GICV3_ICPENDR, ~0u);
+	mmio_write32(rd + GICR_SGI + GICV3_ICACTIVER, ~0u);
 	mmio_write32(rd + GICR_IGROUPR0, ~0u);
-	mmio_write32(rd + GICR_IPRIORITYR + HV_IPI_SGI, 0x80);
-	mmio_write32(rd + GICR_ISENABLER0, 1u << HV_IPI_SGI);
+	for (uint32_t i = 0; i < 32; i += 4) {
+		mmio_write32(rd + GICR_IPRIORITYR + i,
+			     HV_PRIO_GUEST * 0x01010101u);
+	}
+	mmio_write8(rd + GICR_IPRIORITYR + HV_IPI_SGI, HV_PRIO_KICK);
+	mmio_write8(rd + GICR_IPRIORITYR + VGIC_MAINT_INTID, HV_PRIO_KICK);
+	mmio_write32(rd + GICR_SGI + GICV3_ISENABLER,
+		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID));
 
 	/* SRE, disable FIQ/IRQ bypass, and let EL1 use system registers. */
 	write_sysreg(SYS_ICC_SRE_EL2, 0xf);
 	isb();
 	write_sysreg(SYS_ICC_PMR_EL1, 0xff);
 	write_sysreg(SYS_ICC_BPR1_EL1, 0);
-	write_sysreg(SYS_ICC_CTLR_EL1, 0); /* EOImode 0: EOI deactivates */
+	write_sysreg(SYS_ICC_CTLR_EL1, 1u << 1); /* EOImode 1 */
 	write_sysreg(SYS_ICC_IGRPEN1_EL1, 1);
-	write_sysreg(SYS_ICH_HCR_EL2, 0);
-	isb();
+	arch_vgic_cpu_reset();
 }
 
 /**
@@ -145,27 +173,102 @@ void gic_send_ipi(unsigned core)
 	isb();
 }
 
-/** Acknowledge and complete every pending interrupt (all are kicks). */
-void gic_handle_irq(void)
+/** Acknowledge the highest-priority pending interrupt (1020+: none). */
+uint32_t gic_ack(void)
 {
-	for (;;) {
-		uint64_t iar = read_sysreg(SYS_ICC_IAR1_EL1) & 0xffffff;
+	return (uint32_t)(read_sysreg(SYS_ICC_IAR1_EL1) & 0xffffff);
+}
 
-		if (iar >= INTID_SPURIOUS) {
-			break;
-		}
-		write_sysreg(SYS_ICC_EOIR1_EL1, iar);
-	}
+/** Drop the running priority (EOImode 1: the interrupt stays active). */
+void gic_eoi(uint32_t intid)
+{
+	write_sysreg(SYS_ICC_EOIR1_EL1, intid);
 	isb();
 }
 
-/**
- * Sleep until an interrupt is pending (WFI wakes even with PSTATE.I set),
- * then drain it. Callers re-check their condition after each return.
- */
-void gic_wait_for_ipi(void)
+/** Deactivate @intid on this core's CPU interface. */
+void gic_deactivate(uint32_t intid)
 {
+	write_sysreg(SYS_ICC_DIR_EL1, intid);
+	isb();
+}
+
+bool gic_is_kick(uint32_t intid)
+{
+	return intid < 16;
+}
+
+/* The register holding @intid's bit: distributor for SPIs, the core's
+ * redistributor SGI frame for SGIs and PPIs. */
+static uint64_t bit_reg(uint32_t intid, uint32_t pcpu, enum gicv3_bitreg reg)
+{
+	if (intid < 32) {
+		return gicr_base[pcpu] + GICR_SGI + reg;
+	}
+	return gicd() + reg + 4 * (intid / 32);
+}
+
+/** Write-one register access for @intid (set/clear enable, pend, active). */
+void gicv3_set_bit(uint32_t intid, uint32_t pcpu, enum gicv3_bitreg reg)
+{
+	mmio_write32(bit_reg(intid, pcpu, reg), 1u << (intid % 32));
+}
+
+bool gicv3_get_bit(uint32_t intid, uint32_t pcpu, enum gicv3_bitreg reg)
+{
+	return (mmio_read32(bit_reg(intid, pcpu, reg)) >> (intid % 32)) & 1;
+}
+
+/** Route SPI @intid to board core @pcpu. */
+void gicv3_route(uint32_t intid, uint32_t pcpu)
+{
+	mmio_write64(gicd() + GICD_IROUTER + 8 * intid,
+		     hv_cfg.board.cpu_mpidr[pcpu] & MPIDR_AFF_MASK &
+			     ~(1ULL << 31));
+}
+
+/** Make SPI @intid edge- or level-triggered. */
+void gicv3_config(uint32_t intid, bool edge)
+{
+	uint64_t reg = gicd() + GICD_ICFGR + 4 * (intid / 16);
+	uint32_t bit = 2u << (2 * (intid % 16));
+	uint32_t v;
+
+	if (intid < 32) {
+		return;
+	}
+	spin_lock(&gicd_cfg_lock);
+	v = mmio_read32(reg);
+	mmio_write32(reg, edge ? (v | bit) : (v & ~bit));
+	spin_unlock(&gicd_cfg_lock);
+}
+
+/**
+ * Put a partition's physical interrupts in their idle state: disabled, not
+ * pending, not active; SPIs routed to the core of its vCPU 0. Used at boot
+ * and when the partition stops or restarts (its vCPUs are all parked).
+ */
+void gic_quiesce_partition(const struct hv_partition_cfg *c)
+{
+	for (uint32_t d = 0; d < c->device_count; d++) {
+		for (uint32_t k = 0; k < c->devices[d].irq_count; k++) {
+			uint32_t irq = c->devices[d].irqs[k];
+
+			gicv3_set_bit(irq, 0, GICV3_ICENABLER);
+			gicv3_set_bit(irq, 0, GICV3_ICPENDR);
+			gicv3_set_bit(irq, 0, GICV3_ICACTIVER);
+			gicv3_route(irq, c->cpus[0]);
+		}
+	}
+	for (uint32_t v = 0; v < c->cpu_count; v++) {
+		static const uint32_t ppis[] = { VGIC_VTIMER_INTID,
+						 VGIC_PTIMER_INTID };
+
+		for (unsigned i = 0; i < 2; i++) {
+			gicv3_set_bit(ppis[i], c->cpus[v], GICV3_ICENABLER);
+			gicv3_set_bit(ppis[i], c->cpus[v], GICV3_ICPENDR);
+			gicv3_set_bit(ppis[i], c->cpus[v], GICV3_ICACTIVER);
+		}
+	}
 	dsb_sy();
-	wfi();
-	gic_handle_irq();
 }

@@ -29,40 +29,63 @@ static uint64_t extend_load(uint64_t val, unsigned size, uint64_t esr)
 	return val;
 }
 
-/* An access to the virtual UART, with a valid syndrome. */
-static enum trap_result mmio_uart(struct vcpu *v, uint64_t esr, uint64_t ipa)
+/* The virtual UART: a partition-locked register file; a completed output
+ * line is printed after the lock is dropped. */
+static bool mmio_uart(struct vcpu *v, uint64_t off, unsigned size,
+		      bool write, uint64_t *val)
 {
 	struct partition *p = v->part;
-	unsigned size = esr_dabt_size(esr);
-	unsigned rt = esr_dabt_srt(esr);
-	uint64_t off = ipa - HV_GUEST_UART_IPA;
 	enum vpl011_result r;
 	char line[VPL011_LINE_MAX];
 	size_t len = 0;
-	uint64_t val = 0;
 
 	spin_lock(&p->lock);
-	if (esr_dabt_write(esr)) {
+	if (write) {
+		r = vpl011_write(&p->uart, off, size, *val, line, &len);
+	} else {
+		r = vpl011_read(&p->uart, off, size, val);
+	}
+	spin_unlock(&p->lock);
+	if (len != 0) {
+		log_partition_line(p->cfg->name, line, len - 1);
+	}
+	return r == VPL011_OK;
+}
+
+/*
+ * An access to an emulated device, decoded from the syndrome (ISV = 1):
+ * size, register, direction and sign extension. Arm ARM DDI 0487 J.a,
+ * D19.2.40, "ISS encoding for an exception from a Data Abort".
+ */
+static enum trap_result trap_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+	unsigned size = esr_dabt_size(esr);
+	unsigned rt = esr_dabt_srt(esr);
+	bool write = esr_dabt_write(esr);
+	uint64_t val = 0;
+	bool ok;
+
+	if (write) {
 		val = vcpu_get_reg(v, rt);
 		if (size < 8) {
 			val &= (1ULL << (8 * size)) - 1;
 		}
-		r = vpl011_write(&p->uart, off, size, val, line, &len);
-	} else {
-		r = vpl011_read(&p->uart, off, size, &val);
 	}
-	spin_unlock(&p->lock);
-	if (r != VPL011_OK) {
+	if (ipa >= HV_GUEST_UART_IPA &&
+	    ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) {
+		ok = mmio_uart(v, ipa - HV_GUEST_UART_IPA, size, write, &val);
+	} else {
+		ok = vgic_mmio(v, ipa, size, write, &val);
+	}
+	if (!ok) {
 		partition_fault(v, FAULT_DATA_ABORT,
-				"virtual UART access of unsupported width",
+				"emulated device access of unsupported width "
+				"or alignment",
 				ipa);
 		return TRAP_HANDLED_NO_ADV;
 	}
-	if (!esr_dabt_write(esr)) {
+	if (!write) {
 		vcpu_set_reg(v, rt, extend_load(val, size, esr));
-	}
-	if (len != 0) {
-		log_partition_line(p->cfg->name, line, len - 1);
 	}
 	return TRAP_HANDLED;
 }
@@ -85,21 +108,44 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 		return TRAP_HANDLED_NO_ADV;
 	}
 	ipa = esr_fault_ipa(read_sysreg(hpfar_el2), far);
-	if (ipa >= HV_GUEST_UART_IPA &&
-	    ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) {
+	if ((ipa >= HV_GUEST_UART_IPA &&
+	     ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) ||
+	    vgic_owns_ipa(v, ipa)) {
 		if (!esr_dabt_isv(esr)) {
 			partition_fault(v, FAULT_DATA_ABORT,
-					"virtual UART access with no syndrome "
+					"emulated device access with no syndrome "
 					"(pair, writeback or SIMD)",
 					ipa);
 			return TRAP_HANDLED_NO_ADV;
 		}
-		return mmio_uart(v, esr, ipa);
+		return trap_mmio(v, esr, ipa);
 	}
 	partition_fault(v, FAULT_DATA_ABORT,
 			esr_dabt_write(esr) ? "write outside its memory"
 					    : "read outside its memory",
 			ipa);
+	return TRAP_HANDLED_NO_ADV;
+}
+
+/*
+ * A trapped MSR/MRS (EC 0x18). With HCR_EL2.IMO set, writes of the SGI
+ * generation registers trap (IHI 0069H 12.2.23, "ICC_SGI1R_EL1": traps
+ * to EL2 when HCR_EL2.IMO is 1). Everything else trapped is a fault.
+ */
+static enum trap_result trap_sysreg(struct vcpu *v, uint64_t esr)
+{
+	uint64_t enc = esr & (ESR_SYS_OP0 | ESR_SYS_OP2 | ESR_SYS_OP1 |
+			      ESR_SYS_CRN | ESR_SYS_CRM);
+	unsigned rt = (unsigned)FIELD_GET(ESR_SYS_RT, esr);
+
+	if (!(esr & ESR_SYS_READ) && (enc == SYSREG_ICC_SGI1R ||
+				       enc == SYSREG_ICC_ASGI1R ||
+				       enc == SYSREG_ICC_SGI0R)) {
+		vgic_sgi_sysreg(v, vcpu_get_reg(v, rt));
+		return TRAP_HANDLED;
+	}
+	partition_fault(v, FAULT_UNHANDLED, "trapped system register access",
+			esr);
 	return TRAP_HANDLED_NO_ADV;
 }
 
@@ -154,6 +200,7 @@ static void trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
 		break;
 	}
 	vcpu_check_requests(v);
+	vcpu_vgic_sync(v);
 }
 
 /** Synchronous exit from the guest: decode and handle. */
@@ -175,6 +222,9 @@ void arch_trap_sync(struct vcpu *v)
 	case ESR_EC_IABT_LOW:
 		r = trap_iabt(v, esr);
 		break;
+	case ESR_EC_SYS64:
+		r = trap_sysreg(v, esr);
+		break;
 	case ESR_EC_WFX:
 		r = TRAP_HANDLED; /* only trapped if TWI/TWE are set */
 		break;
@@ -187,11 +237,12 @@ void arch_trap_sync(struct vcpu *v)
 	trap_finish(v, esr, r);
 }
 
-/** Interrupt exit: the only physical interrupts are kicks. */
+/** Interrupt exit: kicks, maintenance, and interrupts to forward. */
 void arch_trap_irq(struct vcpu *v)
 {
-	gic_handle_irq();
+	vcpu_take_irqs(v);
 	vcpu_check_requests(v);
+	vcpu_vgic_sync(v);
 }
 
 /** Asynchronous external abort while the guest ran. */

@@ -47,10 +47,17 @@ int64_t arch_psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
 __attribute__((noreturn)) void arch_halt(void);
 
 /* Physical GIC. */
+struct hv_partition_cfg;
 void gic_init_dist(void);
 void gic_init_cpu(unsigned core);
 void gic_send_ipi(unsigned core);
-void gic_wait_for_ipi(void);
-void gic_handle_irq(void);
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t intid);
+void gic_deactivate(uint32_t intid);
+bool gic_is_kick(uint32_t intid);
+void gic_quiesce_partition(const struct hv_partition_cfg *c);
+uint32_t arch_vgic_lr_count(void);
+void arch_vgic_cpu_reset(void);
+void arch_vgic_cpu_off(void);
 
 #endif /* HV_ARCH_H */

@@ -12,6 +12,7 @@
 #include "hv/pt.h"
 #include "hv/spinlock.h"
 #include "hv/vcpu.h"
+#include "hv/vgic.h"
 #include "hv/vpl011.h"
 
 /*
@@ -49,6 +50,7 @@ struct partition {
 	_Atomic uint32_t faults;   /* faults seen, for log rate limiting */
 	struct spinlock lock;	   /* protects uart */
 	struct vpl011 uart;
+	struct vgic vgic;	   /* own lock: vgic.lock */
 };
 
 extern struct partition hv_partitions[HV_MAX_PARTITIONS];
@@ -62,6 +64,15 @@ __attribute__((noreturn)) void partition_restart(struct partition *p,
 						 const char *why);
 __attribute__((noreturn)) void vcpu_park(struct vcpu *v);
 void vcpu_check_requests(struct vcpu *v);
+/* vgic/vgic_glue.c */
+void vcpu_take_irqs(struct vcpu *v);
+void vcpu_vgic_sync(struct vcpu *v);
+void vcpu_vgic_power_on(struct vcpu *v);
+bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
+	       uint64_t *val);
+void vgic_sgi_sysreg(struct vcpu *v, uint64_t val);
+bool vgic_owns_ipa(const struct vcpu *v, uint64_t ipa);
+
 /** Apply the partition's fault policy; returns only for "inject". */
 void partition_fault(struct vcpu *v, enum fault_kind kind, const char *what,
 		     uint64_t addr);

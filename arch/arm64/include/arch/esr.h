@@ -66,6 +66,16 @@
 #define ESR_SYS_CRM BITS(4, 1)
 #define ESR_SYS_READ BIT(0)
 
+/* A system register as it appears in the trapped-MSR ISS (op0, op1, CRn,
+ * CRm, op2 in place; Rt and direction clear). */
+#define ESR_SYSREG(op0, op1, crn, crm, op2)                                 \
+	(FIELD_PREP(ESR_SYS_OP0, op0) | FIELD_PREP(ESR_SYS_OP1, op1) |      \
+	 FIELD_PREP(ESR_SYS_CRN, crn) | FIELD_PREP(ESR_SYS_CRM, crm) |      \
+	 FIELD_PREP(ESR_SYS_OP2, op2))
+#define SYSREG_ICC_SGI1R ESR_SYSREG(3, 0, 12, 11, 5)
+#define SYSREG_ICC_ASGI1R ESR_SYSREG(3, 0, 12, 11, 6)
+#define SYSREG_ICC_SGI0R ESR_SYSREG(3, 0, 12, 11, 7)
+
 static inline unsigned esr_ec(uint64_t esr)
 {
 	return (unsigned)FIELD_GET(ESR_EC_MASK, esr);

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual GIC (docs/vgic.md, docs/adr/0002-vgic.md).
+ *
+ * Each partition has an emulated distributor (and, for GICv3, one emulated
+ * redistributor per vCPU) holding the virtual state of every interrupt it
+ * owns: its vCPUs' SGIs and PPIs, the SPIs of its passthrough devices and
+ * of its virtual UART. Interrupts it does not own read as zero and ignore
+ * writes. Delivery uses the list registers (LRs) of the core the target
+ * vCPU is pinned to; physical interrupts (device SPIs, timer PPIs) are
+ * injected with the HW bit so the guest's EOI deactivates them.
+ *
+ * Per-interrupt state machine (virq.flags, "in LR" = virq.lr >= 0):
+ *
+ *   software state         in LR?  LR state   meaning
+ *   inactive               no      -          idle
+ *   pending                no      -          waiting for an LR (want bit)
+ *   pending                yes     P          delivered, not acknowledged
+ *   active                 yes     A          guest is handling it
+ *   active+pending         yes     AP         handling it, and pended again
+ *
+ * While a virq is in an LR the LR is authoritative; only the core owning
+ * that LR reads or writes it ("folds" it back into virq.flags). Changes made
+ * from elsewhere (another vCPU's MMIO, a device, a remote SGI) are recorded
+ * as requests on the virq and the owner core is kicked; it applies them in
+ * vgic_flush() before re-entering its guest. All state is protected by the
+ * partition's vgic.lock.
+ */
+#ifndef HV_VGIC_H
+#define HV_VGIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/spinlock.h"
+
+#define VGIC_PRIVATE 32	   /* SGIs 0-15, PPIs 16-31 */
+#define VGIC_MAX_SPIS 256  /* INTIDs 32..287 */
+#define VGIC_MAX_INTID (VGIC_PRIVATE + VGIC_MAX_SPIS)
+#define VGIC_MAX_LRS 16
+#define VGIC_MAX_VCPUS 8
+#define VGIC_NO_IRQ 0xffffu
+#define VGIC_WANT_WORDS ((VGIC_MAX_INTID + 63) / 64)
+
+#define VGIC_UART_INTID 33 /* SPI 1: the virtual PL011, as on QEMU virt */
+#define VGIC_VTIMER_INTID 27
+#define VGIC_PTIMER_INTID 30
+#define VGIC_MAINT_INTID 25
+
+/* virq.flags */
+#define VIRQ_ENABLED (1u << 0)
+#define VIRQ_PENDING (1u << 1) /* latch: edge, ISPENDR, SGI, HW arrival */
+#define VIRQ_ACTIVE (1u << 2)
+#define VIRQ_EDGE (1u << 3)   /* ICFGR: edge-triggered */
+#define VIRQ_HW (1u << 4)     /* backed by a physical interrupt */
+#define VIRQ_LINE (1u << 5)   /* level line of an emulated device */
+#define VIRQ_OWNED (1u << 6)  /* the partition owns it */
+#define VIRQ_GROUP1 (1u << 7)
+
+/* virq.req: changes to apply to an interrupt that sits in an LR */
+#define VREQ_PEND_SET (1u << 0)
+#define VREQ_PEND_CLR (1u << 1)
+#define VREQ_ACT_SET (1u << 2)
+#define VREQ_ACT_CLR (1u << 3)
+#define VREQ_REFRESH (1u << 4) /* priority or enable changed */
+
+/** One virtual interrupt. */
+struct virq {
+	uint16_t intid;
+	uint16_t pintid; /* physical INTID when VIRQ_HW */
+	uint8_t flags;
+	uint8_t req;
+	uint8_t prio;	 /* as the guest wrote it (8 bits) */
+	int8_t lr;	 /* LR index on lr_vcpu's core, or -1 */
+	uint8_t lr_vcpu;
+	uint8_t target;	 /* SPIs: vCPU it is routed to */
+	uint8_t targets; /* GICv2 ITARGETSR byte as written */
+	uint8_t sgi_src; /* GICv2 SGIs: pending source vCPUs */
+	uint8_t lr_src;	 /* GICv2 SGIs: source of the one in the LR */
+};
+
+/** Decoded list register (GICv3 ICH_LR<n>_EL2 / GICv2 GICH_LR<n>). */
+struct lr_val {
+	uint32_t vintid;
+	uint32_t pintid; /* with hw */
+	uint8_t prio;
+	uint8_t state; /* LR_STATE_* */
+	bool hw;
+	bool group1;
+	bool eoi_maint; /* maintenance interrupt on EOI (not with hw) */
+	uint8_t src;	/* GICv2 SGI source CPU */
+};
+
+#define LR_STATE_P 1u
+#define LR_STATE_A 2u
+
+/** Per-vCPU virtual GIC state. */
+struct vgic_vcpu {
+	struct virq priv[VGIC_PRIVATE];
+	uint16_t lr_intid[VGIC_MAX_LRS]; /* virq in each LR, or VGIC_NO_IRQ */
+	uint64_t want[VGIC_WANT_WORDS];	 /* deliverable, not in an LR */
+	bool dirty;			 /* an in-LR virq has requests */
+	uint32_t gicr_waker;		 /* GICR_WAKER.ProcessorSleep */
+	uint32_t gicr_ctlr;
+	uint32_t pcpu;			 /* core it runs on */
+	uint8_t v2_cpumask;		 /* physical GICv2 CPU interface bit */
+};
+
+/** A partition's virtual GIC. */
+struct vgic {
+	struct spinlock lock;
+	uint32_t version;   /* 2 or 3 */
+	uint32_t vcpu_count;
+	uint32_t spi_count; /* SPIs exposed (multiple of 32) */
+	uint32_t ctlr;	    /* GICD_CTLR */
+	uint32_t lr_count;
+	struct vgic_vcpu cpu[VGIC_MAX_VCPUS];
+	struct virq spi[VGIC_MAX_SPIS];
+};
+
+enum vgic_result {
+	VGIC_OK,
+	VGIC_BAD_ACCESS, /* width or alignment the register does not allow */
+};
+
+/* Setup and lifecycle (vgic/vgic.c). */
+struct hv_partition_cfg;
+void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
+	       uint32_t version, uint32_t board_spis, uint32_t lr_count);
+void vgic_reset_state(struct vgic *g);
+
+/* Run-time operations; @self is the calling vCPU's index or -1 for a
+ * caller that is no vCPU of this partition (console input). */
+void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid);
+void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level);
+void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
+		   uint32_t target_mask);
+void vgic_maintenance(struct vgic *g, unsigned self);
+void vgic_flush(struct vgic *g, unsigned self);
+void vgic_vcpu_power_on(struct vgic *g, unsigned self);
+void vgic_update_all(struct vgic *g, unsigned self);
+
+/* Register emulation (vgic/vgic_dist.c, vgic/vgic_redist.c). */
+enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
+				  uint64_t off, unsigned size, bool write,
+				  uint64_t *val);
+enum vgic_result vgic_redist_access(struct vgic *g, unsigned self,
+				    uint64_t off, unsigned size, bool write,
+				    uint64_t *val);
+void vgic_sgi1r(struct vgic *g, unsigned self, uint64_t val);
+
+/* Internal helpers shared by the vgic files. */
+struct virq *vgic_virq(struct vgic *g, unsigned vcpu, uint32_t intid);
+void vgic_changed(struct vgic *g, unsigned self, struct virq *q,
+		  unsigned vcpu, uint8_t req);
+void vgic_set_enable(struct vgic *g, unsigned self, struct virq *q,
+		     unsigned vcpu, bool on);
+void vgic_set_pending(struct vgic *g, unsigned self, struct virq *q,
+		      unsigned vcpu, bool on);
+void vgic_set_active(struct vgic *g, unsigned self, struct virq *q,
+		     unsigned vcpu, bool on);
+bool vgic_is_pending(struct vgic *g, const struct virq *q, unsigned vcpu);
+bool vgic_is_active(struct vgic *g, const struct virq *q, unsigned vcpu);
+void vgic_set_target(struct vgic *g, unsigned self, struct virq *q,
+		     unsigned vcpu);
+
+/*
+ * Hardware hooks, implemented per GIC version in arch/arm64/ (and by fakes
+ * in the host tests). LR functions act on the calling core only.
+ */
+struct lr_val vgic_hw_lr_read(unsigned i);
+void vgic_hw_lr_write(unsigned i, const struct lr_val *lr);
+uint32_t vgic_hw_lr_empty(void); /* bit i: LR i holds no state */
+void vgic_hw_underflow_irqs(bool npie, bool uie);
+void vgic_hw_kick(uint32_t pcpu);
+void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on);
+bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu);
+void vgic_hw_pend(uint32_t pintid, uint32_t pcpu, bool on);
+void vgic_hw_deactivate(uint32_t pintid);
+void vgic_hw_route(uint32_t pintid, uint32_t pcpu);
+void vgic_hw_config(uint32_t pintid, bool edge);
+uint32_t vgic_hw_current_pcpu(void);
+
+#endif /* HV_VGIC_H */

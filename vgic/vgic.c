@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual GIC core: interrupt state, list-register management, injection.
+ * Hardware access goes through the vgic_hw_* hooks, so this file is also
+ * built and tested on the host with fake hooks. The state machine and the
+ * LR ownership rules are described in hv/vgic.h.
+ *
+ * GIC Architecture Specification, IHI 0069H: 4.1 (interrupt states and
+ * life cycle), 11.2 (virtual CPU interface, list registers), 12.5.x
+ * (ICH_LR<n>_EL2, ICH_HCR_EL2, ICH_MISR_EL2).
+ */
+#include "hv/config.h"
+#include "hv/vgic.h"
+
+/** The virq for @intid as seen by vCPU @vcpu, or NULL if not owned. */
+struct virq *vgic_virq(struct vgic *g, unsigned vcpu, uint32_t intid)
+{
+	struct virq *q;
+
+	if (intid < VGIC_PRIVATE) {
+		return vcpu < g->vcpu_count ? &g->cpu[vcpu].priv[intid] : NULL;
+	}
+	if (intid - VGIC_PRIVATE >= g->spi_count) {
+		return NULL;
+	}
+	q = &g->spi[intid - VGIC_PRIVATE];
+	return (q->flags & VIRQ_OWNED) ? q : NULL;
+}
+
+/* The vCPU that receives @q (private: its owner; SPI: its target). */
+static unsigned virq_dest(const struct virq *q, unsigned vcpu)
+{
+	return q->intid < VGIC_PRIVATE ? vcpu : q->target;
+}
+
+static bool line_pending(const struct virq *q)
+{
+	return (q->flags & VIRQ_PENDING) ||
+	       (!(q->flags & VIRQ_EDGE) && (q->flags & VIRQ_LINE));
+}
+
+static bool group_enabled(const struct vgic *g, const struct virq *q)
+{
+	return (g->ctlr & ((q->flags & VIRQ_GROUP1) ? 2u : 1u)) != 0;
+}
+
+/* Should @q be in an LR of its destination vCPU? */
+static bool deliverable(const struct vgic *g, const struct virq *q)
+{
+	return (q->flags & VIRQ_ENABLED) && line_pending(q) &&
+	       group_enabled(g, q);
+}
+
+static void want_set(struct vgic_vcpu *c, uint32_t intid, bool on)
+{
+	uint64_t bit = 1ULL << (intid % 64);
+
+	if (on) {
+		c->want[intid / 64] |= bit;
+	} else {
+		c->want[intid / 64] &= ~bit;
+	}
+}
+
+/*
+ * Re-evaluate @q after a change; @vcpu names its owner for private
+ * interrupts. A virq in an LR gets @req recorded for the LR's core; others
+ * update the destination's want bit. The destination core is kicked if it
+ * is not the caller's.
+ */
+void vgic_changed(struct vgic *g, unsigned self, struct virq *q,
+		  unsigned vcpu, uint8_t req)
+{
+	unsigned dest = virq_dest(q, vcpu);
+
+	if (q->lr >= 0) {
+		q->req |= req;
+		g->cpu[q->lr_vcpu].dirty = true;
+		dest = q->lr_vcpu;
+	} else {
+		want_set(&g->cpu[dest], q->intid, deliverable(g, q));
+		if (!deliverable(g, q)) {
+			return;
+		}
+	}
+	if (dest != self) {
+		vgic_hw_kick(g->cpu[dest].pcpu);
+	}
+}
+
+/** Enable or disable; HW interrupts are enabled physically too. */
+void vgic_set_enable(struct vgic *g, unsigned self, struct virq *q,
+		     unsigned vcpu, bool on)
+{
+	if (on == ((q->flags & VIRQ_ENABLED) != 0)) {
+		return;
+	}
+	q->flags = on ? (q->flags | VIRQ_ENABLED) : (q->flags & ~VIRQ_ENABLED);
+	if (q->flags & VIRQ_HW) {
+		vgic_hw_enable(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu, on);
+	}
+	vgic_changed(g, self, q, vcpu, VREQ_REFRESH);
+}
+
+/**
+ * Set or clear the pending latch (ISPENDR/ICPENDR). For a HW interrupt
+ * that is not yet with the hypervisor, pending is set physically, so it
+ * takes the normal physical path; clearing clears both.
+ */
+void vgic_set_pending(struct vgic *g, unsigned self, struct virq *q,
+		      unsigned vcpu, bool on)
+{
+	if ((q->flags & VIRQ_HW) && on && q->lr < 0 &&
+	    !(q->flags & VIRQ_PENDING)) {
+		vgic_hw_pend(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu, true);
+		return;
+	}
+	if (q->flags & VIRQ_HW && !on) {
+		vgic_hw_pend(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu, false);
+	}
+	if (q->intid < 16 && g->version == 2) {
+		q->sgi_src = on ? (uint8_t)(q->sgi_src | (1u << vcpu)) : 0;
+	}
+	q->flags = on ? (q->flags | VIRQ_PENDING) : (q->flags & ~VIRQ_PENDING);
+	vgic_changed(g, self, q, vcpu, on ? VREQ_PEND_SET : VREQ_PEND_CLR);
+}
+
+/** Set or clear the active state (ISACTIVER/ICACTIVER). */
+void vgic_set_active(struct vgic *g, unsigned self, struct virq *q,
+		     unsigned vcpu, bool on)
+{
+	q->flags = on ? (q->flags | VIRQ_ACTIVE) : (q->flags & ~VIRQ_ACTIVE);
+	vgic_changed(g, self, q, vcpu, on ? VREQ_ACT_SET : VREQ_ACT_CLR);
+}
+
+/*
+ * Pending and active as the guest would read them. For a virq in an LR of
+ * the calling core the LR is read; for one in a remote core's LR the last
+ * folded state is returned (the register read races with that vCPU anyway).
+ */
+bool vgic_is_pending(struct vgic *g, const struct virq *q, unsigned vcpu)
+{
+	if (line_pending(q)) {
+		return true;
+	}
+	/* Pended physically (ISPENDR write-through) but not yet taken. */
+	return (q->flags & VIRQ_HW) &&
+	       vgic_hw_is_pending(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu);
+}
+
+bool vgic_is_active(struct vgic *g, const struct virq *q, unsigned vcpu)
+{
+	(void)g;
+	(void)vcpu;
+	return (q->flags & VIRQ_ACTIVE) != 0;
+}
+
+/** Route an SPI to vCPU @vcpu (physical routing follows for HW SPIs). */
+void vgic_set_target(struct vgic *g, unsigned self, struct virq *q,
+		     unsigned vcpu)
+{
+	if (vcpu >= g->vcpu_count || q->target == vcpu) {
+		return;
+	}
+	if (q->lr < 0) {
+		want_set(&g->cpu[q->target], q->intid, false);
+	}
+	q->target = (uint8_t)vcpu;
+	if (q->flags & VIRQ_HW) {
+		vgic_hw_route(q->pintid, g->cpu[vcpu].pcpu);
+	}
+	vgic_changed(g, self, q, vcpu, 0);
+}
+
+/* ---- List registers (calling core only) ---- */
+
+static struct lr_val lr_from_virq(const struct virq *q, uint8_t state)
+{
+	struct lr_val lr = {
+		.vintid = q->intid,
+		.pintid = q->pintid,
+		.prio = q->prio,
+		.state = state,
+		.hw = (q->flags & VIRQ_HW) != 0,
+		.group1 = (q->flags & VIRQ_GROUP1) != 0,
+		.eoi_maint = false,
+		.src = q->lr_src,
+	};
+
+	/* A level interrupt of an emulated device must be resampled when
+	 * the guest is done with it. */
+	if (!lr.hw && !(q->flags & VIRQ_EDGE) && (q->flags & VIRQ_LINE)) {
+		lr.eoi_maint = true;
+	}
+	return lr;
+}
+
+/*
+ * Read LR @i back into its virq. An acknowledged interrupt loses its
+ * pending latch; an LR with no state left is freed.
+ */
+static void fold_lr(struct vgic *g, unsigned self, unsigned i, bool empty)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+	struct virq *q = vgic_virq(g, self, c->lr_intid[i]);
+	struct lr_val lr;
+
+	if (q == NULL) {
+		c->lr_intid[i] = VGIC_NO_IRQ;
+		return;
+	}
+	lr = vgic_hw_lr_read(i);
+	if (empty) {
+		lr.state = 0;
+	}
+	if (!(lr.state & LR_STATE_P)) {
+		q->flags &= ~VIRQ_PENDING;
+		if (q->intid < 16 && g->version == 2) {
+			q->sgi_src &= (uint8_t)~(1u << q->lr_src);
+			if (q->sgi_src != 0) {
+				q->flags |= VIRQ_PENDING;
+			}
+		}
+	}
+	q->flags = (lr.state & LR_STATE_A) ? (q->flags | VIRQ_ACTIVE)
+					   : (q->flags & ~VIRQ_ACTIVE);
+	if (lr.state == 0) {
+		q->lr = -1;
+		c->lr_intid[i] = VGIC_NO_IRQ;
+		want_set(&g->cpu[virq_dest(q, self)], q->intid,
+			 deliverable(g, q));
+	}
+}
+
+/* Fold every LR of this core; then apply requests made while in LRs. */
+static void sync_lrs(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+	uint32_t empty = vgic_hw_lr_empty();
+
+	for (unsigned i = 0; i < g->lr_count; i++) {
+		struct virq *q;
+		struct lr_val lr;
+		uint8_t old_state;
+
+		if (c->lr_intid[i] == VGIC_NO_IRQ) {
+			continue;
+		}
+		q = vgic_virq(g, self, c->lr_intid[i]);
+		if (q == NULL || q->req == 0) {
+			fold_lr(g, self, i, (empty >> i) & 1);
+			continue;
+		}
+		lr = vgic_hw_lr_read(i);
+		if ((empty >> i) & 1) {
+			lr.state = 0;
+		}
+		old_state = lr.state;
+		/* A GICv2 SGI from another source waits for this one to end. */
+		if ((q->req & VREQ_PEND_SET) &&
+		    !(q->intid < 16 && g->version == 2)) {
+			lr.state |= LR_STATE_P;
+		}
+		if (q->req & VREQ_PEND_CLR) {
+			lr.state &= ~LR_STATE_P;
+		}
+		if (q->req & VREQ_ACT_SET) {
+			lr.state |= LR_STATE_A;
+		}
+		if (q->req & VREQ_ACT_CLR) {
+			lr.state &= ~LR_STATE_A;
+		}
+		/* Disabled while only pending: take it back. */
+		if ((!(q->flags & VIRQ_ENABLED) || !group_enabled(g, q)) &&
+		    lr.state == LR_STATE_P) {
+			lr.state = 0;
+			if (lr.hw) {
+				/* Keep an edge pending physically, where it
+				 * waits for the enable; a level line
+				 * re-asserts by itself. */
+				q->flags &= ~VIRQ_PENDING;
+				if (q->flags & VIRQ_EDGE) {
+					vgic_hw_pend(q->pintid, c->pcpu, true);
+				}
+			}
+		}
+		/* A HW interrupt leaving the LR before the guest's EOI is
+		 * still active physically: the guest will never EOI it. */
+		if (lr.hw && old_state != 0 && lr.state == 0) {
+			vgic_hw_deactivate(q->pintid);
+		}
+		q->req = 0;
+		lr = lr_from_virq(q, lr.state);
+		vgic_hw_lr_write(i, &lr);
+		fold_lr(g, self, i, lr.state == 0);
+	}
+	c->dirty = false;
+}
+
+static int find_best_want(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+	int best = -1;
+	unsigned best_prio = 0x100;
+
+	for (unsigned w = 0; w < VGIC_WANT_WORDS; w++) {
+		uint64_t bits = c->want[w];
+
+		while (bits != 0) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			uint32_t intid = w * 64 + b;
+			struct virq *q = vgic_virq(g, self, intid);
+
+			bits &= bits - 1;
+			if (q == NULL) {
+				want_set(c, intid, false);
+			} else if (q->prio < best_prio) {
+				best = (int)intid;
+				best_prio = q->prio;
+			}
+		}
+	}
+	return best;
+}
+
+/* A free LR, or one holding a pending-only virq of lower priority than
+ * @prio (evicted back to its want bit), or -1. */
+static int claim_lr(struct vgic *g, unsigned self, uint8_t prio)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+	int victim = -1;
+	unsigned victim_prio = prio;
+
+	for (unsigned i = 0; i < g->lr_count; i++) {
+		struct virq *q;
+		struct lr_val lr;
+
+		if (c->lr_intid[i] == VGIC_NO_IRQ) {
+			return (int)i;
+		}
+		q = vgic_virq(g, self, c->lr_intid[i]);
+		lr = vgic_hw_lr_read(i);
+		if (q != NULL && lr.state == LR_STATE_P &&
+		    q->prio > victim_prio) {
+			victim = (int)i;
+			victim_prio = q->prio;
+		}
+	}
+	if (victim >= 0) {
+		struct lr_val none = { 0 };
+		struct virq *q = vgic_virq(g, self, c->lr_intid[victim]);
+
+		vgic_hw_lr_write((unsigned)victim, &none);
+		q->lr = -1;
+		c->lr_intid[victim] = VGIC_NO_IRQ;
+		want_set(c, q->intid, deliverable(g, q));
+	}
+	return victim;
+}
+
+static bool any_pending_lr(struct vgic *g, unsigned self)
+{
+	for (unsigned i = 0; i < g->lr_count; i++) {
+		if (g->cpu[self].lr_intid[i] != VGIC_NO_IRQ &&
+		    (vgic_hw_lr_read(i).state & LR_STATE_P)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * Before entering the guest on vCPU @self's core: apply requests, free the
+ * LRs the guest is done with, and load the highest-priority deliverable
+ * interrupts, preempting lower-priority pending ones. If some are left
+ * over, ask for a maintenance interrupt: when no LR is pending any more
+ * (NPIE) if one is, else when at most one LR is in use (UIE). Never both
+ * "no free LR" and NPIE with nothing pending, so it cannot livelock.
+ */
+void vgic_flush(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+	bool left = false;
+
+	sync_lrs(g, self);
+	for (;;) {
+		int intid = find_best_want(g, self);
+		struct virq *q;
+		int i;
+
+		if (intid < 0) {
+			break;
+		}
+		q = vgic_virq(g, self, (uint32_t)intid);
+		i = claim_lr(g, self, q->prio);
+		if (i < 0) {
+			left = true;
+			break;
+		}
+		if (q->intid < 16 && g->version == 2) {
+			q->lr_src = (uint8_t)__builtin_ctz(q->sgi_src | 0x100u);
+		}
+		{
+			struct lr_val lr = lr_from_virq(
+				q, LR_STATE_P | ((q->flags & VIRQ_ACTIVE)
+							 ? LR_STATE_A
+							 : 0));
+
+			vgic_hw_lr_write((unsigned)i, &lr);
+		}
+		q->lr = (int8_t)i;
+		q->lr_vcpu = (uint8_t)self;
+		c->lr_intid[i] = q->intid;
+		want_set(c, q->intid, false);
+	}
+	if (left) {
+		bool npie = any_pending_lr(g, self);
+
+		vgic_hw_underflow_irqs(npie, !npie);
+	} else {
+		vgic_hw_underflow_irqs(false, false);
+	}
+}
+
+/**
+ * vCPU @self is (re)starting on its core with clean list registers: what
+ * was in them loses its active state (the guest's CPU interface is reset);
+ * pending interrupts stay pending and are delivered again.
+ */
+void vgic_vcpu_power_on(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+
+	for (unsigned i = 0; i < g->lr_count; i++) {
+		struct virq *q = vgic_virq(g, self, c->lr_intid[i]);
+
+		if (c->lr_intid[i] != VGIC_NO_IRQ && q != NULL) {
+			struct lr_val lr = vgic_hw_lr_read(i);
+
+			if (lr.hw && lr.state != 0 &&
+			    !((vgic_hw_lr_empty() >> i) & 1)) {
+				vgic_hw_deactivate(q->pintid);
+			}
+			q->flags &= ~VIRQ_ACTIVE;
+			q->req = 0;
+			q->lr = -1;
+			want_set(&g->cpu[virq_dest(q, self)], q->intid,
+				 deliverable(g, q));
+		}
+		c->lr_intid[i] = VGIC_NO_IRQ;
+	}
+	c->dirty = false;
+}
+
+/** Maintenance interrupt on vCPU @self's core: fold, then flush. */
+void vgic_maintenance(struct vgic *g, unsigned self)
+{
+	vgic_hw_underflow_irqs(false, false);
+	g->cpu[self].dirty = true;
+	vgic_flush(g, self);
+}
+
+/**
+ * A physical interrupt owned by this partition was acknowledged (priority
+ * dropped, still active) on vCPU @self's core: make its virq pending. It
+ * is injected with the HW bit, so the guest's EOI deactivates it.
+ */
+void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid)
+{
+	struct virq *q = vgic_virq(g, self, pintid);
+
+	if (q == NULL || !(q->flags & VIRQ_HW)) {
+		vgic_hw_deactivate(pintid); /* not ours: drop it */
+		return;
+	}
+	q->flags |= VIRQ_PENDING;
+	vgic_changed(g, self, q, self, VREQ_PEND_SET);
+}
+
+/** Drive the level line of an emulated device's interrupt. */
+void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level)
+{
+	struct virq *q = vgic_virq(g, 0, intid);
+
+	if (q == NULL || level == ((q->flags & VIRQ_LINE) != 0)) {
+		return;
+	}
+	q->flags = level ? (q->flags | VIRQ_LINE) : (q->flags & ~VIRQ_LINE);
+	vgic_changed(g, self < 0 ? VGIC_MAX_VCPUS : (unsigned)self, q, 0,
+		     level ? VREQ_PEND_SET : VREQ_PEND_CLR);
+}
+
+/**
+ * Pend SGI @sgi on every vCPU of @target_mask (bit i = vCPU i); vCPUs the
+ * partition does not have are ignored.
+ */
+void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
+		   uint32_t target_mask)
+{
+	for (unsigned t = 0; t < g->vcpu_count; t++) {
+		struct virq *q;
+
+		if (!(target_mask & (1u << t))) {
+			continue;
+		}
+		q = &g->cpu[t].priv[sgi & 15];
+		if (g->version == 2) {
+			q->sgi_src |= (uint8_t)(1u << self);
+		}
+		q->flags |= VIRQ_PENDING;
+		vgic_changed(g, self, q, t, VREQ_PEND_SET);
+	}
+}
+
+static void virq_init(struct virq *q, uint32_t intid, uint8_t flags)
+{
+	q->intid = (uint16_t)intid;
+	q->pintid = 0;
+	q->flags = flags;
+	q->req = 0;
+	q->prio = 0;
+	q->lr = -1;
+	q->lr_vcpu = 0;
+	q->target = 0;
+	q->targets = 1;
+	q->sgi_src = 0;
+	q->lr_src = 0;
+}
+
+/**
+ * Reset every virtual interrupt to its power-on state (all disabled,
+ * inactive, not pending, priority 0), keeping ownership and HW backing.
+ * The caller resets the hardware side (physical enables, LRs).
+ */
+void vgic_reset_state(struct vgic *g)
+{
+	g->ctlr = 0;
+	for (unsigned v = 0; v < g->vcpu_count; v++) {
+		struct vgic_vcpu *c = &g->cpu[v];
+
+		for (unsigned i = 0; i < VGIC_PRIVATE; i++) {
+			uint8_t keep = c->priv[i].flags & (VIRQ_HW | VIRQ_OWNED);
+
+			/* SGIs are edge (and always enabled on GICv2);
+			 * PPIs here are level. */
+			virq_init(&c->priv[i], i,
+				  keep | (i < 16 ? VIRQ_EDGE : 0) |
+					  (i < 16 && g->version == 2
+						   ? VIRQ_ENABLED
+						   : 0));
+			c->priv[i].pintid = (keep & VIRQ_HW) ? (uint16_t)i : 0;
+			c->priv[i].target = (uint8_t)v;
+		}
+		for (unsigned i = 0; i < VGIC_MAX_LRS; i++) {
+			c->lr_intid[i] = VGIC_NO_IRQ;
+		}
+		for (unsigned w = 0; w < VGIC_WANT_WORDS; w++) {
+			c->want[w] = 0;
+		}
+		c->dirty = false;
+		c->gicr_waker = 1u << 1; /* ProcessorSleep */
+		c->gicr_ctlr = 0;
+	}
+	for (unsigned i = 0; i < g->spi_count; i++) {
+		struct virq *q = &g->spi[i];
+		uint8_t keep = q->flags & (VIRQ_HW | VIRQ_OWNED);
+		uint16_t pintid = q->pintid;
+
+		virq_init(q, VGIC_PRIVATE + i, keep);
+		q->pintid = pintid;
+	}
+}
+
+/**
+ * Build @g for partition @c at boot: which interrupts it owns (its
+ * devices' SPIs with HW backing, the virtual UART's SPI, the timer PPIs
+ * with HW backing), then reset all state.
+ */
+void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
+	       uint32_t version, uint32_t board_spis, uint32_t lr_count)
+{
+	g->version = version;
+	g->vcpu_count = c->cpu_count;
+	g->spi_count = board_spis > VGIC_MAX_SPIS ? VGIC_MAX_SPIS
+						  : (board_spis & ~31u);
+	g->lr_count = lr_count > VGIC_MAX_LRS ? VGIC_MAX_LRS : lr_count;
+	for (unsigned v = 0; v < c->cpu_count && v < VGIC_MAX_VCPUS; v++) {
+		struct vgic_vcpu *cpu = &g->cpu[v];
+
+		cpu->pcpu = c->cpus[v];
+		for (unsigned i = 0; i < VGIC_PRIVATE; i++) {
+			cpu->priv[i].flags = VIRQ_OWNED;
+		}
+		cpu->priv[VGIC_VTIMER_INTID].flags |= VIRQ_HW;
+		cpu->priv[VGIC_PTIMER_INTID].flags |= VIRQ_HW;
+	}
+	for (unsigned i = 0; i < g->spi_count; i++) {
+		g->spi[i].flags = 0;
+		g->spi[i].pintid = 0;
+	}
+	if (VGIC_UART_INTID - VGIC_PRIVATE < g->spi_count) {
+		g->spi[VGIC_UART_INTID - VGIC_PRIVATE].flags = VIRQ_OWNED;
+	}
+	for (unsigned d = 0; d < c->device_count; d++) {
+		for (unsigned k = 0; k < c->devices[d].irq_count; k++) {
+			uint32_t irq = c->devices[d].irqs[k];
+
+			if (irq >= VGIC_PRIVATE &&
+			    irq - VGIC_PRIVATE < g->spi_count) {
+				g->spi[irq - VGIC_PRIVATE].flags =
+					VIRQ_OWNED | VIRQ_HW;
+				g->spi[irq - VGIC_PRIVATE].pintid =
+					(uint16_t)irq;
+			}
+		}
+	}
+	vgic_reset_state(g);
+}
+
+/** Re-evaluate every interrupt (after GICD_CTLR group enables change). */
+void vgic_update_all(struct vgic *g, unsigned self)
+{
+	for (unsigned v = 0; v < g->vcpu_count; v++) {
+		for (unsigned i = 0; i < VGIC_PRIVATE; i++) {
+			vgic_changed(g, self, &g->cpu[v].priv[i], v,
+				     VREQ_REFRESH);
+		}
+	}
+	for (unsigned i = 0; i < g->spi_count; i++) {
+		if (g->spi[i].flags & VIRQ_OWNED) {
+			vgic_changed(g, self, &g->spi[i], 0, VREQ_REFRESH);
+		}
+	}
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where the virtual GIC meets vCPUs and the physical GIC: taking physical
+ * interrupts on a core, preparing the virtual CPU interface when a vCPU
+ * starts, and dispatching trapped GIC accesses.
+ */
+#include "hv/arch.h"
+#include "hv/partition.h"
+#include "hv/vgic.h"
+
+#define INTID_SPURIOUS 1020
+
+/**
+ * Drain every pending physical interrupt of this core (running vCPU @v):
+ * kicks are completed, maintenance is handled, anything else belongs to
+ * @v's partition and becomes pending in its vGIC (it stays active
+ * physically until the guest's EOI).
+ */
+void vcpu_take_irqs(struct vcpu *v)
+{
+	struct vgic *g = &v->part->vgic;
+
+	for (;;) {
+		uint32_t irq = gic_ack();
+
+		if (irq >= INTID_SPURIOUS) {
+			break;
+		}
+		gic_eoi(irq);
+		if (gic_is_kick(irq)) {
+			gic_deactivate(irq);
+			continue;
+		}
+		spin_lock(&g->lock);
+		if (irq == VGIC_MAINT_INTID) {
+			gic_deactivate(irq);
+			vgic_maintenance(g, v->index);
+		} else {
+			vgic_phys_irq(g, v->index, irq);
+		}
+		spin_unlock(&g->lock);
+	}
+}
+
+/** Before every return to the guest: bring the list registers up to date. */
+void vcpu_vgic_sync(struct vcpu *v)
+{
+	struct vgic *g = &v->part->vgic;
+
+	spin_lock(&g->lock);
+	vgic_flush(g, v->index);
+	spin_unlock(&g->lock);
+}
+
+/**
+ * vCPU @v starts (boot, CPU_ON, restart) on this core: drop what its list
+ * registers held (deactivating physical interrupts the guest can no
+ * longer EOI), reset the virtual CPU interface, load what is pending.
+ */
+void vcpu_vgic_power_on(struct vcpu *v)
+{
+	struct vgic *g = &v->part->vgic;
+
+	spin_lock(&g->lock);
+	vgic_vcpu_power_on(g, v->index);
+	arch_vgic_cpu_reset();
+	vgic_flush(g, v->index);
+	spin_unlock(&g->lock);
+}
+
+/**
+ * A data access to the partition's GIC windows. Returns false for an
+ * access the registers do not allow (the caller applies fault policy).
+ */
+bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
+	       uint64_t *val)
+{
+	struct vgic *g = &v->part->vgic;
+	enum vgic_result r;
+
+	spin_lock(&g->lock);
+	if (ipa < HV_GUEST_GICD_IPA + HV_GUEST_GICD_SIZE) {
+		r = vgic_dist_access(g, v->index, ipa - HV_GUEST_GICD_IPA,
+				     size, write, val);
+	} else {
+		r = vgic_redist_access(g, v->index, ipa - HV_GUEST_GICR_IPA,
+				       size, write, val);
+	}
+	vgic_flush(g, v->index);
+	spin_unlock(&g->lock);
+	return r == VGIC_OK;
+}
+
+/** Trapped ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 / ICC_SGI0R_EL1 write. */
+void vgic_sgi_sysreg(struct vcpu *v, uint64_t val)
+{
+	struct vgic *g = &v->part->vgic;
+
+	spin_lock(&g->lock);
+	vgic_sgi1r(g, v->index, val);
+	vgic_flush(g, v->index);
+	spin_unlock(&g->lock);
+}
+
+/** Is @ipa in one of @v's partition's trapped GIC windows? */
+bool vgic_owns_ipa(const struct vcpu *v, uint64_t ipa)
+{
+	uint64_t redist = HV_GUEST_GICR_STRIDE * v->part->cfg->cpu_count;
+
+	if (ipa >= HV_GUEST_GICD_IPA &&
+	    ipa < HV_GUEST_GICD_IPA + HV_GUEST_GICD_SIZE) {
+		return true;
+	}
+	return v->part->vgic.version == 3 && ipa >= HV_GUEST_GICR_IPA &&
+	       ipa < HV_GUEST_GICR_IPA + redist;
+}
