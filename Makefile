@@ -46,7 +46,7 @@ HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 
 HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	arch/arm64/cpu.c arch/arm64/mmu.c arch/arm64/trap.c \
-	arch/arm64/gicv3.c arch/arm64/gicv3_sr.c arch/arm64/gicv3_lr.c \
+	$(GIC_SRCS) \
 	vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c vgic/vgic_redist.c \
 	vgic/vgic_glue.c \
 	core/main.c core/log.c core/panic.c core/psci.c core/vpl011.c \

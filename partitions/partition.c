@@ -40,12 +40,12 @@ void partition_prepare_all(void)
 		p->cfg = c;
 		p->index = i;
 		p->vmid = i + 1;
-		e = stage2_build(&p->s2, &hv_pt_pool, c);
+		e = stage2_build(&p->s2, &hv_pt_pool, c, &hv_cfg.board);
 		if (e != HV_OK) {
 			hv_panic("partition %s: stage-2 build failed (%d)",
 				 c->name, e);
 		}
-		e = stage2_verify(&p->s2, c);
+		e = stage2_verify(&p->s2, c, &hv_cfg.board);
 		if (e != HV_OK) {
 			hv_panic("partition %s: stage-2 verify failed", c->name);
 		}

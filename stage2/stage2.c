@@ -8,12 +8,14 @@
 #include "hv/types.h"
 
 /**
- * Create @t in @pool and map the partition's RAM and passthrough devices.
- * Emulated devices (virtual GIC, virtual UART) are left unmapped so every
- * access traps. Boot only; HV_ENOMEM if the pool is too small.
+ * Create @t in @pool and map the partition's RAM and passthrough devices
+ * (and, on GICv2, the virtual CPU interface at the guest's GICC address).
+ * Emulated devices (distributor, redistributors, UART) are left unmapped
+ * so every access traps. Boot only; HV_ENOMEM if the pool is too small.
  */
 hv_err_t stage2_build(struct pt *t, struct pt_pool *pool,
-		      const struct hv_partition_cfg *p)
+		      const struct hv_partition_cfg *p,
+		      const struct hv_board_desc *b)
 {
 	unsigned ram_flags = (p->flags & HV_PART_RAM_NO_BLOCKS) ? PT_NO_BLOCKS
 								: 0;
@@ -27,11 +29,16 @@ hv_err_t stage2_build(struct pt *t, struct pt_pool *pool,
 		TRY(pt_map(t, pool, d->ipa, d->pa, d->size, STAGE2_DEV_ATTRS,
 			   0));
 	}
+	if (b->gic_version == HV_GIC_V2) {
+		TRY(pt_map(t, pool, HV_GUEST_GICC_IPA, b->gicv_base,
+			   STAGE2_GICV_SIZE, STAGE2_DEV_ATTRS, 0));
+	}
 	return HV_OK;
 }
 
 struct verify_ctx {
 	const struct hv_partition_cfg *p;
+	const struct hv_board_desc *b;
 	uint64_t mapped;
 };
 
@@ -58,6 +65,11 @@ static hv_err_t verify_leaf(void *arg, uint64_t va, uint64_t pa,
 		ok = leaf_in(va, pa, size, attrs, d->ipa, d->pa, d->size,
 			     STAGE2_DEV_ATTRS);
 	}
+	if (!ok && ctx->b->gic_version == HV_GIC_V2) {
+		ok = leaf_in(va, pa, size, attrs, HV_GUEST_GICC_IPA,
+			     ctx->b->gicv_base, STAGE2_GICV_SIZE,
+			     STAGE2_DEV_ATTRS);
+	}
 	if (!ok) {
 		return HV_EINVAL;
 	}
@@ -72,10 +84,12 @@ static hv_err_t verify_leaf(void *arg, uint64_t va, uint64_t pa,
  * validator checked), so everything configured is mapped and nothing else.
  * Returns HV_EINVAL on any difference.
  */
-hv_err_t stage2_verify(const struct pt *t, const struct hv_partition_cfg *p)
+hv_err_t stage2_verify(const struct pt *t, const struct hv_partition_cfg *p,
+		       const struct hv_board_desc *b)
 {
-	struct verify_ctx ctx = { .p = p, .mapped = 0 };
-	uint64_t want = p->ram_size;
+	struct verify_ctx ctx = { .p = p, .b = b, .mapped = 0 };
+	uint64_t want = p->ram_size +
+			(b->gic_version == HV_GIC_V2 ? STAGE2_GICV_SIZE : 0);
 
 	for (uint32_t i = 0; i < p->device_count; i++) {
 		want += p->devices[i].size;

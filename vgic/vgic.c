@@ -450,6 +450,16 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 		c->lr_intid[i] = VGIC_NO_IRQ;
 	}
 	c->dirty = false;
+	/* Physical enables of this vCPU's HW interrupts follow the virtual
+	 * ones (a reset or CPU_OFF may have left them out of step). */
+	for (unsigned i = 0; i < VGIC_PRIVATE; i++) {
+		const struct virq *q = &c->priv[i];
+
+		if (q->flags & VIRQ_HW) {
+			vgic_hw_enable(q->pintid, c->pcpu,
+				       (q->flags & VIRQ_ENABLED) != 0);
+		}
+	}
 }
 
 /** Maintenance interrupt on vCPU @self's core: fold, then flush. */

@@ -21,19 +21,20 @@ void vcpu_take_irqs(struct vcpu *v)
 	struct vgic *g = &v->part->vgic;
 
 	for (;;) {
-		uint32_t irq = gic_ack();
+		uint32_t iar = gic_ack();
+		uint32_t irq = gic_intid(iar);
 
 		if (irq >= INTID_SPURIOUS) {
 			break;
 		}
-		gic_eoi(irq);
+		gic_eoi(iar);
 		if (gic_is_kick(irq)) {
-			gic_deactivate(irq);
+			gic_deactivate(iar);
 			continue;
 		}
 		spin_lock(&g->lock);
 		if (irq == VGIC_MAINT_INTID) {
-			gic_deactivate(irq);
+			gic_deactivate(iar);
 			vgic_maintenance(g, v->index);
 		} else {
 			vgic_phys_irq(g, v->index, irq);

@@ -193,6 +193,12 @@ void gic_deactivate(uint32_t intid)
 	isb();
 }
 
+/** The INTID of an acknowledge value (GICv3 IAR holds only the INTID). */
+uint32_t gic_intid(uint32_t iar)
+{
+	return iar;
+}
+
 bool gic_is_kick(uint32_t intid)
 {
 	return intid < 16;

@@ -2,6 +2,7 @@
 HV_LOAD_ADDR := 0x40200000
 BOARD_DTS := boards/qemu-virt/board.dts
 BOARD_SRCS := core/drivers/uart_pl011.c
+GIC_SRCS := arch/arm64/gicv3.c arch/arm64/gicv3_sr.c arch/arm64/gicv3_lr.c
 QEMU_MACHINE := virt,virtualization=on,gic-version=3
 QEMU_ARGS := -M $(QEMU_MACHINE) -cpu cortex-a53 -smp 4 -m 1G \
 	-display none -monitor none -serial stdio

@@ -208,6 +208,10 @@ TEST(pt, walk_visits_every_leaf)
 	EXPECT_EQ(n[1], SZ_1G + SZ_2M + 2 * SZ_4K);
 }
 
+static const struct hv_board_desc v3_board = { .gic_version = HV_GIC_V3 };
+static const struct hv_board_desc v2_board = { .gic_version = HV_GIC_V2,
+					       .gicv_base = 0x08040000 };
+
 static void two_region_part(struct hv_partition_cfg *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -231,8 +235,8 @@ TEST(stage2, build_and_verify)
 	uint64_t pa, attrs, sz;
 
 	two_region_part(&p);
-	ASSERT_EQ(stage2_build(&t, pool, &p), HV_OK);
-	EXPECT_EQ(stage2_verify(&t, &p), HV_OK);
+	ASSERT_EQ(stage2_build(&t, pool, &p, &v3_board), HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_OK);
 	ASSERT_TRUE(pt_lookup(&t, 0x40000000, &pa, &attrs, &sz));
 	EXPECT_EQ(pa, 0x44000000);
 	EXPECT_EQ(sz, SZ_2M);
@@ -254,22 +258,22 @@ TEST(stage2, verify_catches_extra_and_missing)
 	struct pt t;
 
 	two_region_part(&p);
-	ASSERT_EQ(stage2_build(&t, pool, &p), HV_OK);
+	ASSERT_EQ(stage2_build(&t, pool, &p, &v3_board), HV_OK);
 	/* An extra page anywhere fails verification. */
 	ASSERT_EQ(pt_map(&t, pool, 0x09000000, 0x09000000, SZ_4K,
 			 STAGE2_DEV_ATTRS, 0),
 		  HV_OK);
-	EXPECT_EQ(stage2_verify(&t, &p), HV_EINVAL);
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
 	ASSERT_EQ(pt_unmap(&t, 0x09000000, SZ_4K), HV_OK);
-	EXPECT_EQ(stage2_verify(&t, &p), HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_OK);
 	/* A missing page fails too. */
 	ASSERT_EQ(pt_unmap(&t, 0x0a000000, SZ_4K), HV_OK);
-	EXPECT_EQ(stage2_verify(&t, &p), HV_EINVAL);
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
 	/* Wrong attributes fail. */
 	ASSERT_EQ(pt_map(&t, pool, 0x0a000000, 0x0a000000, SZ_4K,
 			 STAGE2_RAM_ATTRS, 0),
 		  HV_OK);
-	EXPECT_EQ(stage2_verify(&t, &p), HV_EINVAL);
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
 }
 
 TEST(stage2, ram_no_blocks_flag)
@@ -282,8 +286,28 @@ TEST(stage2, ram_no_blocks_flag)
 	two_region_part(&p);
 	p.ram_size = 4 * SZ_2M;
 	p.flags = HV_PART_RAM_NO_BLOCKS;
-	ASSERT_EQ(stage2_build(&t, pool, &p), HV_OK);
+	ASSERT_EQ(stage2_build(&t, pool, &p, &v3_board), HV_OK);
 	ASSERT_TRUE(pt_lookup(&t, 0x40000000, NULL, NULL, &sz));
 	EXPECT_EQ(sz, SZ_4K);
-	EXPECT_EQ(stage2_verify(&t, &p), HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_OK);
+}
+
+TEST(stage2, gicv2_maps_gicv_at_gicc)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct hv_partition_cfg p;
+	struct pt t;
+	uint64_t pa, attrs;
+
+	two_region_part(&p);
+	ASSERT_EQ(stage2_build(&t, pool, &p, &v2_board), HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p, &v2_board), HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, HV_GUEST_GICC_IPA + 0x1000, &pa, &attrs,
+			      NULL));
+	EXPECT_EQ(pa, 0x08041000);
+	EXPECT_EQ(attrs, STAGE2_DEV_ATTRS);
+	EXPECT_TRUE(!pt_lookup(&t, HV_GUEST_GICC_IPA + 0x2000, NULL, NULL,
+			       NULL));
+	/* The same tables do not verify as a GICv3 partition. */
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
 }

@@ -6,7 +6,8 @@ Each tests/system/*.test file describes one test:
 
   # comment
   config: tests/configs/qemu-virt/two.dts   system description to build
-  board: qemu-virt                          (default qemu-virt)
+  board: qemu-virt qemu-virt-gicv2          boards to run on, one boot each
+                                            (default qemu-virt)
   make: SELFTEST=1                          extra make variables
   qemu: -icount shift=0                     extra QEMU arguments
   timeout: 60                               seconds of wall time (default 60)
@@ -135,8 +136,7 @@ def check(spec, lines, missing):
     return errors
 
 
-def run_one(path):
-    spec = parse(path)
+def run_one(spec):
     os.makedirs(LOG_DIR, exist_ok=True)
     log_path = os.path.join(LOG_DIR, spec["name"] + ".log")
     build = make(spec, "all")
@@ -161,11 +161,20 @@ def run_one(path):
 def main():
     pattern = sys.argv[1] if len(sys.argv) > 1 else ""
     tests = sorted(glob.glob(os.path.join(ROOT, "tests", "system", "*.test")))
-    tests = [t for t in tests if pattern in os.path.basename(t)]
-    passed = failed = 0
+    runs = []
     for t in tests:
+        spec = parse(t)
+        boards = spec["board"].split()
+        for board in boards:
+            one = dict(spec, board=board)
+            if len(boards) > 1:
+                one["name"] = f"{spec['name']}@{board}"
+            if pattern in one["name"]:
+                runs.append(one)
+    passed = failed = 0
+    for spec in runs:
         start = time.monotonic()
-        name, errors, log_path = run_one(t)
+        name, errors, log_path = run_one(spec)
         took = time.monotonic() - start
         if errors:
             failed += 1

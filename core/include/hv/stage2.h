@@ -16,9 +16,14 @@
 #define STAGE2_DEV_ATTRS \
 	(S2_MEMATTR_DEVICE_nGnRE | S2_AP_RW | PTE_AF | PTE_XN | PTE_SW_DEVICE)
 
+/* GICv2: the virtual CPU interface (GICV) appears at the guest's GICC. */
+#define STAGE2_GICV_SIZE 0x2000ULL
+
 hv_err_t __must_check stage2_build(struct pt *t, struct pt_pool *pool,
-				   const struct hv_partition_cfg *p);
+				   const struct hv_partition_cfg *p,
+				   const struct hv_board_desc *b);
 hv_err_t __must_check stage2_verify(const struct pt *t,
-				    const struct hv_partition_cfg *p);
+				    const struct hv_partition_cfg *p,
+				    const struct hv_board_desc *b);
 
 #endif /* HV_STAGE2_H */

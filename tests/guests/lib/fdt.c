@@ -110,3 +110,105 @@ bool dt_parse(const void *dtb, struct dt_info *out)
 		}
 	}
 }
+
+/* True if the stringlist value (len bytes) holds the string s exactly. */
+static bool strlist_has(const char *list, uint32_t len, const char *s)
+{
+	uint32_t i = 0;
+
+	while (i < len) {
+		const char *e = list + i;
+		uint32_t n = 0;
+
+		while (i + n < len && e[n]) {
+			n++;
+		}
+		if (i + n < len && same(e, s)) {
+			return true;
+		}
+		i += n + 1;
+	}
+	return false;
+}
+
+/**
+ * dt_compat_prop() - Find the first node whose "compatible" list contains
+ * compat and return a pointer to the value of its property prop, or NULL if
+ * there is no such node or it lacks prop. *len receives the value's length.
+ * Properties of a node precede its subnodes in the structure block
+ * (Devicetree Specification v0.4, 5.4), so a node's properties are complete
+ * at the next BEGIN_NODE or END_NODE token.
+ */
+const void *dt_compat_prop(const void *dtb, const char *compat,
+			   const char *prop, uint32_t *len)
+{
+	const uint8_t *base = dtb;
+	const uint8_t *p, *strings;
+	const uint8_t *found = NULL;
+	uint32_t found_len = 0;
+	bool match = false;
+
+	if (be32(base) != FDT_MAGIC) {
+		return NULL;
+	}
+	p = base + be32(base + 8);
+	strings = base + be32(base + 12);
+	for (;;) {
+		uint32_t tok = be32(p);
+
+		p += 4;
+		if (tok == FDT_BEGIN_NODE || tok == FDT_END_NODE ||
+		    tok == FDT_END) {
+			if (match && found != NULL) {
+				*len = found_len;
+				return found;
+			}
+			match = false;
+			found = NULL;
+		}
+		if (tok == FDT_BEGIN_NODE) {
+			size_t n = 0;
+
+			while (p[n]) {
+				n++;
+			}
+			p += (n + 4) & ~3UL;
+		} else if (tok == FDT_PROP) {
+			uint32_t plen = be32(p);
+			const char *pname = (const char *)strings + be32(p + 4);
+			const uint8_t *val = p + 8;
+
+			if (same(pname, "compatible") &&
+			    strlist_has((const char *)val, plen, compat)) {
+				match = true;
+			}
+			if (same(pname, prop)) {
+				found = val;
+				found_len = plen;
+			}
+			p += 8 + ((plen + 3) & ~3U);
+		} else if (tok != FDT_END_NODE && tok != FDT_NOP) {
+			return NULL;
+		}
+	}
+}
+
+/**
+ * dt_compat_reg() - Entry index of the "reg" property of the first node
+ * compatible with compat, read as two-cell address and two-cell size (the
+ * parent's #address-cells and #size-cells must be 2, as on QEMU virt).
+ * Returns false if there is no such node or entry.
+ */
+bool dt_compat_reg(const void *dtb, const char *compat, unsigned index,
+		   uint64_t *base, uint64_t *size)
+{
+	uint32_t len = 0;
+	const uint8_t *reg = dt_compat_prop(dtb, compat, "reg", &len);
+
+	if (reg == NULL || len < 16 * (index + 1)) {
+		return false;
+	}
+	*base = be64(reg + 16 * index);
+	*size = be64(reg + 16 * index + 8);
+	return true;
+}

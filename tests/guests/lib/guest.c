@@ -166,11 +166,27 @@ struct exc_frame {
 
 void guest_exception(struct exc_frame *f, uint64_t kind);
 
+/*
+ * Default IRQ hook: no interrupt handling, so an IRQ is reported as an
+ * unexpected exception like any other. A test program that takes
+ * interrupts defines its own (strong) guest_irq_handler().
+ */
+__attribute__((weak)) bool guest_irq_handler(uint64_t kind)
+{
+	(void)kind;
+	return false;
+}
+
 void guest_exception(struct exc_frame *f, uint64_t kind)
 {
 	uint64_t esr, elr, far;
-	unsigned me = my_vcpu();
+	unsigned me;
 
+	/* Kinds 1 and 5: IRQ taken from the current EL with SP_EL0 / SP_ELx. */
+	if ((kind == 1 || kind == 5) && guest_irq_handler(kind)) {
+		return;
+	}
+	me = my_vcpu();
 	(void)f;
 	__asm__ volatile("mrs %0, esr_el1" : "=r"(esr));
 	__asm__ volatile("mrs %0, elr_el1" : "=r"(elr));

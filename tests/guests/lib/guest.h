@@ -38,6 +38,22 @@ void delay_ms(unsigned ms);
 bool arg_has(const char *args, const char *key);
 uint64_t arg_num(const char *args, const char *key, uint64_t dflt);
 
+/*
+ * IRQ dispatch hook, called from the EL1 vectors for an IRQ taken from the
+ * current EL (vector kinds 1 and 5) with IRQs masked. The library has a weak
+ * default that returns false (the IRQ is then reported as an unexpected
+ * exception); a test program overrides it and returns true once it has
+ * handled the interrupt. ELR_EL1/SPSR_EL1 are not saved by the vector: a
+ * handler that unmasks IRQs to allow nesting must save and restore them.
+ */
+bool guest_irq_handler(uint64_t kind);
+
+/* Device tree look-ups by "compatible" (root #address-cells/#size-cells 2). */
+const void *dt_compat_prop(const void *dtb, const char *compat,
+			   const char *prop, uint32_t *len);
+bool dt_compat_reg(const void *dtb, const char *compat, unsigned index,
+		   uint64_t *base, uint64_t *size);
+
 /* Provided by each test program. */
 void guest_main(const void *dtb);
 void guest_secondary(uint64_t index);

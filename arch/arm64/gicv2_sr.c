@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The GICv2 virtual interface control (GICH, banked per core) and the
+ * vgic_hw_* hooks for GICv2. The guest's virtual CPU interface (GICV) is
+ * mapped in its stage 2 at its GICC address and never trapped.
+ *
+ * IHI 0048B, 5.3 "GIC virtual interface control registers": GICH_HCR
+ * 0x00, GICH_VTR 0x04, GICH_VMCR 0x08, GICH_MISR 0x10, GICH_ELRSR0 0x30,
+ * GICH_APR 0xf0, GICH_LRn 0x100 + 4n.
+ */
+#include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/pcpu.h"
+#include "hv/vgic.h"
+
+#include "arch/gicv2.h"
+#include "arch/sysreg.h"
+
+#define GICH_HCR 0x000
+#define GICH_VTR 0x004
+#define GICH_VMCR 0x008
+#define GICH_ELRSR0 0x030
+#define GICH_APR 0x0f0
+#define GICH_LR 0x100
+#define GICH_HCR_EN (1u << 0)
+#define GICH_HCR_UIE (1u << 1)
+#define GICH_HCR_NPIE (1u << 3)
+
+extern const struct hv_config hv_cfg;
+
+static uint64_t gich(void)
+{
+	return hv_cfg.board.gich_base;
+}
+
+struct lr_val vgic_hw_lr_read(unsigned i)
+{
+	return gicv2_lr_decode(mmio_read32(gich() + GICH_LR + 4 * i));
+}
+
+void vgic_hw_lr_write(unsigned i, const struct lr_val *lr)
+{
+	mmio_write32(gich() + GICH_LR + 4 * i,
+		     lr->state == 0 ? 0 : gicv2_lr_encode(lr));
+}
+
+uint32_t vgic_hw_lr_empty(void)
+{
+	return mmio_read32(gich() + GICH_ELRSR0);
+}
+
+void vgic_hw_underflow_irqs(bool npie, bool uie)
+{
+	uint32_t hcr = mmio_read32(gich() + GICH_HCR);
+	uint32_t want = (hcr & ~(GICH_HCR_NPIE | GICH_HCR_UIE)) |
+			(npie ? GICH_HCR_NPIE : 0) | (uie ? GICH_HCR_UIE : 0);
+
+	if (want != hcr) {
+		mmio_write32(gich() + GICH_HCR, want);
+	}
+}
+
+uint32_t arch_vgic_lr_count(void)
+{
+	return (mmio_read32(gich() + GICH_VTR) & 0x3f) + 1;
+}
+
+/** Clean virtual interface for a (re)starting vCPU; interface enabled. */
+void arch_vgic_cpu_reset(void)
+{
+	uint32_t n = arch_vgic_lr_count();
+
+	for (unsigned i = 0; i < n && i < VGIC_MAX_LRS; i++) {
+		mmio_write32(gich() + GICH_LR + 4 * i, 0);
+	}
+	mmio_write32(gich() + GICH_APR, 0);
+	mmio_write32(gich() + GICH_VMCR, 0);
+	mmio_write32(gich() + GICH_HCR, GICH_HCR_EN);
+}
+
+void arch_vgic_cpu_off(void)
+{
+	mmio_write32(gich() + GICH_HCR, 0);
+}
+
+void vgic_hw_kick(uint32_t pcpu)
+{
+	gic_send_ipi(pcpu);
+}
+
+uint32_t vgic_hw_current_pcpu(void)
+{
+	return pcpu_this()->index;
+}
+
+void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
+{
+	gicv2_set_bit(pintid, pcpu, on ? GICV2_ISENABLER : GICV2_ICENABLER);
+}
+
+void vgic_hw_pend(uint32_t pintid, uint32_t pcpu, bool on)
+{
+	gicv2_set_bit(pintid, pcpu, on ? GICV2_ISPENDR : GICV2_ICPENDR);
+}
+
+bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu)
+{
+	return gicv2_get_bit(pintid, pcpu, GICV2_ISPENDR);
+}
+
+void vgic_hw_deactivate(uint32_t pintid)
+{
+	gic_deactivate(pintid);
+}
+
+void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
+{
+	gicv2_route(pintid, pcpu);
+}
+
+void vgic_hw_config(uint32_t pintid, bool edge)
+{
+	gicv2_config(pintid, edge);
+}

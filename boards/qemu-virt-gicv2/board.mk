@@ -1,0 +1,8 @@
+# QEMU virt with virtualization extensions and a GICv2, four Cortex-A53s.
+HV_LOAD_ADDR := 0x40200000
+BOARD_DTS := boards/qemu-virt/board-gicv2.dts
+BOARD_SRCS := core/drivers/uart_pl011.c
+GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c
+QEMU_MACHINE := virt,virtualization=on,gic-version=2
+QEMU_ARGS := -M $(QEMU_MACHINE) -cpu cortex-a53 -smp 4 -m 1G \
+	-display none -monitor none -serial stdio
