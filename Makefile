@@ -50,7 +50,7 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c vgic/vgic_redist.c \
 	vgic/vgic_glue.c \
 	core/main.c core/log.c core/panic.c core/psci.c core/vpl011.c \
-	core/selftest.c \
+	core/selftest.c core/console.c \
 	core/config_validate.c core/lib/fmt.c core/lib/string.c \
 	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
 HV_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(HV_SRCS)) \

@@ -9,6 +9,7 @@
 #include "hv/arch.h"
 #include "hv/board.h"
 #include "hv/config_validate.h"
+#include "hv/console.h"
 #include "hv/log.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
@@ -125,6 +126,11 @@ static __attribute__((noreturn)) void pcpu_main(uint64_t core)
 	if (!c->used) {
 		arch_halt();
 	}
+	/* The console core: the one hosting the first partition's vCPU 0
+	 * (GICv2 can only route to a core whose CPU interface is set up). */
+	if (core == hv_cfg.partitions[0].cpus[0]) {
+		console_init((unsigned)core);
+	}
 	if (c->vcpu.index == 0) {
 		partition_boot(c->vcpu.part);
 	}
@@ -153,6 +159,9 @@ void hv_main(uint64_t dtb)
 		 hv_pt_pool.used, (int)hv_pt_pool.count,
 		 hv_cfg.partition_count);
 	gic_init_dist();
+	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
+		gic_quiesce_partition(&hv_cfg.partitions[i]);
+	}
 	start_secondaries(boot);
 	arch_switch_stack(hv_pcpus[boot].stack_top, pcpu_main, boot);
 }

@@ -27,8 +27,11 @@
 #define UART_ID_BASE 0xfe0
 
 #define FR_RXFE (1u << 4)
+#define FR_RXFF (1u << 6)
 #define FR_TXFE (1u << 7)
+#define INT_RX (1u << 4)
 #define INT_TX (1u << 5)
+#define INT_RT (1u << 6)
 #define INT_ALL 0x7ffu
 
 /* UARTPeriphID0-3 then UARTPCellID0-3 (3.3.14-3.3.15). */
@@ -48,7 +51,45 @@ void vpl011_reset(struct vpl011 *u)
 	u->ris = 0;
 	u->dmacr = 0;
 	u->ilpr = 0;
+	u->rx_head = 0;
+	u->rx_count = 0;
+	u->rx_dropped = 0;
 	u->line_len = 0;
+}
+
+/*
+ * Receive interrupts follow the FIFO level: RXRIS and RTRIS are set while
+ * data waits (a simplification of the trigger level and the receive
+ * timeout, which a driver handles the same way: it reads until RXFE).
+ */
+static uint32_t ris(const struct vpl011 *u)
+{
+	return u->ris | (u->rx_count != 0 ? INT_RX | INT_RT : 0);
+}
+
+/** Queue a received character for the guest. */
+bool vpl011_rx_push(struct vpl011 *u, uint8_t c)
+{
+	if (u->rx_count == VPL011_RX_FIFO) {
+		u->rx_dropped++;
+		return false;
+	}
+	u->rx[(u->rx_head + u->rx_count) % VPL011_RX_FIFO] = c;
+	u->rx_count++;
+	return true;
+}
+
+static uint32_t rx_pop(struct vpl011 *u)
+{
+	uint32_t c;
+
+	if (u->rx_count == 0) {
+		return 0;
+	}
+	c = u->rx[u->rx_head];
+	u->rx_head = (u->rx_head + 1) % VPL011_RX_FIFO;
+	u->rx_count--;
+	return c;
 }
 
 static bool access_ok(uint64_t off, unsigned size)
@@ -71,8 +112,15 @@ enum vpl011_result vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 		return VPL011_BAD_ACCESS;
 	}
 	switch (reg) {
+	case UARTDR:
+		if (off == UARTDR) {
+			v = rx_pop(u);
+		}
+		break;
 	case UARTFR:
-		v = FR_TXFE | FR_RXFE; /* output is never backed up */
+		/* Output is never backed up. */
+		v = FR_TXFE | (u->rx_count == 0 ? FR_RXFE : 0) |
+		    (u->rx_count == VPL011_RX_FIFO ? FR_RXFF : 0);
 		break;
 	case UARTILPR: v = u->ilpr; break;
 	case UARTIBRD: v = u->ibrd; break;
@@ -81,14 +129,14 @@ enum vpl011_result vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 	case UARTCR: v = u->cr; break;
 	case UARTIFLS: v = u->ifls; break;
 	case UARTIMSC: v = u->imsc; break;
-	case UARTRIS: v = u->ris; break;
-	case UARTMIS: v = u->ris & u->imsc; break;
+	case UARTRIS: v = ris(u); break;
+	case UARTMIS: v = ris(u) & u->imsc; break;
 	case UARTDMACR: v = u->dmacr; break;
 	default:
 		if (reg >= UART_ID_BASE) {
 			v = vpl011_ids[(reg - UART_ID_BASE) / 4];
 		}
-		break; /* UARTDR (receive empty), UARTRSR, reserved: zero */
+		break; /* UARTRSR, reserved: zero */
 	}
 	*val = (v >> (8 * (off & 3))) & (size == 4 ? 0xffffffffu
 						    : (1u << (8 * size)) - 1);
@@ -173,5 +221,5 @@ enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
 /** Level of the UART's combined interrupt line (UARTINTR). */
 bool vpl011_irq_level(const struct vpl011 *u)
 {
-	return (u->ris & u->imsc) != 0;
+	return (ris(u) & u->imsc) != 0;
 }

@@ -5,10 +5,14 @@
  * starts, and dispatching trapped GIC accesses.
  */
 #include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/console.h"
 #include "hv/partition.h"
 #include "hv/vgic.h"
 
 #define INTID_SPURIOUS 1020
+
+extern const struct hv_config hv_cfg;
 
 /**
  * Drain every pending physical interrupt of this core (running vCPU @v):
@@ -29,6 +33,11 @@ void vcpu_take_irqs(struct vcpu *v)
 		}
 		gic_eoi(iar);
 		if (gic_is_kick(irq)) {
+			gic_deactivate(iar);
+			continue;
+		}
+		if (irq == hv_cfg.board.uart_irq) {
+			console_rx();
 			gic_deactivate(iar);
 			continue;
 		}

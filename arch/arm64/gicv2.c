@@ -190,3 +190,10 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 	}
 	dsb_sy();
 }
+
+/** An interrupt the hypervisor itself handles (the console UART). */
+void gic_enable_hv_irq(uint32_t intid, unsigned core)
+{
+	gicv2_route(intid, core);
+	gicv2_set_bit(intid, core, GICV2_ISENABLER);
+}

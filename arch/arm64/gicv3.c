@@ -278,3 +278,10 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 	}
 	dsb_sy();
 }
+
+/** An interrupt the hypervisor itself handles (the console UART). */
+void gic_enable_hv_irq(uint32_t intid, unsigned core)
+{
+	gicv3_route(intid, core);
+	gicv3_set_bit(intid, core, GICV3_ISENABLER);
+}

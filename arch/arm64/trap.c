@@ -45,6 +45,11 @@ static bool mmio_uart(struct vcpu *v, uint64_t off, unsigned size,
 	} else {
 		r = vpl011_read(&p->uart, off, size, val);
 	}
+	/* Lock order: partition lock, then vgic lock. */
+	spin_lock(&p->vgic.lock);
+	vgic_set_line(&p->vgic, (int)v->index, VGIC_UART_INTID,
+		      vpl011_irq_level(&p->uart));
+	spin_unlock(&p->vgic.lock);
 	spin_unlock(&p->lock);
 	if (len != 0) {
 		log_partition_line(p->cfg->name, line, len - 1);

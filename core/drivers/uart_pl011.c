@@ -10,7 +10,12 @@
 #define UARTDR 0x000
 #define UARTFR 0x018
 #define UARTCR 0x030
+#define UARTIMSC 0x038
+#define UARTICR 0x044
+#define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
+#define INT_RX (1u << 4)
+#define INT_RT (1u << 6)
 #define CR_UARTEN (1u << 0)
 #define CR_TXE (1u << 8)
 #define CR_RXE (1u << 9)
@@ -30,4 +35,22 @@ void board_uart_putc(uint64_t base, char c)
 		__asm__ volatile("yield");
 	}
 	mmio_write32(base + UARTDR, (uint8_t)c);
+}
+
+/** Interrupt on received data and on the receive timeout. */
+void board_uart_rx_enable(uint64_t base)
+{
+	mmio_write32(base + UARTICR, 0x7ff);
+	mmio_write32(base + UARTIMSC, INT_RX | INT_RT);
+}
+
+/** Next received character or -1; clears the receive interrupts when the
+ * FIFO is empty. */
+int board_uart_getc(uint64_t base)
+{
+	if (mmio_read32(base + UARTFR) & FR_RXFE) {
+		mmio_write32(base + UARTICR, INT_RX | INT_RT);
+		return -1;
+	}
+	return (int)(mmio_read32(base + UARTDR) & 0xff);
 }

@@ -13,6 +13,7 @@
  *   hvc-junk       unknown HVC and SMC function IDs must be refused
  *   hv-selftest=N  after the heartbeats, ask an HV_SELFTEST build to run
  *                  EL2 self-test N (it must end in an EL2 exception dump)
+ *   echo           read the console (polling) and print each line received
  *   canary         fill 64 KiB at RAM + 8 MiB + 4 KiB with a pattern at
  *                  boot and check it at every heartbeat
  *
@@ -149,6 +150,32 @@ static void probe_list(const char *args)
 	gputs("probes done");
 }
 
+static void echo(void)
+{
+	volatile uint32_t *dr = (volatile uint32_t *)(UART_BASE + 0x000);
+	volatile uint32_t *fr = (volatile uint32_t *)(UART_BASE + 0x018);
+	char line[128];
+	unsigned n = 0;
+
+	gputs("echo: ready");
+	for (;;) {
+		char c;
+
+		if (*fr & (1u << 4)) {
+			__asm__ volatile("yield");
+			continue;
+		}
+		c = (char)(*dr & 0xff);
+		if (c == '\r' || c == '\n') {
+			line[n] = '\0';
+			gprintf("echo: got \"%s\"\n", line);
+			n = 0;
+		} else if (n < sizeof(line) - 1) {
+			line[n++] = c;
+		}
+	}
+}
+
 void guest_main(const void *dtb)
 {
 	uint64_t beats, period, reset_after, off_after;
@@ -175,6 +202,9 @@ void guest_main(const void *dtb)
 		canary_fill();
 	}
 	probe_list(dt.bootargs);
+	if (arg_has(dt.bootargs, "echo")) {
+		echo();
+	}
 	beats = arg_num(dt.bootargs, "beats", ~0ULL);
 	period = arg_num(dt.bootargs, "beat-ms", 20);
 	reset_after = arg_num(dt.bootargs, "reset-after", ~0ULL);

@@ -151,3 +151,33 @@ TEST(fmt, conversions)
 	EXPECT_EQ(fmt_snprintf(b, 4, "%s", "abcdef"), 6);
 	EXPECT_STREQ(b, "abc");
 }
+
+TEST(vpl011, receive_fifo_and_interrupt)
+{
+	struct vpl011 u;
+	char out[VPL011_LINE_MAX];
+	size_t len;
+
+	vpl011_reset(&u);
+	EXPECT_EQ(rd(&u, 0x018, 4) & 0x10, 0x10); /* RXFE */
+	ASSERT_EQ(vpl011_write(&u, 0x038, 4, (1u << 4) | (1u << 6), out, &len),
+		  VPL011_OK);
+	EXPECT_TRUE(!vpl011_irq_level(&u));
+	EXPECT_TRUE(vpl011_rx_push(&u, 'a'));
+	EXPECT_TRUE(vpl011_rx_push(&u, 'b'));
+	EXPECT_TRUE(vpl011_irq_level(&u));
+	EXPECT_EQ(rd(&u, 0x018, 4) & 0x10, 0);
+	EXPECT_EQ(rd(&u, 0x040, 4), (1u << 4) | (1u << 6));
+	EXPECT_EQ(rd(&u, 0x000, 4), 'a');
+	EXPECT_EQ(rd(&u, 0x000, 1), 'b');
+	EXPECT_EQ(rd(&u, 0x018, 4) & 0x10, 0x10);
+	EXPECT_TRUE(!vpl011_irq_level(&u));
+	/* A full FIFO drops and counts, and says RXFF. */
+	for (int i = 0; i < VPL011_RX_FIFO; i++) {
+		EXPECT_TRUE(vpl011_rx_push(&u, (uint8_t)i));
+	}
+	EXPECT_TRUE(!vpl011_rx_push(&u, 'x'));
+	EXPECT_EQ(u.rx_dropped, 1);
+	EXPECT_EQ(rd(&u, 0x018, 4) & 0x40, 0x40);
+	EXPECT_EQ(rd(&u, 0x000, 4), 0);
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""QEMU system tests: one fresh boot per test.
+r"""QEMU system tests: one fresh boot per test.
 
 Each tests/system/*.test file describes one test:
 
@@ -12,6 +12,9 @@ Each tests/system/*.test file describes one test:
   qemu: -icount shift=0                     extra QEMU arguments
   timeout: 60                               seconds of wall time (default 60)
   expect: REGEX                             must match, in this order
+  input: TEXT                               once the expects before it have
+                                            matched, type TEXT on the console
+                                            (\r, \xNN escapes)
   contains: REGEX                           must match somewhere
   forbid: REGEX                             must never match
   settle: 2                                 seconds to keep reading after
@@ -39,7 +42,7 @@ def parse(path):
     spec = {"name": os.path.splitext(os.path.basename(path))[0], "board": "qemu-virt",
             "make": [], "qemu": [], "timeout": 60.0, "expect": [], "contains": [],
             "forbid": [], "settle": 0.0, "quiet-after": [], "build-fails": None,
-            "config": None}
+            "config": None, "input": None}
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -51,6 +54,8 @@ def parse(path):
                 raise SystemExit(f"{path}:{lineno}: unknown line: {line}")
             if key in ("make", "qemu"):
                 spec[key] += val.split()
+            elif key == "input":
+                spec["expect"].append(val.encode().decode("unicode_escape").encode("latin-1"))
             elif key in ("expect", "contains", "forbid", "quiet-after"):
                 spec[key].append(re.compile(val))
             elif key in ("timeout", "settle"):
@@ -73,13 +78,23 @@ def run_qemu(spec, image, log):
     args = make(spec, "print-qemu").stdout.split()
     cmd = ["qemu-system-aarch64"] + args + spec["qemu"] + ["-kernel", image]
     env = dict(os.environ, QEMU_AUDIO_DRV="none")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     lines, buf = [], b""
     want = list(spec["expect"])
     done_at = None
     deadline = time.monotonic() + spec["timeout"]
+
+    def send_inputs():
+        while want and isinstance(want[0], bytes):
+            time.sleep(0.2)
+            for byte in want.pop(0):
+                proc.stdin.write(bytes([byte]))
+                proc.stdin.flush()
+                time.sleep(0.01)
+
     try:
+        send_inputs()
         while True:
             now = time.monotonic()
             if now > deadline:
@@ -103,6 +118,7 @@ def run_qemu(spec, image, log):
                 log.write(text + "\n")
                 if want and want[0].search(text):
                     want.pop(0)
+                    send_inputs()
                     if not want:
                         lines.append("<<<last expect>>>")
                         done_at = time.monotonic() + spec["settle"]
@@ -118,6 +134,8 @@ def check(spec, lines, missing):
     errors = []
     if missing:
         errors.append(f"expected line not seen (in order): {missing[0].pattern}")
+    for rx in [m for m in missing if isinstance(m, bytes)][:1]:
+        errors.append(f"input never sent: {rx!r}")
     for rx in spec["contains"]:
         if not any(rx.search(l) for l in lines):
             errors.append(f"expected somewhere: {rx.pattern}")

@@ -12,10 +12,13 @@
 #include <stdint.h>
 
 #define VPL011_LINE_MAX 160
+#define VPL011_RX_FIFO 64 /* 32 in hardware; more slack for pasted text */
 
 /** Emulated UART state; protected by the owning partition's lock. */
 struct vpl011 {
 	uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, ilpr;
+	uint32_t rx_head, rx_count, rx_dropped;
+	uint8_t rx[VPL011_RX_FIFO];
 	size_t line_len;
 	char line[VPL011_LINE_MAX];
 };
@@ -34,5 +37,7 @@ enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
 				unsigned size, uint64_t val, char *out,
 				size_t *out_len);
 bool vpl011_irq_level(const struct vpl011 *u);
+/** Queue a received character; false (and counted) if the FIFO is full. */
+bool vpl011_rx_push(struct vpl011 *u, uint8_t c);
 
 #endif /* HV_VPL011_H */

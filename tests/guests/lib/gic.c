@@ -95,10 +95,10 @@
 
 #define write_sysreg(name, val)                                        \
 	do {                                                           \
-		uint64_t sysreg_v_ = (val);                            \
+		uint64_t sysreg_w_ = (val);                            \
 		__asm__ volatile("msr " name ", %0"                    \
 				 :                                     \
-				 : "r"(sysreg_v_)                      \
+				 : "r"(sysreg_w_)                      \
 				 : "memory");                          \
 	} while (0)
 

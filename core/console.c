@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Console input. The hypervisor owns the board UART; received characters
+ * go to one partition at a time (the focus), into its virtual PL011.
+ *
+ *   Ctrl-] n        focus moves to the next partition
+ *   Ctrl-] 1 .. 8   focus moves to partition 1 .. 8 (description order)
+ *   Ctrl-] Ctrl-]   sends one Ctrl-] to the partition with focus
+ *
+ * Each switch prints which partition now has focus. Input for a partition
+ * that is not running is dropped. The board UART interrupt is taken by the
+ * first core that hosts a partition (the console core).
+ */
+#include "hv/arch.h"
+#include "hv/board.h"
+#include "hv/console.h"
+#include "hv/log.h"
+#include "hv/partition.h"
+
+#define CONSOLE_ESC 0x1d /* Ctrl-] */
+
+extern const struct hv_config hv_cfg;
+
+static uint32_t console_focus;
+static bool console_escape;
+
+static void announce(void)
+{
+	log_info("console input: partition %s (Ctrl-] n: next, Ctrl-] 1-%u: "
+		 "choose)",
+		 hv_cfg.partitions[console_focus].name,
+		 hv_cfg.partition_count);
+}
+
+/** Route the board UART's receive interrupt to @core; say who has focus. */
+void console_init(unsigned core)
+{
+	board_uart_rx_enable(hv_cfg.board.uart_base);
+	gic_enable_hv_irq(hv_cfg.board.uart_irq, core);
+	announce();
+}
+
+static void deliver(uint8_t c)
+{
+	struct partition *p = &hv_partitions[console_focus];
+
+	if (__atomic_load_n(&p->state, __ATOMIC_SEQ_CST) != PART_RUNNING) {
+		return;
+	}
+	spin_lock(&p->lock);
+	vpl011_rx_push(&p->uart, c);
+	spin_lock(&p->vgic.lock);
+	vgic_set_line(&p->vgic, -1, VGIC_UART_INTID,
+		      vpl011_irq_level(&p->uart));
+	spin_unlock(&p->vgic.lock);
+	spin_unlock(&p->lock);
+}
+
+static void handle(uint8_t c)
+{
+	if (!console_escape) {
+		if (c == CONSOLE_ESC) {
+			console_escape = true;
+		} else {
+			deliver(c);
+		}
+		return;
+	}
+	console_escape = false;
+	if (c == CONSOLE_ESC) {
+		deliver(c);
+	} else if (c == 'n') {
+		console_focus = (console_focus + 1) % hv_cfg.partition_count;
+		announce();
+	} else if (c >= '1' && c < '1' + hv_cfg.partition_count) {
+		console_focus = (uint32_t)(c - '1');
+		announce();
+	}
+}
+
+/** The board UART interrupt: take every received character. */
+void console_rx(void)
+{
+	int c;
+
+	while ((c = board_uart_getc(hv_cfg.board.uart_base)) >= 0) {
+		handle((uint8_t)c);
+	}
+}

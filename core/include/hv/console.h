@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* Console input routing (core/console.c). */
+#ifndef HV_CONSOLE_H
+#define HV_CONSOLE_H
+
+void console_init(unsigned core);
+void console_rx(void);
+
+#endif /* HV_CONSOLE_H */
