@@ -71,7 +71,10 @@ GUEST_DIR := build/guests
 GUEST_CFLAGS := $(TARGET_CFLAGS) -Itests/guests/lib
 GUEST_LIB := tests/guests/lib/start.S tests/guests/lib/guest.c \
 	tests/guests/lib/fdt.c
-GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin
+GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin \
+	$(GUEST_DIR)/irqtest.bin $(GUEST_DIR)/gictest.bin
+GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean
 
@@ -159,6 +162,19 @@ $(GUEST_DIR)/testguest-48000000.elf: tests/guests/testguest.c $(GUEST_LIB) tests
 	$(Q)$(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld -Wl,--defsym=GUEST_BASE=0x48000000 \
 		tests/guests/testguest.c $(GUEST_LIB) -lgcc -o $@
+
+# Guests built on the GIC library; linked at the partition RAM base.
+$(GUEST_DIR)/%.elf: tests/guests/%.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x40000000 $< \
+		tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
+
+# The same guests linked for a native run (QEMU loads them at RAM + 2 MiB).
+$(GUEST_DIR)/native/%.elf: tests/guests/%.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x40200000 $< \
+		tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
 
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
