@@ -63,8 +63,10 @@ BHCFG := build/tools/bhcfg
 BHCFG_SAN := build/tools/bhcfg-san
 BHCFG_SRCS := $(wildcard tools/bhcfg/*.c) core/config_validate.c
 HOST_TEST_SRCS := tests/host/harness.c $(wildcard tests/host/test_*.c) \
+	tests/host/fakes/vgic_hw_fake.c \
 	stage2/pt.c stage2/stage2.c core/config_validate.c core/vpl011.c \
-	core/lib/fmt.c
+	core/lib/fmt.c vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c \
+	vgic/vgic_redist.c arch/arm64/gicv3_lr.c arch/arm64/gicv2_lr.c
 
 # Guest payloads used by the tests.
 GUEST_DIR := build/guests
@@ -184,10 +186,10 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 run: deps $(OUT)/bulkhead.bin
 	qemu-system-aarch64 $(QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 
-build/tests/host_tests: $(HOST_TEST_SRCS) tests/host/harness.h core/include/hv/*.h
+build/tests/host_tests: $(HOST_TEST_SRCS) tests/host/harness.h tests/host/fakes/*.h core/include/hv/*.h vgic/*.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(SAN) -Icore/include -Iarch/arm64/include \
-		-Itests/host $(HOST_TEST_SRCS) -o $@
+		-Itests/host -Ivgic $(HOST_TEST_SRCS) -o $@
 
 test-host: build/tests/host_tests
 	$(Q)build/tests/host_tests

@@ -195,25 +195,14 @@ static struct lr_val lr_from_virq(const struct virq *q, uint8_t state)
 	return lr;
 }
 
-/*
- * Read LR @i back into its virq. An acknowledged interrupt loses its
- * pending latch; an LR with no state left is freed.
- */
-static void fold_lr(struct vgic *g, unsigned self, unsigned i, bool empty)
+/* Fold an LR's final state @st back into @q; free the LR if empty. */
+static void fold_state(struct vgic *g, unsigned self, unsigned i,
+		       struct virq *q, uint8_t st)
 {
 	struct vgic_vcpu *c = &g->cpu[self];
-	struct virq *q = vgic_virq(g, self, c->lr_intid[i]);
-	struct lr_val lr;
 
-	if (q == NULL) {
-		c->lr_intid[i] = VGIC_NO_IRQ;
-		return;
-	}
-	lr = vgic_hw_lr_read(i);
-	if (empty) {
-		lr.state = 0;
-	}
-	if (!(lr.state & LR_STATE_P)) {
+	if (!(st & LR_STATE_P)) {
+		/* Acknowledged (or its pending state cleared). */
 		q->flags &= ~VIRQ_PENDING;
 		if (q->intid < 16 && g->version == 2) {
 			q->sgi_src &= (uint8_t)~(1u << q->lr_src);
@@ -222,9 +211,9 @@ static void fold_lr(struct vgic *g, unsigned self, unsigned i, bool empty)
 			}
 		}
 	}
-	q->flags = (lr.state & LR_STATE_A) ? (q->flags | VIRQ_ACTIVE)
-					   : (q->flags & ~VIRQ_ACTIVE);
-	if (lr.state == 0) {
+	q->flags = (st & LR_STATE_A) ? (q->flags | VIRQ_ACTIVE)
+				     : (q->flags & ~VIRQ_ACTIVE);
+	if (st == 0) {
 		q->lr = -1;
 		c->lr_intid[i] = VGIC_NO_IRQ;
 		want_set(&g->cpu[virq_dest(q, self)], q->intid,
@@ -232,7 +221,57 @@ static void fold_lr(struct vgic *g, unsigned self, unsigned i, bool empty)
 	}
 }
 
-/* Fold every LR of this core; then apply requests made while in LRs. */
+/* Apply the requests recorded on an in-LR virq to the LR state. */
+static uint8_t apply_requests(const struct vgic *g, const struct virq *q,
+			      uint8_t st)
+{
+	/* A GICv2 SGI from another source waits for this one to end. */
+	if ((q->req & VREQ_PEND_SET) && !(q->intid < 16 && g->version == 2)) {
+		st |= LR_STATE_P;
+	}
+	if (q->req & VREQ_PEND_CLR) {
+		st &= (uint8_t)~LR_STATE_P;
+	}
+	if (q->req & VREQ_ACT_SET) {
+		st |= LR_STATE_A;
+	}
+	if (q->req & VREQ_ACT_CLR) {
+		st &= (uint8_t)~LR_STATE_A;
+	}
+	return st;
+}
+
+/*
+ * Take a pending-only interrupt that may no longer be delivered (disabled,
+ * or its group off) back out of LR @i. It stays pending: a software one in
+ * its latch; a HW one physically, where it waits for the enable (an edge
+ * is pended again; a level line re-asserts by itself).
+ */
+static void evict(struct vgic *g, unsigned self, unsigned i, struct virq *q,
+		  bool hw)
+{
+	struct lr_val none = { 0 };
+
+	vgic_hw_lr_write(i, &none);
+	if (hw) {
+		vgic_hw_deactivate(q->pintid);
+		q->flags &= ~VIRQ_PENDING;
+		if (q->flags & VIRQ_EDGE) {
+			vgic_hw_pend(q->pintid, g->cpu[self].pcpu, true);
+		}
+	} else if (!(q->flags & VIRQ_LINE)) {
+		q->flags |= VIRQ_PENDING;
+	}
+	q->lr = -1;
+	g->cpu[self].lr_intid[i] = VGIC_NO_IRQ;
+	want_set(&g->cpu[virq_dest(q, self)], q->intid, deliverable(g, q));
+}
+
+/*
+ * Bring this core's LRs and their virqs in line: fold what the guest did
+ * (acknowledge, EOI), apply requests made while the virq sat in an LR, and
+ * evict pending-only virqs that may not be delivered any more.
+ */
 static void sync_lrs(struct vgic *g, unsigned self)
 {
 	struct vgic_vcpu *c = &g->cpu[self];
@@ -241,58 +280,36 @@ static void sync_lrs(struct vgic *g, unsigned self)
 	for (unsigned i = 0; i < g->lr_count; i++) {
 		struct virq *q;
 		struct lr_val lr;
-		uint8_t old_state;
+		uint8_t old;
 
 		if (c->lr_intid[i] == VGIC_NO_IRQ) {
 			continue;
 		}
 		q = vgic_virq(g, self, c->lr_intid[i]);
-		if (q == NULL || q->req == 0) {
-			fold_lr(g, self, i, (empty >> i) & 1);
+		if (q == NULL) {
+			c->lr_intid[i] = VGIC_NO_IRQ;
 			continue;
 		}
 		lr = vgic_hw_lr_read(i);
-		if ((empty >> i) & 1) {
-			lr.state = 0;
-		}
-		old_state = lr.state;
-		/* A GICv2 SGI from another source waits for this one to end. */
-		if ((q->req & VREQ_PEND_SET) &&
-		    !(q->intid < 16 && g->version == 2)) {
-			lr.state |= LR_STATE_P;
-		}
-		if (q->req & VREQ_PEND_CLR) {
-			lr.state &= ~LR_STATE_P;
-		}
-		if (q->req & VREQ_ACT_SET) {
-			lr.state |= LR_STATE_A;
-		}
-		if (q->req & VREQ_ACT_CLR) {
-			lr.state &= ~LR_STATE_A;
-		}
-		/* Disabled while only pending: take it back. */
-		if ((!(q->flags & VIRQ_ENABLED) || !group_enabled(g, q)) &&
-		    lr.state == LR_STATE_P) {
-			lr.state = 0;
-			if (lr.hw) {
-				/* Keep an edge pending physically, where it
-				 * waits for the enable; a level line
-				 * re-asserts by itself. */
-				q->flags &= ~VIRQ_PENDING;
-				if (q->flags & VIRQ_EDGE) {
-					vgic_hw_pend(q->pintid, c->pcpu, true);
-				}
-			}
+		old = ((empty >> i) & 1) ? 0 : lr.state;
+		lr.state = apply_requests(g, q, old);
+		if (lr.state == LR_STATE_P &&
+		    (!(q->flags & VIRQ_ENABLED) || !group_enabled(g, q))) {
+			q->req = 0;
+			evict(g, self, i, q, lr.hw);
+			continue;
 		}
 		/* A HW interrupt leaving the LR before the guest's EOI is
 		 * still active physically: the guest will never EOI it. */
-		if (lr.hw && old_state != 0 && lr.state == 0) {
+		if (lr.hw && old != 0 && lr.state == 0) {
 			vgic_hw_deactivate(q->pintid);
 		}
-		q->req = 0;
-		lr = lr_from_virq(q, lr.state);
-		vgic_hw_lr_write(i, &lr);
-		fold_lr(g, self, i, lr.state == 0);
+		if (q->req != 0) {
+			q->req = 0;
+			lr = lr_from_virq(q, lr.state);
+			vgic_hw_lr_write(i, &lr);
+		}
+		fold_state(g, self, i, q, lr.state);
 	}
 	c->dirty = false;
 }

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fake GIC hardware for the vGIC host tests: four list registers held in
+ * memory (the guest's acknowledge and EOI are simulated by the tests), and
+ * a record of physical operations.
+ */
+#include "vgic_hw_fake.h"
+
+struct fake_gic fake;
+
+struct lr_val vgic_hw_lr_read(unsigned i)
+{
+	return fake.lr[i];
+}
+
+void vgic_hw_lr_write(unsigned i, const struct lr_val *lr)
+{
+	fake.lr[i] = *lr;
+	fake.lr_writes++;
+}
+
+uint32_t vgic_hw_lr_empty(void)
+{
+	uint32_t m = 0;
+
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		if (fake.lr[i].state == 0) {
+			m |= 1u << i;
+		}
+	}
+	return m;
+}
+
+void vgic_hw_underflow_irqs(bool npie, bool uie)
+{
+	fake.npie = npie;
+	fake.uie = uie;
+}
+
+void vgic_hw_kick(uint32_t pcpu)
+{
+	fake.kicks |= 1u << pcpu;
+}
+
+void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
+{
+	(void)pcpu;
+	fake.phys_enabled[pintid] = on;
+}
+
+bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu)
+{
+	(void)pcpu;
+	return fake.phys_pending[pintid];
+}
+
+void vgic_hw_pend(uint32_t pintid, uint32_t pcpu, bool on)
+{
+	(void)pcpu;
+	fake.phys_pending[pintid] = on;
+}
+
+void vgic_hw_deactivate(uint32_t pintid)
+{
+	fake.deactivated[pintid]++;
+}
+
+void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
+{
+	fake.route[pintid] = pcpu;
+}
+
+void vgic_hw_config(uint32_t pintid, bool edge)
+{
+	fake.edge[pintid] = edge;
+}
+
+uint32_t vgic_hw_current_pcpu(void)
+{
+	return 0;
+}
+
+void fake_reset(void)
+{
+	memset(&fake, 0, sizeof(fake));
+}
+
+/* The guest acknowledges the interrupt in LR @i (pending -> active). */
+void fake_guest_ack(unsigned i)
+{
+	fake.lr[i].state = (uint8_t)((fake.lr[i].state & ~LR_STATE_P) |
+				     LR_STATE_A);
+}
+
+/* The guest EOIs the interrupt in LR @i (active -> inactive; a pending
+ * one stays pending). A HW one deactivates its physical interrupt. */
+void fake_guest_eoi(unsigned i)
+{
+	fake.lr[i].state &= (uint8_t)~LR_STATE_A;
+	if (fake.lr[i].hw) {
+		fake.deactivated[fake.lr[i].pintid]++;
+	}
+}
+
+/* Which LR holds @intid, or -1. */
+int fake_lr_of(uint32_t intid)
+{
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		if (fake.lr[i].state != 0 && fake.lr[i].vintid == intid) {
+			return (int)i;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VGIC_HW_FAKE_H
+#define VGIC_HW_FAKE_H
+
+#include <string.h>
+
+#include "hv/vgic.h"
+
+#define FAKE_LRS 4
+
+struct fake_gic {
+	struct lr_val lr[FAKE_LRS];
+	unsigned lr_writes;
+	bool npie, uie;
+	uint32_t kicks;
+	bool phys_enabled[1024];
+	bool phys_pending[1024];
+	unsigned deactivated[1024];
+	uint32_t route[1024];
+	bool edge[1024];
+};
+
+extern struct fake_gic fake;
+
+void fake_reset(void);
+void fake_guest_ack(unsigned i);
+void fake_guest_eoi(unsigned i);
+int fake_lr_of(uint32_t intid);
+
+#endif

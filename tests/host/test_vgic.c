@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host unit tests for the virtual GIC: register decode, ownership, the
+ * per-interrupt state machine and list-register management, against the
+ * fake hardware in fakes/vgic_hw_fake.c (four list registers).
+ */
+#include "hv/config.h"
+#include "hv/vgic.h"
+
+#include "arch/gicv2.h"
+#include "arch/gicv3.h"
+
+#include "fakes/vgic_hw_fake.h"
+#include "harness.h"
+
+static struct vgic g;
+
+/* Two vCPUs on cores 2 and 3; owns device SPIs 48 and 49 (HW). */
+static void setup(uint32_t version)
+{
+	static struct hv_partition_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	c.cpu_count = 2;
+	c.cpus[0] = 2;
+	c.cpus[1] = 3;
+	c.device_count = 1;
+	c.devices[0].irq_count = 2;
+	c.devices[0].irqs[0] = 48;
+	c.devices[0].irqs[1] = 49;
+	fake_reset();
+	memset(&g, 0, sizeof(g));
+	vgic_init(&g, &c, version, 256, FAKE_LRS);
+}
+
+static uint64_t dist(unsigned self, uint64_t off, unsigned size)
+{
+	uint64_t v = 0xdeadbeef;
+
+	if (vgic_dist_access(&g, self, off, size, false, &v) != VGIC_OK) {
+		return ~0ULL;
+	}
+	return v;
+}
+
+static enum vgic_result dist_w(unsigned self, uint64_t off, unsigned size,
+			       uint64_t v)
+{
+	return vgic_dist_access(&g, self, off, size, true, &v);
+}
+
+static uint64_t redist(unsigned self, uint64_t off, unsigned size)
+{
+	uint64_t v = 0xdeadbeef;
+
+	if (vgic_redist_access(&g, self, off, size, false, &v) != VGIC_OK) {
+		return ~0ULL;
+	}
+	return v;
+}
+
+static void redist_w(unsigned self, uint64_t off, uint32_t v)
+{
+	uint64_t x = v;
+
+	vgic_redist_access(&g, self, off, 4, true, &x);
+}
+
+/* Enable group 1 delivery and make INTIDs 32..95 group 1. */
+static void enable_all_group1(void)
+{
+	dist_w(0, 0x000, 4, 2);
+	dist_w(0, 0x084, 4, ~0u);
+	dist_w(0, 0x088, 4, ~0u);
+	redist_w(0, 0x10080, ~0u);
+	redist_w(1, 0x20000 + 0x10080, ~0u);
+}
+
+TEST(vgic, identification_registers)
+{
+	setup(3);
+	EXPECT_EQ(dist(0, 0x004, 4) & 0x1f, 8); /* 256 SPIs: 9 x 32 - 1 */
+	EXPECT_EQ((dist(0, 0x004, 4) >> 5) & 7, 1);
+	EXPECT_EQ((dist(0, 0x004, 4) >> 19) & 0x1f, 9);
+	EXPECT_EQ(dist(0, 0x008, 4), 0x4200043b);
+	EXPECT_EQ(dist(0, 0x000, 4), (1u << 4) | (1u << 6));
+	EXPECT_EQ(dist(0, 0xffe8, 4), 0x30);
+	EXPECT_EQ(redist(0, 0x0008, 8), 0x0ULL);
+	EXPECT_EQ(redist(0, 0x20008, 8), (1ULL << 32) | (1u << 8) | (1u << 4));
+	EXPECT_EQ(redist(0, 0xffe8, 4), 0x3b);
+	/* ChildrenAsleep follows ProcessorSleep. */
+	EXPECT_EQ(redist(0, 0x0014, 4), 6);
+	redist_w(0, 0x0014, 0);
+	EXPECT_EQ(redist(0, 0x0014, 4), 0);
+	/* A frame beyond the partition's vCPUs does not exist. */
+	EXPECT_EQ(redist(0, 0x40008, 4), ~0ULL);
+}
+
+TEST(vgic, unowned_interrupts_read_zero_ignore_writes)
+{
+	setup(3);
+	/* SPI 50 belongs to nobody here; 48 is ours. */
+	dist_w(0, 0x104, 4, ~0u);
+	EXPECT_EQ(dist(0, 0x104, 4), (1u << 16) | (1u << 17) | (1u << 1));
+	EXPECT_TRUE(fake.phys_enabled[48]);
+	EXPECT_TRUE(!fake.phys_enabled[50]);
+	dist_w(0, 0x204, 4, 1u << 18);
+	EXPECT_EQ(dist(0, 0x204, 4) & (1u << 18), 0);
+	EXPECT_TRUE(!fake.phys_pending[50]);
+	dist_w(0, 0x400 + 50, 1, 0x10);
+	EXPECT_EQ(dist(0, 0x400 + 50, 1), 0);
+	dist_w(0, 0x6000 + 8 * 50, 8, 1);
+	EXPECT_EQ(dist(0, 0x6000 + 8 * 50, 8), 0);
+	/* With affinity routing, private INTIDs in the GICD are RAZ/WI. */
+	dist_w(0, 0x100, 4, ~0u);
+	EXPECT_EQ(dist(0, 0x100, 4), 0);
+}
+
+TEST(vgic, access_widths)
+{
+	setup(3);
+	EXPECT_EQ(dist_w(0, 0x100, 8, 0), VGIC_BAD_ACCESS);
+	EXPECT_EQ(dist_w(0, 0x100, 1, 0), VGIC_BAD_ACCESS);
+	EXPECT_EQ(dist_w(0, 0x102, 2, 0), VGIC_BAD_ACCESS);
+	EXPECT_EQ(dist_w(0, 0x401, 1, 0x80), VGIC_OK);
+	EXPECT_EQ(dist_w(0, 0x6000 + 8 * 48 + 4, 4, 0), VGIC_OK);
+	EXPECT_EQ(dist_w(0, 0x6000 + 8 * 48 + 4, 8, 0), VGIC_BAD_ACCESS);
+	EXPECT_EQ(dist(0, 0x401, 2), ~0ULL);
+}
+
+TEST(vgic, routing_follows_guest)
+{
+	setup(3);
+	dist_w(0, 0x6000 + 8 * 48, 8, 1);
+	EXPECT_EQ(dist(0, 0x6000 + 8 * 48, 8), 1);
+	EXPECT_EQ(fake.route[48], 3); /* vCPU 1 runs on core 3 */
+	/* Other affinity levels, IRM, or a vCPU we do not have: ignored. */
+	dist_w(0, 0x6000 + 8 * 48, 8, 0x100);
+	dist_w(0, 0x6000 + 8 * 48, 8, 1u << 31);
+	dist_w(0, 0x6000 + 8 * 48, 8, 5);
+	EXPECT_EQ(dist(0, 0x6000 + 8 * 48, 8), 1);
+	/* Trigger mode is written through for HW SPIs. */
+	dist_w(0, 0xc0c, 4, 2u << 0); /* INTID 48: edge */
+	EXPECT_TRUE(fake.edge[48]);
+	EXPECT_EQ(dist(0, 0xc0c, 4), 2);
+}
+
+TEST(vgic, sgi_reaches_only_own_vcpus)
+{
+	setup(3);
+	enable_all_group1();
+	redist_w(0, 0x10100, 0xffff);
+	redist_w(1, 0x30100, 0xffff);
+	/* IRM: all but self. */
+	vgic_sgi1r(&g, 0, (1ULL << 40) | (3ULL << 24));
+	EXPECT_EQ(g.cpu[1].want[0], 1ULL << 3);
+	EXPECT_EQ(g.cpu[0].want[0], 0);
+	EXPECT_EQ(fake.kicks, 1u << 3);
+	/* Target list 0xffff: only vCPUs 0 and 1 exist. */
+	vgic_sgi1r(&g, 0, (4ULL << 24) | 0xffff);
+	EXPECT_TRUE(g.cpu[0].want[0] & (1u << 4));
+	/* Aff1 or a range selector names nobody. */
+	vgic_sgi1r(&g, 0, (5ULL << 24) | (1ULL << 16) | 1);
+	vgic_sgi1r(&g, 0, (6ULL << 24) | (1ULL << 44) | 1);
+	EXPECT_TRUE(!(g.cpu[0].want[0] & (3u << 5)));
+}
+
+TEST(vgic, deliver_ack_eoi)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 3);
+	vgic_send_sgi(&g, 0, 3, 1);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(3);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	EXPECT_TRUE(fake.lr[lr].group1);
+	EXPECT_EQ(redist(0, 0x10200, 4) & 8, 8); /* reads pending */
+	fake_guest_ack((unsigned)lr);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(redist(0, 0x10200, 4) & 8, 0);
+	EXPECT_EQ(redist(0, 0x10300, 4) & 8, 8); /* active */
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(redist(0, 0x10300, 4) & 8, 0);
+	EXPECT_EQ(g.cpu[0].lr_intid[lr], VGIC_NO_IRQ);
+	EXPECT_TRUE(!fake.npie && !fake.uie);
+}
+
+TEST(vgic, disabled_or_group_off_is_not_delivered)
+{
+	setup(3);
+	enable_all_group1();
+	vgic_send_sgi(&g, 0, 3, 1); /* SGIs reset disabled on v3 */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(3), -1);
+	redist_w(0, 0x10100, 1u << 3);
+	dist_w(0, 0x000, 4, 0); /* group 1 off */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(3), -1);
+	dist_w(0, 0x000, 4, 2);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(fake_lr_of(3) >= 0);
+}
+
+/* Pend SPIs 48..49 (HW, via the physical path) and SGIs 1..6 on vCPU 0
+ * with priorities: SGI n has priority 0x10 * n. */
+static void pend_many(void)
+{
+	enable_all_group1();
+	redist_w(0, 0x10100, 0xffff);
+	for (unsigned s = 1; s <= 6; s++) {
+		uint64_t p = 0x10 * s;
+
+		vgic_redist_access(&g, 0, 0x10400 + s, 1, true, &p);
+		vgic_send_sgi(&g, 0, s, 1);
+	}
+}
+
+TEST(vgic, overflow_highest_priority_first_no_livelock)
+{
+	setup(3);
+	pend_many();
+	vgic_flush(&g, 0);
+	/* Four LRs: SGIs 1-4 (highest priorities), 5 and 6 wait. */
+	for (unsigned s = 1; s <= 4; s++) {
+		EXPECT_TRUE(fake_lr_of(s) >= 0);
+	}
+	EXPECT_EQ(fake_lr_of(5), -1);
+	EXPECT_TRUE(fake.npie && !fake.uie);
+	/* Guest acknowledges all four: nothing pending in LRs, none free:
+	 * underflow, not NPIE (NPIE would fire again at once). */
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		fake_guest_ack(i);
+	}
+	vgic_maintenance(&g, 0);
+	EXPECT_TRUE(!fake.npie && fake.uie);
+	/* EOI one: 5 goes in; 6 still waits with NPIE armed. */
+	fake_guest_eoi((unsigned)fake_lr_of(1));
+	vgic_maintenance(&g, 0);
+	EXPECT_TRUE(fake_lr_of(5) >= 0);
+	EXPECT_TRUE(fake.npie && !fake.uie);
+	/* Everything EOId: all delivered exactly once, nothing armed. */
+	for (unsigned round = 0; round < 4; round++) {
+		for (unsigned i = 0; i < FAKE_LRS; i++) {
+			if (fake.lr[i].state & LR_STATE_P) {
+				fake_guest_ack(i);
+			}
+			if (fake.lr[i].state & LR_STATE_A) {
+				fake_guest_eoi(i);
+			}
+		}
+		vgic_maintenance(&g, 0);
+	}
+	for (unsigned s = 1; s <= 6; s++) {
+		EXPECT_EQ(fake_lr_of(s), -1);
+		EXPECT_TRUE(!(g.cpu[0].priv[s].flags & VIRQ_PENDING));
+	}
+	EXPECT_TRUE(!fake.npie && !fake.uie);
+}
+
+TEST(vgic, higher_priority_preempts_pending_lr)
+{
+	uint64_t p = 0x00;
+
+	setup(3);
+	pend_many();
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(6), -1);
+	/* SGI 6 becomes the most urgent: it takes SGI 4's LR. */
+	vgic_redist_access(&g, 0, 0x10400 + 6, 1, true, &p);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(fake_lr_of(6) >= 0);
+	EXPECT_EQ(fake_lr_of(4), -1);
+	EXPECT_TRUE(g.cpu[0].want[0] & (1u << 4));
+}
+
+TEST(vgic, hw_interrupt_forwarded_and_deactivated_by_guest)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	dist_w(0, 0x104, 4, 1u << 16); /* enable SPI 48 */
+	vgic_phys_irq(&g, 0, 48);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(48);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_TRUE(fake.lr[lr].hw);
+	EXPECT_EQ(fake.lr[lr].pintid, 48);
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake.deactivated[48], 1); /* by the guest, once */
+	/* Not ours: deactivated at once, never injected. */
+	vgic_phys_irq(&g, 0, 60);
+	EXPECT_EQ(fake.deactivated[60], 1);
+}
+
+TEST(vgic, clear_pending_of_hw_in_lr_deactivates)
+{
+	setup(3);
+	enable_all_group1();
+	dist_w(0, 0x104, 4, 1u << 16);
+	vgic_phys_irq(&g, 0, 48);
+	vgic_flush(&g, 0);
+	ASSERT_TRUE(fake_lr_of(48) >= 0);
+	dist_w(0, 0x284, 4, 1u << 16); /* ICPENDR */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(48), -1);
+	EXPECT_EQ(fake.deactivated[48], 1);
+	EXPECT_EQ(dist(0, 0x204, 4) & (1u << 16), 0);
+}
+
+TEST(vgic, disable_while_pending_takes_it_back)
+{
+	setup(3);
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 3);
+	vgic_send_sgi(&g, 0, 3, 1);
+	vgic_flush(&g, 0);
+	ASSERT_TRUE(fake_lr_of(3) >= 0);
+	redist_w(0, 0x10180, 1u << 3); /* ICENABLER */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(3), -1);
+	EXPECT_EQ(redist(0, 0x10200, 4) & 8, 8); /* still pending */
+	redist_w(0, 0x10100, 1u << 3);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(fake_lr_of(3) >= 0);
+}
+
+TEST(vgic, disable_while_active_no_redelivery)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 3);
+	vgic_send_sgi(&g, 0, 3, 1);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(3);
+	fake_guest_ack((unsigned)lr);
+	redist_w(0, 0x10180, 1u << 3);
+	vgic_send_sgi(&g, 0, 3, 1); /* pended again while disabled */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_A | LR_STATE_P);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 0);
+	/* Pending but disabled: out of the LR, not delivered. */
+	EXPECT_EQ(fake_lr_of(3), -1);
+	redist_w(0, 0x10100, 1u << 3);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(fake_lr_of(3) >= 0);
+}
+
+TEST(vgic, repend_while_active_delivers_once_more)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 3);
+	vgic_send_sgi(&g, 0, 3, 1);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(3);
+	fake_guest_ack((unsigned)lr);
+	redist_w(0, 0x10200, 1u << 3); /* ISPENDR while active */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_A | LR_STATE_P);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(3), -1);
+}
+
+TEST(vgic, remote_change_is_applied_by_owner)
+{
+	setup(3);
+	enable_all_group1();
+	redist_w(1, 0x30100, 1u << 3);
+	vgic_send_sgi(&g, 0, 3, 2); /* to vCPU 1 */
+	EXPECT_EQ(fake.kicks, 1u << 3);
+	vgic_flush(&g, 1); /* vCPU 1's core loads it */
+	ASSERT_TRUE(fake_lr_of(3) >= 0);
+	fake.kicks = 0;
+	/* vCPU 0 clears it through vCPU 1's redistributor: recorded, kicked. */
+	redist_w(0, 0x30280, 1u << 3);
+	EXPECT_TRUE(g.cpu[1].dirty);
+	EXPECT_EQ(fake.kicks, 1u << 3);
+	vgic_flush(&g, 1);
+	EXPECT_EQ(fake_lr_of(3), -1);
+}
+
+TEST(vgic, level_line_of_emulated_device)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	dist_w(0, 0x104, 4, 1u << 1); /* INTID 33, the UART */
+	vgic_set_line(&g, 0, VGIC_UART_INTID, true);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(33);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_TRUE(fake.lr[lr].eoi_maint);
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_maintenance(&g, 0); /* line still high: pending again */
+	EXPECT_TRUE(fake_lr_of(33) >= 0);
+	lr = fake_lr_of(33);
+	fake_guest_ack((unsigned)lr);
+	vgic_set_line(&g, 0, VGIC_UART_INTID, false);
+	fake_guest_eoi((unsigned)lr);
+	vgic_maintenance(&g, 0);
+	EXPECT_EQ(fake_lr_of(33), -1);
+}
+
+TEST(vgic, gicv2_sgi_sources_and_targets)
+{
+	int lr;
+
+	setup(2);
+	dist_w(0, 0x000, 4, 1); /* group 0 on */
+	/* Private ITARGETSR reads the vCPU's own bit. */
+	EXPECT_EQ(dist(1, 0x800, 1), 2);
+	/* SGIs are always enabled on GICv2. */
+	EXPECT_EQ(dist(0, 0x100, 4) & 0xffff, 0xffff);
+	dist_w(0, 0xf00, 4, (1u << 24) | 7); /* all but self: vCPU 1 */
+	dist_w(1, 0xf00, 4, (2u << 24) | 7); /* self */
+	vgic_flush(&g, 1);
+	lr = fake_lr_of(7);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(fake.lr[lr].src, 0); /* from vCPU 0 first */
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 1);
+	lr = fake_lr_of(7);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(fake.lr[lr].src, 1); /* then from itself */
+	/* SPI targets: the lowest valid bit; zero keeps the old target. */
+	dist_w(0, 0x800 + 48, 1, 0x2);
+	EXPECT_EQ(fake.route[48], 3);
+	EXPECT_EQ(dist(0, 0x800 + 48, 1), 2);
+}
+
+TEST(vgic, reset_clears_state_keeps_ownership)
+{
+	setup(3);
+	pend_many();
+	vgic_flush(&g, 0);
+	vgic_reset_state(&g);
+	for (unsigned i = 0; i < VGIC_MAX_LRS; i++) {
+		EXPECT_EQ(g.cpu[0].lr_intid[i], VGIC_NO_IRQ);
+	}
+	EXPECT_EQ(g.cpu[0].want[0], 0);
+	EXPECT_EQ(dist(0, 0x000, 4) & 3, 0);
+	EXPECT_TRUE(vgic_virq(&g, 0, 48) != NULL);
+	EXPECT_TRUE(vgic_virq(&g, 0, 50) == NULL);
+	EXPECT_TRUE(g.cpu[0].priv[27].flags & VIRQ_HW);
+}
+
+TEST(lr, v3_and_v2_round_trip)
+{
+	struct lr_val a = { .vintid = 48, .pintid = 48, .prio = 0xa0,
+			    .state = LR_STATE_P, .hw = true, .group1 = true };
+	struct lr_val b = { .vintid = 7, .prio = 0x48, .state = 3,
+			    .group1 = false, .eoi_maint = true, .src = 5 };
+	struct lr_val r;
+	uint64_t v3 = gicv3_lr_encode(&a);
+
+	/* ICH_LR<n>_EL2: State[63:62] = 01, HW[61], Group[60], Priority
+	 * [55:48], pINTID[44:32], vINTID[31:0]. */
+	EXPECT_EQ(v3, (1ULL << 62) | (1ULL << 61) | (1ULL << 60) |
+			      (0xa0ULL << 48) | (48ULL << 32) | 48);
+	r = gicv3_lr_decode(v3);
+	EXPECT_EQ(r.vintid, 48);
+	EXPECT_EQ(r.pintid, 48);
+	EXPECT_TRUE(r.hw && r.group1);
+	r = gicv3_lr_decode(gicv3_lr_encode(&b));
+	EXPECT_TRUE(r.eoi_maint && !r.hw);
+	EXPECT_EQ(r.state, 3);
+	/* GICH_LR: 5 priority bits, CPUID and EOI for software SGIs. */
+	r = gicv2_lr_decode(gicv2_lr_encode(&b));
+	EXPECT_EQ(r.vintid, 7);
+	EXPECT_EQ(r.src, 5);
+	EXPECT_EQ(r.prio, 0x48);
+	EXPECT_TRUE(r.eoi_maint);
+	EXPECT_EQ(gicv2_lr_encode(&a), (1u << 31) | (1u << 30) | (1u << 28) |
+					       ((0xa0u >> 3) << 23) |
+					       (48u << 10) | 48);
+}
