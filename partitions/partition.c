@@ -63,6 +63,7 @@ void partition_prepare_all(void)
 		vpl011_reset(&p->uart);
 		vgic_init(&p->vgic, c, hv_cfg.board.gic_version,
 			  hv_cfg.board.spi_count, arch_vgic_lr_count());
+		p->vgic.prio_mask = arch_vgic_prio_mask();
 		p->state = PART_RESETTING;
 	}
 }

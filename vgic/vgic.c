@@ -110,12 +110,18 @@ void vgic_set_enable(struct vgic *g, unsigned self, struct virq *q,
 void vgic_set_pending(struct vgic *g, unsigned self, struct virq *q,
 		      unsigned vcpu, bool on)
 {
-	if ((q->flags & VIRQ_HW) && on && q->lr < 0 &&
-	    !(q->flags & VIRQ_PENDING)) {
-		vgic_hw_pend(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu, true);
-		return;
+	if ((q->flags & VIRQ_HW) && on) {
+		/* A software pend is a latch, not the line: remember it so
+		 * the level resample does not drop it. */
+		q->soft = true;
+		if (q->lr < 0 && !(q->flags & VIRQ_PENDING)) {
+			vgic_hw_pend(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu,
+				     true);
+			return;
+		}
 	}
 	if (q->flags & VIRQ_HW && !on) {
+		q->soft = false;
 		vgic_hw_pend(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu, false);
 	}
 	if (q->intid < 16 && g->version == 2) {
@@ -204,6 +210,7 @@ static void fold_state(struct vgic *g, unsigned self, unsigned i,
 	if (!(st & LR_STATE_P)) {
 		/* Acknowledged (or its pending state cleared). */
 		q->flags &= ~VIRQ_PENDING;
+		q->soft = false;
 		if (q->intid < 16 && g->version == 2) {
 			q->sgi_src &= (uint8_t)~(1u << q->lr_src);
 			if (q->sgi_src != 0) {
@@ -267,12 +274,13 @@ static void evict(struct vgic *g, unsigned self, unsigned i, struct virq *q,
 	want_set(&g->cpu[virq_dest(q, self)], q->intid, deliverable(g, q));
 }
 
-/*
+/**
  * Bring this core's LRs and their virqs in line: fold what the guest did
- * (acknowledge, EOI), apply requests made while the virq sat in an LR, and
- * evict pending-only virqs that may not be delivered any more.
+ * (acknowledge, EOI), apply requests made while the virq sat in an LR,
+ * resample level-sensitive HW lines, and evict pending-only virqs that may
+ * not be delivered any more. Called on vCPU @self's core, with g->lock.
  */
-static void sync_lrs(struct vgic *g, unsigned self)
+void vgic_sync(struct vgic *g, unsigned self)
 {
 	struct vgic_vcpu *c = &g->cpu[self];
 	uint32_t empty = vgic_hw_lr_empty();
@@ -293,6 +301,18 @@ static void sync_lrs(struct vgic *g, unsigned self)
 		lr = vgic_hw_lr_read(i);
 		old = ((empty >> i) & 1) ? 0 : lr.state;
 		lr.state = apply_requests(g, q, old);
+		/*
+		 * A level-sensitive HW interrupt not yet acknowledged by the
+		 * guest whose line has dropped (a timer masked or re-armed)
+		 * is no longer pending: the physical interrupt, active since
+		 * we took it, shows the line in its pending bit.
+		 */
+		if (lr.hw && lr.state == LR_STATE_P && !q->soft &&
+		    !(q->flags & VIRQ_EDGE) &&
+		    !vgic_hw_is_pending(q->pintid, c->pcpu)) {
+			lr.state = 0;
+			q->req = 0;
+		}
 		if (lr.state == LR_STATE_P &&
 		    (!(q->flags & VIRQ_ENABLED) || !group_enabled(g, q))) {
 			q->req = 0;
@@ -304,7 +324,7 @@ static void sync_lrs(struct vgic *g, unsigned self)
 		if (lr.hw && old != 0 && lr.state == 0) {
 			vgic_hw_deactivate(q->pintid);
 		}
-		if (q->req != 0) {
+		if (q->req != 0 || lr.state != old) {
 			q->req = 0;
 			lr = lr_from_virq(q, lr.state);
 			vgic_hw_lr_write(i, &lr);
@@ -399,7 +419,7 @@ void vgic_flush(struct vgic *g, unsigned self)
 	struct vgic_vcpu *c = &g->cpu[self];
 	bool left = false;
 
-	sync_lrs(g, self);
+	vgic_sync(g, self);
 	for (;;) {
 		int intid = find_best_want(g, self);
 		struct virq *q;
@@ -552,6 +572,7 @@ static void virq_init(struct virq *q, uint32_t intid, uint8_t flags)
 	q->targets = 1;
 	q->sgi_src = 0;
 	q->lr_src = 0;
+	q->soft = false;
 }
 
 /**
@@ -611,6 +632,7 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 	g->spi_count = board_spis > VGIC_MAX_SPIS ? VGIC_MAX_SPIS
 						  : (board_spis & ~31u);
 	g->lr_count = lr_count > VGIC_MAX_LRS ? VGIC_MAX_LRS : lr_count;
+	g->prio_mask = 0xff;
 	for (unsigned v = 0; v < c->cpu_count && v < VGIC_MAX_VCPUS; v++) {
 		struct vgic_vcpu *cpu = &g->cpu[v];
 

@@ -89,6 +89,8 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
 	enum vgic_result r;
 
 	spin_lock(&g->lock);
+	/* Reads must see what the guest did with this core's LRs. */
+	vgic_sync(g, v->index);
 	if (ipa < HV_GUEST_GICD_IPA + HV_GUEST_GICD_SIZE) {
 		r = vgic_dist_access(g, v->index, ipa - HV_GUEST_GICD_IPA,
 				     size, write, val);

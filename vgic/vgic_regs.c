@@ -83,8 +83,10 @@ void vgic_bits_write(struct vgic *g, unsigned self, unsigned vcpu,
 	}
 }
 
-/* Priorities: one byte per INTID, byte or word access. The GIC keeps at
- * least 5 bits (32 levels); we keep all 8, as the LR carries them. */
+/* Priorities: one byte per INTID, byte or word access. Only the bits the
+ * virtual CPU interface implements are kept (ICH_VTR_EL2.PRIbits; QEMU:
+ * five), so the distributor and the CPU interface agree (IHI 0069H 4.8
+ * "Interrupt prioritization"). */
 enum vgic_result vgic_prio_access(struct vgic *g, unsigned self,
 				  unsigned vcpu, uint32_t intid,
 				  unsigned size, bool write, uint64_t *val)
@@ -102,7 +104,7 @@ enum vgic_result vgic_prio_access(struct vgic *g, unsigned self,
 			continue;
 		}
 		if (write) {
-			q->prio = byte;
+			q->prio = byte & g->prio_mask;
 			vgic_changed(g, self, q, vcpu, VREQ_REFRESH);
 		} else {
 			out |= (uint64_t)q->prio << (8 * i);

@@ -60,6 +60,14 @@ void vgic_hw_underflow_irqs(bool npie, bool uie)
 	}
 }
 
+/** Priority bits of the virtual CPU interface (VTR.PRIbits, [31:29]). */
+uint8_t arch_vgic_prio_mask(void)
+{
+	unsigned bits = (unsigned)((mmio_read32(gich() + GICH_VTR) >> 29) & 7) + 1;
+
+	return (uint8_t)(0xff00u >> bits);
+}
+
 uint32_t arch_vgic_lr_count(void)
 {
 	return (mmio_read32(gich() + GICH_VTR) & 0x3f) + 1;

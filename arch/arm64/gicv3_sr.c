@@ -99,6 +99,14 @@ void vgic_hw_underflow_irqs(bool npie, bool uie)
 	}
 }
 
+/** Priority bits of the virtual CPU interface (VTR.PRIbits, [31:29]). */
+uint8_t arch_vgic_prio_mask(void)
+{
+	unsigned bits = (unsigned)((read_sysreg(SYS_ICH_VTR_EL2) >> 29) & 7) + 1;
+
+	return (uint8_t)(0xff00u >> bits);
+}
+
 /** Number of list registers this core implements (ICH_VTR_EL2.ListRegs). */
 uint32_t arch_vgic_lr_count(void)
 {

@@ -495,3 +495,36 @@ TEST(lr, v3_and_v2_round_trip)
 					       ((0xa0u >> 3) << 23) |
 					       (48u << 10) | 48);
 }
+
+TEST(vgic, level_hw_line_resampled_unless_soft_pended)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 27); /* virtual timer PPI */
+	fake.phys_pending[27] = true;	/* line high, taken by EL2 */
+	vgic_phys_irq(&g, 0, 27);
+	vgic_flush(&g, 0);
+	ASSERT_TRUE(fake_lr_of(27) >= 0);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(fake_lr_of(27) >= 0); /* line still high: stays */
+	fake.phys_pending[27] = false;	  /* guest masked the timer */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_EQ(fake.deactivated[27], 1);
+	EXPECT_EQ(redist(0, 0x10200, 4) & (1u << 27), 0);
+	/* A software pend of a level SPI survives though no line drives it. */
+	dist_w(0, 0x104, 4, 1u << 16);
+	dist_w(0, 0x204, 4, 1u << 16); /* ISPENDR: pended physically */
+	EXPECT_TRUE(fake.phys_pending[48]);
+	fake.phys_pending[48] = false; /* EL2 took it: latch consumed */
+	vgic_phys_irq(&g, 0, 48);
+	vgic_flush(&g, 0);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(48);
+	ASSERT_TRUE(lr >= 0);
+	fake_guest_ack((unsigned)lr);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(!g.spi[16].soft);
+}

@@ -78,6 +78,7 @@ struct virq {
 	uint8_t targets; /* GICv2 ITARGETSR byte as written */
 	uint8_t sgi_src; /* GICv2 SGIs: pending source vCPUs */
 	uint8_t lr_src;	 /* GICv2 SGIs: source of the one in the LR */
+	bool soft;	 /* HW: pended by the guest (ISPENDR), not its line */
 };
 
 /** Decoded list register (GICv3 ICH_LR<n>_EL2 / GICv2 GICH_LR<n>). */
@@ -115,6 +116,7 @@ struct vgic {
 	uint32_t spi_count; /* SPIs exposed (multiple of 32) */
 	uint32_t ctlr;	    /* GICD_CTLR */
 	uint32_t lr_count;
+	uint8_t prio_mask; /* priority bits the virtual CPU interface has */
 	struct vgic_vcpu cpu[VGIC_MAX_VCPUS];
 	struct virq spi[VGIC_MAX_SPIS];
 };
@@ -138,6 +140,7 @@ void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 		   uint32_t target_mask);
 void vgic_maintenance(struct vgic *g, unsigned self);
 void vgic_flush(struct vgic *g, unsigned self);
+void vgic_sync(struct vgic *g, unsigned self);
 void vgic_vcpu_power_on(struct vgic *g, unsigned self);
 void vgic_update_all(struct vgic *g, unsigned self);
 
