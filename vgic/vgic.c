@@ -103,26 +103,29 @@ void vgic_set_enable(struct vgic *g, unsigned self, struct virq *q,
 }
 
 /**
- * Set or clear the pending latch (ISPENDR/ICPENDR). For a HW interrupt
- * that is not yet with the hypervisor, pending is set physically, so it
- * takes the normal physical path; clearing clears both.
+ * Set or clear the pending state (ISPENDR/ICPENDR). A HW interrupt that is
+ * idle is made active physically and delivered at once with the HW bit,
+ * so the guest sees it pending immediately and its EOI deactivates it;
+ * one that is already with us (in an LR or queued) is pended physically
+ * and comes back after the guest's EOI. Clearing clears both states.
  */
 void vgic_set_pending(struct vgic *g, unsigned self, struct virq *q,
 		      unsigned vcpu, bool on)
 {
+	uint32_t pcpu = g->cpu[virq_dest(q, vcpu)].pcpu;
+
 	if ((q->flags & VIRQ_HW) && on) {
 		/* A software pend is a latch, not the line: remember it so
 		 * the level resample does not drop it. */
 		q->soft = true;
-		if (q->lr < 0 && !(q->flags & VIRQ_PENDING)) {
-			vgic_hw_pend(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu,
-				     true);
+		if (q->lr >= 0 || (q->flags & VIRQ_PENDING)) {
+			vgic_hw_pend(q->pintid, pcpu, true);
 			return;
 		}
-	}
-	if (q->flags & VIRQ_HW && !on) {
+		vgic_hw_activate(q->pintid, pcpu);
+	} else if (q->flags & VIRQ_HW) {
 		q->soft = false;
-		vgic_hw_pend(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu, false);
+		vgic_hw_pend(q->pintid, pcpu, false);
 	}
 	if (q->intid < 16 && g->version == 2) {
 		q->sgi_src = on ? (uint8_t)(q->sgi_src | (1u << vcpu)) : 0;
@@ -207,8 +210,10 @@ static void fold_state(struct vgic *g, unsigned self, unsigned i,
 {
 	struct vgic_vcpu *c = &g->cpu[self];
 
-	if (!(st & LR_STATE_P)) {
-		/* Acknowledged (or its pending state cleared). */
+	if (!(st & LR_STATE_P) && (q->flags & VIRQ_PENDING)) {
+		/* Acknowledged (or its pending state cleared) since the last
+		 * fold. A HW re-pend made while active is held physically
+		 * (PENDING clear), so its soft mark survives later folds. */
 		q->flags &= ~VIRQ_PENDING;
 		q->soft = false;
 		if (q->intid < 16 && g->version == 2) {
@@ -300,6 +305,21 @@ void vgic_sync(struct vgic *g, unsigned self)
 		}
 		lr = vgic_hw_lr_read(i);
 		old = ((empty >> i) & 1) ? 0 : lr.state;
+		if (old == 0 && (q->req & VREQ_PEND_SET) &&
+		    virq_dest(q, self) != self) {
+			/* Done here, and pended again since it was routed
+			 * elsewhere: release the LR; the pending state goes
+			 * to its new destination. */
+			bool latch = (q->flags & VIRQ_PENDING) != 0;
+
+			q->req = 0;
+			fold_state(g, self, i, q, 0);
+			if (latch) {
+				q->flags |= VIRQ_PENDING;
+			}
+			vgic_changed(g, self, q, self, 0);
+			continue;
+		}
 		lr.state = apply_requests(g, q, old);
 		/*
 		 * A level-sensitive HW interrupt not yet acknowledged by the

@@ -27,6 +27,8 @@
 #define GICD_ITARGETSR 0x0800
 #define GICD_ICFGR 0x0c00
 #define GICD_SGIR 0x0f00
+#define GICD_CPENDSGIR 0x0f10
+#define GICD_SPENDSGIR 0x0f20
 #define GICD_IROUTER 0x6000
 #define GICD_PIDR2 0xffe8
 
@@ -127,6 +129,47 @@ static enum vgic_result targets_access(struct vgic *g, unsigned self,
 			}
 		} else {
 			out |= (uint64_t)q->targets << (8 * i);
+		}
+	}
+	if (!write) {
+		*val = out;
+	}
+	return VGIC_OK;
+}
+
+/*
+ * GICv2 CPENDSGIR/SPENDSGIR: a byte per SGI of the accessing vCPU, one bit
+ * per source vCPU that has it pending (IHI 0048B 4.3.13-14).
+ */
+static enum vgic_result sgi_pend_access(struct vgic *g, unsigned self,
+					uint64_t off, unsigned size,
+					bool write, uint64_t *val)
+{
+	bool set = off >= GICD_SPENDSGIR;
+	uint32_t first = (uint32_t)(off - (set ? GICD_SPENDSGIR
+					       : GICD_CPENDSGIR));
+	uint8_t valid = (uint8_t)((1u << g->vcpu_count) - 1);
+	uint64_t out = 0;
+
+	if (size != 1 && size != 4) {
+		return VGIC_BAD_ACCESS;
+	}
+	for (unsigned i = 0; i < size; i++) {
+		struct virq *q = &g->cpu[self].priv[first + i];
+		uint8_t byte = (uint8_t)(*val >> (8 * i)) & valid;
+
+		if (!write) {
+			out |= (uint64_t)(q->sgi_src & valid) << (8 * i);
+		} else if (set && byte != 0) {
+			q->sgi_src |= byte;
+			q->flags |= VIRQ_PENDING;
+			vgic_changed(g, self, q, self, VREQ_PEND_SET);
+		} else if (!set && byte != 0) {
+			q->sgi_src &= (uint8_t)~byte;
+			if (q->sgi_src == 0) {
+				q->flags &= ~VIRQ_PENDING;
+				vgic_changed(g, self, q, self, VREQ_PEND_CLR);
+			}
 		}
 	}
 	if (!write) {
@@ -237,6 +280,9 @@ enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 		return targets_access(g, self,
 				      (uint32_t)(off - GICD_ITARGETSR), size,
 				      write, val);
+	}
+	if (g->version == 2 && in(off, GICD_CPENDSGIR, 0x20)) {
+		return sgi_pend_access(g, self, off, size, write, val);
 	}
 	if (g->version == 3 && in(off, GICD_IROUTER + 8 * VGIC_PRIVATE,
 				  8 * VGIC_MAX_SPIS)) {

@@ -514,16 +514,23 @@ TEST(vgic, level_hw_line_resampled_unless_soft_pended)
 	EXPECT_EQ(fake_lr_of(27), -1);
 	EXPECT_EQ(fake.deactivated[27], 1);
 	EXPECT_EQ(redist(0, 0x10200, 4) & (1u << 27), 0);
-	/* A software pend of a level SPI survives though no line drives it. */
+	/* A software pend of an idle level SPI: made active physically and
+	 * delivered at once with the HW bit, and no line drives it, yet it
+	 * is not resampled away. */
 	dist_w(0, 0x104, 4, 1u << 16);
-	dist_w(0, 0x204, 4, 1u << 16); /* ISPENDR: pended physically */
-	EXPECT_TRUE(fake.phys_pending[48]);
-	fake.phys_pending[48] = false; /* EL2 took it: latch consumed */
-	vgic_phys_irq(&g, 0, 48);
+	dist_w(0, 0x204, 4, 1u << 16); /* ISPENDR */
+	EXPECT_EQ(fake.activated[48], 1);
+	EXPECT_TRUE(!fake.phys_pending[48]);
 	vgic_flush(&g, 0);
 	vgic_flush(&g, 0);
 	lr = fake_lr_of(48);
 	ASSERT_TRUE(lr >= 0);
+	EXPECT_TRUE(fake.lr[lr].hw);
+	/* Pended again while in the LR: pending stays at the physical
+	 * level (never pending+active on a HW LR). */
+	dist_w(0, 0x204, 4, 1u << 16);
+	EXPECT_TRUE(fake.phys_pending[48]);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
 	fake_guest_ack((unsigned)lr);
 	vgic_flush(&g, 0);
 	EXPECT_TRUE(!g.spi[16].soft);

@@ -208,7 +208,7 @@ bool dt_compat_reg(const void *dtb, const char *compat, unsigned index,
 	if (reg == NULL || len < 16 * (index + 1)) {
 		return false;
 	}
-	*base = be64(reg + 16 * index);
-	*size = be64(reg + 16 * index + 8);
+	*base = be64(reg + 16UL * index);
+	*size = be64(reg + 16UL * index + 8);
 	return true;
 }

@@ -86,20 +86,20 @@
 #define ICC_RPR_EL1 "s3_0_c12_c11_3"
 #define ICC_SGI1R_EL1 "s3_0_c12_c11_5"
 
-#define read_sysreg(name)                                              \
-	({                                                             \
-		uint64_t sysreg_v_;                                    \
-		__asm__ volatile("mrs %0, " name : "=r"(sysreg_v_));   \
-		sysreg_v_;                                             \
+#define read_sysreg(name)                                                      \
+	({                                                                     \
+		uint64_t sysreg_v_;                                            \
+		__asm__ volatile("mrs %0, " name : "=r"(sysreg_v_));           \
+		sysreg_v_;                                                     \
 	})
 
-#define write_sysreg(name, val)                                        \
-	do {                                                           \
-		uint64_t sysreg_w_ = (val);                            \
-		__asm__ volatile("msr " name ", %0"                    \
-				 :                                     \
-				 : "r"(sysreg_w_)                      \
-				 : "memory");                          \
+#define write_sysreg(name, val)                                                \
+	do {                                                                   \
+		uint64_t sysreg_w_ = (val);                                    \
+		__asm__ volatile("msr " name ", %0"                            \
+				 :                                             \
+				 : "r"(sysreg_w_)                              \
+				 : "memory");                                  \
 	} while (0)
 
 /* Defaults: QEMU virt (docs: PLATFORM-FACTS). The DTB overrides them. */
@@ -119,6 +119,8 @@ static uint32_t nr_irqs = 64;
 static uint8_t dist_prio_mask = 0xff;
 static uint8_t cpu_prio_mask = 0xff;
 static const char *gic_err = "";
+
+static uint64_t frame_of(uint32_t intid);
 
 static inline uint32_t rd32(uint64_t addr)
 {
@@ -176,6 +178,7 @@ static bool poll32(uint64_t addr, uint32_t mask, uint32_t want)
 	return true;
 }
 
+/** gic_this_cpu() - The caller's vCPU index, as given to gic_cpu_init(). */
 unsigned gic_this_cpu(void)
 {
 	uint64_t v;
@@ -184,11 +187,13 @@ unsigned gic_this_cpu(void)
 	return (unsigned)(v % GUEST_MAX_VCPUS);
 }
 
+/** gic_error() - Why the last failed init call failed (static text). */
 const char *gic_error(void)
 {
 	return gic_err;
 }
 
+/** gic_version() - The GIC chosen by gic_probe(). */
 enum gic_version gic_version(void)
 {
 	return gic_ver;
@@ -204,7 +209,9 @@ enum gic_version gic_version(void)
 bool gic_probe(const void *dtb)
 {
 	static const char *const v2_compat[] = {
-		"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic",
+		"arm,gic-400",
+		"arm,cortex-a15-gic",
+		"arm,cortex-a7-gic",
 		"arm,cortex-a9-gic",
 	};
 	uint64_t base, size;
@@ -234,11 +241,13 @@ bool gic_probe(const void *dtb)
 	return false;
 }
 
+/** gic_dist_read() - Raw 32-bit read of the distributor at offset off. */
 uint32_t gic_dist_read(uint32_t off)
 {
 	return rd32(gicd_base + off);
 }
 
+/** gic_dist_write() - Raw 32-bit write to the distributor at offset off. */
 void gic_dist_write(uint32_t off, uint32_t val)
 {
 	wr32(gicd_base + off, val);
@@ -263,16 +272,20 @@ static bool redist_wait_rwp(void)
 	return poll32(rd_base[gic_this_cpu()] + GICR_CTLR, GICR_CTLR_RWP, 0);
 }
 
+/** gic_cpuif_read() - Raw read of the GICv2 CPU interface (GICC). */
 uint32_t gic_cpuif_read(uint32_t off)
 {
 	return rd32(gicc_base + off);
 }
 
+/** gic_cpuif_write() - Raw write to the GICv2 CPU interface (GICC). */
 void gic_cpuif_write(uint32_t off, uint32_t val)
 {
 	wr32(gicc_base + off, val);
 }
 
+/** gic_redist_typer() - GICR_TYPER of vCPU vcpu's redistributor, or 0
+ * (GICv2, or that vCPU has not run gic_cpu_init()). */
 uint64_t gic_redist_typer(unsigned vcpu)
 {
 	if (gic_ver != GIC_V3 || rd_base[vcpu % GUEST_MAX_VCPUS] == 0) {
@@ -281,6 +294,7 @@ uint64_t gic_redist_typer(unsigned vcpu)
 	return rd64(rd_base[vcpu % GUEST_MAX_VCPUS] + GICR_TYPER);
 }
 
+/** gic_redist_read() - Raw read in vCPU vcpu's RD_base frame, or 0. */
 uint32_t gic_redist_read(unsigned vcpu, uint32_t off)
 {
 	if (gic_ver != GIC_V3 || rd_base[vcpu % GUEST_MAX_VCPUS] == 0) {
@@ -289,31 +303,38 @@ uint32_t gic_redist_read(unsigned vcpu, uint32_t off)
 	return rd32(rd_base[vcpu % GUEST_MAX_VCPUS] + off);
 }
 
+/** gic_nr_irqs() - INTIDs below this are implemented (GICD_TYPER). */
 uint32_t gic_nr_irqs(void)
 {
 	return nr_irqs;
 }
 
+/** gic_prio_mask() - Implemented priority bits (distributor and CPU
+ * interface): a priority p is kept as p & mask. Valid after init. */
 uint8_t gic_prio_mask(void)
 {
 	return dist_prio_mask & cpu_prio_mask;
 }
 
+/** gic_icc_sre() - ICC_SRE_EL1 (GICv3), else 0. */
 uint64_t gic_icc_sre(void)
 {
 	return gic_ver == GIC_V3 ? read_sysreg(ICC_SRE_EL1) : 0;
 }
 
+/** gic_icc_ctlr() - ICC_CTLR_EL1 (GICv3), else 0. */
 uint64_t gic_icc_ctlr(void)
 {
 	return gic_ver == GIC_V3 ? read_sysreg(ICC_CTLR_EL1) : 0;
 }
 
+/** gic_icc_igrpen1() - ICC_IGRPEN1_EL1 (GICv3), else 0. */
 uint64_t gic_icc_igrpen1(void)
 {
 	return gic_ver == GIC_V3 ? read_sysreg(ICC_IGRPEN1_EL1) : 0;
 }
 
+/** gic_pmr() - The priority mask (ICC_PMR_EL1 or GICC_PMR). */
 uint32_t gic_pmr(void)
 {
 	if (gic_ver == GIC_V3) {
@@ -322,6 +343,7 @@ uint32_t gic_pmr(void)
 	return rd32(gicc_base + GICC_PMR);
 }
 
+/** gic_set_pmr() - Set the priority mask; 0 masks every interrupt. */
 void gic_set_pmr(uint32_t pmr)
 {
 	if (gic_ver == GIC_V3) {
@@ -346,17 +368,6 @@ static uint64_t irouter_of(uint64_t aff)
 	return aff & MPIDR_AFF_MASK;
 }
 
-/* Probe how many priority bits the distributor keeps (unused INTID 32). */
-static void probe_dist_prio_bits(void)
-{
-	uint64_t a = gicd_base + GICD_IPRIORITYR + GIC_FIRST_SPI;
-	uint8_t old = rd8(a);
-
-	wr8(a, 0xff);
-	dist_prio_mask = rd8(a);
-	wr8(a, old);
-}
-
 static void dist_init_v3(void)
 {
 	uint64_t route = irouter_of(my_affinity());
@@ -368,7 +379,7 @@ static void dist_init_v3(void)
 		wr32(gicd_base + GICD_ICACTIVER + i / 8, ~0u);
 	}
 	for (uint32_t i = GIC_FIRST_SPI; i < nr_irqs; i++) {
-		wr64(gicd_base + GICD_IROUTER + 8 * i, route);
+		wr64(gicd_base + GICD_IROUTER + 8ULL * i, route);
 	}
 }
 
@@ -427,7 +438,6 @@ bool gic_dist_init(void)
 		wr32(gicd_base + GICD_IPRIORITYR + i,
 		     GIC_PRIO_DEFAULT * 0x01010101u);
 	}
-	probe_dist_prio_bits();
 	if (!gic_dist_wait_rwp()) {
 		gic_err = "GICD_CTLR.RWP stuck after ICENABLER";
 		return false;
@@ -545,6 +555,22 @@ static bool cpu_init_v2(unsigned vcpu)
 	return true;
 }
 
+/*
+ * Probe the priority bits the distributor side keeps, on SGI 15's priority
+ * field: a private interrupt is always the caller's own, where an SPI might
+ * belong to another partition and read as zero. Needs TPIDR_EL1 and, on
+ * GICv3, rd_base[] set up.
+ */
+static void probe_prio_bits(void)
+{
+	uint64_t a = frame_of(15) + GICD_IPRIORITYR + 15;
+	uint8_t old = rd8(a);
+
+	wr8(a, 0xff);
+	dist_prio_mask = rd8(a);
+	wr8(a, old);
+}
+
 /**
  * gic_cpu_init() - Initialise the calling CPU's interface and its private
  * interrupts (SGIs and PPIs disabled, not pending, not active, default
@@ -566,6 +592,9 @@ bool gic_cpu_init(unsigned vcpu)
 	} else {
 		ok = cpu_init_v2(vcpu);
 	}
+	if (ok) {
+		probe_prio_bits();
+	}
 	__atomic_store_n(&cpu_known[vcpu], ok, __ATOMIC_RELEASE);
 	return ok;
 }
@@ -582,21 +611,23 @@ static uint64_t frame_of(uint32_t intid)
 
 static void bit_set(uint32_t reg, uint32_t intid)
 {
-	wr32(frame_of(intid) + reg + (intid / 32) * 4, 1u << (intid % 32));
+	wr32(frame_of(intid) + reg + (intid / 32) * 4ULL, 1u << (intid % 32));
 }
 
 static bool bit_get(uint32_t reg, uint32_t intid)
 {
-	return (rd32(frame_of(intid) + reg + (intid / 32) * 4) >>
-		(intid % 32)) & 1;
+	uint32_t v = rd32(frame_of(intid) + reg + (intid / 32) * 4ULL);
+
+	return ((v >> (intid % 32)) & 1) != 0;
 }
 
+/** gic_enable() - Set intid's enable (ISENABLER). */
 void gic_enable(uint32_t intid)
 {
 	bit_set(GICD_ISENABLER, intid);
 }
 
-/** gic_disable() - Disable intid and wait for RWP (GICv3). */
+/** gic_disable() - ICENABLER, then wait for RWP (GICv3). */
 void gic_disable(uint32_t intid)
 {
 	bit_set(GICD_ICENABLER, intid);
@@ -607,12 +638,14 @@ void gic_disable(uint32_t intid)
 	}
 }
 
+/** gic_is_enabled() - intid's enable as ISENABLER reads it. */
 bool gic_is_enabled(uint32_t intid)
 {
 	return bit_get(GICD_ISENABLER, intid);
 }
 
-/* ICENABLER reads return the same enable state as ISENABLER. */
+/** gic_enabled_via_clear_reg() - The enable as ICENABLER reads it (the
+ * same state as ISENABLER). */
 bool gic_enabled_via_clear_reg(uint32_t intid)
 {
 	return bit_get(GICD_ICENABLER, intid);
@@ -633,6 +666,7 @@ void gic_set_pending(uint32_t intid)
 	bit_set(GICD_ISPENDR, intid);
 }
 
+/** gic_clear_pending() - ICPENDR (GICv2 SGIs: GICD_CPENDSGIR, all sources). */
 void gic_clear_pending(uint32_t intid)
 {
 	if (gic_ver == GIC_V2 && intid < GIC_NR_SGIS) {
@@ -642,38 +676,45 @@ void gic_clear_pending(uint32_t intid)
 	bit_set(GICD_ICPENDR, intid);
 }
 
+/** gic_is_pending() - intid's pending state as ISPENDR reads it. */
 bool gic_is_pending(uint32_t intid)
 {
 	return bit_get(GICD_ISPENDR, intid);
 }
 
-/* ICPENDR reads return the same pending state as ISPENDR. */
+/** gic_pending_via_clear_reg() - The pending state as ICPENDR reads it
+ * (the same as ISPENDR). */
 bool gic_pending_via_clear_reg(uint32_t intid)
 {
 	return bit_get(GICD_ICPENDR, intid);
 }
 
+/** gic_set_active() - ISACTIVER. */
 void gic_set_active(uint32_t intid)
 {
 	bit_set(GICD_ISACTIVER, intid);
 }
 
+/** gic_clear_active() - ICACTIVER. */
 void gic_clear_active(uint32_t intid)
 {
 	bit_set(GICD_ICACTIVER, intid);
 }
 
+/** gic_is_active() - intid's active state as ISACTIVER reads it. */
 bool gic_is_active(uint32_t intid)
 {
 	return bit_get(GICD_ISACTIVER, intid);
 }
 
-/* IPRIORITYR is byte-accessible (IHI 0069H ch. 12, GICD_IPRIORITYR<n>). */
+/** gic_set_priority() - One byte write: IPRIORITYR is byte-accessible
+ * (IHI 0069H ch. 12, GICD_IPRIORITYR<n>). */
 void gic_set_priority(uint32_t intid, uint8_t prio)
 {
 	wr8(frame_of(intid) + GICD_IPRIORITYR + intid, prio);
 }
 
+/** gic_get_priority() - intid's priority byte as IPRIORITYR reads it. */
 uint8_t gic_get_priority(uint32_t intid)
 {
 	return rd8(frame_of(intid) + GICD_IPRIORITYR + intid);
@@ -686,16 +727,17 @@ uint8_t gic_get_priority(uint32_t intid)
  */
 void gic_set_config(uint32_t intid, bool edge)
 {
-	uint64_t a = frame_of(intid) + GICD_ICFGR + (intid / 16) * 4;
+	uint64_t a = frame_of(intid) + GICD_ICFGR + (intid / 16) * 4ULL;
 	uint32_t bit = 2u << (2 * (intid % 16));
 	uint32_t v = rd32(a);
 
 	wr32(a, edge ? (v | bit) : (v & ~bit));
 }
 
+/** gic_is_edge() - Whether intid's Int_config reads edge-triggered. */
 bool gic_is_edge(uint32_t intid)
 {
-	uint64_t a = frame_of(intid) + GICD_ICFGR + (intid / 16) * 4;
+	uint64_t a = frame_of(intid) + GICD_ICFGR + (intid / 16) * 4ULL;
 
 	return (rd32(a) >> (2 * (intid % 16) + 1)) & 1;
 }
@@ -720,6 +762,8 @@ static uint8_t vcpu_iface(unsigned vcpu)
 	return (uint8_t)(vcpu < 8 ? 1u << vcpu : 0);
 }
 
+/** gic_cpu_iface() - GICv2 CPU interface number of vCPU vcpu (the index
+ * itself until that vCPU has run gic_cpu_init()). */
 unsigned gic_cpu_iface(unsigned vcpu)
 {
 	uint8_t m = vcpu_iface(vcpu);
@@ -742,10 +786,11 @@ uint64_t gic_route_value(unsigned vcpu)
 	return vcpu_iface(vcpu);
 }
 
+/** gic_route_spi() - Target SPI intid at vCPU vcpu only. */
 void gic_route_spi(uint32_t intid, unsigned vcpu)
 {
 	if (gic_ver == GIC_V3) {
-		wr64(gicd_base + GICD_IROUTER + 8 * intid,
+		wr64(gicd_base + GICD_IROUTER + 8ULL * intid,
 		     gic_route_value(vcpu));
 	} else {
 		wr8(gicd_base + GICD_ITARGETSR + intid,
@@ -753,10 +798,11 @@ void gic_route_spi(uint32_t intid, unsigned vcpu)
 	}
 }
 
+/** gic_get_route() - GICD_IROUTER<n> (GICv3) or ITARGETSR byte (GICv2). */
 uint64_t gic_get_route(uint32_t intid)
 {
 	if (gic_ver == GIC_V3) {
-		return rd64(gicd_base + GICD_IROUTER + 8 * intid);
+		return rd64(gicd_base + GICD_IROUTER + 8ULL * intid);
 	}
 	return rd8(gicd_base + GICD_ITARGETSR + intid);
 }
@@ -812,13 +858,14 @@ void gic_send_sgi(uint32_t sgi, uint32_t vcpu_mask)
 		for (unsigned i = first; i < GUEST_MAX_VCPUS; i++) {
 			uint64_t aff = vcpu_affinity(i);
 
-			if ((left & (1u << i)) && sgi1r_cluster(aff) == cluster) {
+			if ((left & (1u << i)) &&
+			    sgi1r_cluster(aff) == cluster) {
 				list |= 1ULL << (aff & 0xf);
 				left &= ~(1u << i);
 			}
 		}
-		sgi1r_write(cluster | (uint64_t)(sgi & 0xf) << SGI1R_INTID_SHIFT |
-			    list);
+		sgi1r_write(cluster | list |
+			    (uint64_t)(sgi & 0xf) << SGI1R_INTID_SHIFT);
 	}
 }
 
@@ -827,7 +874,9 @@ void gic_send_sgi(uint32_t sgi, uint32_t vcpu_mask)
 void gic_send_sgi_others(uint32_t sgi)
 {
 	if (gic_ver == GIC_V3) {
-		sgi1r_write(SGI1R_IRM | (uint64_t)(sgi & 0xf) << SGI1R_INTID_SHIFT);
+		uint64_t id = (uint64_t)(sgi & 0xf) << SGI1R_INTID_SHIFT;
+
+		sgi1r_write(SGI1R_IRM | id);
 	} else {
 		sgir_write(SGIR_FILTER_OTHERS | (sgi & 0xf));
 	}
@@ -876,18 +925,20 @@ void gic_eoi(uint32_t iar)
 	}
 }
 
+/** gic_iar_intid() - The INTID field of an IAR value. */
 uint32_t gic_iar_intid(uint32_t iar)
 {
 	return gic_ver == GIC_V3 ? (iar & 0xffffff) : (iar & 0x3ff);
 }
 
-/* GICv2 GICC_IAR.CPUID, bits [12:10]: SGI source interface (IHI 0048B,
- * 4.4.4 GICC_IAR). Always 0 on GICv3. */
+/** gic_iar_source() - GICv2 GICC_IAR.CPUID, bits [12:10]: an SGI's source
+ * CPU interface (IHI 0048B, 4.4.4 GICC_IAR). Always 0 on GICv3. */
 unsigned gic_iar_source(uint32_t iar)
 {
 	return gic_ver == GIC_V2 ? (iar >> 10) & 7 : 0;
 }
 
+/** gic_rpr() - Running priority (ICC_RPR_EL1 / GICC_RPR); 0xff if idle. */
 uint32_t gic_rpr(void)
 {
 	if (gic_ver == GIC_V3) {
@@ -896,6 +947,7 @@ uint32_t gic_rpr(void)
 	return rd32(gicc_base + GICC_RPR) & 0xff;
 }
 
+/** gic_hppir() - INTID of the highest priority pending interrupt. */
 uint32_t gic_hppir(void)
 {
 	if (gic_ver == GIC_V3) {
@@ -904,16 +956,19 @@ uint32_t gic_hppir(void)
 	return rd32(gicc_base + GICC_HPPIR) & 0x3ff;
 }
 
+/** gic_irq_mask() - Set PSTATE.I. */
 void gic_irq_mask(void)
 {
 	__asm__ volatile("msr daifset, #2\n\tisb" : : : "memory");
 }
 
+/** gic_irq_unmask() - Clear PSTATE.I (pending IRQs are then taken). */
 void gic_irq_unmask(void)
 {
 	__asm__ volatile("msr daifclr, #2\n\tisb" : : : "memory");
 }
 
+/** gic_irq_masked() - Whether PSTATE.I is set. */
 bool gic_irq_masked(void)
 {
 	uint64_t daif;
