@@ -212,3 +212,5 @@ print-qemu:
 	@echo $(QEMU_ARGS)
 print-image:
 	@echo $(OUT)/bulkhead.bin
+print-native-qemu:
+	@echo $(NATIVE_QEMU_ARGS)

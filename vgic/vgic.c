@@ -103,11 +103,13 @@ void vgic_set_enable(struct vgic *g, unsigned self, struct virq *q,
 }
 
 /**
- * Set or clear the pending state (ISPENDR/ICPENDR). A HW interrupt that is
- * idle is made active physically and delivered at once with the HW bit,
- * so the guest sees it pending immediately and its EOI deactivates it;
- * one that is already with us (in an LR or queued) is pended physically
- * and comes back after the guest's EOI. Clearing clears both states.
+ * Set or clear the pending state (ISPENDR/ICPENDR). A HW interrupt is
+ * pended in the physical distributor and taken by its destination core
+ * like a device's, so the physical GIC's own bookkeeping (per-CPU active
+ * state on a GICv2) stays right and the guest's EOI deactivates it. For
+ * the calling core that happens as soon as it returns to the guest: the
+ * physical interrupt goes to EL2 whatever the guest's PSTATE.I. Clearing
+ * clears both states.
  */
 void vgic_set_pending(struct vgic *g, unsigned self, struct virq *q,
 		      unsigned vcpu, bool on)
@@ -118,12 +120,10 @@ void vgic_set_pending(struct vgic *g, unsigned self, struct virq *q,
 		/* A software pend is a latch, not the line: remember it so
 		 * the level resample does not drop it. */
 		q->soft = true;
-		if (q->lr >= 0 || (q->flags & VIRQ_PENDING)) {
-			vgic_hw_pend(q->pintid, pcpu, true);
-			return;
-		}
-		vgic_hw_activate(q->pintid, pcpu);
-	} else if (q->flags & VIRQ_HW) {
+		vgic_hw_pend(q->pintid, pcpu, true);
+		return;
+	}
+	if (q->flags & VIRQ_HW) {
 		q->soft = false;
 		vgic_hw_pend(q->pintid, pcpu, false);
 	}

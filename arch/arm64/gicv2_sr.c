@@ -121,11 +121,6 @@ void vgic_hw_deactivate(uint32_t pintid)
 	gic_deactivate(pintid);
 }
 
-void vgic_hw_activate(uint32_t pintid, uint32_t pcpu)
-{
-	gicv2_set_bit(pintid, pcpu, GICV2_ISACTIVER);
-}
-
 void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
 {
 	gicv2_route(pintid, pcpu);

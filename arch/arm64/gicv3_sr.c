@@ -171,11 +171,6 @@ void vgic_hw_deactivate(uint32_t pintid)
 	gic_deactivate(pintid);
 }
 
-void vgic_hw_activate(uint32_t pintid, uint32_t pcpu)
-{
-	gicv3_set_bit(pintid, pcpu, GICV3_ISACTIVER);
-}
-
 void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
 {
 	gicv3_route(pintid, pcpu);

@@ -6,3 +6,5 @@ GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c
 QEMU_MACHINE := virt,virtualization=on,gic-version=2
 QEMU_ARGS := -M $(QEMU_MACHINE) -cpu cortex-a53 -smp 4 -m 1G \
 	-display none -monitor none -serial stdio
+NATIVE_QEMU_ARGS := -M virt,gic-version=2 -cpu cortex-a53 -smp 2 -m 256M \
+	-display none -monitor none -serial stdio

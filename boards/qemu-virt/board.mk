@@ -6,3 +6,5 @@ GIC_SRCS := arch/arm64/gicv3.c arch/arm64/gicv3_sr.c arch/arm64/gicv3_lr.c
 QEMU_MACHINE := virt,virtualization=on,gic-version=3
 QEMU_ARGS := -M $(QEMU_MACHINE) -cpu cortex-a53 -smp 4 -m 1G \
 	-display none -monitor none -serial stdio
+NATIVE_QEMU_ARGS := -M virt,gic-version=3 -cpu cortex-a53 -smp 2 -m 256M \
+	-display none -monitor none -serial stdio

@@ -514,13 +514,15 @@ TEST(vgic, level_hw_line_resampled_unless_soft_pended)
 	EXPECT_EQ(fake_lr_of(27), -1);
 	EXPECT_EQ(fake.deactivated[27], 1);
 	EXPECT_EQ(redist(0, 0x10200, 4) & (1u << 27), 0);
-	/* A software pend of an idle level SPI: made active physically and
-	 * delivered at once with the HW bit, and no line drives it, yet it
-	 * is not resampled away. */
+	/* A software pend of a level SPI goes through the physical
+	 * distributor; once taken, no line drives it, yet it is not
+	 * resampled away. */
 	dist_w(0, 0x104, 4, 1u << 16);
 	dist_w(0, 0x204, 4, 1u << 16); /* ISPENDR */
-	EXPECT_EQ(fake.activated[48], 1);
-	EXPECT_TRUE(!fake.phys_pending[48]);
+	EXPECT_TRUE(fake.phys_pending[48]);
+	EXPECT_EQ(dist(0, 0x204, 4) & (1u << 16), 1u << 16);
+	fake.phys_pending[48] = false; /* EL2 took it: latch consumed */
+	vgic_phys_irq(&g, 0, 48);
 	vgic_flush(&g, 0);
 	vgic_flush(&g, 0);
 	lr = fake_lr_of(48);

@@ -22,6 +22,9 @@ Each tests/system/*.test file describes one test:
   quiet-after: REGEX                        no line matching REGEX may come
                                             after the last expect
   build-fails: TEXT                         the build must fail, printing TEXT
+  native: NAME                              boot guest NAME on the board's
+                                            QEMU machine with no hypervisor
+                                            (config is then not needed)
 
 The runner prints PASS/FAIL per test, the log of failures, and a final
 "N passed, M failed" line. Exit status 1 if any failed.
@@ -42,7 +45,7 @@ def parse(path):
     spec = {"name": os.path.splitext(os.path.basename(path))[0], "board": "qemu-virt",
             "make": [], "qemu": [], "timeout": 60.0, "expect": [], "contains": [],
             "forbid": [], "settle": 0.0, "quiet-after": [], "build-fails": None,
-            "config": None, "input": None}
+            "config": None, "input": None, "native": None}
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -62,8 +65,9 @@ def parse(path):
                 spec[key] = float(val)
             else:
                 spec[key] = val
-    if not spec["config"]:
+    if not spec["config"] and not spec["native"]:
         raise SystemExit(f"{path}: no config")
+    spec["config"] = spec["config"] or "demo"
     return spec
 
 
@@ -75,7 +79,8 @@ def make(spec, *targets):
 
 
 def run_qemu(spec, image, log):
-    args = make(spec, "print-qemu").stdout.split()
+    args = make(spec, "print-native-qemu" if spec["native"] else
+                "print-qemu").stdout.split()
     cmd = ["qemu-system-aarch64"] + args + spec["qemu"] + ["-kernel", image]
     env = dict(os.environ, QEMU_AUDIO_DRV="none")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
@@ -157,7 +162,8 @@ def check(spec, lines, missing):
 def run_one(spec):
     os.makedirs(LOG_DIR, exist_ok=True)
     log_path = os.path.join(LOG_DIR, spec["name"] + ".log")
-    build = make(spec, "all")
+    target = f"build/guests/native/{spec['native']}.bin" if spec["native"] else "all"
+    build = make(spec, target)
     if spec["build-fails"] is not None:
         with open(log_path, "w") as log:
             log.write(build.stdout)
@@ -170,7 +176,7 @@ def run_one(spec):
         with open(log_path, "w") as log:
             log.write(build.stdout)
         return spec["name"], ["build failed:\n" + build.stdout[-2000:]], log_path
-    image = make(spec, "print-image").stdout.strip()
+    image = target if spec["native"] else make(spec, "print-image").stdout.strip()
     with open(log_path, "w") as log:
         lines, missing = run_qemu(spec, image, log)
     return spec["name"], check(spec, lines, missing), log_path

@@ -65,12 +65,6 @@ void vgic_hw_deactivate(uint32_t pintid)
 	fake.deactivated[pintid]++;
 }
 
-void vgic_hw_activate(uint32_t pintid, uint32_t pcpu)
-{
-	(void)pcpu;
-	fake.activated[pintid]++;
-}
-
 void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
 {
 	fake.route[pintid] = pcpu;
