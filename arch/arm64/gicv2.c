@@ -62,9 +62,9 @@ void gic_init_dist(void)
 
 	mmio_write32(gicd() + GICD_CTLR, 0);
 	for (uint32_t i = 1; i < lines; i++) {
-		mmio_write32(gicd() + GICV2_ICENABLER + 4 * i, ~0u);
-		mmio_write32(gicd() + GICV2_ICPENDR + 4 * i, ~0u);
-		mmio_write32(gicd() + GICV2_ICACTIVER + 4 * i, ~0u);
+		mmio_write32(gicd() + GIC_ICENABLER + 4 * i, ~0u);
+		mmio_write32(gicd() + GIC_ICPENDR + 4 * i, ~0u);
+		mmio_write32(gicd() + GIC_ICACTIVER + 4 * i, ~0u);
 		mmio_write32(gicd() + GICD_IGROUPR + 4 * i, 0);
 	}
 	for (uint32_t i = 32; i < lines * 32; i += 4) {
@@ -79,9 +79,9 @@ void gic_init_cpu(unsigned core)
 {
 	/* ITARGETSR0-7 read back this CPU interface's own bit. */
 	cpu_mask[core] = (uint8_t)mmio_read32(gicd() + GICD_ITARGETSR);
-	mmio_write32(gicd() + GICV2_ICENABLER, ~0u);
-	mmio_write32(gicd() + GICV2_ICPENDR, ~0u);
-	mmio_write32(gicd() + GICV2_ICACTIVER, ~0u);
+	mmio_write32(gicd() + GIC_ICENABLER, ~0u);
+	mmio_write32(gicd() + GIC_ICPENDR, ~0u);
+	mmio_write32(gicd() + GIC_ICACTIVER, ~0u);
 	mmio_write32(gicd() + GICD_IGROUPR, 0);
 	for (uint32_t i = 0; i < 32; i += 4) {
 		mmio_write32(gicd() + GICD_IPRIORITYR + i,
@@ -89,7 +89,7 @@ void gic_init_cpu(unsigned core)
 	}
 	mmio_write8(gicd() + GICD_IPRIORITYR + HV_IPI_SGI, HV_PRIO_KICK);
 	mmio_write8(gicd() + GICD_IPRIORITYR + VGIC_MAINT_INTID, HV_PRIO_KICK);
-	mmio_write32(gicd() + GICV2_ISENABLER,
+	mmio_write32(gicd() + GIC_ISENABLER,
 		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID));
 	mmio_write32(gicc() + GICC_PMR, 0xff);
 	mmio_write32(gicc() + GICC_BPR, 0);
@@ -135,13 +135,13 @@ bool gic_is_kick(uint32_t intid)
  * are banked per CPU, so they can only be reached from the core itself:
  * callers only ask for the calling core's private interrupts.
  */
-void gicv2_set_bit(uint32_t intid, uint32_t pcpu, enum gicv2_bitreg reg)
+void gicv2_set_bit(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 {
 	(void)pcpu;
 	mmio_write32(gicd() + reg + 4 * (intid / 32), 1u << (intid % 32));
 }
 
-bool gicv2_get_bit(uint32_t intid, uint32_t pcpu, enum gicv2_bitreg reg)
+bool gicv2_get_bit(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 {
 	(void)pcpu;
 	return (mmio_read32(gicd() + reg + 4 * (intid / 32)) >>
@@ -182,9 +182,9 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 		for (uint32_t k = 0; k < c->devices[d].irq_count; k++) {
 			uint32_t irq = c->devices[d].irqs[k];
 
-			gicv2_set_bit(irq, 0, GICV2_ICENABLER);
-			gicv2_set_bit(irq, 0, GICV2_ICPENDR);
-			gicv2_set_bit(irq, 0, GICV2_ICACTIVER);
+			gicv2_set_bit(irq, 0, GIC_ICENABLER);
+			gicv2_set_bit(irq, 0, GIC_ICPENDR);
+			gicv2_set_bit(irq, 0, GIC_ICACTIVER);
 			gicv2_route(irq, c->cpus[0]);
 		}
 	}
@@ -195,5 +195,5 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 void gic_enable_hv_irq(uint32_t intid, unsigned core)
 {
 	gicv2_route(intid, core);
-	gicv2_set_bit(intid, core, GICV2_ISENABLER);
+	gicv2_set_bit(intid, core, GIC_ISENABLER);
 }

@@ -103,17 +103,17 @@ uint32_t vgic_hw_current_pcpu(void)
 
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
 {
-	gicv2_set_bit(pintid, pcpu, on ? GICV2_ISENABLER : GICV2_ICENABLER);
+	gicv2_set_bit(pintid, pcpu, on ? GIC_ISENABLER : GIC_ICENABLER);
 }
 
 void vgic_hw_pend(uint32_t pintid, uint32_t pcpu, bool on)
 {
-	gicv2_set_bit(pintid, pcpu, on ? GICV2_ISPENDR : GICV2_ICPENDR);
+	gicv2_set_bit(pintid, pcpu, on ? GIC_ISPENDR : GIC_ICPENDR);
 }
 
 bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu)
 {
-	return gicv2_get_bit(pintid, pcpu, GICV2_ISPENDR);
+	return gicv2_get_bit(pintid, pcpu, GIC_ISPENDR);
 }
 
 void vgic_hw_deactivate(uint32_t pintid)

@@ -100,9 +100,9 @@ void gic_init_dist(void)
 	mmio_write32(gicd() + GICD_CTLR, 0);
 	gicd_wait_rwp();
 	for (uint32_t i = 1; i < lines; i++) {
-		mmio_write32(gicd() + GICV3_ICENABLER + 4 * i, ~0u);
-		mmio_write32(gicd() + GICV3_ICPENDR + 4 * i, ~0u);
-		mmio_write32(gicd() + GICV3_ICACTIVER + 4 * i, ~0u);
+		mmio_write32(gicd() + GIC_ICENABLER + 4 * i, ~0u);
+		mmio_write32(gicd() + GIC_ICPENDR + 4 * i, ~0u);
+		mmio_write32(gicd() + GIC_ICACTIVER + 4 * i, ~0u);
 		mmio_write32(gicd() + GICD_IGROUPR + 4 * i, ~0u);
 	}
 	for (uint32_t i = 32; i < lines * 32; i += 4) {
@@ -131,9 +131,9 @@ void gic_init_cpu(unsigned core)
 	while (mmio_read32(rd + GICR_WAKER) & WAKER_CASLEEP) {
 		__asm__ volatile("yield");
 	}
-	mmio_write32(rd + GICR_SGI + GICV3_ICENABLER, ~0u);
-	mmio_write32(rd + GICR_SGI + GICV3_ICPENDR, ~0u);
-	mmio_write32(rd + GICR_SGI + GICV3_ICACTIVER, ~0u);
+	mmio_write32(rd + GICR_SGI + GIC_ICENABLER, ~0u);
+	mmio_write32(rd + GICR_SGI + GIC_ICPENDR, ~0u);
+	mmio_write32(rd + GICR_SGI + GIC_ICACTIVER, ~0u);
 	mmio_write32(rd + GICR_IGROUPR0, ~0u);
 	for (uint32_t i = 0; i < 32; i += 4) {
 		mmio_write32(rd + GICR_IPRIORITYR + i,
@@ -141,7 +141,7 @@ void gic_init_cpu(unsigned core)
 	}
 	mmio_write8(rd + GICR_IPRIORITYR + HV_IPI_SGI, HV_PRIO_KICK);
 	mmio_write8(rd + GICR_IPRIORITYR + VGIC_MAINT_INTID, HV_PRIO_KICK);
-	mmio_write32(rd + GICR_SGI + GICV3_ISENABLER,
+	mmio_write32(rd + GICR_SGI + GIC_ISENABLER,
 		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID));
 
 	/* SRE, disable FIQ/IRQ bypass, and let EL1 use system registers. */
@@ -206,7 +206,7 @@ bool gic_is_kick(uint32_t intid)
 
 /* The register holding @intid's bit: distributor for SPIs, the core's
  * redistributor SGI frame for SGIs and PPIs. */
-static uint64_t bit_reg(uint32_t intid, uint32_t pcpu, enum gicv3_bitreg reg)
+static uint64_t bit_reg(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 {
 	if (intid < 32) {
 		return gicr_base[pcpu] + GICR_SGI + reg;
@@ -215,12 +215,12 @@ static uint64_t bit_reg(uint32_t intid, uint32_t pcpu, enum gicv3_bitreg reg)
 }
 
 /** Write-one register access for @intid (set/clear enable, pend, active). */
-void gicv3_set_bit(uint32_t intid, uint32_t pcpu, enum gicv3_bitreg reg)
+void gicv3_set_bit(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 {
 	mmio_write32(bit_reg(intid, pcpu, reg), 1u << (intid % 32));
 }
 
-bool gicv3_get_bit(uint32_t intid, uint32_t pcpu, enum gicv3_bitreg reg)
+bool gicv3_get_bit(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 {
 	return (mmio_read32(bit_reg(intid, pcpu, reg)) >> (intid % 32)) & 1;
 }
@@ -260,9 +260,9 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 		for (uint32_t k = 0; k < c->devices[d].irq_count; k++) {
 			uint32_t irq = c->devices[d].irqs[k];
 
-			gicv3_set_bit(irq, 0, GICV3_ICENABLER);
-			gicv3_set_bit(irq, 0, GICV3_ICPENDR);
-			gicv3_set_bit(irq, 0, GICV3_ICACTIVER);
+			gicv3_set_bit(irq, 0, GIC_ICENABLER);
+			gicv3_set_bit(irq, 0, GIC_ICPENDR);
+			gicv3_set_bit(irq, 0, GIC_ICACTIVER);
 			gicv3_route(irq, c->cpus[0]);
 		}
 	}
@@ -271,9 +271,9 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 						 VGIC_PTIMER_INTID };
 
 		for (unsigned i = 0; i < 2; i++) {
-			gicv3_set_bit(ppis[i], c->cpus[v], GICV3_ICENABLER);
-			gicv3_set_bit(ppis[i], c->cpus[v], GICV3_ICPENDR);
-			gicv3_set_bit(ppis[i], c->cpus[v], GICV3_ICACTIVER);
+			gicv3_set_bit(ppis[i], c->cpus[v], GIC_ICENABLER);
+			gicv3_set_bit(ppis[i], c->cpus[v], GIC_ICPENDR);
+			gicv3_set_bit(ppis[i], c->cpus[v], GIC_ICACTIVER);
 		}
 	}
 	dsb_sy();
@@ -283,5 +283,5 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 void gic_enable_hv_irq(uint32_t intid, unsigned core)
 {
 	gicv3_route(intid, core);
-	gicv3_set_bit(intid, core, GICV3_ISENABLER);
+	gicv3_set_bit(intid, core, GIC_ISENABLER);
 }

@@ -153,17 +153,17 @@ uint32_t vgic_hw_current_pcpu(void)
 
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
 {
-	gicv3_set_bit(pintid, pcpu, on ? GICV3_ISENABLER : GICV3_ICENABLER);
+	gicv3_set_bit(pintid, pcpu, on ? GIC_ISENABLER : GIC_ICENABLER);
 }
 
 void vgic_hw_pend(uint32_t pintid, uint32_t pcpu, bool on)
 {
-	gicv3_set_bit(pintid, pcpu, on ? GICV3_ISPENDR : GICV3_ICPENDR);
+	gicv3_set_bit(pintid, pcpu, on ? GIC_ISPENDR : GIC_ICPENDR);
 }
 
 bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu)
 {
-	return gicv3_get_bit(pintid, pcpu, GICV3_ISPENDR);
+	return gicv3_get_bit(pintid, pcpu, GIC_ISPENDR);
 }
 
 void vgic_hw_deactivate(uint32_t pintid)
