@@ -507,14 +507,20 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 		c->lr_intid[i] = VGIC_NO_IRQ;
 	}
 	c->dirty = false;
-	/* Physical enables of this vCPU's HW interrupts follow the virtual
-	 * ones (a reset or CPU_OFF may have left them out of step). */
+	/* Physical state of this vCPU's HW interrupts follows the virtual
+	 * state (a partition reset or CPU_OFF may have left them out of
+	 * step; a GICv2's banked PPIs can only be reached from here): the
+	 * enable as the guest set it, and not active unless one is waiting
+	 * to be injected. */
 	for (unsigned i = 0; i < VGIC_PRIVATE; i++) {
 		const struct virq *q = &c->priv[i];
 
 		if (q->flags & VIRQ_HW) {
 			vgic_hw_enable(q->pintid, c->pcpu,
 				       (q->flags & VIRQ_ENABLED) != 0);
+			if (!(q->flags & VIRQ_PENDING)) {
+				vgic_hw_clear_active(q->pintid, c->pcpu);
+			}
 		}
 	}
 }

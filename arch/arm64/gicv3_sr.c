@@ -171,6 +171,11 @@ void vgic_hw_deactivate(uint32_t pintid)
 	gic_deactivate(pintid);
 }
 
+void vgic_hw_clear_active(uint32_t pintid, uint32_t pcpu)
+{
+	gicv3_set_bit(pintid, pcpu, GIC_ICACTIVER);
+}
+
 void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
 {
 	gicv3_route(pintid, pcpu);

@@ -537,3 +537,17 @@ TEST(vgic, level_hw_line_resampled_unless_soft_pended)
 	vgic_flush(&g, 0);
 	EXPECT_TRUE(!g.spi[16].soft);
 }
+
+TEST(vgic, power_on_brings_physical_timer_state_in_line)
+{
+	setup(3);
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 27);
+	EXPECT_TRUE(fake.phys_enabled[27]);
+	vgic_phys_irq(&g, 0, 27); /* taken, waiting: stays active */
+	vgic_reset_state(&g);	   /* partition restart */
+	vgic_vcpu_power_on(&g, 0);
+	EXPECT_TRUE(!fake.phys_enabled[27]);
+	EXPECT_EQ(fake.cleared_active[27], 1);
+	EXPECT_EQ(fake.cleared_active[30], 1);
+}

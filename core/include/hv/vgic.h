@@ -181,6 +181,7 @@ void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on);
 bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu);
 void vgic_hw_pend(uint32_t pintid, uint32_t pcpu, bool on);
 void vgic_hw_deactivate(uint32_t pintid);
+void vgic_hw_clear_active(uint32_t pintid, uint32_t pcpu);
 void vgic_hw_route(uint32_t pintid, uint32_t pcpu);
 void vgic_hw_config(uint32_t pintid, bool edge);
 uint32_t vgic_hw_current_pcpu(void);

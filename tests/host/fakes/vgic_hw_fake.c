@@ -65,6 +65,12 @@ void vgic_hw_deactivate(uint32_t pintid)
 	fake.deactivated[pintid]++;
 }
 
+void vgic_hw_clear_active(uint32_t pintid, uint32_t pcpu)
+{
+	(void)pcpu;
+	fake.cleared_active[pintid]++;
+}
+
 void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
 {
 	fake.route[pintid] = pcpu;

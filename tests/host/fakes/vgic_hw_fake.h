@@ -16,6 +16,7 @@ struct fake_gic {
 	bool phys_enabled[1024];
 	bool phys_pending[1024];
 	unsigned deactivated[1024];
+	unsigned cleared_active[1024];
 	uint32_t route[1024];
 	bool edge[1024];
 };
