@@ -144,14 +144,14 @@ static int bh_dt_gic(void *fdt, const struct bh_ctx *ctx,
 	return fdt_end_node(fdt);
 }
 
-static int bh_dt_clk_uart(void *fdt, const struct bh_ctx *ctx)
+static int bh_dt_clk_uart(void *fdt)
 {
 	static const char pl011[] = "arm,pl011\0arm,primecell";
 	static const char clk_names[] = "uartclk\0apb_pclk";
 	fdt32_t clocks[2] = { cpu_to_fdt32(BH_PHANDLE_CLK),
 			      cpu_to_fdt32(BH_PHANDLE_CLK) };
 	fdt32_t irq[3] = { cpu_to_fdt32(0),
-			   cpu_to_fdt32(ctx->cfg.board.uart_irq - HV_SPI_BASE),
+			   cpu_to_fdt32(HV_GUEST_UART_INTID - HV_SPI_BASE),
 			   cpu_to_fdt32(BH_IRQ_TYPE_LEVEL_HIGH) };
 	uint64_t reg[2] = { HV_GUEST_UART_IPA, HV_GUEST_UART_SIZE };
 	char name[40];
@@ -281,7 +281,7 @@ static int bh_dt_write(void *fdt, const struct bh_ctx *ctx, int p)
 	BH_TRY(bh_dt_memory_cpus(fdt, pc));
 	BH_TRY(bh_dt_psci_timer(fdt, ctx, pc));
 	BH_TRY(bh_dt_gic(fdt, ctx, pc));
-	BH_TRY(bh_dt_clk_uart(fdt, ctx));
+	BH_TRY(bh_dt_clk_uart(fdt));
 	BH_TRY(bh_dt_devices(fdt, ctx, p));
 	BH_TRY(bh_dt_chosen(fdt, pc));
 	BH_TRY(fdt_end_node(fdt));

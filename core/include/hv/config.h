@@ -41,6 +41,9 @@
 #define HV_GUEST_GICC_SIZE 0x10000ULL
 #define HV_GUEST_UART_IPA 0x09000000ULL
 #define HV_GUEST_UART_SIZE 0x1000ULL
+/* The virtual PL011's interrupt: SPI 1, as on QEMU virt, whatever the
+ * board UART's own interrupt is. */
+#define HV_GUEST_UART_INTID 33
 #define HV_GUEST_RAM_IPA_DEFAULT 0x40000000ULL
 /* Guest-physical address space size (40 bits, a 1 TiB IPA space). */
 #define HV_GUEST_IPA_BITS 40

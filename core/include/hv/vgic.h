@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hv/config.h"
 #include "hv/spinlock.h"
 
 #define VGIC_PRIVATE 32	   /* SGIs 0-15, PPIs 16-31 */
@@ -43,7 +44,7 @@
 #define VGIC_NO_IRQ 0xffffu
 #define VGIC_WANT_WORDS ((VGIC_MAX_INTID + 63) / 64)
 
-#define VGIC_UART_INTID 33 /* SPI 1: the virtual PL011, as on QEMU virt */
+#define VGIC_UART_INTID HV_GUEST_UART_INTID /* the virtual PL011 */
 #define VGIC_VTIMER_INTID 27
 #define VGIC_PTIMER_INTID 30
 #define VGIC_MAINT_INTID 25
