@@ -26,7 +26,34 @@ _start:
 
 	.text
 primary_entry:
+	/* booting.rst asks the loader to mask DAIF and says nothing of
+	 * SPSel: take neither on trust. Exceptions from the guests always
+	 * use SP_EL2, so that is the stack the boot must set up. */
+	msr	daifset, #0xf
+	msr	spsel, #1
 	mov	x20, x0			/* DTB from the loader */
+	/*
+	 * The loader cleans only the loaded file to the PoC (booting.rst,
+	 * "Caches, MMUs"). Lines of the range past it (.bss: stacks, page
+	 * tables, per-core state) may still be cached, clean or dirty, from
+	 * the loader's own use of that memory with its D-cache on. Everything
+	 * up to arch_mmu_on() writes there with the MMU off, that is straight
+	 * to memory (Device-nGnRnE, DDI 0487 I.a D8.2.10), so drop those lines
+	 * first: a dirty one evicted later would overwrite our writes, and a
+	 * clean one would be read instead of them once the MMU is on. With
+	 * SCTLR_EL2.M clear nothing is allocated again until then.
+	 */
+	adr_l	x1, __rodata_end	/* start of the writable part */
+	adr_l	x2, __hv_end
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
+	mov	x4, #4
+	lsl	x4, x4, x3		/* line size in bytes */
+0:	dc	ivac, x1
+	add	x1, x1, x4
+	cmp	x1, x2
+	b.lo	0b
+	dsb	sy
 	/* Zero .bss (it holds the stacks) before using any stack. */
 	adr_l	x1, __bss_start
 	adr_l	x2, __bss_end
@@ -79,6 +106,8 @@ wrong_address:
  */
 	.global secondary_entry
 secondary_entry:
+	msr	daifset, #0xf
+	msr	spsel, #1
 	ldr	x1, =SCTLR_EL2_RES1
 	msr	sctlr_el2, x1
 	msr	hcr_el2, xzr
