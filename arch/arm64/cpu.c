@@ -36,6 +36,12 @@ void arch_cpu_init_el2(void)
 	/* All PMU counters stay with EL1/EL0 (HPMN = PMCR_EL0.N). */
 	write_sysreg(mdcr_el2, pmcr_n);
 	write_sysreg(hstr_el2, 0);
+	/* IMPLEMENTATION DEFINED, but on Arm's cores (Cortex-A53 TRM,
+	 * ACTLR_EL2) its bits only let EL1 write CPUACTLR, CPUECTLR, L2CTLR,
+	 * L2ECTLR and L2ACTLR, and 0 is their reset value. Some firmware sets
+	 * them for its next stage; left set, a partition could reconfigure
+	 * the L2 cache that the other partitions share. */
+	write_sysreg(actlr_el2, 0);
 	/* EL1 may use the physical counter and timer directly. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	write_sysreg(cntvoff_el2, 0);
