@@ -1,0 +1,12 @@
+# Xilinx ZCU102 (Zynq UltraScale+ MPSoC), four Cortex-A53s, GIC-400, and
+# QEMU's xlnx-zcu102 model of it. Booting: docs/boards/zcu102.md.
+HV_LOAD_ADDR := 0x200000
+BOARD_DTS := boards/zcu102/board.dts
+BOARD_SRCS := core/drivers/uart_cdns.c
+GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c
+QEMU_MACHINE := xlnx-zcu102,virtualization=on
+QEMU_ARGS := -M $(QEMU_MACHINE) -m 2G \
+	-display none -monitor none -serial stdio
+# No native runs: QEMU makes no device tree for this machine, and the test
+# guests need one.
+NATIVE_QEMU_ARGS :=
