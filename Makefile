@@ -133,6 +133,7 @@ $(OUT)/bulkhead.bin: $(OUT)/bulkhead.elf
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+include tools/fit/fit.mk
 
 # ---- host tools ----
 
