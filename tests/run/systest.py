@@ -25,6 +25,9 @@ Each tests/system/*.test file describes one test:
   native: NAME                              boot guest NAME on the board's
                                             QEMU machine with no hypervisor
                                             (config is then not needed)
+  boot: uboot                               boot U-Boot as firmware, which
+                                            loads the FIT image (make fit,
+                                            make print-uboot-qemu)
 
 The runner prints PASS/FAIL per test, the log of failures, and a final
 "N passed, M failed" line. Exit status 1 if any failed.
@@ -45,7 +48,7 @@ def parse(path):
     spec = {"name": os.path.splitext(os.path.basename(path))[0], "board": "qemu-virt",
             "make": [], "qemu": [], "timeout": 60.0, "expect": [], "contains": [],
             "forbid": [], "settle": 0.0, "quiet-after": [], "build-fails": None,
-            "config": None, "input": None, "native": None}
+            "config": None, "input": None, "native": None, "boot": None}
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -65,6 +68,8 @@ def parse(path):
                 spec[key] = float(val)
             else:
                 spec[key] = val
+    if spec["boot"] not in (None, "uboot"):
+        raise SystemExit(f"{path}: unknown boot: {spec['boot']}")
     if not spec["config"] and not spec["native"]:
         raise SystemExit(f"{path}: no config")
     spec["config"] = spec["config"] or "demo"
@@ -82,6 +87,10 @@ def run_qemu(spec, image, log):
     args = make(spec, "print-native-qemu" if spec["native"] else
                 "print-qemu").stdout.split()
     cmd = ["qemu-system-aarch64"] + args + spec["qemu"] + ["-kernel", image]
+    if spec["boot"] == "uboot":
+        # U-Boot is the firmware and loads the image itself: no -kernel.
+        args = make(spec, "print-uboot-qemu").stdout.split()
+        cmd = ["qemu-system-aarch64"] + args + spec["qemu"]
     env = dict(os.environ, QEMU_AUDIO_DRV="none")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
@@ -163,6 +172,8 @@ def run_one(spec):
     os.makedirs(LOG_DIR, exist_ok=True)
     log_path = os.path.join(LOG_DIR, spec["name"] + ".log")
     target = f"build/guests/native/{spec['native']}.bin" if spec["native"] else "all"
+    if spec["boot"] == "uboot":
+        target = "fit"
     build = make(spec, target)
     if spec["build-fails"] is not None:
         with open(log_path, "w") as log:
