@@ -22,6 +22,9 @@ Each tests/system/*.test file describes one test:
   quiet-after: REGEX                        no line matching REGEX may come
                                             after the last expect
   build-fails: TEXT                         the build must fail, printing TEXT
+  build-only: yes                           only build (a board QEMU cannot
+                                            boot): the build must succeed and
+                                            make an arm64 Image
   native: NAME                              boot guest NAME on the board's
                                             QEMU machine with no hypervisor
                                             (config is then not needed)
@@ -48,6 +51,7 @@ def parse(path):
     spec = {"name": os.path.splitext(os.path.basename(path))[0], "board": "qemu-virt",
             "make": [], "qemu": [], "timeout": 60.0, "expect": [], "contains": [],
             "forbid": [], "settle": 0.0, "quiet-after": [], "build-fails": None,
+            "build-only": None,
             "config": None, "input": None, "native": None, "boot": None}
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
@@ -168,6 +172,22 @@ def check(spec, lines, missing):
     return errors
 
 
+def check_image(spec, build_log, log_path):
+    """A build-only test: the image must exist and start with an arm64
+    Image header (magic "ARM\\x64" at byte 0x38)."""
+    with open(log_path, "w") as log:
+        log.write(build_log)
+    image = os.path.join(ROOT, make(spec, "print-image").stdout.strip())
+    try:
+        with open(image, "rb") as f:
+            head = f.read(0x40)
+    except OSError:
+        return [f"build-only: no image {image}"]
+    if head[0x38:0x3c] != b"ARM\x64":
+        return [f"build-only: {image} is not an arm64 Image"]
+    return []
+
+
 def run_one(spec):
     os.makedirs(LOG_DIR, exist_ok=True)
     log_path = os.path.join(LOG_DIR, spec["name"] + ".log")
@@ -187,6 +207,8 @@ def run_one(spec):
         with open(log_path, "w") as log:
             log.write(build.stdout)
         return spec["name"], ["build failed:\n" + build.stdout[-2000:]], log_path
+    if spec["build-only"] is not None:
+        return spec["name"], check_image(spec, build.stdout, log_path), log_path
     image = target if spec["native"] else make(spec, "print-image").stdout.strip()
     with open(log_path, "w") as log:
         lines, missing = run_qemu(spec, image, log)
