@@ -62,9 +62,15 @@ UBOOT_QEMU_ARGS = $(QEMU_ARGS) -bios $(UBOOT_QEMU_BIN) \
 	-drive if=none,id=bootdisk,format=raw,readonly=on,file=$(OUT)/bootdisk.img \
 	-device virtio-blk-device,drive=bootdisk
 
+# Debian's qemu_arm64 U-Boot is built for QEMU's virt machine only.
+UBOOT_QEMU_CHECK = $(if $(filter virt%,$(QEMU_MACHINE)),,$(error \
+	$@: U-Boot boot is set up for QEMU virt boards, not $(BOARD)))
+
 # Used by tests/run/systest.py for "boot: uboot" tests.
 print-uboot-qemu:
+	$(UBOOT_QEMU_CHECK)
 	@echo $(UBOOT_QEMU_ARGS)
 
 run-uboot: deps fit
+	$(UBOOT_QEMU_CHECK)
 	qemu-system-aarch64 $(UBOOT_QEMU_ARGS)
