@@ -78,6 +78,8 @@ GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin \
 GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld
 
+include payloads/keel/keel.mk
+
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean
 
 all: $(OUT)/bulkhead.bin
@@ -94,7 +96,7 @@ $(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(GUESTS)
+$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(GUESTS) $(PAYLOADS)
 	@mkdir -p $(OUT)/gen/dtbs
 	@echo "  BHCFG   $(CONFIG_DTS)"
 	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
@@ -150,7 +152,7 @@ $(BHCFG_SAN): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/hv/*.h
 
 # ---- guests ----
 
-guests: $(GUESTS)
+guests: $(GUESTS) $(PAYLOADS)
 
 $(GUEST_DIR)/testguest.elf: tests/guests/testguest.c $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
 	@mkdir -p $(dir $@)

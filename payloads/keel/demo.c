@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Keel demo application: a periodic task that measures its own release
+ * jitter, a producer and a consumer that prove the semaphore and the
+ * message queue, and a reporter that prints statistics. Words in
+ * /chosen/bootargs (all optional):
+ *
+ *   tick-hz=N     tick rate (default 1000)
+ *   period-us=N   period of the periodic task (default 1000), rounded to
+ *                 a whole number of ticks
+ *   report-ms=N   time between reports (default 1000)
+ *   reports=N     power off (PSCI SYSTEM_OFF) after N reports (default 0:
+ *                 never)
+ *
+ * Jitter is the time from a release's due time (the counter value at which
+ * its tick falls due, keel_tick_time()) to the moment the periodic task
+ * runs: timer interrupt latency, the tick handler and the context switch,
+ * plus whatever the platform adds (a hypervisor, a host). A job misses its
+ * deadline if it ends after its next release is due, or never runs at all
+ * because that release had already passed.
+ */
+#include "keel.h"
+
+#define PRIO_PERIODIC 30
+#define PRIO_CONSUMER 20
+#define PRIO_PRODUCER 19
+#define PRIO_REPORTER 5
+
+#define QUEUE_LEN 8
+#define USEC 1000000u
+#define NSEC 1000000000u
+
+/*
+ * Statistics. Each field has one writer (jitter and misses: the periodic
+ * task; the rest as named), so no increment can be lost to preemption.
+ * Times are in counter cycles.
+ */
+struct stats {
+	uint64_t releases;
+	uint64_t missed;
+	uint64_t min;
+	uint64_t max;
+	uint64_t sum;
+	uint64_t sem_takes;	/* by the producer */
+	uint64_t received;	/* by the consumer */
+	uint64_t prod_errors;	/* timeouts */
+	uint64_t cons_errors;	/* timeouts, messages out of order */
+};
+
+/** A queue message: a sequence number and when it was sent. */
+struct msg {
+	uint64_t seq;
+	uint64_t sent;
+};
+
+static struct stats stats = { .min = UINT64_MAX };
+static uint64_t period_ticks;
+static uint64_t report_ticks;
+static uint64_t wait_ticks;	/* producer and consumer timeouts */
+static uint64_t max_reports;
+
+static struct keel_sem release_sem;
+static struct keel_queue queue;
+KEEL_QUEUE_STORAGE(queue_buf, sizeof(struct msg), QUEUE_LEN);
+
+KEEL_STACK(periodic_stack, 4096);
+KEEL_STACK(consumer_stack, 4096);
+KEEL_STACK(producer_stack, 4096);
+KEEL_STACK(reporter_stack, 8192);
+
+static void periodic_main(void *arg)
+{
+	uint64_t release = keel_now() + 1;
+	uint64_t period_cycles = period_ticks * keel_tick_cycles();
+
+	(void)arg;
+	for (;;) {
+		uint64_t due, start, jitter;
+
+		(void)keel_sleep_until(release);
+		start = keel_cycles();
+		due = keel_tick_time(release);
+		jitter = start - due;
+		stats.releases++;
+		stats.sum += jitter;
+		stats.min = jitter < stats.min ? jitter : stats.min;
+		stats.max = jitter > stats.max ? jitter : stats.max;
+		keel_sem_give(&release_sem);
+		if (keel_cycles() > due + period_cycles) {
+			stats.missed++;
+		}
+		release += period_ticks;
+		/* A release whose whole period has passed is lost, not run
+		 * late: catching up back to back would only add misses. */
+		while (keel_now() >= release + period_ticks) {
+			stats.missed++;
+			release += period_ticks;
+		}
+	}
+}
+
+/* Takes one semaphore count per release and sends it on as a message. */
+static void producer_main(void *arg)
+{
+	struct msg m = { 0, 0 };
+
+	(void)arg;
+	for (;;) {
+		if (keel_sem_take(&release_sem, wait_ticks) != KEEL_OK) {
+			stats.prod_errors++;
+			continue;
+		}
+		stats.sem_takes++;
+		m.seq++;
+		m.sent = keel_cycles();
+		if (keel_queue_send(&queue, &m, wait_ticks) != KEEL_OK) {
+			stats.prod_errors++;
+		}
+	}
+}
+
+/* Receives the messages (preempting the producer at each send) and checks
+ * they arrive complete and in order. */
+static void consumer_main(void *arg)
+{
+	struct msg m;
+	uint64_t expect = 1;
+
+	(void)arg;
+	for (;;) {
+		if (keel_queue_recv(&queue, &m, wait_ticks) != KEEL_OK) {
+			stats.cons_errors++;
+			continue;
+		}
+		if (m.seq != expect || m.sent > keel_cycles()) {
+			stats.cons_errors++;
+		}
+		expect = m.seq + 1;
+		stats.received++;
+	}
+}
+
+/* The blocking paths the demo does not take in steady state. */
+static const char *self_test(void)
+{
+	static uint32_t slots[2];
+	struct keel_sem s;
+	struct keel_queue q;
+	uint32_t a = 1, b = 2, c = 3;
+	uint64_t t0;
+
+	keel_sem_init(&s, 0);
+	t0 = keel_now();
+	if (keel_sem_take(&s, 3) != KEEL_TIMEOUT || keel_now() < t0 + 3) {
+		return "semaphore timeout";
+	}
+	keel_sem_give(&s);
+	if (keel_sem_take(&s, 0) != KEEL_OK ||
+	    keel_sem_take(&s, 0) != KEEL_TIMEOUT) {
+		return "semaphore count";
+	}
+	if (keel_queue_init(&q, slots, sizeof(uint32_t), 2) != KEEL_OK ||
+	    keel_queue_recv(&q, &c, 0) != KEEL_TIMEOUT) {
+		return "empty queue";
+	}
+	if (keel_queue_send(&q, &a, 0) != KEEL_OK ||
+	    keel_queue_send(&q, &b, 0) != KEEL_OK) {
+		return "queue send";
+	}
+	t0 = keel_now();
+	if (keel_queue_send(&q, &c, 2) != KEEL_TIMEOUT || keel_now() < t0 + 2) {
+		return "full queue timeout";
+	}
+	if (keel_queue_recv(&q, &c, 0) != KEEL_OK || c != 1 ||
+	    keel_queue_recv(&q, &c, 0) != KEEL_OK || c != 2) {
+		return "queue order";
+	}
+	return NULL;
+}
+
+/* Counter cycles in nanoseconds, without overflow for any count. */
+static uint64_t to_ns(uint64_t cycles)
+{
+	uint64_t hz = keel_cycles_per_sec();
+
+	return cycles / hz * NSEC + cycles % hz * NSEC / hz;
+}
+
+static void report(uint64_t n)
+{
+	struct stats s;
+	uint64_t daif, ms, lo, avg, hi;
+	char t[24];
+
+	/* A consistent snapshot: the periodic task cannot run meanwhile. */
+	daif = keel_irq_save();
+	s = stats;
+	keel_irq_restore(daif);
+	lo = s.releases != 0 ? to_ns(s.min) : 0;
+	avg = s.releases != 0 ? to_ns(s.sum / s.releases) : 0;
+	hi = to_ns(s.max);
+	ms = n * report_ticks * 1000 / keel_tick_hz();
+	if (ms % 1000 == 0) {
+		keel_snprintf(t, sizeof(t), "%lu", ms / 1000);
+	} else {
+		keel_snprintf(t, sizeof(t), "%lu.%03lu", ms / 1000, ms % 1000);
+	}
+	keel_printf("keel: t=%ss releases=%lu jitter min=%lu.%03luus "
+		    "avg=%lu.%03luus max=%lu.%03luus missed=%lu q=%lu sem=%lu "
+		    "err=%lu\n",
+		    t, s.releases, lo / 1000, lo % 1000, avg / 1000, avg % 1000,
+		    hi / 1000, hi % 1000, s.missed, s.received, s.sem_takes,
+		    s.prod_errors + s.cons_errors);
+}
+
+static void reporter_main(void *arg)
+{
+	const char *failed = self_test();
+
+	(void)arg;
+	if (failed != NULL) {
+		keel_printf("keel: self-test FAILED: %s\n", failed);
+	} else {
+		keel_printf("keel: self-test passed: semaphore and queue "
+			    "timeouts, counts, FIFO order\n");
+	}
+	for (uint64_t n = 1;; n++) {
+		(void)keel_sleep_until(n * report_ticks);
+		report(n);
+		if (n == max_reports) {
+			keel_printf("keel: %lu reports done, powering off\n",
+				    n);
+			keel_power_off();
+			keel_printf("keel: PSCI SYSTEM_OFF failed\n");
+			keel_task_exit();
+		}
+	}
+}
+
+static void create(unsigned prio, const char *name, keel_entry_t entry,
+		   void *stack, size_t size)
+{
+	int ret = keel_task_create(prio, name, entry, NULL, stack, size);
+
+	if (ret != KEEL_OK) {
+		keel_panic("cannot create task %s: %d", name, ret);
+	}
+}
+
+/** keel_app_main() - Read the boot arguments, create the tasks, start. */
+void keel_app_main(void)
+{
+	const struct keel_platform *p = keel_platform();
+	uint64_t hz = keel_arg("tick-hz", 1000);
+	uint64_t period_us = keel_arg("period-us", 1000);
+	uint64_t report_ms = keel_arg("report-ms", 1000);
+
+	if (hz == 0 || hz > 100000 || keel_init((uint32_t)hz) != KEEL_OK) {
+		keel_printf("keel: tick-hz=%lu unusable, using 1000\n", hz);
+		hz = 1000;
+		if (keel_init(1000) != KEEL_OK) {
+			keel_panic("no usable tick (CNTFRQ_EL0 %lu)",
+				   keel_cycles_per_sec());
+		}
+	}
+	period_ticks = (period_us * hz + USEC / 2) / USEC;
+	period_ticks = period_ticks != 0 ? period_ticks : 1;
+	report_ticks = keel_ms_to_ticks(report_ms != 0 ? report_ms : 1);
+	/* Generous: a stalled host can hold the whole machine for a while,
+	 * and the tick then counts the lost time all at once. */
+	wait_ticks = 2 * period_ticks + keel_ms_to_ticks(1000);
+	max_reports = keel_arg("reports", 0);
+	keel_printf("keel %s: GICv%u, tick %lu Hz, period %lu us, report %lu "
+		    "ms\n", KEEL_VERSION, p->gic_version, hz,
+		    period_ticks * USEC / hz, report_ticks * 1000 / hz);
+	keel_printf("keel: image at 0x%lx, UART 0x%lx, GICD 0x%lx, counter "
+		    "%lu Hz, bootargs \"%s\"\n", p->load_base, p->uart_base,
+		    p->gicd_base, keel_cycles_per_sec(), p->bootargs);
+	keel_sem_init(&release_sem, 0);
+	if (keel_queue_init(&queue, queue_buf, sizeof(struct msg),
+			    QUEUE_LEN) != KEEL_OK) {
+		keel_panic("queue set-up failed");
+	}
+	create(PRIO_PERIODIC, "periodic", periodic_main, periodic_stack,
+	       sizeof(periodic_stack));
+	create(PRIO_CONSUMER, "consumer", consumer_main, consumer_stack,
+	       sizeof(consumer_stack));
+	create(PRIO_PRODUCER, "producer", producer_main, producer_stack,
+	       sizeof(producer_stack));
+	create(PRIO_REPORTER, "reporter", reporter_main, reporter_stack,
+	       sizeof(reporter_stack));
+	keel_start();
+}
