@@ -204,6 +204,28 @@ static struct lr_val lr_from_virq(const struct virq *q, uint8_t state)
 	return lr;
 }
 
+/*
+ * A GICv2 SGI's instance in the LR is no longer pending: the guest took
+ * it. Its source leaves the pending set (once per instance), and sources
+ * that sent again while it sat in the LR join it: a second SGI from the
+ * same source after the acknowledge is a new instance (IHI 0048B 3.2.3,
+ * "Interrupt handling state machine": active and pending). One sent again
+ * before the acknowledge but folded after it is delivered twice, which a
+ * guest's SGI handler tolerates; losing it would not be tolerated.
+ */
+static void sgi_fold_taken(struct virq *q)
+{
+	if (!q->sgi_taken) {
+		q->sgi_src &= (uint8_t)~(1u << q->lr_src);
+		q->sgi_taken = true;
+	}
+	q->sgi_src |= q->sgi_again;
+	q->sgi_again = 0;
+	if (q->sgi_src != 0) {
+		q->flags |= VIRQ_PENDING;
+	}
+}
+
 /* Fold an LR's final state @st back into @q; free the LR if empty. */
 static void fold_state(struct vgic *g, unsigned self, unsigned i,
 		       struct virq *q, uint8_t st)
@@ -217,10 +239,7 @@ static void fold_state(struct vgic *g, unsigned self, unsigned i,
 		q->flags &= ~VIRQ_PENDING;
 		q->soft = false;
 		if (q->intid < 16 && g->version == 2) {
-			q->sgi_src &= (uint8_t)~(1u << q->lr_src);
-			if (q->sgi_src != 0) {
-				q->flags |= VIRQ_PENDING;
-			}
+			sgi_fold_taken(q);
 		}
 	}
 	q->flags = (st & LR_STATE_A) ? (q->flags | VIRQ_ACTIVE)
@@ -305,6 +324,9 @@ void vgic_sync(struct vgic *g, unsigned self)
 		}
 		lr = vgic_hw_lr_read(i);
 		old = ((empty >> i) & 1) ? 0 : lr.state;
+		if ((old & LR_STATE_P) && q->intid < 16 && g->version == 2) {
+			q->sgi_again = 0; /* not taken yet: merged with it */
+		}
 		if (old == 0 && (q->req & VREQ_PEND_SET) &&
 		    virq_dest(q, self) != self) {
 			/* Done here, and pended again since it was routed
@@ -456,6 +478,8 @@ void vgic_flush(struct vgic *g, unsigned self)
 		}
 		if (q->intid < 16 && g->version == 2) {
 			q->lr_src = (uint8_t)__builtin_ctz(q->sgi_src | 0x100u);
+			q->sgi_taken = false;
+			q->sgi_again = 0;
 		}
 		{
 			struct lr_val lr = lr_from_virq(
@@ -578,6 +602,9 @@ void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 		}
 		q = &g->cpu[t].priv[sgi & 15];
 		if (g->version == 2) {
+			if (q->lr >= 0 && q->lr_src == self) {
+				q->sgi_again |= (uint8_t)(1u << self);
+			}
 			q->sgi_src |= (uint8_t)(1u << self);
 		}
 		q->flags |= VIRQ_PENDING;
@@ -598,6 +625,8 @@ static void virq_init(struct virq *q, uint32_t intid, uint8_t flags)
 	q->targets = 1;
 	q->sgi_src = 0;
 	q->lr_src = 0;
+	q->sgi_again = 0;
+	q->sgi_taken = false;
 	q->soft = false;
 }
 

@@ -449,6 +449,54 @@ TEST(vgic, gicv2_sgi_sources_and_targets)
 	EXPECT_EQ(dist(0, 0x800 + 48, 1), 2);
 }
 
+/* Linux's cross-calls: vCPU 0 sends SGI 1 to vCPU 1 again while vCPU 1
+ * is still handling the first one. The second must arrive (a lost one left
+ * the sender waiting until the target's next timer tick); one sent before
+ * the first was acknowledged merges with it. */
+TEST(vgic, gicv2_sgi_from_same_source_while_active_is_not_lost)
+{
+	int lr;
+
+	setup(2);
+	dist_w(0, 0x000, 4, 1);
+	dist_w(0, 0xf00, 4, (2u << 16) | 1); /* to vCPU 1 */
+	vgic_flush(&g, 1);
+	lr = fake_lr_of(1);
+	ASSERT_TRUE(lr >= 0);
+	fake_guest_ack((unsigned)lr);
+	vgic_flush(&g, 1); /* an exit while the handler runs */
+	dist_w(0, 0xf00, 4, (2u << 16) | 1); /* again, from vCPU 0 */
+	vgic_flush(&g, 1);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 1);
+	lr = fake_lr_of(1);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	EXPECT_EQ(fake.lr[lr].src, 0);
+	/* Ack and EOI with no exit in between, the resend before the EOI. */
+	fake_guest_ack((unsigned)lr);
+	dist_w(0, 0xf00, 4, (2u << 16) | 1);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 1);
+	lr = fake_lr_of(1);
+	ASSERT_TRUE(lr >= 0);
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 1);
+	EXPECT_EQ(fake_lr_of(1), -1);
+	/* Sent twice before the guest takes it: one delivery. */
+	dist_w(0, 0xf00, 4, (2u << 16) | 1);
+	vgic_flush(&g, 1);
+	dist_w(0, 0xf00, 4, (2u << 16) | 1);
+	vgic_flush(&g, 1);
+	lr = fake_lr_of(1);
+	ASSERT_TRUE(lr >= 0);
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 1);
+	EXPECT_EQ(fake_lr_of(1), -1);
+}
+
 TEST(vgic, reset_clears_state_keeps_ownership)
 {
 	setup(3);

@@ -27,7 +27,9 @@ Each tests/system/*.test file describes one test:
                                             make an arm64 Image
   native: NAME                              boot guest NAME on the board's
                                             QEMU machine with no hypervisor
-                                            (config is then not needed)
+                                            (config is then not needed); a
+                                            path (build/payloads/keel.bin)
+                                            is an image make builds
   boot: uboot                               boot U-Boot as firmware, which
                                             loads the FIT image (make fit,
                                             make print-uboot-qemu)
@@ -188,10 +190,15 @@ def check_image(spec, build_log, log_path):
     return []
 
 
+def native_image(name):
+    """A native test's image: guest NAME's, or the path given."""
+    return name if "/" in name else f"build/guests/native/{name}.bin"
+
+
 def run_one(spec):
     os.makedirs(LOG_DIR, exist_ok=True)
     log_path = os.path.join(LOG_DIR, spec["name"] + ".log")
-    target = f"build/guests/native/{spec['native']}.bin" if spec["native"] else "all"
+    target = native_image(spec["native"]) if spec["native"] else "all"
     if spec["boot"] == "uboot":
         target = "fit"
     build = make(spec, target)

@@ -79,6 +79,9 @@ struct virq {
 	uint8_t targets; /* GICv2 ITARGETSR byte as written */
 	uint8_t sgi_src; /* GICv2 SGIs: pending source vCPUs */
 	uint8_t lr_src;	 /* GICv2 SGIs: source of the one in the LR */
+	uint8_t sgi_again; /* GICv2 SGIs: sources that sent again while
+			    * their instance sat in an LR */
+	bool sgi_taken;	 /* GICv2 SGIs: the LR's instance was acknowledged */
 	bool soft;	 /* HW: pended by the guest (ISPENDR), not its line */
 };
 
