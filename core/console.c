@@ -5,6 +5,7 @@
  *
  *   Ctrl-] n        focus moves to the next partition
  *   Ctrl-] 1 .. 8   focus moves to partition 1 .. 8 (description order)
+ *   Ctrl-] s        prints every partition's counters (console_stats)
  *   Ctrl-] Ctrl-]   sends one Ctrl-] to the partition with focus
  *
  * Each switch prints which partition now has focus. Input for a partition
@@ -40,6 +41,50 @@ void console_init(unsigned core)
 	announce();
 }
 
+static const char *const exit_names[EXIT_KINDS] = {
+	[EXIT_IRQ] = "irq",	  [EXIT_MAINT] = "maint", [EXIT_HVC] = "hvc",
+	[EXIT_SMC] = "smc",	  [EXIT_SYSREG] = "sysreg", [EXIT_GIC] = "gic",
+	[EXIT_UART] = "uart",	  [EXIT_ABORT] = "abort", [EXIT_WFX] = "wfx",
+	[EXIT_OTHER] = "other",
+};
+
+/**
+ * Print each partition's state, restarts, faults and each vCPU's exit
+ * counters, one line per vCPU. The counters belong to other cores and are
+ * read without stopping them: each value is exact, a line is not a
+ * snapshot of one instant.
+ */
+void console_stats(void)
+{
+	static const char *const states[] = { "running", "stopped",
+					      "resetting" };
+
+	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
+		const struct partition *p = &hv_partitions[i];
+		uint32_t st = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+
+		log_info("stats %s: %s, restarts %u, faults %u", p->cfg->name,
+			 st < 3 ? states[st] : "?",
+			 __atomic_load_n(&p->restarts, __ATOMIC_RELAXED),
+			 __atomic_load_n(&p->faults, __ATOMIC_RELAXED));
+		for (uint32_t n = 0; n < p->cfg->cpu_count; n++) {
+			const struct vcpu *v = p->vcpus[n];
+			char line[200];
+			size_t len = 0;
+
+			line[0] = 0;
+			for (unsigned k = 0; k < EXIT_KINDS && len < sizeof(line); k++) {
+				len += fmt_snprintf(line + len, sizeof(line) - len,
+						    " %s %lu", exit_names[k],
+						    (unsigned long)__atomic_load_n(
+							    &v->exits[k],
+							    __ATOMIC_RELAXED));
+			}
+			log_info("stats %s vcpu%u:%s", p->cfg->name, n, line);
+		}
+	}
+}
+
 static void deliver(uint8_t c)
 {
 	struct partition *p = &hv_partitions[console_focus];
@@ -72,6 +117,8 @@ static void handle(uint8_t c)
 	} else if (c == 'n') {
 		console_focus = (console_focus + 1) % hv_cfg.partition_count;
 		announce();
+	} else if (c == 's') {
+		console_stats();
 	} else if (c >= '1' && c < '1' + hv_cfg.partition_count) {
 		console_focus = (uint32_t)(c - '1');
 		announce();

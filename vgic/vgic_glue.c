@@ -43,6 +43,7 @@ void vcpu_take_irqs(struct vcpu *v)
 		}
 		spin_lock(&g->lock);
 		if (irq == VGIC_MAINT_INTID) {
+			vcpu_count(v, EXIT_MAINT);
 			gic_deactivate(iar);
 			vgic_maintenance(g, v->index);
 		} else {

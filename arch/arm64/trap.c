@@ -78,8 +78,10 @@ static enum trap_result trap_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
 	}
 	if (ipa >= HV_GUEST_UART_IPA &&
 	    ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) {
+		vcpu_count(v, EXIT_UART);
 		ok = mmio_uart(v, ipa - HV_GUEST_UART_IPA, size, write, &val);
 	} else {
+		vcpu_count(v, EXIT_GIC);
 		ok = vgic_mmio(v, ipa, size, write, &val);
 	}
 	if (!ok) {
@@ -125,6 +127,7 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 		}
 		return trap_mmio(v, esr, ipa);
 	}
+	vcpu_count(v, EXIT_ABORT);
 	partition_fault(v, FAULT_DATA_ABORT,
 			esr_dabt_write(esr) ? "write outside its memory"
 					    : "read outside its memory",
@@ -216,24 +219,30 @@ void arch_trap_sync(struct vcpu *v)
 
 	switch (esr_ec(esr)) {
 	case ESR_EC_HVC64:
+		vcpu_count(v, EXIT_HVC);
 		r = trap_hvc(v, esr);
 		break;
 	case ESR_EC_SMC64:
+		vcpu_count(v, EXIT_SMC);
 		r = trap_smc(v, esr);
 		break;
 	case ESR_EC_DABT_LOW:
 		r = trap_dabt(v, esr);
 		break;
 	case ESR_EC_IABT_LOW:
+		vcpu_count(v, EXIT_ABORT);
 		r = trap_iabt(v, esr);
 		break;
 	case ESR_EC_SYS64:
+		vcpu_count(v, EXIT_SYSREG);
 		r = trap_sysreg(v, esr);
 		break;
 	case ESR_EC_WFX:
+		vcpu_count(v, EXIT_WFX);
 		r = TRAP_HANDLED; /* only trapped if TWI/TWE are set */
 		break;
 	default:
+		vcpu_count(v, EXIT_OTHER);
 		partition_fault(v, FAULT_UNHANDLED, "unhandled trap",
 				esr);
 		r = TRAP_HANDLED_NO_ADV;
@@ -245,6 +254,7 @@ void arch_trap_sync(struct vcpu *v)
 /** Interrupt exit: kicks, maintenance, and interrupts to forward. */
 void arch_trap_irq(struct vcpu *v)
 {
+	vcpu_count(v, EXIT_IRQ);
 	vcpu_take_irqs(v);
 	vcpu_check_requests(v);
 	vcpu_vgic_sync(v);

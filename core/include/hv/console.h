@@ -5,5 +5,6 @@
 
 void console_init(unsigned core);
 void console_rx(void);
+void console_stats(void);
 
 #endif /* HV_CONSOLE_H */

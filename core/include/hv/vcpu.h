@@ -35,6 +35,21 @@ enum vcpu_power {
 	VCPU_ON = 3,
 };
 
+/** What made a vCPU leave its guest (counted per vCPU, see vcpu_count). */
+enum vcpu_exit {
+	EXIT_IRQ,	/* a physical interrupt (forwarded, kick or console) */
+	EXIT_MAINT,	/* of which: the vGIC maintenance interrupt */
+	EXIT_HVC,	/* hypercall (PSCI, SMCCC) */
+	EXIT_SMC,	/* trapped SMC */
+	EXIT_SYSREG,	/* trapped system register access */
+	EXIT_GIC,	/* emulated distributor / redistributor access */
+	EXIT_UART,	/* emulated PL011 access */
+	EXIT_ABORT,	/* stage-2 fault outside the partition's map */
+	EXIT_WFX,	/* trapped WFI/WFE */
+	EXIT_OTHER,	/* anything else (fault policy applied) */
+	EXIT_KINDS
+};
+
 struct partition;
 
 /**
@@ -49,11 +64,18 @@ struct vcpu {
 	uint32_t pcpu;	/* board core it is pinned to */
 	uint64_t entry_ipa;
 	uint64_t entry_x0;
+	uint64_t exits[EXIT_KINDS]; /* written by the owning core only */
 	/* ---- shared with other cores ---- */
 	_Atomic uint32_t power;	   /* enum vcpu_power */
 	_Atomic uint32_t in_guest; /* 1 while it may run guest code */
 	uint64_t on_entry;	   /* valid once power == ON_PENDING */
 	uint64_t on_context;
 };
+
+/** Count one exit of @kind (plain increment: only the owning core writes). */
+static inline void vcpu_count(struct vcpu *v, enum vcpu_exit kind)
+{
+	v->exits[kind]++;
+}
 
 #endif /* HV_VCPU_H */
