@@ -10,6 +10,7 @@
 # BOARD names boards/<board>; CONFIG is a name in configs/<board>/ or a
 # path to a .dts file. Output goes to build/<board>/<config>/.
 
+.DEFAULT_GOAL := all
 BOARD ?= qemu-virt
 CONFIG ?= demo
 V ?= 0
@@ -79,6 +80,7 @@ GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=non
 	-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld
 
 include payloads/keel/keel.mk
+include payloads/linux/linux.mk
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean
 
@@ -96,7 +98,8 @@ $(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(GUESTS) $(PAYLOADS)
+$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(GUESTS) $(PAYLOADS) \
+		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
 	@mkdir -p $(OUT)/gen/dtbs
 	@echo "  BHCFG   $(CONFIG_DTS)"
 	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
@@ -134,7 +137,7 @@ $(OUT)/bulkhead.bin: $(OUT)/bulkhead.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f -not -path 'build/linux/*' 2>/dev/null)
 include tools/fit/fit.mk
 
 # ---- host tools ----

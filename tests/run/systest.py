@@ -25,6 +25,11 @@ Each tests/system/*.test file describes one test:
   build-only: yes                           only build (a board QEMU cannot
                                             boot): the build must succeed and
                                             make an arm64 Image
+  disk: virtio                              attach a fresh 8 MiB ext4 disk
+                                            (tools/linux/mkdisk.sh) whose
+                                            bulkhead.txt holds a random token;
+                                            {token} in patterns stands for it,
+                                            {token_upper} for it in capitals
   native: NAME                              boot guest NAME on the board's
                                             QEMU machine with no hypervisor
                                             (config is then not needed); a
@@ -40,6 +45,7 @@ The runner prints PASS/FAIL per test, the log of failures, and a final
 import glob
 import os
 import re
+import secrets
 import select
 import subprocess
 import sys
@@ -54,7 +60,7 @@ def parse(path):
             "make": [], "qemu": [], "timeout": 60.0, "expect": [], "contains": [],
             "forbid": [], "settle": 0.0, "quiet-after": [], "build-fails": None,
             "build-only": None,
-            "config": None, "input": None, "native": None, "boot": None}
+            "config": None, "input": None, "native": None, "boot": None, "disk": None}
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -174,6 +180,32 @@ def check(spec, lines, missing):
     return errors
 
 
+def with_token(spec, token):
+    """The spec with {token} in every pattern and input replaced."""
+    def sub(item):
+        if isinstance(item, bytes):
+            return item.replace(b"{token}", token.encode())
+        text = item.pattern.replace("{token_upper}", token.upper())
+        return re.compile(text.replace("{token}", token))
+    out = dict(spec)
+    for key in ("expect", "contains", "forbid", "quiet-after"):
+        out[key] = [sub(i) for i in spec[key]]
+    return out
+
+
+def attach_disk(spec):
+    """Write a fresh disk image with a random token and attach it as a
+    virtio-blk device (QEMU puts it in the last virtio-mmio slot)."""
+    token = "token-" + secrets.token_hex(8)
+    img = os.path.join(LOG_DIR, spec["name"] + "-disk.img")
+    subprocess.run(["sh", "tools/linux/mkdisk.sh", img, token], cwd=ROOT, check=True)
+    spec = with_token(spec, token)
+    spec["qemu"] = spec["qemu"] + [
+        "-drive", f"if=none,format=raw,id=disk0,file={img}",
+        "-device", "virtio-blk-device,drive=disk0"]
+    return spec
+
+
 def check_image(spec, build_log, log_path):
     """A build-only test: the image must exist and start with an arm64
     Image header (magic "ARM\\x64" at byte 0x38)."""
@@ -198,6 +230,8 @@ def native_image(name):
 def run_one(spec):
     os.makedirs(LOG_DIR, exist_ok=True)
     log_path = os.path.join(LOG_DIR, spec["name"] + ".log")
+    if spec["disk"]:
+        spec = attach_disk(spec)
     target = native_image(spec["native"]) if spec["native"] else "all"
     if spec["boot"] == "uboot":
         target = "fit"
