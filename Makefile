@@ -189,8 +189,14 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 
 # ---- run and test ----
 
-run: deps $(OUT)/bulkhead.bin
-	qemu-system-aarch64 $(QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
+run: deps $(OUT)/bulkhead.bin $(RUN_DEPS)
+	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
+
+# The demo's data disk: an ext4 image whose bulkhead.txt the Linux
+# partition prints (boards' RUN_QEMU_ARGS attach it).
+build/demo-disk.img: tools/linux/mkdisk.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/linux/mkdisk.sh $@ "hello from the host: this is build/demo-disk.img"
 
 build/tests/host_tests: $(HOST_TEST_SRCS) tests/host/harness.h tests/host/fakes/*.h core/include/hv/*.h vgic/*.h
 	@mkdir -p $(dir $@)

@@ -8,3 +8,7 @@ QEMU_ARGS := -M $(QEMU_MACHINE) -cpu cortex-a53 -smp 4 -m 1G \
 	-display none -monitor none -serial stdio
 NATIVE_QEMU_ARGS := -M virt,gic-version=3 -cpu cortex-a53 -smp 2 -m 256M \
 	-display none -monitor none -serial stdio
+# make run: the demo's Linux partition gets a data disk (virtio-blk).
+RUN_DEPS := build/demo-disk.img
+RUN_QEMU_ARGS := -drive if=none,id=demodisk,format=raw,file=build/demo-disk.img \
+	-device virtio-blk-device,drive=demodisk

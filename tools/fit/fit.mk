@@ -71,6 +71,6 @@ print-uboot-qemu:
 	$(UBOOT_QEMU_CHECK)
 	@echo $(UBOOT_QEMU_ARGS)
 
-run-uboot: deps fit
+run-uboot: deps fit $(RUN_DEPS)
 	$(UBOOT_QEMU_CHECK)
-	qemu-system-aarch64 $(UBOOT_QEMU_ARGS)
+	qemu-system-aarch64 $(UBOOT_QEMU_ARGS) $(RUN_QEMU_ARGS)
