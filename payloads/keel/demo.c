@@ -40,6 +40,7 @@ struct stats {
 	uint64_t missed;
 	uint64_t min;
 	uint64_t max;
+	uint64_t win_max;	/* max since the last report (reporter resets) */
 	uint64_t sum;
 	uint64_t sem_takes;	/* by the producer */
 	uint64_t received;	/* by the consumer */
@@ -85,6 +86,7 @@ static void periodic_main(void *arg)
 		stats.sum += jitter;
 		stats.min = jitter < stats.min ? jitter : stats.min;
 		stats.max = jitter > stats.max ? jitter : stats.max;
+		stats.win_max = jitter > stats.win_max ? jitter : stats.win_max;
 		keel_sem_give(&release_sem);
 		if (keel_cycles() > due + period_cycles) {
 			stats.missed++;
@@ -186,16 +188,23 @@ static uint64_t to_ns(uint64_t cycles)
 	return cycles / hz * NSEC + cycles % hz * NSEC / hz;
 }
 
+/*
+ * One line of statistics since boot, then the last window's alone (so a
+ * burst of misses while a neighbour boots does not hide what came after).
+ */
 static void report(uint64_t n)
 {
+	static uint64_t missed_before;
 	struct stats s;
-	uint64_t daif, ms, lo, avg, hi;
+	uint64_t daif, ms, lo, avg, hi, win;
 	char t[24];
 
 	/* A consistent snapshot: the periodic task cannot run meanwhile. */
 	daif = keel_irq_save();
 	s = stats;
+	stats.win_max = 0;
 	keel_irq_restore(daif);
+	win = to_ns(s.win_max);
 	lo = s.releases != 0 ? to_ns(s.min) : 0;
 	avg = s.releases != 0 ? to_ns(s.sum / s.releases) : 0;
 	hi = to_ns(s.max);
@@ -207,10 +216,12 @@ static void report(uint64_t n)
 	}
 	keel_printf("keel: t=%ss releases=%lu jitter min=%lu.%03luus "
 		    "avg=%lu.%03luus max=%lu.%03luus missed=%lu q=%lu sem=%lu "
-		    "err=%lu\n",
+		    "err=%lu window max=%lu.%03luus missed=%lu\n",
 		    t, s.releases, lo / 1000, lo % 1000, avg / 1000, avg % 1000,
 		    hi / 1000, hi % 1000, s.missed, s.received, s.sem_takes,
-		    s.prod_errors + s.cons_errors);
+		    s.prod_errors + s.cons_errors, win / 1000, win % 1000,
+		    s.missed - missed_before);
+	missed_before = s.missed;
 }
 
 static void reporter_main(void *arg)
