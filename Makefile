@@ -82,7 +82,7 @@ GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=non
 include payloads/keel/keel.mk
 include payloads/linux/linux.mk
 
-.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean
+.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench
 
 all: $(OUT)/bulkhead.bin
 
@@ -187,7 +187,10 @@ $(GUEST_DIR)/native/%.elf: tests/guests/%.c tests/guests/lib/gic.c tests/guests/
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-# ---- run and test ----
+# ---- run, benchmark and test ----
+
+# Benchmarks print figures (never pass/fail on timing): docs/performance.md.
+bench: bench-linux
 
 run: deps $(OUT)/bulkhead.bin $(RUN_DEPS)
 	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin

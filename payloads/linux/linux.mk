@@ -1,5 +1,6 @@
 # Linux partition payload: Debian's stock arm64 kernel and an initramfs
-# with busybox-static, the virtio and file-system modules and our /init.
+# with busybox-static, the virtio, file-system and Cadence GEM Ethernet
+# (macb, for the zcu102 demo) modules and our /init.
 # Fetched with apt into build/linux (never committed), see tools/linux/.
 #
 # Included from the top-level Makefile. A system description that names
@@ -10,8 +11,19 @@ LINUX_IMAGE := build/payloads/linux-Image
 LINUX_INITRAMFS := build/payloads/linux-initramfs.cpio.gz
 # Loaded in this order by /init (dependencies first).
 LINUX_MODULES := crc16 mbcache jbd2 crc32c_generic ext4 virtio_mmio virtio_blk \
-	failover net_failover virtio_net
+	failover net_failover virtio_net \
+	libphy fixed_phy fwnode_mdio of_mdio phylink macb
 LINUX_USED := $(if $(shell grep -l 'linux-' $(CONFIG_DTS) 2>/dev/null),y)
+
+# Our own static arm64 tools for the initramfs (payloads/linux/tools/).
+LINUX_BHTOOL := $(LINUX_DIR)/bhtool
+LINUX_EXTRA_DEPS += $(LINUX_BHTOOL)
+LINUX_EXTRA_FILES += file:/bin/bhtool=$(LINUX_BHTOOL):0755
+
+$(LINUX_BHTOOL): payloads/linux/tools/bhtool.c
+	@mkdir -p $(dir $@)
+	@echo "  TOOL    $@"
+	$(Q)$(CROSS)gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(LINUX_DIR)/kernel-version: tools/linux/fetch.sh
 	$(Q)sh tools/linux/fetch.sh $(LINUX_DIR)
@@ -46,4 +58,8 @@ $(LINUX_INITRAMFS): $(LINUX_DIR)/kernel-version $(LINUX_DIR)/load-order \
 
 LINUX_PAYLOADS := $(LINUX_IMAGE) $(LINUX_INITRAMFS)
 linux: $(LINUX_PAYLOADS)
-.PHONY: linux
+
+# Benchmark: Linux boot time natively and under Bulkhead (tools/bench/).
+bench-linux: deps
+	$(Q)python3 tools/bench/linux_boot.py
+.PHONY: linux bench-linux

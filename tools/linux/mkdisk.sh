@@ -10,5 +10,11 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 printf '%s\n' "$text" > "$dir/bulkhead.txt"
 PATH="$PATH:/sbin:/usr/sbin"
-mke2fs -q -F -t ext4 -L bulkhead -d "$dir" "$out.tmp" 8M >/dev/null
+# The same TEXT gives the same image (fixed UUID, hash seed and times), so
+# benchmark runs are repeatable.
+touch -d @1700000000 "$dir/bulkhead.txt" "$dir"
+E2FSPROGS_FAKE_TIME=1700000000 mke2fs -q -F -t ext4 -L bulkhead \
+	-U 0b0e1a4d-0000-4000-8000-000000000001 \
+	-E hash_seed=0b0e1a4d-0000-4000-8000-000000000002 \
+	-d "$dir" "$out.tmp" 8M >/dev/null
 mv "$out.tmp" "$out"
