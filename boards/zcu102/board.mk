@@ -5,8 +5,14 @@ BOARD_DTS := boards/zcu102/board.dts
 BOARD_SRCS := core/drivers/uart_cdns.c
 GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c
 QEMU_MACHINE := xlnx-zcu102,virtualization=on
+# QEMU gives its NICs to GEM0, GEM1, ... in order, so GEM3, the board's
+# Ethernet port (the demo's Linux uses it), is the fourth: a user-mode
+# network (gateway 10.0.2.2). GEM0-2 are not wired on the ZCU102; they get
+# user-mode networks of their own only because QEMU warns about a NIC left
+# unconnected.
 QEMU_ARGS := -M $(QEMU_MACHINE) -m 2G \
-	-display none -monitor none -serial stdio
+	-display none -monitor none -serial stdio \
+	-nic user -nic user -nic user -nic user
 # No native runs: QEMU makes no device tree for this machine, and the test
 # guests need one.
 NATIVE_QEMU_ARGS :=
