@@ -7,7 +7,13 @@ need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 
 have_cmd aarch64-linux-gnu-gcc || need="$need gcc-aarch64-linux-gnu"
+# The C library for the static arm64 tools of the Linux initramfs (a
+# Recommends of the cross compiler, so not there with --no-install-recommends).
+[ -f /usr/aarch64-linux-gnu/lib/libc.a ] || need="$need libc6-dev-arm64-cross"
 have_cmd qemu-system-aarch64 || need="$need qemu-system-arm"
+# QEMU's virt machine loads the boot ROM of its default virtio NIC at start
+# and refuses to run without it (a Recommends of qemu-system-data).
+[ -f /usr/lib/ipxe/qemu/efi-virtio.rom ] || need="$need ipxe-qemu"
 have_cmd dtc || need="$need device-tree-compiler"
 [ -f /usr/include/libfdt.h ] || need="$need libfdt-dev"
 have_cmd mkimage || need="$need u-boot-tools"
