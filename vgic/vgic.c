@@ -183,25 +183,47 @@ void vgic_set_target(struct vgic *g, unsigned self, struct virq *q,
 
 /* ---- List registers (calling core only) ---- */
 
-static struct lr_val lr_from_virq(const struct virq *q, uint8_t state)
+static bool virq_hw(const struct virq *q)
+{
+	return (q->flags & VIRQ_HW) != 0;
+}
+
+static struct lr_val lr_from_virq(const struct vgic *g, const struct virq *q,
+				  uint8_t state)
 {
 	struct lr_val lr = {
 		.vintid = q->intid,
 		.pintid = q->pintid,
 		.prio = q->prio,
 		.state = state,
-		.hw = (q->flags & VIRQ_HW) != 0,
+		.hw = virq_hw(q) && g->hw_eoi,
 		.group1 = (q->flags & VIRQ_GROUP1) != 0,
 		.eoi_maint = false,
 		.src = q->lr_src,
 	};
 
 	/* A level interrupt of an emulated device must be resampled when
-	 * the guest is done with it. */
-	if (!lr.hw && !(q->flags & VIRQ_EDGE) && (q->flags & VIRQ_LINE)) {
+	 * the guest is done with it; a HW one whose GIC does not deactivate
+	 * it at the guest's EOI is deactivated by us then. */
+	if (virq_hw(q) ? !g->hw_eoi
+		       : !(q->flags & VIRQ_EDGE) && (q->flags & VIRQ_LINE)) {
 		lr.eoi_maint = true;
 	}
 	return lr;
+}
+
+/*
+ * A HW virq's LR is released with final state 0 after holding state @old:
+ * its physical interrupt, active since we took it, is still active unless
+ * the guest's EOI deactivated it through the LR's HW bit. (IHI 0069H
+ * 12.5.x ICH_LR<n>_EL2.HW; IHI 0048B 5.3.11 GICH_LRn.HW.)
+ */
+static void release_hw(const struct vgic *g, const struct virq *q,
+		       uint8_t old)
+{
+	if (virq_hw(q) && (old != 0 || !g->hw_eoi)) {
+		vgic_hw_deactivate(q->pintid);
+	}
 }
 
 /*
@@ -313,6 +335,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 		struct virq *q;
 		struct lr_val lr;
 		uint8_t old;
+		bool eoi_bit;
 
 		if (c->lr_intid[i] == VGIC_NO_IRQ) {
 			continue;
@@ -335,6 +358,10 @@ void vgic_sync(struct vgic *g, unsigned self)
 			bool latch = (q->flags & VIRQ_PENDING) != 0;
 
 			q->req = 0;
+			release_hw(g, q, 0);
+			if (lr.eoi_maint) {
+				vgic_hw_lr_write(i, &(struct lr_val){ 0 });
+			}
 			fold_state(g, self, i, q, 0);
 			if (latch) {
 				q->flags |= VIRQ_PENDING;
@@ -342,6 +369,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 			vgic_changed(g, self, q, self, 0);
 			continue;
 		}
+		eoi_bit = lr.eoi_maint;
 		lr.state = apply_requests(g, q, old);
 		/*
 		 * A level-sensitive HW interrupt not yet acknowledged by the
@@ -349,7 +377,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 		 * is no longer pending: the physical interrupt, active since
 		 * we took it, shows the line in its pending bit.
 		 */
-		if (lr.hw && lr.state == LR_STATE_P && !q->soft &&
+		if (virq_hw(q) && lr.state == LR_STATE_P && !q->soft &&
 		    !(q->flags & VIRQ_EDGE) &&
 		    !vgic_hw_is_pending(q->pintid, c->pcpu)) {
 			lr.state = 0;
@@ -358,17 +386,19 @@ void vgic_sync(struct vgic *g, unsigned self)
 		if (lr.state == LR_STATE_P &&
 		    (!(q->flags & VIRQ_ENABLED) || !group_enabled(g, q))) {
 			q->req = 0;
-			evict(g, self, i, q, lr.hw);
+			evict(g, self, i, q, virq_hw(q));
 			continue;
 		}
-		/* A HW interrupt leaving the LR before the guest's EOI is
-		 * still active physically: the guest will never EOI it. */
-		if (lr.hw && old != 0 && lr.state == 0) {
-			vgic_hw_deactivate(q->pintid);
+		if (lr.state == 0) {
+			release_hw(g, q, old);
 		}
-		if (q->req != 0 || lr.state != old) {
+		/* An LR left with state 0 and its EOI bit set keeps the EOI
+		 * maintenance interrupt asserted (ICH_EISR_EL2, GICH_EISRn):
+		 * clear it. */
+		if (q->req != 0 || lr.state != old || (lr.state == 0 && eoi_bit)) {
 			q->req = 0;
-			lr = lr_from_virq(q, lr.state);
+			lr = lr.state == 0 ? (struct lr_val){ 0 }
+					   : lr_from_virq(g, q, lr.state);
 			vgic_hw_lr_write(i, &lr);
 		}
 		fold_state(g, self, i, q, lr.state);
@@ -483,7 +513,7 @@ void vgic_flush(struct vgic *g, unsigned self)
 		}
 		{
 			struct lr_val lr = lr_from_virq(
-				q, LR_STATE_P | ((q->flags & VIRQ_ACTIVE)
+				g, q, LR_STATE_P | ((q->flags & VIRQ_ACTIVE)
 							 ? LR_STATE_A
 							 : 0));
 
@@ -518,10 +548,9 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 		if (c->lr_intid[i] != VGIC_NO_IRQ && q != NULL) {
 			struct lr_val lr = vgic_hw_lr_read(i);
 
-			if (lr.hw && lr.state != 0 &&
-			    !((vgic_hw_lr_empty() >> i) & 1)) {
-				vgic_hw_deactivate(q->pintid);
-			}
+			release_hw(g, q,
+				   ((vgic_hw_lr_empty() >> i) & 1) ? 0
+								    : lr.state);
 			q->flags &= ~VIRQ_ACTIVE;
 			q->req = 0;
 			q->lr = -1;
@@ -688,6 +717,7 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 						  : (board_spis & ~31u);
 	g->lr_count = lr_count > VGIC_MAX_LRS ? VGIC_MAX_LRS : lr_count;
 	g->prio_mask = 0xff;
+	g->hw_eoi = vgic_hw_lr_deactivates();
 	for (unsigned v = 0; v < c->cpu_count && v < VGIC_MAX_VCPUS; v++) {
 		struct vgic_vcpu *cpu = &g->cpu[v];
 

@@ -11,9 +11,11 @@
  */
 #include "hv/arch.h"
 #include "hv/config.h"
+#include "hv/log.h"
 #include "hv/panic.h"
 #include "hv/pcpu.h"
 #include "hv/spinlock.h"
+#include "hv/vgic.h"
 
 #include "arch/gicv2.h"
 #include "arch/sysreg.h"
@@ -72,6 +74,10 @@ void gic_init_dist(void)
 			     HV_PRIO_GUEST * 0x01010101u);
 	}
 	mmio_write32(gicd() + GICD_CTLR, 1);
+	if (!vgic_hw_lr_deactivates()) {
+		log_info("GICv2 of QEMU: a guest's EOI does not re-signal a "
+			 "HW interrupt; deactivating them on EOI maintenance");
+	}
 }
 
 /** Banked private interrupts, priorities, CPU interface (EOImode 1). */

@@ -22,6 +22,8 @@
 #define GICH_ELRSR0 0x030
 #define GICH_APR 0x0f0
 #define GICH_LR 0x100
+#define GICC_IIDR 0x00fc
+#define GICC_IIDR_QEMU 0x0002043bu
 #define GICH_HCR_EN (1u << 0)
 #define GICH_HCR_UIE (1u << 1)
 #define GICH_HCR_NPIE (1u << 3)
@@ -99,6 +101,22 @@ void vgic_hw_kick(uint32_t pcpu)
 uint32_t vgic_hw_current_pcpu(void)
 {
 	return pcpu_this()->index;
+}
+
+/*
+ * Whether the guest's EOI of a HW interrupt (GICH_LRn.HW = 1) deactivates
+ * the physical interrupt such that, still pending, it is signalled again
+ * (IHI 0048B 5.3.11 and 3.2.4). QEMU 7.2's GICv2 model deactivates it but
+ * re-evaluates only the virtual interface, so a level interrupt still
+ * asserted at the EOI (a timer whose next deadline has passed, a re-pended
+ * SPI) waits for some unrelated GIC event. Its CPU interface identifies as
+ * product 0 of Arm (GICC_IIDR 0x0002043b); GIC-400 is product 0x020.
+ */
+bool vgic_hw_lr_deactivates(void)
+{
+	uint32_t iidr = mmio_read32(hv_cfg.board.gicc_base + GICC_IIDR);
+
+	return iidr != GICC_IIDR_QEMU;
 }
 
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)

@@ -141,6 +141,13 @@ void arch_vgic_cpu_off(void)
 
 /* ---- physical distributor / redistributor hooks ---- */
 
+/* A GICv3's virtual EOI of a HW interrupt deactivates the physical one
+ * (IHI 0069H 12.5.x ICH_LR<n>_EL2.HW), QEMU's model included. */
+bool vgic_hw_lr_deactivates(void)
+{
+	return true;
+}
+
 void vgic_hw_kick(uint32_t pcpu)
 {
 	gic_send_ipi(pcpu);

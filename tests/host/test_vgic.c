@@ -15,8 +15,9 @@
 
 static struct vgic g;
 
-/* Two vCPUs on cores 2 and 3; owns device SPIs 48 and 49 (HW). */
-static void setup(uint32_t version)
+/* Two vCPUs on cores 2 and 3; owns device SPIs 48 and 49 (HW). On a GIC
+ * that does not deactivate HW interrupts at the guest's EOI if @no_hw_eoi. */
+static void setup_gic(uint32_t version, bool no_hw_eoi)
 {
 	static struct hv_partition_cfg c;
 
@@ -29,8 +30,14 @@ static void setup(uint32_t version)
 	c.devices[0].irqs[0] = 48;
 	c.devices[0].irqs[1] = 49;
 	fake_reset();
+	fake.no_hw_eoi = no_hw_eoi;
 	memset(&g, 0, sizeof(g));
 	vgic_init(&g, &c, version, 256, FAKE_LRS);
+}
+
+static void setup(uint32_t version)
+{
+	setup_gic(version, false);
 }
 
 static uint64_t dist(unsigned self, uint64_t off, unsigned size)
@@ -419,6 +426,65 @@ TEST(vgic, level_line_of_emulated_device)
 	fake_guest_eoi((unsigned)lr);
 	vgic_maintenance(&g, 0);
 	EXPECT_EQ(fake_lr_of(33), -1);
+	/* Released for real: an EOI bit left behind would keep the EOI
+	 * maintenance interrupt asserted. */
+	EXPECT_TRUE(!fake.lr[lr].eoi_maint);
+	EXPECT_EQ(vgic_hw_lr_empty(), (1u << FAKE_LRS) - 1);
+}
+
+TEST(vgic, hw_interrupt_via_eoi_maintenance_where_eoi_does_not_deactivate)
+{
+	int lr;
+
+	setup_gic(2, true);
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 27); /* virtual timer PPI */
+	fake.phys_pending[27] = true;
+	vgic_phys_irq(&g, 0, 27);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_TRUE(!fake.lr[lr].hw);
+	EXPECT_TRUE(fake.lr[lr].eoi_maint);
+	/* The guest's EOI leaves the physical side alone; the maintenance
+	 * interrupt makes us deactivate it, once, and free the LR. */
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	EXPECT_EQ(fake.deactivated[27], 0);
+	vgic_maintenance(&g, 0);
+	EXPECT_EQ(fake.deactivated[27], 1);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_EQ(vgic_hw_lr_empty(), (1u << FAKE_LRS) - 1);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake.deactivated[27], 1);
+	/* Taken again (line still high), then the line drops before the
+	 * guest acknowledges: resampled away and deactivated. */
+	vgic_phys_irq(&g, 0, 27);
+	vgic_flush(&g, 0);
+	ASSERT_TRUE(fake_lr_of(27) >= 0);
+	fake.phys_pending[27] = false;
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_EQ(fake.deactivated[27], 2);
+	/* EOI'd but not yet folded when the vCPU restarts. */
+	fake.phys_pending[27] = true;
+	vgic_phys_irq(&g, 0, 27);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_vcpu_power_on(&g, 0);
+	EXPECT_EQ(fake.deactivated[27], 3);
+	/* A HW SPI whose pending state the guest clears while in the LR. */
+	dist_w(0, 0x104, 4, 1u << 16);
+	vgic_phys_irq(&g, 0, 48);
+	vgic_flush(&g, 0);
+	ASSERT_TRUE(fake_lr_of(48) >= 0);
+	dist_w(0, 0x284, 4, 1u << 16); /* ICPENDR */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(48), -1);
+	EXPECT_EQ(fake.deactivated[48], 1);
 }
 
 TEST(vgic, gicv2_sgi_sources_and_targets)

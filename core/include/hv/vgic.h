@@ -121,6 +121,11 @@ struct vgic {
 	uint32_t ctlr;	    /* GICD_CTLR */
 	uint32_t lr_count;
 	uint8_t prio_mask; /* priority bits the virtual CPU interface has */
+	/* The GIC deactivates a HW interrupt's physical side at the guest's
+	 * EOI and re-signals it if still pending. If not (QEMU's GICv2),
+	 * HW-backed virqs go in LRs with HW 0 and EOI 1, and the hypervisor
+	 * deactivates the physical interrupt on the maintenance interrupt. */
+	bool hw_eoi;
 	struct vgic_vcpu cpu[VGIC_MAX_VCPUS];
 	struct virq spi[VGIC_MAX_SPIS];
 };
@@ -189,5 +194,6 @@ void vgic_hw_clear_active(uint32_t pintid, uint32_t pcpu);
 void vgic_hw_route(uint32_t pintid, uint32_t pcpu);
 void vgic_hw_config(uint32_t pintid, bool edge);
 uint32_t vgic_hw_current_pcpu(void);
+bool vgic_hw_lr_deactivates(void); /* see struct vgic, hw_eoi */
 
 #endif /* HV_VGIC_H */

@@ -24,7 +24,10 @@ uint32_t vgic_hw_lr_empty(void)
 	uint32_t m = 0;
 
 	for (unsigned i = 0; i < FAKE_LRS; i++) {
-		if (fake.lr[i].state == 0) {
+		/* Empty: no state and no EOI maintenance owed (IHI 0048B
+		 * 5.3.9 GICH_ELRSRn; IHI 0069H ICH_ELRSR_EL2). */
+		if (fake.lr[i].state == 0 &&
+		    (fake.lr[i].hw || !fake.lr[i].eoi_maint)) {
 			m |= 1u << i;
 		}
 	}
@@ -79,6 +82,11 @@ void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
 void vgic_hw_config(uint32_t pintid, bool edge)
 {
 	fake.edge[pintid] = edge;
+}
+
+bool vgic_hw_lr_deactivates(void)
+{
+	return !fake.no_hw_eoi;
 }
 
 uint32_t vgic_hw_current_pcpu(void)

@@ -19,6 +19,7 @@ struct fake_gic {
 	unsigned cleared_active[1024];
 	uint32_t route[1024];
 	bool edge[1024];
+	bool no_hw_eoi; /* model QEMU's GICv2 (struct vgic, hw_eoi) */
 };
 
 extern struct fake_gic fake;
