@@ -30,6 +30,7 @@
 #define PPI_VTIMER 27
 #define PPI_PTIMER 30
 #define PRIO_TEST 0x80
+#define TIMER_AGAIN 5
 
 /* Registers read directly by the "init" test. */
 #define GICD_CTLR 0x0000
@@ -175,6 +176,7 @@ static struct cpu_log logs[GUEST_MAX_VCPUS];
 enum scen_kind {
 	SCEN_NONE,
 	SCEN_TIMER,
+	SCEN_TIMER_AGAIN,
 	SCEN_PREEMPT,
 	SCEN_EOI_ORDER,
 	SCEN_DISABLE_ACTIVE,
@@ -432,6 +434,13 @@ static void scenario_irq(uint32_t id)
 			sc.cval = TMR_GET(sc.phys, _cval_el0);
 			sc.ctl = TMR_GET(sc.phys, _ctl_el0);
 			/* Deassert the level source before the EOI. */
+			TMR_SET(sc.phys, _ctl_el0, CTL_ENABLE | CTL_IMASK);
+		}
+		break;
+	case SCEN_TIMER_AGAIN:
+		/* Leave the condition met (level still asserted) at the EOI
+		 * until the last round: taken again at once each time. */
+		if (id == sc.a && logs[0].count[id] >= TIMER_AGAIN) {
 			TMR_SET(sc.phys, _ctl_el0, CTL_ENABLE | CTL_IMASK);
 		}
 		break;
@@ -1178,6 +1187,22 @@ static void timer_live(bool phys, uint32_t ppi)
 	note("latency %lu ticks at %lu Hz", sc.cnt - cval, ticks_per_sec());
 }
 
+/* A level interrupt still asserted at its EOI is pending again and taken
+ * again (IHI 0069H 4.1.2 / IHI 0048B 1.4.2: level-sensitive state machine).
+ * Through a virtual CPU interface the EOI of a HW interrupt deactivates the
+ * physical one, which must then be forwarded again, with no other event
+ * needed to notice it. */
+static void timer_again(bool phys, uint32_t ppi)
+{
+	log_reset(0);
+	scen_reset(SCEN_TIMER_AGAIN, ppi, 0, 0, 0);
+	sc.phys = phys;
+	TMR_SET(phys, _cval_el0, TMR_GET(phys, ct_el0) + ms_ticks(1));
+	gic_irq_unmask();
+	TMR_SET(phys, _ctl_el0, CTL_ENABLE);
+	expect_taken(0, ppi, TIMER_AGAIN, "condition left met at EOI");
+}
+
 static void test_timer(bool phys)
 {
 	uint32_t ppi = phys ? PPI_PTIMER : PPI_VTIMER;
@@ -1191,6 +1216,9 @@ static void test_timer(bool phys)
 	sc.phys = phys;
 	timer_masked(phys, ppi);
 	timer_live(phys, ppi);
+	gic_irq_mask();
+	TMR_SET(phys, _ctl_el0, 0);
+	timer_again(phys, ppi);
 	TMR_SET(phys, _ctl_el0, 0);
 }
 
