@@ -2,7 +2,8 @@
 /*
  * Hypervisor failure: print what we know, stop every core. Other cores are
  * kicked and halt in their interrupt exit or park loop when they see
- * hv_halted.
+ * hv_halted; the panicking core waits (boundedly) until they have, so
+ * nothing a guest does is printed after "all cores stopped".
  */
 #include "hv/arch.h"
 #include "hv/config.h"
@@ -10,23 +11,55 @@
 #include "hv/panic.h"
 #include "hv/trap.h"
 
+#include "arch/sysreg.h"
+
 extern const struct hv_config hv_cfg;
 
 _Atomic uint32_t hv_halted;
+static _Atomic uint32_t halted_cores;
 
-static void halt_all(void)
+/** A core that saw hv_halted stops here. */
+void hv_halt_self(void)
+{
+	__atomic_fetch_add(&halted_cores, 1, __ATOMIC_SEQ_CST);
+	arch_halt();
+}
+
+/* Stop the other cores; false if some did not within 100 ms (one stuck
+ * with interrupts masked, say). */
+static bool halt_all(void)
 {
 	struct pcpu *me = pcpu_this();
+	uint32_t others = 0;
+	uint64_t end;
 
 	__atomic_store_n(&hv_halted, 1, __ATOMIC_SEQ_CST);
 	if (me == NULL) {
-		return; /* early boot: no other core runs yet */
+		return true; /* early boot: no other core runs yet */
 	}
 	for (unsigned i = 0; i < hv_cfg.board.cpu_count; i++) {
 		if (hv_pcpus[i].used && i != me->index) {
 			gic_send_ipi(i);
+			others++;
 		}
 	}
+	end = read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 10;
+	while (__atomic_load_n(&halted_cores, __ATOMIC_SEQ_CST) < others) {
+		if (read_sysreg(cntpct_el0) > end) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static __attribute__((noreturn)) void stop_all(void)
+{
+	if (halt_all()) {
+		log_info("all cores stopped");
+	} else {
+		log_info("all cores told to stop; some did not confirm");
+	}
+	arch_halt();
 }
 
 /** Print "PANIC: <message>", stop all cores. */
@@ -40,9 +73,7 @@ void hv_panic(const char *fmt, ...)
 	va_end(ap);
 	log_info("PANIC: %s", msg);
 	log_set_panic_mode();
-	halt_all();
-	log_info("all cores stopped");
-	arch_halt();
+	stop_all();
 }
 
 static const char *const el2_kinds[8] = {
@@ -74,7 +105,5 @@ void hv_exception_panic(struct el2_frame *f, unsigned kind)
 			log_raw("  x%-2u 0x%016lx\n", i, f->x[i]);
 		}
 	}
-	halt_all();
-	log_info("all cores stopped");
-	arch_halt();
+	stop_all();
 }

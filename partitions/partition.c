@@ -250,7 +250,7 @@ void vcpu_park(struct vcpu *v)
 	sev(); /* a core in evict_others() waits with WFE */
 	for (;;) {
 		if (__atomic_load_n(&hv_halted, __ATOMIC_SEQ_CST) != 0) {
-			arch_halt();
+			hv_halt_self();
 		}
 		if (__atomic_load_n(&v->power, __ATOMIC_SEQ_CST) ==
 		    VCPU_ON_PENDING) {
@@ -279,7 +279,7 @@ void vcpu_park(struct vcpu *v)
 void vcpu_check_requests(struct vcpu *v)
 {
 	if (__atomic_load_n(&hv_halted, __ATOMIC_SEQ_CST) != 0) {
-		arch_halt();
+		hv_halt_self();
 	}
 	if (__atomic_load_n(&v->part->state, __ATOMIC_SEQ_CST) !=
 	    PART_RUNNING) {

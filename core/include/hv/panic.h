@@ -12,6 +12,9 @@
 /** Print the message, stop every core. Never returns. */
 __attribute__((noreturn)) void hv_panic(const char *fmt, ...) HV_PRINTF(1, 2);
 
+/** Stop this core after another one panicked (it set hv_halted). */
+__attribute__((noreturn)) void hv_halt_self(void);
+
 #define CHECK(cond)                                                      \
 	do {                                                             \
 		if (!(cond)) {                                           \
