@@ -47,6 +47,7 @@ HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 
 HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	arch/arm64/cpu.c arch/arm64/mmu.c arch/arm64/trap.c \
+	arch/arm64/sysreg_trap.c arch/arm64/sysreg_policy.c arch/arm64/smccc_fw.c \
 	$(GIC_SRCS) \
 	vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c vgic/vgic_redist.c \
 	vgic/vgic_glue.c \
@@ -67,7 +68,8 @@ HOST_TEST_SRCS := tests/host/harness.c $(wildcard tests/host/test_*.c) \
 	tests/host/fakes/vgic_hw_fake.c \
 	stage2/pt.c stage2/stage2.c core/config_validate.c core/vpl011.c \
 	core/lib/fmt.c vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c \
-	vgic/vgic_redist.c arch/arm64/gicv3_lr.c arch/arm64/gicv2_lr.c
+	vgic/vgic_redist.c arch/arm64/gicv3_lr.c arch/arm64/gicv2_lr.c \
+	arch/arm64/sysreg_policy.c
 
 # Guest payloads used by the tests.
 GUEST_DIR := build/guests

@@ -10,6 +10,7 @@
 #include "hv/board.h"
 #include "hv/config_validate.h"
 #include "hv/console.h"
+#include "hv/hardening.h"
 #include "hv/log.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
@@ -158,6 +159,9 @@ void hv_main(uint64_t dtb)
 		 "partition(s)",
 		 hv_pt_pool.used, (int)hv_pt_pool.count,
 		 hv_cfg.partition_count);
+	/* Before the other cores start: they read what firmware offers. */
+	arch_smccc_probe();
+	arch_smccc_core_init();
 	gic_init_dist();
 	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
 		gic_quiesce_partition(&hv_cfg.partitions[i]);

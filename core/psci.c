@@ -8,9 +8,11 @@
  * Arm Power State Coordination Interface, DEN0022D: 5.1 (function list),
  * 5.1.4 CPU_ON, 5.1.5 AFFINITY_INFO, 5.1.9 SYSTEM_OFF, 5.1.10 SYSTEM_RESET,
  * 5.1.14 PSCI_FEATURES. SMC Calling Convention DEN0028: 7.2
- * SMCCC_VERSION, 7.3 SMCCC_ARCH_FEATURES.
+ * SMCCC_VERSION, 7.3 SMCCC_ARCH_FEATURES, 7.4-7.6 ARCH_WORKAROUND_1/2/3
+ * (arch/arm64/smccc_fw.c: passed to firmware only when it offers them).
  */
 #include "hv/arch.h"
+#include "hv/hardening.h"
 #include "hv/partition.h"
 #include "hv/psci.h"
 #include "hv/selftest.h"
@@ -103,7 +105,7 @@ static bool supported(uint32_t fid)
 void psci_handle(struct vcpu *v)
 {
 	uint32_t fid = (uint32_t)v->regs.x[0];
-	int64_t ret;
+	int64_t ret = PSCI_NOT_SUPPORTED;
 
 	switch (fid) {
 	case PSCI_VERSION:
@@ -113,8 +115,12 @@ void psci_handle(struct vcpu *v)
 		ret = 0x10001; /* 1.1 */
 		break;
 	case SMCCC_ARCH_FEATURES:
-		ret = (uint32_t)arg(v, 1, fid) == SMCCC_VERSION
-			      ? 0 : PSCI_NOT_SUPPORTED;
+	case SMCCC_ARCH_WORKAROUND_1:
+	case SMCCC_ARCH_WORKAROUND_2:
+	case SMCCC_ARCH_WORKAROUND_3:
+		/* Answered from what firmware offered at boot; only the
+		 * workarounds themselves may reach firmware. */
+		(void)arch_smccc_guest_call(fid, arg(v, 1, fid), &ret);
 		break;
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:

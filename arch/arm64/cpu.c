@@ -4,21 +4,57 @@
  */
 #include "hv/arch.h"
 #include "hv/config.h"
+#include "hv/hardening.h"
 #include "hv/partition.h"
 
 #include "arch/esr.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 
-/* Guest-facing trap configuration (docs/traps.md):
+/* Guest-facing trap configuration (docs/traps.md has the table):
  * VM: stage 2 on. SWIO: set/way invalidate is clean+invalidate. FMO/IMO/AMO:
  * physical FIQ, IRQ and SError go to EL2; the guest gets virtual ones.
  * FB/BSU: guest TLB and cache maintenance broadcast in the inner shareable
  * domain, since a partition's vCPUs run on several cores. TSC: SMC traps
- * (nothing reaches firmware unfiltered). RW: EL1 is AArch64. */
+ * (nothing reaches firmware unfiltered). TSW: set/way maintenance, which
+ * would reach the shared L2, is emulated. TACR: ACTLR_EL1 is RAZ/WI.
+ * TIDCP: IMPLEMENTATION DEFINED registers UNDEF. TID3: feature ID
+ * registers read sanitised values. RW: EL1 is AArch64. TLOR and TERR are
+ * added where LORegions and RAS exist (arch_cpu_init_el2). Arm ARM DDI 0487
+ * J.a, D19.2.48 HCR_EL2. */
 #define HCR_GUEST                                                          \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |       \
-	 HCR_BSU_IS | HCR_TSC | HCR_RW)
+	 HCR_BSU_IS | HCR_TSC | HCR_TSW | HCR_TACR | HCR_TIDCP | HCR_TID3 | \
+	 HCR_RW)
+
+/* HCR_EL2 for guests on this system: HCR_GUEST plus the feature-dependent
+ * traps. Written by the boot core before the others start. */
+static uint64_t hcr_guest = HCR_GUEST;
+
+/*
+ * MDCR_EL2 (D19.3.17): the PMU (TPM, TPMCR) and every debug register (TDA,
+ * TDOSA, TDRA) trap; SPE (TPMS) and trace filter controls (TTRF) where they
+ * exist; E2PB and E2TB stay 0, so the profiling and trace buffers belong
+ * to EL2 and their EL1 controls trap. HPMD stops counting at EL2 where
+ * PMUv3p1 has it. HPMN keeps PMCR_EL0.N (the guest cannot reach any).
+ */
+static uint64_t mdcr_value(uint64_t dfr0, uint64_t pmcr_n)
+{
+	uint64_t pmuver = FIELD_GET(DFR0_PMUVER, dfr0);
+	uint64_t m = FIELD_PREP(MDCR_HPMN_MASK, pmcr_n) | MDCR_TPMCR |
+		     MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA;
+
+	if (FIELD_GET(DFR0_PMSVER, dfr0) != 0) {
+		m |= MDCR_TPMS;
+	}
+	if (FIELD_GET(DFR0_TRACEFILT, dfr0) != 0) {
+		m |= MDCR_TTRF;
+	}
+	if (pmuver >= 4 && pmuver != 0xf) {
+		m |= MDCR_HPMD;
+	}
+	return m;
+}
 
 /**
  * Set every EL2 control register this core uses to a known value: a
@@ -30,11 +66,29 @@ void arch_cpu_init_el2(void)
 				     read_sysreg(id_aa64mmfr0_el1));
 	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
 
+	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+	uint64_t cptr = CPTR_EL2_RES1 | CPTR_TTA;
+
 	write_sysreg(hcr_el2, HCR_RW);
-	/* FP/SIMD not trapped (guests use it); trace and CPACR not trapped. */
-	write_sysreg(cptr_el2, CPTR_EL2_RES1);
-	/* All PMU counters stay with EL1/EL0 (HPMN = PMCR_EL0.N). */
-	write_sysreg(mdcr_el2, pmcr_n);
+	/* FP/SIMD not trapped (guests use it); SVE (TZ) and SME (TSM) trap
+	 * through the RES1 bits, trace registers (TTA) and activity monitors
+	 * (TAM, where FEAT_AMUv1 exists) trap. D19.2.33 CPTR_EL2. */
+	if (FIELD_GET(PFR0_AMU, pfr0) != 0) {
+		cptr |= CPTR_TAM;
+	}
+	write_sysreg(cptr_el2, cptr);
+	write_sysreg(mdcr_el2, mdcr_value(dfr0, pmcr_n));
+	/* No counter runs for EL2's sake: the PMU stays disabled. */
+	write_sysreg(pmcr_el0, 0);
+	if (FIELD_GET(MMFR1_LO, read_sysreg(id_aa64mmfr1_el1)) != 0) {
+		hcr_guest |= HCR_TLOR;
+	}
+	if (FIELD_GET(PFR0_RAS, pfr0) != 0) {
+		hcr_guest |= HCR_TERR;
+	}
+	sysreg_id_init();
+	arch_smccc_core_init();
 	write_sysreg(hstr_el2, 0);
 	/* IMPLEMENTATION DEFINED, but on Arm's cores (Cortex-A53 TRM,
 	 * ACTLR_EL2) its bits only let EL1 write CPUACTLR, CPUECTLR, L2CTLR,
@@ -95,6 +149,21 @@ static void reset_el1_sysregs(void)
 	arch_fpsimd_reset();
 }
 
+/* HCR_EL2 for a partition: WFI and WFE trap only if its description says
+ * so (trap-wfi, trap-wfe), since a trapped WFI costs interrupt latency. */
+static uint64_t hcr_el2_for(const struct hv_partition_cfg *c)
+{
+	uint64_t h = hcr_guest;
+
+	if (c->flags & HV_PART_TRAP_WFI) {
+		h |= HCR_TWI;
+	}
+	if (c->flags & HV_PART_TRAP_WFE) {
+		h |= HCR_TWE;
+	}
+	return h;
+}
+
 /**
  * Prepare this core's vCPU to enter its guest at @entry with x0 = @x0, as
  * the Linux arm64 boot protocol wants: EL1h, interrupts masked, MMU off,
@@ -112,7 +181,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	/* MPIDR seen by the guest: U=0, MT=0, Aff0 = vCPU index (bit 31 RES1). */
 	write_sysreg(vmpidr_el2, (1ULL << 31) | v->index);
 	write_sysreg(vttbr_el2, v->part->vttbr);
-	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(hcr_el2, hcr_el2_for(v->part->cfg));
 	isb();
 }
 

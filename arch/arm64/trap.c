@@ -7,6 +7,7 @@
  */
 #include "hv/arch.h"
 #include "hv/config.h"
+#include "hv/hardening.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 #include "hv/psci.h"
@@ -135,28 +136,6 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 	return TRAP_HANDLED_NO_ADV;
 }
 
-/*
- * A trapped MSR/MRS (EC 0x18). With HCR_EL2.IMO set, writes of the SGI
- * generation registers trap (IHI 0069H 12.2.23, "ICC_SGI1R_EL1": traps
- * to EL2 when HCR_EL2.IMO is 1). Everything else trapped is a fault.
- */
-static enum trap_result trap_sysreg(struct vcpu *v, uint64_t esr)
-{
-	uint64_t enc = esr & (ESR_SYS_OP0 | ESR_SYS_OP2 | ESR_SYS_OP1 |
-			      ESR_SYS_CRN | ESR_SYS_CRM);
-	unsigned rt = (unsigned)FIELD_GET(ESR_SYS_RT, esr);
-
-	if (!(esr & ESR_SYS_READ) && (enc == SYSREG_ICC_SGI1R ||
-				       enc == SYSREG_ICC_ASGI1R ||
-				       enc == SYSREG_ICC_SGI0R)) {
-		vgic_sgi_sysreg(v, vcpu_get_reg(v, rt));
-		return TRAP_HANDLED;
-	}
-	partition_fault(v, FAULT_UNHANDLED, "trapped system register access",
-			esr);
-	return TRAP_HANDLED_NO_ADV;
-}
-
 static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
 {
 	uint64_t far = read_sysreg(far_el2);
@@ -217,6 +196,7 @@ void arch_trap_sync(struct vcpu *v)
 	uint64_t esr = read_sysreg(esr_el2);
 	enum trap_result r;
 
+	arch_spectre_exit();
 	switch (esr_ec(esr)) {
 	case ESR_EC_HVC64:
 		vcpu_count(v, EXIT_HVC);
@@ -235,7 +215,7 @@ void arch_trap_sync(struct vcpu *v)
 		break;
 	case ESR_EC_SYS64:
 		vcpu_count(v, EXIT_SYSREG);
-		r = trap_sysreg(v, esr);
+		r = sysreg_trap(v, esr); /* sysreg_trap.c */
 		break;
 	case ESR_EC_WFX:
 		vcpu_count(v, EXIT_WFX);
@@ -254,6 +234,7 @@ void arch_trap_sync(struct vcpu *v)
 /** Interrupt exit: kicks, maintenance, and interrupts to forward. */
 void arch_trap_irq(struct vcpu *v)
 {
+	arch_spectre_exit();
 	vcpu_count(v, EXIT_IRQ);
 	vcpu_take_irqs(v);
 	vcpu_check_requests(v);

@@ -24,6 +24,8 @@ static const char *const bh_part_props[] = { "cpus",
 					     "bootargs",
 					     "devices",
 					     "fault-policy",
+					     "trap-wfi",
+					     "trap-wfe",
 					     NULL };
 
 static const char *const bh_policies[] = {
@@ -31,6 +33,20 @@ static const char *const bh_policies[] = {
 	[HV_FAULT_INJECT] = "inject",
 	[HV_FAULT_RESTART] = "restart",
 };
+
+/* "trap-wfi" and "trap-wfe": booleans, default not trapped (latency). */
+static int bh_part_wfx(const struct bh_node *n, struct hv_partition_cfg *pc)
+{
+	bool wfi = false, wfe = false;
+
+	if (bh_prop_bool(n, "trap-wfi", &wfi) < 0 ||
+	    bh_prop_bool(n, "trap-wfe", &wfe) < 0) {
+		return -1;
+	}
+	pc->flags |= (wfi ? HV_PART_TRAP_WFI : 0u) |
+		     (wfe ? HV_PART_TRAP_WFE : 0u);
+	return 0;
+}
 
 static int bh_part_cpus(const struct bh_node *n, struct hv_partition_cfg *pc)
 {
@@ -91,7 +107,7 @@ static int bh_part_memory(const struct bh_node *n, struct hv_partition_cfg *pc,
 	if (no_blocks) {
 		pc->flags |= HV_PART_RAM_NO_BLOCKS;
 	}
-	return 0;
+	return bh_part_wfx(n, pc);
 }
 
 static int bh_part_images(const struct bh_node *n, struct hv_partition_cfg *pc,

@@ -22,7 +22,31 @@
 #define HCR_TIDCP BIT(20)
 #define HCR_TACR BIT(21)
 #define HCR_TSW BIT(22)
+#define HCR_TID1 BIT(16)
+#define HCR_TID2 BIT(17)
+#define HCR_TID3 BIT(18)
 #define HCR_RW BIT(31)
+#define HCR_TLOR BIT(35)
+#define HCR_TERR BIT(36)
+
+/* D19.3.17 MDCR_EL2. */
+#define MDCR_HPMN_MASK BITS(4, 0)
+#define MDCR_TPMCR BIT(5)
+#define MDCR_TPM BIT(6)
+#define MDCR_TDA BIT(9)
+#define MDCR_TDOSA BIT(10)
+#define MDCR_TDRA BIT(11)
+#define MDCR_TPMS BIT(14)
+#define MDCR_HPMD BIT(17)
+#define MDCR_TTRF BIT(19)
+
+/* Feature fields used to decide what to trap (D19.2.63, .67, .68, .69). */
+#define DFR0_PMUVER BITS(11, 8)
+#define DFR0_PMSVER BITS(35, 32)
+#define DFR0_TRACEFILT BITS(43, 40)
+#define PFR0_RAS BITS(31, 28)
+#define PFR0_AMU BITS(47, 44)
+#define MMFR1_LO BITS(19, 16)
 
 /* D19.2.118 SCTLR_EL2 (non-VHE): RES1 bits 4,5,11,16,18,22,23,28,29. */
 #define SCTLR_EL2_RES1 0x30c50830ULL
@@ -58,10 +82,12 @@
 #define CNTHCTL_EL1PCTEN BIT(0)
 #define CNTHCTL_EL1PCEN BIT(1)
 
-/* D19.2.33 CPTR_EL2 (non-VHE): RES1 bits 13:12, 9:0; TFP bit 10. */
+/* D19.2.33 CPTR_EL2 (non-VHE): RES1 bits 13:12, 9:0 (these include TZ,
+ * bit 8, and TSM, bit 12: SVE and SME trap); TFP bit 10. */
 #define CPTR_EL2_RES1 0x33ffULL
 #define CPTR_TFP BIT(10)
 #define CPTR_TTA BIT(20)
+#define CPTR_TAM BIT(30)
 #define CPTR_TCPAC BIT(31)
 
 /* SPSR for a guest entering EL1h with D, A, I, F masked (C5.2.19). */

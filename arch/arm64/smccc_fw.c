@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Firmware's SMCCC architecture calls: which speculation workarounds it
+ * offers, asked once at boot, and their use on guest exits. Guests never
+ * reach firmware except through the three workaround calls, and only when
+ * firmware says it implements them.
+ *
+ * SMC Calling Convention DEN0028 (1.1 and later): 7.2 SMCCC_VERSION, 7.3
+ * SMCCC_ARCH_FEATURES, 7.4 SMCCC_ARCH_WORKAROUND_1 (CVE-2017-5715,
+ * branch target injection), 7.5 SMCCC_ARCH_WORKAROUND_2 (CVE-2018-3639,
+ * speculative store bypass), 7.6 SMCCC_ARCH_WORKAROUND_3 (CVE-2022-23960,
+ * branch history injection). PSCI DEN0022D 5.1.14 PSCI_FEATURES is how a
+ * caller learns whether SMCCC_VERSION may be called at all.
+ */
+#include "hv/arch.h"
+#include "hv/hardening.h"
+#include "hv/log.h"
+#include "hv/psci.h"
+
+/* Firmware's answers to ARCH_FEATURES; written by the boot core before
+ * the other cores start, then read only. PSCI_NOT_SUPPORTED if not
+ * offered. */
+static int64_t fw_wa1 = PSCI_NOT_SUPPORTED;
+static int64_t fw_wa2 = PSCI_NOT_SUPPORTED;
+static int64_t fw_wa3 = PSCI_NOT_SUPPORTED;
+
+static int64_t fw_call(uint32_t fid, uint64_t a1)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1)
+			 :
+			 : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9",
+			   "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+			   "x17", "memory");
+	return (int64_t)x0;
+}
+
+void arch_smccc_probe(void)
+{
+	int64_t psci = fw_call(PSCI_VERSION, 0);
+	int64_t smccc;
+
+	/* PSCI_FEATURES exists from PSCI 1.0; before it, or if it says no,
+	 * SMCCC_VERSION must not be called (DEN0028 7.2.1). */
+	if (psci < 0x10000 ||
+	    fw_call(PSCI_FEATURES, SMCCC_VERSION) < 0) {
+		log_info("firmware: PSCI 0x%lx, no SMCCC_VERSION: no "
+			 "speculation workarounds offered",
+			 psci);
+		return;
+	}
+	smccc = fw_call(SMCCC_VERSION, 0);
+	if (smccc >= 0x10001) {
+		fw_wa1 = fw_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1);
+		fw_wa2 = fw_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2);
+		fw_wa3 = fw_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3);
+	}
+	log_info("firmware: PSCI 0x%lx, SMCCC 0x%lx; ARCH_WORKAROUND_1 %ld, "
+		 "_2 %ld, _3 %ld (0: offered, used on guest exit / at boot)",
+		 psci, smccc, fw_wa1, fw_wa2, fw_wa3);
+}
+
+void arch_smccc_core_init(void)
+{
+	/* 0: the mitigation can be switched per PE; switch it on for good.
+	 * Guests are told it is not required (-2) and cannot turn it off. */
+	if (fw_wa2 == 0) {
+		(void)fw_call(SMCCC_ARCH_WORKAROUND_2, 1);
+	}
+}
+
+void arch_spectre_exit(void)
+{
+	/* WORKAROUND_3 also covers what WORKAROUND_1 does (DEN0028 7.6). */
+	if (fw_wa3 == 0) {
+		(void)fw_call(SMCCC_ARCH_WORKAROUND_3, 0);
+	} else if (fw_wa1 == 0) {
+		(void)fw_call(SMCCC_ARCH_WORKAROUND_1, 0);
+	}
+}
+
+static int64_t features(uint32_t of)
+{
+	switch (of) {
+	case SMCCC_VERSION:
+	case SMCCC_ARCH_FEATURES:
+		return 0;
+	case SMCCC_ARCH_WORKAROUND_1:
+		return fw_wa1;
+	case SMCCC_ARCH_WORKAROUND_3:
+		return fw_wa3;
+	case SMCCC_ARCH_WORKAROUND_2:
+		return fw_wa2 == 0 ? SMCCC_RET_NOT_REQUIRED : fw_wa2;
+	default:
+		return PSCI_NOT_SUPPORTED;
+	}
+}
+
+bool arch_smccc_guest_call(uint32_t fid, uint64_t a1, int64_t *ret)
+{
+	switch (fid) {
+	case SMCCC_ARCH_FEATURES:
+		*ret = features((uint32_t)a1);
+		return true;
+	case SMCCC_ARCH_WORKAROUND_1:
+	case SMCCC_ARCH_WORKAROUND_3:
+		/* Stateless invalidations of this core's predictors. */
+		*ret = features(fid) == 0 ? fw_call(fid, 0)
+					  : PSCI_NOT_SUPPORTED;
+		return true;
+	case SMCCC_ARCH_WORKAROUND_2:
+		/* Permanently on since boot: never forwarded, so a guest
+		 * cannot switch it off for the hypervisor. */
+		*ret = fw_wa2 == 0 ? 0 : PSCI_NOT_SUPPORTED;
+		return true;
+	default:
+		return false;
+	}
+}

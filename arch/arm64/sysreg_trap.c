@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trapped system registers and instructions (EC 0x18): the hardware side
+ * of sysreg_policy.c. Which accesses trap is set in cpu.c; docs/traps.md
+ * has the table of what a guest sees.
+ *
+ * Arm ARM DDI 0487 J.a, D19.2.40 "ESR_EL2", ISS encoding for an exception
+ * from MSR, MRS, or System instruction execution in AArch64 state.
+ */
+#include "hv/arch.h"
+#include "hv/hardening.h"
+#include "hv/log.h"
+#include "hv/partition.h"
+
+#include "arch/sysreg.h"
+#include "arch/sysreg_policy.h"
+
+/* Guest-visible ID register values: written once by the boot core before
+ * any guest runs, then only read. */
+static uint64_t id_guest[ID_COUNT];
+static bool id_ready;
+
+/* Lines logged per partition (saturating; see hardening_log()). */
+static _Atomic uint32_t log_count[HV_MAX_PARTITIONS];
+
+/* One set/way emulation at a time per partition: it maps the partition's
+ * loading window, which is per partition. */
+static struct spinlock setway_lock[HV_MAX_PARTITIONS];
+
+/* Older assemblers lack the names of the later ID registers. */
+static uint64_t read_hw_id(enum sysreg_id id)
+{
+	switch (id) {
+	case ID_PFR0:
+		return read_sysreg(S3_0_C0_C4_0);
+	case ID_PFR1:
+		return read_sysreg(S3_0_C0_C4_1);
+	case ID_ZFR0:
+		return read_sysreg(S3_0_C0_C4_4);
+	case ID_SMFR0:
+		return read_sysreg(S3_0_C0_C4_5);
+	case ID_DFR0:
+		return read_sysreg(S3_0_C0_C5_0);
+	case ID_DFR1:
+		return read_sysreg(S3_0_C0_C5_1);
+	case ID_AFR0:
+		return read_sysreg(S3_0_C0_C5_4);
+	case ID_AFR1:
+		return read_sysreg(S3_0_C0_C5_5);
+	case ID_ISAR0:
+		return read_sysreg(S3_0_C0_C6_0);
+	case ID_ISAR1:
+		return read_sysreg(S3_0_C0_C6_1);
+	case ID_ISAR2:
+		return read_sysreg(S3_0_C0_C6_2);
+	case ID_MMFR0:
+		return read_sysreg(S3_0_C0_C7_0);
+	case ID_MMFR1:
+		return read_sysreg(S3_0_C0_C7_1);
+	case ID_MMFR2:
+		return read_sysreg(S3_0_C0_C7_2);
+	default:
+		return 0;
+	}
+}
+
+void sysreg_id_init(void)
+{
+	for (unsigned i = 0; i < ID_COUNT; i++) {
+		uint64_t v = sysreg_id_sanitise((enum sysreg_id)i,
+						read_hw_id((enum sysreg_id)i));
+
+		if (!id_ready) {
+			id_guest[i] = v;
+		} else if (v != id_guest[i]) {
+			log_info("core %u: ID register %u is 0x%lx, boot core "
+				 "0x%lx: guests see the boot core's",
+				 pcpu_this()->index, i, v, id_guest[i]);
+		}
+	}
+	id_ready = true;
+}
+
+void hardening_log(struct vcpu *v, const char *what, uint64_t info)
+{
+	struct partition *p = v->part;
+	uint32_t n = __atomic_load_n(&log_count[p->index], __ATOMIC_RELAXED);
+
+	if (n >= HARDENING_LOG_MAX) {
+		return;
+	}
+	n = __atomic_fetch_add(&log_count[p->index], 1, __ATOMIC_RELAXED);
+	if (n < HARDENING_LOG_MAX) {
+		log_info("partition %s: vCPU %u: %s (0x%lx, pc 0x%lx)%s",
+			 p->cfg->name, v->index, what, info, v->regs.elr,
+			 n + 1 == HARDENING_LOG_MAX
+				 ? "; further traps not logged"
+				 : "");
+	}
+}
+
+/*
+ * DC ISW/CSW/CISW (HCR_EL2.TSW). Set/way operations act on a whole cache
+ * level, and the L2 is shared with other partitions: executed as asked,
+ * they would clean or discard a neighbour's lines. They are emulated by
+ * cleaning and invalidating the partition's own RAM to the PoC by address,
+ * a superset of what any set/way sequence can achieve for it. A set/way
+ * loop over a level visits set 0 way 0 exactly once, so the clean runs on
+ * that operand (all bits above the level field zero) and the other
+ * operands of the loop are no-ops: one clean per level per loop.
+ * Arm ARM DDI 0487 J.a, D7.5.9.8 "Performing cache maintenance
+ * instructions": set/way operations are not for coherency with other
+ * observers.
+ */
+static enum trap_result emulate_setway(struct vcpu *v, uint64_t operand)
+{
+	struct partition *p = v->part;
+	const struct hv_partition_cfg *c = p->cfg;
+
+	if ((operand & ~BITS(3, 0)) != 0) {
+		return TRAP_HANDLED;
+	}
+	spin_lock(&setway_lock[p->index]);
+	arch_mmu_map_window(p);
+	arch_clean_range(c->ram_pa, c->ram_pa + c->ram_size);
+	arch_mmu_unmap_window(p);
+	spin_unlock(&setway_lock[p->index]);
+	return TRAP_HANDLED;
+}
+
+enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
+{
+	uint64_t enc = sysreg_enc(esr);
+	bool read = (esr & ESR_SYS_READ) != 0;
+	unsigned rt = (unsigned)FIELD_GET(ESR_SYS_RT, esr);
+	enum sysreg_id id;
+
+	switch (sysreg_classify(enc, read)) {
+	case SR_ID:
+		id = sysreg_id_index(enc);
+		vcpu_set_reg(v, rt, id == ID_RAZ ? 0 : id_guest[id]);
+		return TRAP_HANDLED;
+	case SR_RAZ_WI:
+		if (read) {
+			vcpu_set_reg(v, rt, 0);
+		}
+		return TRAP_HANDLED;
+	case SR_OSLSR:
+		/* OSLM = 0b10 (OS lock implemented), OSLK = 0: D19.3.25. */
+		vcpu_set_reg(v, rt, 0x8);
+		return TRAP_HANDLED;
+	case SR_SETWAY:
+		return emulate_setway(v, vcpu_get_reg(v, rt));
+	case SR_SGI:
+		vgic_sgi_sysreg(v, vcpu_get_reg(v, rt));
+		return TRAP_HANDLED;
+	case SR_UNDEF:
+	default:
+		hardening_log(v, read ? "MRS of a trapped register: UNDEF"
+				      : "MSR/SYS of a trapped register: UNDEF",
+			      esr);
+		return TRAP_INJECT_UNDEF;
+	}
+}
