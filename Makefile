@@ -77,7 +77,8 @@ GUEST_CFLAGS := $(TARGET_CFLAGS) -Itests/guests/lib
 GUEST_LIB := tests/guests/lib/start.S tests/guests/lib/guest.c \
 	tests/guests/lib/fdt.c
 GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin \
-	$(GUEST_DIR)/irqtest.bin $(GUEST_DIR)/gictest.bin
+	$(GUEST_DIR)/irqtest.bin $(GUEST_DIR)/gictest.bin \
+	$(GUEST_DIR)/attack.bin $(GUEST_DIR)/fuzz.bin
 GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld
 
@@ -172,6 +173,14 @@ $(GUEST_DIR)/testguest-48000000.elf: tests/guests/testguest.c $(GUEST_LIB) tests
 	$(Q)$(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld -Wl,--defsym=GUEST_BASE=0x48000000 \
 		tests/guests/testguest.c $(GUEST_LIB) -lgcc -o $@
+
+# The attack suite's hostile guest runs identity mapped at 0x48000000, so
+# that the hypervisor's region (0x40000000) is outside its map.
+$(GUEST_DIR)/attack.elf: tests/guests/attack.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x48000000 $< \
+		tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
 
 # Guests built on the GIC library; linked at the partition RAM base.
 $(GUEST_DIR)/%.elf: tests/guests/%.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld

@@ -120,6 +120,8 @@ static enum trap_result emulate_setway(struct vcpu *v, uint64_t operand)
 	if ((operand & ~BITS(3, 0)) != 0) {
 		return TRAP_HANDLED;
 	}
+	hardening_log(v, "set/way maintenance: own RAM cleaned by address",
+		      operand);
 	spin_lock(&setway_lock[p->index]);
 	arch_mmu_map_window(p);
 	arch_clean_range(c->ram_pa, c->ram_pa + c->ram_size);

@@ -38,6 +38,13 @@ Each tests/system/*.test file describes one test:
   boot: uboot                               boot U-Boot as firmware, which
                                             loads the FIT image (make fit,
                                             make print-uboot-qemu)
+  script: python3 tests/run/x.py {log}      after the boot, run this command
+                                            ({log}: the boot's log); it must
+                                            exit 0; its output goes to
+                                            build/test-logs/NAME.report
+
+An argument is a substring of the test names to run, or the path of one
+.test file (which may live outside tests/system).
 
 The runner prints PASS/FAIL per test, the log of failures, and a final
 "N passed, M failed" line. Exit status 1 if any failed.
@@ -60,7 +67,8 @@ def parse(path):
             "make": [], "qemu": [], "timeout": 60.0, "expect": [], "contains": [],
             "forbid": [], "settle": 0.0, "quiet-after": [], "build-fails": None,
             "build-only": None,
-            "config": None, "input": None, "native": None, "boot": None, "disk": None}
+            "config": None, "input": None, "native": None, "boot": None, "disk": None,
+            "script": None}
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -253,12 +261,32 @@ def run_one(spec):
     image = target if spec["native"] else make(spec, "print-image").stdout.strip()
     with open(log_path, "w") as log:
         lines, missing = run_qemu(spec, image, log)
-    return spec["name"], check(spec, lines, missing), log_path
+    errors = check(spec, lines, missing)
+    if spec["script"]:
+        errors += run_script(spec, log_path)
+    return spec["name"], errors, log_path
+
+
+def run_script(spec, log_path):
+    """Run the test's script on its log; its output is the test's report."""
+    cmd = spec["script"].replace("{log}", log_path)
+    res = subprocess.run(cmd, shell=True, cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    report = os.path.splitext(log_path)[0] + ".report"
+    with open(report, "w") as f:
+        f.write(res.stdout)
+    if res.returncode != 0:
+        tail = "\n    ".join(res.stdout.splitlines()[-10:])
+        return [f"script failed ({os.path.relpath(report, ROOT)}):\n    {tail}"]
+    return []
 
 
 def main():
     pattern = sys.argv[1] if len(sys.argv) > 1 else ""
     tests = sorted(glob.glob(os.path.join(ROOT, "tests", "system", "*.test")))
+    if pattern.endswith(".test") and os.path.isfile(pattern):
+        # A .test file outside tests/system (make fuzz's long runs).
+        tests, pattern = [os.path.abspath(pattern)], ""
     runs = []
     for t in tests:
         spec = parse(t)

@@ -48,6 +48,13 @@ uint64_t arg_num(const char *args, const char *key, uint64_t dflt);
  */
 bool guest_irq_handler(uint64_t kind);
 
+/*
+ * Synchronous exception hook, called first for an exception taken from the
+ * current EL (kinds 0 and 4). The weak default returns false; a program
+ * that returns true resumes at the instruction after the faulting one.
+ */
+bool guest_fault_hook(uint64_t kind, uint64_t esr, uint64_t far);
+
 /* Device tree look-ups by "compatible" (root #address-cells/#size-cells 2). */
 const void *dt_compat_prop(const void *dtb, const char *compat,
 			   const char *prop, uint32_t *len);

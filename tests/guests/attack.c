@@ -1,0 +1,740 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The isolation attack suite: a hostile partition (fault policy "inject",
+ * RAM identity mapped at 0x48000000) runs one attack after another against
+ * a victim partition (tests/configs/qemu-virt/attack-suite.dts: testguest
+ * with a 64 KiB canary at PA 0x44801000 and a heartbeat) and against the
+ * hypervisor. Its own exception hook records every fault and resumes after
+ * the faulting instruction, so the suite survives what it provokes.
+ *
+ * One row per attack:
+ *   attack NN | what it tried | what happened | contained
+ * "contained" means the outcome is one the hypervisor promises
+ * (docs/traps.md): an injected abort, an injected UNDEF, RAZ/WI, an
+ * emulated result or a PSCI/SMCCC error code, with no effect outside the
+ * partition that the attacker can see. Whether the victim stayed intact is
+ * judged from the victim's own heartbeat lines by tests/run/attack_report.py.
+ * The last attack is PSCI SYSTEM_OFF, which must stop this partition only.
+ */
+#include "gic.h"
+#include "guest.h"
+
+#define VICTIM_CANARY 0x44801000UL /* victim RAM 0x44000000 + 8 MiB + 4 KiB */
+#define HV_TEXT 0x40200000UL	   /* the hypervisor's load address */
+#define HV_DATA 0x41000000UL	   /* inside the hypervisor's region */
+#define OWN_END 0x4c000000UL	   /* first byte past this partition's RAM */
+#define FOREIGN_GICR 0x080e0000UL  /* GICv3 frame of a vCPU 2 (we have 2) */
+#define GICH_FRAME 0x08030000UL	   /* GICv2 virtual interface control */
+#define VIRTIO_0 0x0a000000UL	   /* the victim's virtio slot */
+#define GICD 0x08000000UL
+#define UART 0x09000000UL
+#define VICTIM_SPI 48u
+
+#define PSCI_NOT_SUPPORTED (-1)
+#define PSCI_INVALID_PARAMS (-2)
+#define PSCI_INVALID_ADDRESS (-9)
+
+static volatile unsigned n_exc;
+static volatile uint64_t last_esr;
+static unsigned exc_mark;
+static struct dt_info dt;
+
+bool guest_fault_hook(uint64_t kind, uint64_t esr, uint64_t far)
+{
+	(void)kind;
+	(void)far;
+	last_esr = esr;
+	n_exc++;
+	return true;
+}
+
+static void begin(void)
+{
+	exc_mark = n_exc;
+	last_esr = 0;
+}
+
+static unsigned faults(void)
+{
+	return n_exc - exc_mark;
+}
+
+static unsigned ec(void)
+{
+	return (unsigned)(last_esr >> 26);
+}
+
+/* Synchronous external abort, as the "inject" policy delivers. */
+static bool injected_abort(void)
+{
+	return faults() != 0 && (ec() == 0x25 || ec() == 0x24) &&
+	       (last_esr & 0x3f) == 0x10;
+}
+
+static bool undef(void)
+{
+	return faults() != 0 && ec() == 0x00;
+}
+
+/* ---- memory ---- */
+
+static const char *mem(uint64_t addr, bool write, bool *ok)
+{
+	uint64_t v = 0x5a5a5a5a5a5a5a5aULL;
+
+	begin();
+	if (write) {
+		__asm__ volatile("str %0, [%1]" : : "r"(v), "r"(addr) : "memory");
+	} else {
+		__asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(addr) : "memory");
+	}
+	*ok = injected_abort();
+	return *ok ? "data abort injected"
+	     : faults() ? "unexpected exception"
+			: "access SUCCEEDED";
+}
+
+static const char *a_victim_rd(bool *ok) { return mem(VICTIM_CANARY, false, ok); }
+static const char *a_victim_wr(bool *ok) { return mem(VICTIM_CANARY, true, ok); }
+static const char *a_hvtext_rd(bool *ok) { return mem(HV_TEXT, false, ok); }
+static const char *a_hvtext_wr(bool *ok) { return mem(HV_TEXT, true, ok); }
+static const char *a_hvdata_wr(bool *ok) { return mem(HV_DATA, true, ok); }
+static const char *a_past_end(bool *ok) { return mem(OWN_END, true, ok); }
+static const char *a_gicr_rd(bool *ok) { return mem(FOREIGN_GICR, false, ok); }
+static const char *a_gicr_wr(bool *ok) { return mem(FOREIGN_GICR, true, ok); }
+static const char *a_gich(bool *ok) { return mem(GICH_FRAME, true, ok); }
+static const char *a_dev_rd(bool *ok) { return mem(VIRTIO_0, false, ok); }
+static const char *a_dev_wr(bool *ok) { return mem(VIRTIO_0 + 0x70, true, ok); }
+
+/* Cache maintenance by address on the victim's RAM: DC IVAC would discard
+ * its dirty lines if it reached them. */
+static const char *a_dc_ivac(bool *ok)
+{
+	begin();
+	__asm__ volatile("dc ivac, %0" : : "r"(VICTIM_CANARY) : "memory");
+	__asm__ volatile("dc civac, %0" : : "r"(HV_TEXT) : "memory");
+	__asm__ volatile("dsb sy");
+	/* A stage-2 fault on maintenance is an abort; none (a no-op on an
+	 * address outside the map) is also harmless. */
+	*ok = faults() == 0 || injected_abort();
+	return faults() ? "data abort injected" : "no effect (not mapped)";
+}
+
+/* ---- the distributor and SGIs ---- */
+
+static const char *a_spi_enable(bool *ok)
+{
+	gic_enable(VICTIM_SPI);
+	gic_set_pending(VICTIM_SPI);
+	gic_set_active(VICTIM_SPI);
+	*ok = !gic_is_enabled(VICTIM_SPI) && !gic_is_pending(VICTIM_SPI) &&
+	      !gic_is_active(VICTIM_SPI);
+	return *ok ? "RAZ/WI (reads back 0)" : "foreign SPI CHANGED";
+}
+
+static const char *a_spi_route(bool *ok)
+{
+	gic_set_priority(VICTIM_SPI, 0x10);
+	gic_set_config(VICTIM_SPI, true);
+	gic_route_spi(VICTIM_SPI, 0);
+	gic_disable(VICTIM_SPI);
+	gic_clear_pending(VICTIM_SPI);
+	*ok = gic_get_priority(VICTIM_SPI) == 0 && !gic_is_edge(VICTIM_SPI);
+	return *ok ? "RAZ/WI (reads back 0)" : "foreign SPI CHANGED";
+}
+
+static const char *a_sgi_all(bool *ok)
+{
+	begin();
+	gic_send_sgi(3, 0xff);
+	gic_send_sgi_others(4);
+	*ok = faults() == 0;
+	return *ok ? "delivered to own vCPUs only" : "unexpected exception";
+}
+
+static const char *a_sgi_foreign_aff(bool *ok)
+{
+	begin();
+	if (gic_version() == GIC_V3) {
+		/* Aff1 = 1, and range selector 1: cores of nobody we own. */
+		uint64_t aff1 = (3ULL << 24) | (1ULL << 16) | 0xffff;
+		uint64_t rs = (4ULL << 24) | (1ULL << 44) | 0xffff;
+		uint64_t irm = (5ULL << 24) | (1ULL << 40);
+
+		__asm__ volatile("msr S3_0_C12_C11_5, %0" : : "r"(aff1));
+		__asm__ volatile("msr S3_0_C12_C11_5, %0" : : "r"(rs));
+		__asm__ volatile("msr S3_0_C12_C11_5, %0" : : "r"(irm));
+		__asm__ volatile("msr S3_0_C12_C11_6, %0" : : "r"(irm));
+		__asm__ volatile("isb");
+	} else {
+		gic_dist_write(0xf00, (0xffu << 16) | 5);
+		gic_dist_write(0xf00, (1u << 24) | 6);
+	}
+	*ok = faults() == 0;
+	return *ok ? "ignored beyond own vCPUs" : "unexpected exception";
+}
+
+static const char *a_gicd_ctlr(bool *ok)
+{
+	uint32_t ctlr = gic_dist_read(0x0);
+
+	gic_dist_write(0x0, 0);
+	gic_dist_write(0x0, ctlr);
+	*ok = gic_dist_read(0x0) == ctlr;
+	return *ok ? "own virtual distributor only" : "GICD_CTLR lost";
+}
+
+/* ---- PSCI ---- */
+
+static volatile uint64_t v1_ids[2];
+static volatile uint32_t v1_done;
+
+static int64_t hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	return psci_call(fid, a1, a2, a3);
+}
+
+static const char *a_cpu_on_foreign(bool *ok)
+{
+	int64_t r1 = hvc(0xc4000003, 2, (uint64_t)secondary_entry, 2);
+	int64_t r2 = hvc(0xc4000003, 0x100, (uint64_t)secondary_entry, 2);
+	int64_t r3 = hvc(0xc4000003, 0x80000000, (uint64_t)secondary_entry, 2);
+
+	*ok = r1 == PSCI_INVALID_PARAMS && r2 == PSCI_INVALID_PARAMS &&
+	      r3 == PSCI_INVALID_PARAMS;
+	return *ok ? "INVALID_PARAMETERS" : "foreign core STARTED";
+}
+
+static const char *a_cpu_on_victim_entry(bool *ok)
+{
+	int64_t r = hvc(0xc4000003, 1, VICTIM_CANARY, 1);
+
+	*ok = r == PSCI_INVALID_ADDRESS;
+	return *ok ? "INVALID_ADDRESS" : "ACCEPTED";
+}
+
+static const char *a_affinity_foreign(bool *ok)
+{
+	int64_t r1 = hvc(0xc4000004, 2, 0, 0);
+	int64_t r2 = hvc(0xc4000004, 0, 7, 0);
+
+	*ok = r1 == PSCI_INVALID_PARAMS && r2 == PSCI_INVALID_PARAMS;
+	return *ok ? "INVALID_PARAMETERS" : "answered";
+}
+
+/* vCPU 1 records its ID registers, then calls CPU_OFF: only it stops. */
+static const char *a_cpu_off(bool *ok)
+{
+	int64_t r = hvc(0xc4000003, 1, (uint64_t)secondary_entry, 1);
+	uint64_t end = now_ticks() + ticks_per_sec();
+
+	while (!v1_done && now_ticks() < end) {
+		__asm__ volatile("yield");
+	}
+	end = now_ticks() + ticks_per_sec();
+	while (hvc(0xc4000004, 1, 0, 0) != 1 && now_ticks() < end) {
+		__asm__ volatile("yield");
+	}
+	*ok = r == 0 && v1_done && hvc(0xc4000004, 1, 0, 0) == 1 &&
+	      hvc(0xc4000004, 0, 0, 0) == 0;
+	return *ok ? "only the caller (own vCPU 1) went off" : "CPU_OFF wrong";
+}
+
+static const char *a_cpu_suspend(bool *ok)
+{
+	int64_t r = hvc(0xc4000001, 0, 0, 0);
+
+	*ok = r == PSCI_NOT_SUPPORTED;
+	return *ok ? "NOT_SUPPORTED" : "answered";
+}
+
+/* ---- SMC and HVC ---- */
+
+static const char *a_smc_ids(bool *ok)
+{
+	static const uint32_t ids[] = {
+		0x82000000, 0x82000001, 0xc2000000, 0x83000000, 0xc3000010,
+		0xb2000000, 0xbf00ff00, 0xf2000000, 0x86000000, 0xc6000f01,
+		0x8400ffff, 0xc4000050, 0x00000000, 0x7fffffff, 0xffffffff,
+		0x80000002, 0x8000ffff,
+	};
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		if (smc_call(ids[i], 1, 2, 3) != PSCI_NOT_SUPPORTED) {
+			bad++;
+		}
+	}
+	*ok = bad == 0;
+	return *ok ? "NOT_SUPPORTED for all 17 IDs" : "some ID ANSWERED";
+}
+
+static const char *a_smc_imm(bool *ok)
+{
+	register uint64_t x0 __asm__("x0") = 0x84000000;
+
+	__asm__ volatile("smc #1" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	*ok = (int64_t)x0 == PSCI_NOT_SUPPORTED;
+	return *ok ? "NOT_SUPPORTED" : "answered";
+}
+
+static const char *a_hvc_imm(bool *ok)
+{
+	register uint64_t x0 __asm__("x0") = 0x84000000;
+
+	__asm__ volatile("hvc #0x1234" : "+r"(x0) : : "x1", "x2", "x3",
+			 "memory");
+	*ok = (int64_t)x0 == PSCI_NOT_SUPPORTED;
+	return *ok ? "NOT_SUPPORTED" : "answered";
+}
+
+static const char *a_hvc_bad_args(bool *ok)
+{
+	int64_t r1 = hvc(0x8400000a, 0xdeadbeef, 0, 0);	    /* FEATURES */
+	int64_t r2 = hvc(0xc4000003, 1, 0x48000002, 1);	    /* unaligned */
+	int64_t r3 = hvc(0xc4000003, ~0ULL, ~0ULL, ~0ULL); /* all ones */
+	int64_t r4 = hvc(0x84000005, 0, 0, 0);		    /* MIGRATE */
+
+	*ok = r1 == PSCI_NOT_SUPPORTED && r2 == PSCI_INVALID_ADDRESS &&
+	      r3 == PSCI_INVALID_PARAMS && r4 == PSCI_NOT_SUPPORTED;
+	return *ok ? "error codes (-1, -9, -2, -1)" : "unexpected answer";
+}
+
+static const char *a_smccc_wa(bool *ok)
+{
+	int64_t f1 = hvc(0x80000001, 0x80008000, 0, 0);
+	int64_t w1 = hvc(0x80008000, 0, 0, 0);
+	int64_t w2 = smc_call(0x80007fff, 0, 0, 0); /* try to turn SSBD off */
+	int64_t v = hvc(0x80000000, 0, 0, 0);
+
+	*ok = v == 0x10001 && (f1 == PSCI_NOT_SUPPORTED || f1 == 0) &&
+	      (w1 == PSCI_NOT_SUPPORTED || w1 == 0) &&
+	      (w2 == PSCI_NOT_SUPPORTED || w2 == 0);
+	if (!*ok) {
+		return "unexpected answer";
+	}
+	return f1 == 0 ? "passed to firmware (offered); WA2 off refused"
+		       : "NOT_SUPPORTED (firmware offers none)";
+}
+
+/* ---- system registers ---- */
+
+#define MRS(reg, v) __asm__ volatile("mrs %0, " reg : "=r"(v))
+#define MSR(reg, v) __asm__ volatile("msr " reg ", %0" : : "r"((uint64_t)(v)))
+
+static const char *a_setway(bool *ok)
+{
+	static volatile uint64_t data[8] __attribute__((aligned(64)));
+
+	data[0] = 0x1234567887654321ULL;
+	begin();
+	/* Level 1 and level 2, set 0 way 0 (the emulated clean), then some
+	 * other set and way (ignored). ISW, CSW and CISW. */
+	__asm__ volatile("dc isw, %0" : : "r"(0UL));
+	__asm__ volatile("dc isw, %0" : : "r"(2UL));
+	__asm__ volatile("dc csw, %0" : : "r"(0x40000042UL));
+	__asm__ volatile("dc cisw, %0" : : "r"(0x80000100UL));
+	__asm__ volatile("dsb sy");
+	*ok = faults() == 0 && data[0] == 0x1234567887654321ULL;
+	return *ok ? "emulated: own memory cleaned, data kept"
+		   : "set/way FAILED";
+}
+
+static const char *a_actlr(bool *ok)
+{
+	uint64_t v = 1;
+
+	begin();
+	MSR("actlr_el1", ~0ULL);
+	MRS("actlr_el1", v);
+	*ok = faults() == 0 && v == 0;
+	return *ok ? "RAZ/WI" : "ACTLR_EL1 reached hardware";
+}
+
+/*
+ * IMPLEMENTATION DEFINED registers (Cortex-A53 CPUACTLR_EL1, CPUECTLR_EL1,
+ * L2CTLR_EL1): HCR_EL2.TIDCP makes them UNDEF on hardware. QEMU 7.2's
+ * Cortex-A53 model does not apply TIDCP to them; they are constants there,
+ * so a write of the complement without UNDEF must leave the value unchanged, and the row
+ * says which of the two happened.
+ */
+#define IMPDEF_TRY(reg, undefs, inert)                                     \
+	do {                                                               \
+		uint64_t before_ = 0, after_ = 0;                          \
+		begin();                                                   \
+		MRS(reg, before_);                                         \
+		MSR(reg, ~before_);                                        \
+		MRS(reg, after_);                                          \
+		if (undef()) {                                             \
+			undefs++;                                          \
+		} else if (after_ == before_) {                            \
+			inert++;                                           \
+		}                                                          \
+	} while (0)
+
+static const char *a_impdef(bool *ok)
+{
+	unsigned undefs = 0, inert = 0;
+
+	IMPDEF_TRY("S3_1_C15_C2_0", undefs, inert); /* CPUACTLR */
+	IMPDEF_TRY("S3_1_C11_C0_2", undefs, inert); /* L2CTLR */
+	IMPDEF_TRY("S3_1_C15_C2_1", undefs, inert); /* CPUECTLR */
+	*ok = undefs + inert == 3;
+	if (!*ok) {
+		return "IMPDEF register CHANGED";
+	}
+	return undefs == 3 ? "UNDEF (3 of 3)"
+	       : undefs == 0 ? "not trapped by the CPU model; writes inert"
+			     : "partly UNDEF; the others inert";
+}
+
+static const char *a_pmu(bool *ok)
+{
+	uint64_t v = 0;
+	unsigned undefs = 0;
+
+	begin();
+	MRS("pmcr_el0", v);
+	undefs += undef();
+	begin();
+	MSR("pmcr_el0", 1); /* E: count */
+	undefs += undef();
+	begin();
+	MRS("pmccntr_el0", v);
+	undefs += undef();
+	begin();
+	MSR("pmuserenr_el0", 0xf);
+	undefs += undef();
+	begin();
+	MSR("S3_3_C14_C15_7", ~0ULL); /* PMCCFILTR_EL0: count at EL2 */
+	undefs += undef();
+	(void)v;
+	*ok = undefs == 5;
+	return *ok ? "UNDEF (5 of 5)" : "PMU REACHED";
+}
+
+static const char *a_debug(bool *ok)
+{
+	uint64_t mdscr = 1, bcr = 1, oslsr = 0;
+
+	begin();
+	MSR("mdscr_el1", (1ULL << 15) | (1ULL << 13) | 1); /* MDE KDE SS */
+	MRS("mdscr_el1", mdscr);
+	MSR("dbgbvr0_el1", HV_TEXT);
+	MSR("dbgbcr0_el1", 0x1e7); /* enabled, any EL */
+	MRS("dbgbcr0_el1", bcr);
+	MSR("oslar_el1", 1);
+	MSR("osdlr_el1", 1);
+	MRS("oslsr_el1", oslsr);
+	*ok = faults() == 0 && mdscr == 0 && bcr == 0 && oslsr == 0x8;
+	return *ok ? "RAZ/WI (OSLSR: unlocked)" : "debug REACHED";
+}
+
+static const char *a_el2_timer(bool *ok)
+{
+	uint64_t v = 0;
+	unsigned undefs = 0;
+
+	begin();
+	MSR("S3_4_C14_C0_3", 0x1000000); /* CNTVOFF_EL2 */
+	undefs += undef();
+	begin();
+	MRS("S3_4_C14_C0_3", v);
+	undefs += undef();
+	begin();
+	MSR("S3_4_C14_C1_0", 0); /* CNTHCTL_EL2 */
+	undefs += undef();
+	begin();
+	MSR("S3_4_C14_C2_1", 1); /* CNTHP_CTL_EL2 */
+	undefs += undef();
+	(void)v;
+	*ok = undefs == 4;
+	return *ok ? "UNDEF (4 of 4)" : "EL2 timer REACHED";
+}
+
+static const char *a_el2_regs(bool *ok)
+{
+	uint64_t v = 0;
+	unsigned undefs = 0;
+
+	begin();
+	MSR("hcr_el2", 0);
+	undefs += undef();
+	begin();
+	MRS("vttbr_el2", v);
+	undefs += undef();
+	begin();
+	MSR("vbar_el2", 0);
+	undefs += undef();
+	(void)v;
+	*ok = undefs == 3;
+	return *ok ? "UNDEF (3 of 3)" : "EL2 register REACHED";
+}
+
+static uint64_t read_dfr0(void)
+{
+	uint64_t v;
+
+	MRS("id_aa64dfr0_el1", v);
+	return v;
+}
+
+static uint64_t read_pfr0(void)
+{
+	uint64_t v;
+
+	MRS("id_aa64pfr0_el1", v);
+	return v;
+}
+
+static const char *a_id_regs(bool *ok)
+{
+	uint64_t dfr0 = read_dfr0(), pfr0 = read_pfr0();
+
+	/* PMUVer 11:8, TraceVer 7:4, PMSVer 35:32; EL2 11:8, EL3 15:12,
+	 * SVE 35:32, RAS 31:28, AMU 47:44 all 0; EL0/EL1 AArch64 only. */
+	*ok = (dfr0 & 0xf00000ff0ULL) == 0 && (pfr0 & 0xf00ff000ff00ULL) == 0 &&
+	      (pfr0 & 0xff) == 0x11 && v1_ids[0] == dfr0 && v1_ids[1] == pfr0;
+	return *ok ? "sanitised, same on both vCPUs" : "ID registers LEAK";
+}
+
+static const char *a_tlbi(bool *ok)
+{
+	unsigned undefs;
+
+	begin();
+	__asm__ volatile("dsb ishst; tlbi vmalle1is; ic ialluis; dsb ish; isb");
+	__asm__ volatile("tlbi vaae1is, %0; dsb ish" : : "r"(0UL));
+	*ok = faults() == 0;
+	begin();
+	__asm__ volatile("tlbi alle1is");
+	undefs = undef();
+	begin();
+	__asm__ volatile("tlbi alle2is");
+	undefs += undef();
+	begin();
+	__asm__ volatile("at s12e1r, %0" : : "r"(VICTIM_CANARY));
+	undefs += undef();
+	*ok = *ok && undefs == 3;
+	return *ok ? "own VMID only; EL2 forms UNDEF" : "TLBI REACHED";
+}
+
+/* ---- emulated devices ---- */
+
+static const char *a_uart_unaligned(bool *ok)
+{
+	uint32_t v = 0;
+
+	begin();
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(UART + 1) : "memory");
+	/* With the MMU off the access is Device: an alignment fault at EL1,
+	 * or, if it reaches stage 2, an injected abort. */
+	*ok = faults() != 0;
+	return !*ok ? "access SUCCEEDED"
+	       : injected_abort() ? "data abort injected"
+				  : "alignment fault (EL1)";
+}
+
+static const char *a_uart_64(bool *ok)
+{
+	uint64_t v = 0;
+
+	begin();
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(UART) : "memory");
+	*ok = injected_abort();
+	return *ok ? "data abort injected" : "64-bit access ACCEPTED";
+}
+
+static const char *a_pair(bool *ok)
+{
+	uint64_t a = 0, b = 0;
+
+	begin();
+	__asm__ volatile("ldp %0, %1, [%2]" : "=r"(a), "=r"(b) : "r"(GICD)
+			 : "memory");
+	__asm__ volatile("stp %0, %1, [%2]" : : "r"(a), "r"(b), "r"(UART)
+			 : "memory");
+	*ok = faults() == 2 && injected_abort();
+	return *ok ? "data abort injected (no syndrome)" : "pair ACCEPTED";
+}
+
+static const char *a_exclusive(bool *ok)
+{
+	uint32_t v = 0, st = 0;
+
+	begin();
+	__asm__ volatile("ldxr %w0, [%1]" : "=r"(v) : "r"(GICD) : "memory");
+	__asm__ volatile("stxr %w0, %w1, [%2]" : "=&r"(st) : "r"(v),
+			 "r"(GICD) : "memory");
+	__asm__ volatile("clrex");
+	*ok = faults() == 0 || injected_abort();
+	return faults() ? "data abort injected" : "emulated as plain access";
+}
+
+static const char *a_gicd_junk(bool *ok)
+{
+	uint32_t before = gic_dist_read(0x4); /* GICD_TYPER */
+	uint32_t v;
+
+	begin();
+	gic_dist_write(0x4, ~0u);     /* read-only */
+	gic_dist_write(0xfffc, ~0u);  /* past the registers */
+	v = gic_dist_read(0xfff0);
+	*ok = (faults() == 0 || injected_abort()) &&
+	      gic_dist_read(0x4) == before;
+	(void)v;
+	return faults() ? "data abort injected" : "RAZ/WI";
+}
+
+/* ---- storms ---- */
+
+static const char *a_abort_storm(bool *ok)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < 2000; i++) {
+		bool one;
+
+		(void)mem(VICTIM_CANARY + 8 * (i % 512), i & 1, &one);
+		n += one;
+	}
+	*ok = n == 2000;
+	return *ok ? "2000 of 2000 aborts injected" : "abort MISSING";
+}
+
+static const char *a_undef_storm(bool *ok)
+{
+	unsigned n = 0;
+	uint64_t v;
+
+	for (unsigned i = 0; i < 2000; i++) {
+		begin();
+		MRS("pmccntr_el0", v);
+		n += undef();
+	}
+	(void)v;
+	*ok = n == 2000;
+	return *ok ? "2000 of 2000 UNDEF" : "UNDEF MISSING";
+}
+
+static const char *a_hvc_storm(bool *ok)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < 20000; i++) {
+		n += hvc(0x84000000, 0, 0, 0) == 0x10001;
+	}
+	*ok = n == 20000;
+	return *ok ? "20000 answered" : "HVC LOST";
+}
+
+static const char *a_sgi_storm(bool *ok)
+{
+	begin();
+	for (unsigned i = 0; i < 2000; i++) {
+		gic_send_sgi(i % 16, 0xff);
+	}
+	*ok = faults() == 0;
+	return *ok ? "2000 sent, own vCPUs only" : "unexpected exception";
+}
+
+struct attack {
+	const char *what;
+	const char *(*run)(bool *ok);
+};
+
+static const struct attack attacks[] = {
+	{ "read victim RAM (PA 0x44801000)", a_victim_rd },
+	{ "write victim RAM (PA 0x44801000)", a_victim_wr },
+	{ "read hypervisor text (0x40200000)", a_hvtext_rd },
+	{ "write hypervisor text (0x40200000)", a_hvtext_wr },
+	{ "write hypervisor data (0x41000000)", a_hvdata_wr },
+	{ "write past own RAM (0x4c000000)", a_past_end },
+	{ "read another core's GICR frame", a_gicr_rd },
+	{ "write another core's GICR frame", a_gicr_wr },
+	{ "write GICv2 GICH frame (0x08030000)", a_gich },
+	{ "read unassigned device (victim virtio)", a_dev_rd },
+	{ "write unassigned device (victim virtio)", a_dev_wr },
+	{ "DC IVAC victim RAM, DC CIVAC hv text", a_dc_ivac },
+	{ "GICD enable/pend/activate victim SPI 48", a_spi_enable },
+	{ "GICD route/prioritise/configure SPI 48", a_spi_route },
+	{ "SGIs to all 8 target bits and others", a_sgi_all },
+	{ "SGIs to foreign affinity / broadcast", a_sgi_foreign_aff },
+	{ "GICD_CTLR disable and re-enable", a_gicd_ctlr },
+	{ "PSCI CPU_ON foreign cores (2, 0x100)", a_cpu_on_foreign },
+	{ "PSCI CPU_ON with entry in victim RAM", a_cpu_on_victim_entry },
+	{ "PSCI AFFINITY_INFO foreign / bad level", a_affinity_foreign },
+	{ "PSCI CPU_OFF (own vCPU 1)", a_cpu_off },
+	{ "PSCI CPU_SUSPEND", a_cpu_suspend },
+	{ "SMC with 17 arbitrary function IDs", a_smc_ids },
+	{ "SMC #1 (non-zero immediate)", a_smc_imm },
+	{ "HVC #0x1234 (non-zero immediate)", a_hvc_imm },
+	{ "HVC with bad arguments", a_hvc_bad_args },
+	{ "SMCCC ARCH_WORKAROUND_1/2 (SSBD off)", a_smccc_wa },
+	{ "set/way DC ISW/CSW/CISW", a_setway },
+	{ "ACTLR_EL1 write all ones, read", a_actlr },
+	{ "IMPDEF CPUACTLR/L2CTLR/CPUECTLR", a_impdef },
+	{ "PMU PMCR/PMCCNTR/PMUSERENR/PMCCFILTR", a_pmu },
+	{ "debug MDSCR/DBGBCR/DBGBVR/OSLAR/OSDLR", a_debug },
+	{ "timer offset CNTVOFF_EL2, CNTHCTL_EL2", a_el2_timer },
+	{ "EL2 registers HCR/VTTBR/VBAR_EL2", a_el2_regs },
+	{ "ID registers (PMU, SVE, EL2, RAS...)", a_id_regs },
+	{ "TLBI VMALLE1IS/IC IALLUIS/ALLE1IS/AT", a_tlbi },
+	{ "UART unaligned 32-bit read", a_uart_unaligned },
+	{ "UART 64-bit read (oversized)", a_uart_64 },
+	{ "LDP from GICD, STP to UART", a_pair },
+	{ "LDXR/STXR on GICD (exclusive)", a_exclusive },
+	{ "GICD read-only and reserved offsets", a_gicd_junk },
+	{ "storm: 2000 aborts on victim RAM", a_abort_storm },
+	{ "storm: 2000 UNDEFs (PMCCNTR)", a_undef_storm },
+	{ "storm: 20000 HVCs", a_hvc_storm },
+	{ "storm: 2000 SGI broadcasts", a_sgi_storm },
+};
+
+#define ATTACK_COUNT (sizeof(attacks) / sizeof(attacks[0]))
+
+void guest_main(const void *dtb)
+{
+	unsigned contained = 0;
+	uint64_t pause;
+
+	if (!dt_parse(dtb, &dt) || !gic_probe(dtb) || !gic_dist_init() ||
+	    !gic_cpu_init(0)) {
+		gprintf("attack: GIC set-up failed: %s\n", gic_error());
+		return;
+	}
+	pause = arg_num(dt.bootargs, "pause-ms", 15);
+	gprintf("attack suite: %u attacks, GICv%u\n", (unsigned)ATTACK_COUNT,
+		(unsigned)gic_version());
+	/* vCPU 1 must have run once for the ID comparison (attack 21 starts
+	 * it; attack 35 compares). */
+	for (unsigned i = 0; i < ATTACK_COUNT; i++) {
+		bool ok = false;
+		const char *what = attacks[i].run(&ok);
+
+		contained += ok;
+		gprintf("attack %02u | %s | %s | %s\n", i + 1, attacks[i].what,
+			what, ok ? "contained" : "NOT CONTAINED");
+		delay_ms((unsigned)pause);
+	}
+	gprintf("attack suite: %u attacks, %u contained\n",
+		(unsigned)ATTACK_COUNT, contained);
+	delay_ms((unsigned)pause);
+	gprintf("attack %02u | PSCI SYSTEM_OFF | calling\n",
+		(unsigned)ATTACK_COUNT + 1);
+	hvc(0x84000008, 0, 0, 0);
+	gputs("SYSTEM_OFF RETURNED");
+}
+
+void guest_secondary(uint64_t index)
+{
+	(void)index;
+	v1_ids[0] = read_dfr0();
+	v1_ids[1] = read_pfr0();
+	v1_done = 1;
+	hvc(0x84000002, 0, 0, 0); /* CPU_OFF */
+	gputs("CPU_OFF RETURNED");
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}

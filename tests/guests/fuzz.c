@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fuzzing guest: a seeded, bounded stream of pseudo-random HVCs, SMCs,
+ * accesses to the emulated devices (GIC distributor and redistributors,
+ * PL011) and system register accesses, the last generated as MRS/MSR/SYS
+ * instruction words in its own memory and executed. Every exception it
+ * provokes is caught by its own hook and counted; the hypervisor must
+ * never panic and a neighbour partition keeps its heartbeat.
+ *
+ * Boot arguments: seed=N (default 1), iters=N (default 20000),
+ * report=N (a progress line every N iterations, default iters / 4),
+ * start-ms=N (wait first, so the neighbour is up; default 300).
+ *
+ * Kept out of the stream, because they would only stop the fuzzer itself:
+ * PSCI CPU_OFF, SYSTEM_OFF and SYSTEM_RESET; writes of the registers it
+ * runs on (SCTLR, TTBR/TCR, SP/ELR/SPSR/PSTATE, VBAR, timers, CPACR,
+ * TPIDR); DC ZVA and other by-address maintenance with a random address;
+ * and writes of the PL011 data and control registers (its own console).
+ */
+#include "guest.h"
+
+#define GICD 0x08000000UL
+#define GICR 0x080a0000UL
+#define UART 0x09000000UL
+
+static uint64_t rng;
+static volatile unsigned n_exc;
+static uint32_t code[2] __attribute__((aligned(64)));
+
+bool guest_fault_hook(uint64_t kind, uint64_t esr, uint64_t far)
+{
+	(void)kind;
+	(void)esr;
+	(void)far;
+	n_exc++;
+	return true;
+}
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static bool stops_self(uint32_t fid)
+{
+	return fid == 0x84000002u || fid == 0x84000008u ||
+	       fid == 0x84000009u || (fid & ~0xffu) == 0xc6000f00u;
+}
+
+static uint32_t random_fid(void)
+{
+	static const uint32_t known[] = {
+		0x80000000, 0x80000001, 0x80008000, 0x80007fff, 0x80003fff,
+		0x84000000, 0x84000001, 0xc4000001, 0x84000003, 0xc4000003,
+		0x84000004, 0xc4000004, 0x84000005, 0x84000006, 0x8400000a,
+		0x8400000c, 0xc400000e, 0x84000012, 0x82000000, 0xc6000000,
+	};
+	uint64_t r = next();
+	uint32_t fid;
+
+	if (r & 1) {
+		fid = known[(r >> 8) % (sizeof(known) / sizeof(known[0]))];
+	} else {
+		fid = (uint32_t)(r >> 16);
+	}
+	return stops_self(fid) ? 0x84000000u : fid;
+}
+
+static void do_call(bool smc)
+{
+	uint32_t fid = random_fid();
+	uint64_t a1 = next(), a2 = next(), a3 = next();
+
+	/* Small numbers hit the interesting paths (vCPU indices, levels). */
+	if (next() & 1) {
+		a1 &= 7;
+	}
+	if (smc) {
+		(void)smc_call(fid, a1, a2, a3);
+	} else {
+		(void)psci_call(fid, a1, a2, a3);
+	}
+}
+
+static void do_mmio(void)
+{
+	uint64_t r = next();
+	unsigned size = 1u << ((r >> 4) & 3);
+	bool write = (r >> 6) & 1;
+	uint64_t val = next();
+	uint64_t addr;
+
+	switch (r & 3) {
+	case 0:
+	case 1:
+		addr = GICD + ((r >> 8) & 0xffff);
+		break;
+	case 2:
+		addr = GICR + ((r >> 8) & 0x3ffff);
+		break;
+	default:
+		addr = UART + ((r >> 8) & 0xfff);
+		/* Its own console: leave DR, RSR, IBRD..CR alone. */
+		if (write && (addr - UART < 0x8 ||
+			      (addr - UART >= 0x24 && addr - UART < 0x34))) {
+			write = false;
+		}
+		break;
+	}
+	if ((next() & 3) != 0) {
+		addr &= ~(uint64_t)(size - 1); /* mostly aligned */
+	}
+	switch (size | (write ? 16 : 0)) {
+	case 1:
+		(void)*(volatile uint8_t *)addr;
+		break;
+	case 2:
+		(void)*(volatile uint16_t *)addr;
+		break;
+	case 4:
+		(void)*(volatile uint32_t *)addr;
+		break;
+	case 8:
+		(void)*(volatile uint64_t *)addr;
+		break;
+	case 17:
+		*(volatile uint8_t *)addr = (uint8_t)val;
+		break;
+	case 18:
+		*(volatile uint16_t *)addr = (uint16_t)val;
+		break;
+	case 20:
+		*(volatile uint32_t *)addr = (uint32_t)val;
+		break;
+	default:
+		*(volatile uint64_t *)addr = val;
+		break;
+	}
+}
+
+/* May a random MSR to (op0, op1, CRn, CRm) run without stopping us? */
+static bool write_allowed(unsigned op0, unsigned op1, unsigned crn,
+			  unsigned crm, unsigned op2)
+{
+	if (op0 == 2) {
+		return true; /* debug and trace: RAZ/WI or UNDEF */
+	}
+	if (op1 != 0 && op1 != 3) {
+		return true; /* IMPDEF, EL2, EL3: trap or UNDEF */
+	}
+	if (op1 == 3 && crn == 14) {
+		return crm >= 8; /* PMU event counters, not the timers */
+	}
+	return crn == 0 || crn == 9 || crn == 11 || crn == 15 ||
+	       (crn == 1 && crm == 0 && op1 == 0 && op2 == 1); /* ACTLR */
+}
+
+static void do_sysreg(void)
+{
+	uint64_t r = next();
+	unsigned op0 = 2 + (unsigned)(r & 1);
+	unsigned op1 = (r >> 1) & 7, crn = (r >> 4) & 15;
+	unsigned crm = (r >> 8) & 15, op2 = (r >> 12) & 7;
+	bool read = (r >> 15) & 1;
+	uint64_t (*fn)(uint64_t) = (uint64_t(*)(uint64_t))(uintptr_t)code;
+
+	if ((r >> 16) % 8 == 0) {
+		/* Set/way maintenance with a random operand (op0 1). */
+		static const unsigned crms[] = { 6, 10, 14 };
+
+		op0 = 1;
+		op1 = 0;
+		crn = 7;
+		crm = crms[(r >> 20) % 3];
+		op2 = 2;
+		read = false;
+	} else if (!read && !write_allowed(op0, op1, crn, crm, op2)) {
+		read = true;
+	}
+	code[0] = 0xd5000000u | (read ? 1u << 21 : 0) | op0 << 19 |
+		  op1 << 16 | crn << 12 | crm << 8 | op2 << 5; /* Rt = x0 */
+	code[1] = 0xd65f03c0u; /* RET */
+	__asm__ volatile("dc cvau, %0; dsb ish; ic ivau, %0; dsb ish; isb"
+			 :
+			 : "r"(code)
+			 : "memory");
+	(void)fn(next());
+}
+
+void guest_main(const void *dtb)
+{
+	struct dt_info dt;
+	uint64_t iters, report, seed;
+	uint64_t counts[4] = { 0, 0, 0, 0 };
+
+	if (!dt_parse(dtb, &dt)) {
+		gputs("fuzz: no DTB");
+		return;
+	}
+	seed = arg_num(dt.bootargs, "seed", 1);
+	iters = arg_num(dt.bootargs, "iters", 20000);
+	report = arg_num(dt.bootargs, "report", iters / 4 ? iters / 4 : 1);
+	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
+	delay_ms((unsigned)arg_num(dt.bootargs, "start-ms", 300));
+	gprintf("fuzz: seed %lu, %lu iterations\n", seed, iters);
+	for (uint64_t i = 1; i <= iters; i++) {
+		unsigned kind = (unsigned)(next() % 4);
+
+		switch (kind) {
+		case 0:
+			do_call(false);
+			break;
+		case 1:
+			do_call(true);
+			break;
+		case 2:
+			do_mmio();
+			break;
+		default:
+			do_sysreg();
+			break;
+		}
+		counts[kind]++;
+		if (i % report == 0) {
+			gprintf("fuzz: %lu: hvc %lu smc %lu mmio %lu sysreg "
+				"%lu, exceptions %u\n",
+				i, counts[0], counts[1], counts[2], counts[3],
+				n_exc);
+		}
+	}
+	gprintf("fuzz: done, %lu iterations, seed %lu, exceptions %u\n", iters,
+		seed, n_exc);
+}
+
+void guest_secondary(uint64_t index)
+{
+	(void)index;
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
