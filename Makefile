@@ -6,6 +6,9 @@
 #   make test-host       host unit tests (ASan/UBSan)
 #   make test-cfg        configuration tool negative tests
 #   make test-qemu       system tests, one fresh QEMU boot each
+#   make test-fuzz       build the libFuzzer targets, run each on its seeds
+#   make fuzz            long fuzzing: libFuzzer targets (FUZZ_SECONDS each)
+#                        and the fuzzing guest's long run in QEMU
 #
 # BOARD names boards/<board>; CONFIG is a name in configs/<board>/ or a
 # path to a .dts file. Output goes to build/<board>/<config>/.
@@ -85,7 +88,8 @@ GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=non
 include payloads/keel/keel.mk
 include payloads/linux/linux.mk
 
-.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench
+.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench \
+	test-fuzz fuzz fuzz-targets
 
 all: $(OUT)/bulkhead.bin
 
@@ -227,11 +231,52 @@ test-qemu: guests $(BHCFG)
 	$(Q)python3 tests/run/systest.py
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory build/tests/host_tests $(BHCFG_SAN) $(BHCFG) guests
+	$(Q)$(MAKE) --no-print-directory build/tests/host_tests $(BHCFG_SAN) $(BHCFG) guests \
+		fuzz-targets
 	$(Q)python3 tests/run/run_all.py
 
 clean:
 	rm -rf build
+
+# ---- host fuzzing (clang's libFuzzer, ASan, UBSan) ----
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Icore/include -Iarch/arm64/include \
+	-Itests/host -Ivgic -Itools/bhcfg
+FUZZ_TARGETS := build/fuzz/fuzz_trap build/fuzz/fuzz_vgic build/fuzz/fuzz_bhcfg
+FUZZ_VGIC_SRCS := vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c \
+	vgic/vgic_redist.c arch/arm64/gicv3_lr.c arch/arm64/gicv2_lr.c \
+	tests/host/fakes/vgic_hw_fake.c
+FUZZ_BHCFG_SRCS := $(filter-out tools/bhcfg/main.c,$(BHCFG_SRCS))
+
+fuzz-targets: $(FUZZ_TARGETS)
+
+build/fuzz/fuzz_trap: tests/fuzz/fuzz_trap.c arch/arm64/sysreg_policy.c arch/arm64/include/arch/*.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_trap.c arch/arm64/sysreg_policy.c -o $@
+
+build/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c $(FUZZ_VGIC_SRCS) core/include/hv/*.h vgic/*.h tests/host/fakes/*.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_vgic.c $(FUZZ_VGIC_SRCS) -o $@
+
+build/fuzz/fuzz_bhcfg: tests/fuzz/fuzz_bhcfg.c $(FUZZ_BHCFG_SRCS) tools/bhcfg/*.h core/include/hv/*.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_bhcfg.c $(FUZZ_BHCFG_SRCS) -lfdt -o $@
+
+# make test: every target over its seeds plus a few thousand mutations,
+# so they stay built and working. make fuzz: FUZZ_SECONDS each, then the
+# fuzzing guest's long run (tests/fuzz/fuzz_long.test).
+test-fuzz: $(FUZZ_TARGETS) guests
+	$(Q)sh tests/run/fuzz_run.sh smoke
+
+fuzz: deps $(FUZZ_TARGETS) guests $(BHCFG)
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/run/fuzz_run.sh long
+	$(Q)python3 tests/run/systest.py tests/fuzz/fuzz_long.test
 
 # Used by tests/run/systest.py.
 print-qemu:

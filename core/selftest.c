@@ -28,10 +28,15 @@ static __attribute__((noinline)) uint64_t eat_stack(volatile uint64_t depth)
 	return eat_stack(depth + 1) + frame[0];
 }
 
+/* A RET instruction in writable data: with SCTLR_EL2.WXN it is never
+ * executable. */
+static uint32_t writable_code[1] = { 0xd65f03c0u };
+
 /**
  * Run self-test @n on the calling vCPU's core. 1: write to hypervisor text
  * (W^X); 2: overflow the stack into its guard page; 3: read partition RAM,
- * which EL2 does not map. Returns only for an unknown @n.
+ * which EL2 does not map; 4: execute from writable data (W^X, the other
+ * half). Returns only for an unknown @n.
  */
 void selftest_run(struct vcpu *v, unsigned n)
 {
@@ -49,6 +54,11 @@ void selftest_run(struct vcpu *v, unsigned n)
 		log_info("selftest: reading partition %s RAM at 0x%lx from EL2",
 			 v->part->cfg->name, v->part->cfg->ram_pa);
 		(void)*(volatile uint64_t *)(uintptr_t)v->part->cfg->ram_pa;
+		break;
+	case 4:
+		log_info("selftest: executing writable data at %p",
+			 (void *)writable_code);
+		((void (*)(void))(uintptr_t)writable_code)();
 		break;
 	default:
 		return;

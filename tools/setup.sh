@@ -25,6 +25,11 @@ have_cmd dpkg-deb || need="$need dpkg"
 have_cmd python3 || need="$need python3"
 have_cmd cc || need="$need gcc"
 have_cmd make || need="$need make"
+# Host fuzz targets (make fuzz; make test runs them briefly): clang's
+# libFuzzer with ASan and UBSan.
+have_cmd clang || need="$need clang"
+[ -n "$(find /usr/lib/llvm-*/lib/clang -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null | head -n 1)" ] ||
+	[ "$(uname -m)" != x86_64 ] || need="$need libclang-rt-14-dev"
 
 [ -z "$need" ] && exit 0
 

@@ -186,6 +186,13 @@ else
 	check_refused dtb.bad_totalsize "not a valid device tree" \
 		bad-totalsize.dtb
 
+	# Version 5 (bytes 20-23): libfdt 1.6.1's fdt_check_full() crashes on
+	# such a blob (found by tests/fuzz/fuzz_bhcfg.c); the tool refuses it.
+	cp "$ROOT/tests/fuzz/seeds/fuzz_bhcfg/old-version.dtb" "$WORK/old-version.dtb"
+	run_tool "$BOARD" "$WORK/old-version.dtb"
+	check_refused dtb.old_version "not a valid device tree" \
+		old-version.dtb
+
 	head -c $((size - 8)) "$DTB" >"$WORK/board-truncated.dtb"
 	run_tool "$WORK/board-truncated.dtb" "$GOOD"
 	check_refused dtb.board_truncated "not a valid device tree" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Run every test suite (host unit tests, config tool tests, QEMU system
-tests), stream their output, and end with one "N passed, M failed" line
+"""Run every test suite (host unit tests, config tool tests, the host
+fuzz targets over their seeds, QEMU system tests), stream their output, and end with one "N passed, M failed" line
 that adds them up."""
 import os
 import re
@@ -13,6 +13,7 @@ SUITES = [
     ("host unit tests", ["build/tests/host_tests"], {}),
     ("config tool tests", ["sh", "tests/run/cfg_negative.sh"],
      {"BHCFG": "build/tools/bhcfg-san"}),
+    ("host fuzz targets", ["sh", "tests/run/fuzz_run.sh", "smoke"], {}),
     ("QEMU system tests", ["python3", "tests/run/systest.py"], {}),
 ]
 TOTAL = re.compile(r"^(\d+) passed, (\d+) failed$")

@@ -96,6 +96,7 @@ void bh_diag_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 
 /* fdt_io.c */
 int bh_dt_load(const struct bh_ctx *ctx, const char *path, struct bh_dt *dt);
+int bh_dt_check(const char *path, const void *buf, size_t size);
 void bh_dt_free(struct bh_dt *dt);
 
 /* fdt_prop.c: 0 = present and valid, 1 = absent (optional), -1 = error */

@@ -152,6 +152,31 @@ static int bh_compile(const struct bh_ctx *ctx, const char *path, uint8_t **buf,
 }
 
 /**
+ * Checks that @buf (@size bytes, read from @path) is a device tree blob the
+ * tool can walk safely; prints the reason and returns -1 if not. Blobs
+ * older than version 16 are refused before fdt_check_full() sees them:
+ * libfdt 1.6.1 (Debian 12) dereferences NULL in fdt_check_full() on some
+ * of them (found by tests/fuzz/fuzz_bhcfg.c; regression case
+ * dtb.old_version in tests/run/cfg_negative.sh). dtc writes version 17.
+ */
+int bh_dt_check(const char *path, const void *buf, size_t size)
+{
+	int err = -FDT_ERR_TRUNCATED;
+
+	if (size >= sizeof(struct fdt_header)) {
+		err = fdt_version(buf) < 16 || fdt_last_comp_version(buf) > 17
+			      ? -FDT_ERR_BADVERSION
+			      : fdt_check_full(buf, size);
+	}
+	if (err != 0) {
+		fprintf(stderr, "bhcfg: %s: not a valid device tree (%s)\n",
+			path, fdt_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+/**
  * Loads the device tree @path (source or blob) into @dt and checks it with
  * fdt_check_full(). On failure prints the reason and returns -1; on success
  * @dt owns a heap buffer released by bh_dt_free().
@@ -161,7 +186,6 @@ int bh_dt_load(const struct bh_ctx *ctx, const char *path, struct bh_dt *dt)
 	uint8_t *buf = NULL;
 	size_t size = 0;
 	bool blob;
-	int err;
 
 	dt->path = path;
 	dt->fdt = NULL;
@@ -177,10 +201,7 @@ int bh_dt_load(const struct bh_ctx *ctx, const char *path, struct bh_dt *dt)
 			return -1;
 		}
 	}
-	err = fdt_check_full(buf, size);
-	if (err != 0) {
-		fprintf(stderr, "bhcfg: %s: not a valid device tree (%s)\n",
-			path, fdt_strerror(err));
+	if (bh_dt_check(path, buf, size) != 0) {
 		free(buf);
 		return -1;
 	}

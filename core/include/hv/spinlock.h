@@ -11,8 +11,8 @@
 
 /** A ticket lock: owner serves, next hands out tickets. */
 struct spinlock {
-	_Atomic uint16_t next;
-	_Atomic uint16_t owner;
+	uint16_t next; /* only accessed with __atomic builtins */
+	uint16_t owner;
 };
 
 #define SPINLOCK_INIT { 0, 0 }

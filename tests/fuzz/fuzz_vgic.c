@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target: the virtual GIC's register emulation and state
+ * machine, on the fake list registers of tests/host/fakes. The input is a
+ * GIC version byte, then 12-byte operations a guest (or the hardware) can
+ * cause: distributor and redistributor accesses of any offset, size and
+ * value, SGI register writes, physical interrupts, maintenance, guest
+ * acknowledge/EOI of a list register, flush and sync. Built with ASan and
+ * UBSan; any report or crash is a finding.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "hv/config.h"
+#include "hv/vgic.h"
+
+#include "fakes/vgic_hw_fake.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct vgic g;
+static struct hv_partition_cfg c;
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--) {
+		v = v << 8 | p[i];
+	}
+	return v;
+}
+
+static void one_op(const uint8_t *op)
+{
+	unsigned self = op[1] % c.cpu_count;
+	unsigned size = 1u << (op[2] & 3);
+	bool write = (op[2] & 4) != 0;
+	uint32_t off = (uint32_t)op[4] | (uint32_t)op[5] << 8 |
+		       (uint32_t)op[6] << 16 | (uint32_t)(op[3] & 3) << 24;
+	uint64_t val = le64(op + 4) ^ ((uint64_t)op[3] << 56);
+
+	switch (op[0] % 9) {
+	case 0:
+		(void)vgic_dist_access(&g, self, off & 0xffff, size, write,
+				       &val);
+		break;
+	case 1:
+		(void)vgic_redist_access(&g, self, off & 0x3ffff, size, write,
+					 &val);
+		break;
+	case 2:
+		vgic_sgi1r(&g, self, val);
+		break;
+	case 3:
+		vgic_phys_irq(&g, self, off & 0x3ff);
+		break;
+	case 4:
+		vgic_maintenance(&g, self);
+		break;
+	case 5:
+		fake_guest_ack(op[4] % FAKE_LRS);
+		break;
+	case 6:
+		fake_guest_eoi(op[4] % FAKE_LRS);
+		break;
+	case 7:
+		vgic_flush(&g, self);
+		vgic_sync(&g, self);
+		break;
+	default:
+		vgic_set_line(&g, (int)self, HV_GUEST_UART_INTID, op[4] & 1);
+		break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1) {
+		return 0;
+	}
+	memset(&c, 0, sizeof(c));
+	c.cpu_count = 2;
+	c.cpus[0] = 2;
+	c.cpus[1] = 3;
+	c.device_count = 1;
+	c.devices[0].irq_count = 2;
+	c.devices[0].irqs[0] = 48;
+	c.devices[0].irqs[1] = 49;
+	fake_reset();
+	memset(&g, 0, sizeof(g));
+	vgic_init(&g, &c, (data[0] & 1) ? 3 : 2, 256, FAKE_LRS);
+	for (size_t i = 1; i + 12 <= size; i += 12) {
+		one_op(data + i);
+	}
+	return 0;
+}
