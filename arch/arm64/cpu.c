@@ -32,7 +32,7 @@
 static uint64_t hcr_guest = HCR_GUEST;
 
 /*
- * MDCR_EL2 (D19.3.17): the PMU (TPM, TPMCR) and every debug register (TDA,
+ * MDCR_EL2 (Arm ARM DDI 0487 J.a, D19.3): the PMU (TPM, TPMCR) and every debug register (TDA,
  * TDOSA, TDRA) trap; SPE (TPMS) and trace filter controls (TTRF) where they
  * exist; E2PB and E2TB stay 0, so the profiling and trace buffers belong
  * to EL2 and their EL1 controls trap. HPMD stops counting at EL2 where

@@ -13,7 +13,7 @@
 
 /*
  * A field kept from the hardware value, or forced. Field positions: Arm ARM
- * DDI 0487 J.a, D19.2.61-D19.2.72 (ID_AA64AFR0_EL1 .. ID_AA64ZFR0_EL1).
+ * DDI 0487 J.a, D19.2, the ID_AA64*_EL1 register descriptions.
  * keep: fields passed through; set: value of the other fields (mostly 0,
  * "not implemented").
  */
@@ -23,19 +23,19 @@ struct id_rule {
 };
 
 static const struct id_rule id_rules[ID_COUNT] = {
-	/* ID_AA64PFR0_EL1 (D19.2.69). Kept: FP 19:16, AdvSIMD 23:20, GIC
+	/* ID_AA64PFR0_EL1. Kept: FP 19:16, AdvSIMD 23:20, GIC
 	 * 27:24, DIT 51:48, CSV2 59:56, CSV3 63:60. EL0 and EL1 3:0, 7:4 are
 	 * forced to 1 (AArch64 only: AArch32 exits stop the partition); EL2,
 	 * EL3, RAS, SVE, SEL2, MPAM, AMU and RME read as not implemented. */
 	[ID_PFR0] = { BITS(27, 16) | BITS(51, 48) | BITS(63, 56), 0x11 },
-	/* ID_AA64PFR1_EL1 (D19.2.70). Kept: BT 3:0, SSBS 7:4, CSV2_frac
+	/* ID_AA64PFR1_EL1. Kept: BT 3:0, SSBS 7:4, CSV2_frac
 	 * 35:32. Hidden: MTE 11:8, RAS_frac, MPAM_frac, SME 27:24, RNDR_trap,
 	 * NMI and the rest. */
 	[ID_PFR1] = { BITS(7, 0) | BITS(35, 32), 0 },
 	/* ID_AA64ZFR0_EL1, ID_AA64SMFR0_EL1: no SVE, no SME. */
 	[ID_ZFR0] = { 0, 0 },
 	[ID_SMFR0] = { 0, 0 },
-	/* ID_AA64DFR0_EL1 (D19.2.63). Kept: DebugVer 3:0, BRPs 15:12, WRPs
+	/* ID_AA64DFR0_EL1. Kept: DebugVer 3:0, BRPs 15:12, WRPs
 	 * 23:20, CTX_CMPs 31:28, DoubleLock 39:36 (their registers are
 	 * RAZ/WI). Hidden: TraceVer 7:4, PMUVer 11:8, PMSVer 35:32 (SPE),
 	 * TraceFilt, TraceBuffer (TRBE), MTPMU, BRBE, HPMN0. */
@@ -47,13 +47,13 @@ static const struct id_rule id_rules[ID_COUNT] = {
 	[ID_AFR1] = { 0, 0 },
 	/* ID_AA64ISAR0_EL1: instructions only, nothing to virtualise. */
 	[ID_ISAR0] = { ~0ULL, 0 },
-	/* ID_AA64ISAR1_EL1 (D19.2.66). Hidden: pointer authentication APA
+	/* ID_AA64ISAR1_EL1. Hidden: pointer authentication APA
 	 * 7:4, API 11:8, GPA 27:24, GPI 31:28 (HCR_EL2.API/APK trap it). */
 	[ID_ISAR1] = { ~(BITS(11, 4) | BITS(31, 24)), 0 },
 	/* ID_AA64ISAR2_EL1. Kept: WFxT 3:0, RPRES 7:4, MOPS 19:16, BC 23:20,
 	 * CLRBHB 31:28. Hidden: GPA3, APA3, PAC_frac and later fields. */
 	[ID_ISAR2] = { BITS(7, 0) | BITS(23, 16) | BITS(31, 28), 0 },
-	/* ID_AA64MMFR0_EL1 (D19.2.67). Kept: ASIDBits .. TGran4 31:4, ExS
+	/* ID_AA64MMFR0_EL1. Kept: ASIDBits .. TGran4 31:4, ExS
 	 * 47:44. PARange 3:0 is capped in sysreg_id_sanitise(); stage-2
 	 * granules (TGran*_2), FGT and ECV are EL2 features. */
 	[ID_MMFR0] = { BITS(31, 4) | BITS(47, 44), 0 },
@@ -181,7 +181,7 @@ enum sysreg_action sysreg_classify(uint64_t enc, bool read)
 		break;
 	}
 	/* IMPLEMENTATION DEFINED registers (op0 3, CRn 11 or 15; HCR_EL2.TIDCP,
-	 * D19.1.3): a partition must not reconfigure a shared cache or
+	 * D19.2 HCR_EL2): a partition must not reconfigure a shared cache or
 	 * core. PMU, SPE, AMU, RAS error records, LORegions and anything else
 	 * trapped: UNDEF, consistent with the ID registers. */
 	return SR_UNDEF;

@@ -108,9 +108,9 @@ void hardening_log(struct vcpu *v, const char *what, uint64_t info)
  * loop over a level visits set 0 way 0 exactly once, so the clean runs on
  * that operand (all bits above the level field zero) and the other
  * operands of the loop are no-ops: one clean per level per loop.
- * Arm ARM DDI 0487 J.a, D7.5.9.8 "Performing cache maintenance
- * instructions": set/way operations are not for coherency with other
- * observers.
+ * Operand layout: SetWay bits 31:4, Level bits 3:1 (DDI 0487 J.a, C5.3,
+ * DC CISW); set/way operations are meant for cache initialisation and
+ * power-down, not for coherency with other observers.
  */
 static enum trap_result emulate_setway(struct vcpu *v, uint64_t operand)
 {
@@ -148,7 +148,8 @@ enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
 		}
 		return TRAP_HANDLED;
 	case SR_OSLSR:
-		/* OSLM = 0b10 (OS lock implemented), OSLK = 0: D19.3.25. */
+		/* OSLM = 0b10 (OS lock implemented), OSLK = 0: D19.3,
+		 * OSLSR_EL1. */
 		vcpu_set_reg(v, rt, 0x8);
 		return TRAP_HANDLED;
 	case SR_SETWAY:

@@ -29,7 +29,7 @@
 #define HCR_TLOR BIT(35)
 #define HCR_TERR BIT(36)
 
-/* D19.3.17 MDCR_EL2. */
+/* MDCR_EL2 (D19.3, debug registers). */
 #define MDCR_HPMN_MASK BITS(4, 0)
 #define MDCR_TPMCR BIT(5)
 #define MDCR_TPM BIT(6)
@@ -40,7 +40,8 @@
 #define MDCR_HPMD BIT(17)
 #define MDCR_TTRF BIT(19)
 
-/* Feature fields used to decide what to trap (D19.2.63, .67, .68, .69). */
+/* Feature fields used to decide what to trap (D19.2, ID_AA64DFR0_EL1,
+ * ID_AA64PFR0_EL1, ID_AA64MMFR1_EL1). */
 #define DFR0_PMUVER BITS(11, 8)
 #define DFR0_PMSVER BITS(35, 32)
 #define DFR0_TRACEFILT BITS(43, 40)
