@@ -5,6 +5,7 @@
 #include "hv/arch.h"
 #include "hv/config.h"
 #include "hv/hardening.h"
+#include "hv/log.h"
 #include "hv/partition.h"
 
 #include "arch/esr.h"
@@ -30,6 +31,12 @@
 /* HCR_EL2 for guests on this system: HCR_GUEST plus the feature-dependent
  * traps. Written by the boot core before the others start. */
 static uint64_t hcr_guest = HCR_GUEST;
+
+/* MDCR_EL2 for guests, and whether this core's PMU may be handed to a
+ * partition that asks for it (PMUv3p1: HPMD keeps EL2 from being
+ * counted). Computed per core in arch_cpu_init_el2(). */
+static uint64_t mdcr_guest;
+static bool pmu_grantable;
 
 /*
  * MDCR_EL2 (Arm ARM DDI 0487 J.a, D19.3): the PMU (TPM, TPMCR) and every debug register (TDA,
@@ -78,7 +85,9 @@ void arch_cpu_init_el2(void)
 		cptr |= CPTR_TAM;
 	}
 	write_sysreg(cptr_el2, cptr);
-	write_sysreg(mdcr_el2, mdcr_value(dfr0, pmcr_n));
+	mdcr_guest = mdcr_value(dfr0, pmcr_n);
+	pmu_grantable = (mdcr_guest & MDCR_HPMD) != 0;
+	write_sysreg(mdcr_el2, mdcr_guest);
 	/* No counter runs for EL2's sake: the PMU stays disabled. */
 	write_sysreg(pmcr_el0, 0);
 	if (FIELD_GET(MMFR1_LO, read_sysreg(id_aa64mmfr1_el1)) != 0) {
@@ -164,6 +173,160 @@ static uint64_t hcr_el2_for(const struct hv_partition_cfg *c)
 	return h;
 }
 
+/*
+ * MDCR_EL2 for a partition. "pmu" gives it the PMU (TPM and TPMCR clear,
+ * every counter below HPMN) only where HPMD stops counting at EL2; on an
+ * older PMU it stays trapped and the boot says so once. "debug" gives it
+ * the debug registers (TDA, TDOSA, TDRA clear): its breakpoints and
+ * watchpoints target EL1, and debug exceptions are never taken from EL2
+ * while MDCR_EL2.TDE is 0 (Arm ARM DDI 0487 J.a, D2.1).
+ */
+static uint64_t mdcr_el2_for(const struct partition *p)
+{
+	static uint32_t warned;
+	uint64_t m = mdcr_guest;
+
+	if ((p->cfg->flags & HV_PART_PMU) != 0) {
+		if (pmu_grantable) {
+			m &= ~(MDCR_TPM | MDCR_TPMCR);
+		} else if ((__atomic_fetch_or(&warned, 1u << p->index,
+					      __ATOMIC_RELAXED) &
+			    (1u << p->index)) == 0) {
+			log_info("partition %s: pmu not given: this core's PMU "
+				 "cannot exclude EL2 (no PMUv3p1)",
+				 p->cfg->name);
+		}
+	}
+	if ((p->cfg->flags & HV_PART_DEBUG) != 0) {
+		m &= ~(MDCR_TDA | MDCR_TDOSA | MDCR_TDRA);
+	}
+	return m;
+}
+
+/* PMU state a previous run (or another partition's pmu) could leave:
+ * counters stopped, reset and their interrupts and overflows cleared. */
+static void reset_pmu(void)
+{
+	write_sysreg(pmcr_el0, BIT(1) | BIT(2)); /* P, C: reset counters */
+	write_sysreg(pmcntenclr_el0, ~0ULL);
+	write_sysreg(pmintenclr_el1, ~0ULL);
+	write_sysreg(pmovsclr_el0, ~0ULL);
+	write_sysreg(pmuserenr_el0, 0);
+	write_sysreg(pmcr_el0, 0);
+}
+
+/* Disable every breakpoint and watchpoint a previous run (given "debug")
+ * could have left armed: their control registers' E bit (D19.3). */
+static void reset_debug(void)
+{
+	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+
+	switch (FIELD_GET(BITS(15, 12), dfr0) + 1) { /* BRPs */
+	case 16:
+		write_sysreg(dbgbcr15_el1, 0);
+		__attribute__((fallthrough));
+	case 15:
+		write_sysreg(dbgbcr14_el1, 0);
+		__attribute__((fallthrough));
+	case 14:
+		write_sysreg(dbgbcr13_el1, 0);
+		__attribute__((fallthrough));
+	case 13:
+		write_sysreg(dbgbcr12_el1, 0);
+		__attribute__((fallthrough));
+	case 12:
+		write_sysreg(dbgbcr11_el1, 0);
+		__attribute__((fallthrough));
+	case 11:
+		write_sysreg(dbgbcr10_el1, 0);
+		__attribute__((fallthrough));
+	case 10:
+		write_sysreg(dbgbcr9_el1, 0);
+		__attribute__((fallthrough));
+	case 9:
+		write_sysreg(dbgbcr8_el1, 0);
+		__attribute__((fallthrough));
+	case 8:
+		write_sysreg(dbgbcr7_el1, 0);
+		__attribute__((fallthrough));
+	case 7:
+		write_sysreg(dbgbcr6_el1, 0);
+		__attribute__((fallthrough));
+	case 6:
+		write_sysreg(dbgbcr5_el1, 0);
+		__attribute__((fallthrough));
+	case 5:
+		write_sysreg(dbgbcr4_el1, 0);
+		__attribute__((fallthrough));
+	case 4:
+		write_sysreg(dbgbcr3_el1, 0);
+		__attribute__((fallthrough));
+	case 3:
+		write_sysreg(dbgbcr2_el1, 0);
+		__attribute__((fallthrough));
+	case 2:
+		write_sysreg(dbgbcr1_el1, 0);
+		__attribute__((fallthrough));
+	case 1:
+		write_sysreg(dbgbcr0_el1, 0);
+		__attribute__((fallthrough));
+	default:
+		break;
+	}
+	switch (FIELD_GET(BITS(23, 20), dfr0) + 1) { /* WRPs */
+	case 16:
+		write_sysreg(dbgwcr15_el1, 0);
+		__attribute__((fallthrough));
+	case 15:
+		write_sysreg(dbgwcr14_el1, 0);
+		__attribute__((fallthrough));
+	case 14:
+		write_sysreg(dbgwcr13_el1, 0);
+		__attribute__((fallthrough));
+	case 13:
+		write_sysreg(dbgwcr12_el1, 0);
+		__attribute__((fallthrough));
+	case 12:
+		write_sysreg(dbgwcr11_el1, 0);
+		__attribute__((fallthrough));
+	case 11:
+		write_sysreg(dbgwcr10_el1, 0);
+		__attribute__((fallthrough));
+	case 10:
+		write_sysreg(dbgwcr9_el1, 0);
+		__attribute__((fallthrough));
+	case 9:
+		write_sysreg(dbgwcr8_el1, 0);
+		__attribute__((fallthrough));
+	case 8:
+		write_sysreg(dbgwcr7_el1, 0);
+		__attribute__((fallthrough));
+	case 7:
+		write_sysreg(dbgwcr6_el1, 0);
+		__attribute__((fallthrough));
+	case 6:
+		write_sysreg(dbgwcr5_el1, 0);
+		__attribute__((fallthrough));
+	case 5:
+		write_sysreg(dbgwcr4_el1, 0);
+		__attribute__((fallthrough));
+	case 4:
+		write_sysreg(dbgwcr3_el1, 0);
+		__attribute__((fallthrough));
+	case 3:
+		write_sysreg(dbgwcr2_el1, 0);
+		__attribute__((fallthrough));
+	case 2:
+		write_sysreg(dbgwcr1_el1, 0);
+		__attribute__((fallthrough));
+	case 1:
+		write_sysreg(dbgwcr0_el1, 0);
+		__attribute__((fallthrough));
+	default:
+		break;
+	}
+}
+
 /**
  * Prepare this core's vCPU to enter its guest at @entry with x0 = @x0, as
  * the Linux arm64 boot protocol wants: EL1h, interrupts masked, MMU off,
@@ -182,6 +345,9 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	write_sysreg(vmpidr_el2, (1ULL << 31) | v->index);
 	write_sysreg(vttbr_el2, v->part->vttbr);
 	write_sysreg(hcr_el2, hcr_el2_for(v->part->cfg));
+	write_sysreg(mdcr_el2, mdcr_el2_for(v->part));
+	reset_pmu();
+	reset_debug();
 	isb();
 }
 

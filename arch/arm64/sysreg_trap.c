@@ -12,6 +12,7 @@
 #include "hv/log.h"
 #include "hv/partition.h"
 
+#include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "arch/sysreg_policy.h"
 
@@ -81,6 +82,20 @@ void sysreg_id_init(void)
 	id_ready = true;
 }
 
+/* The value a guest reads: the boot core's sanitised one, with PMUVer
+ * shown where this core's PMU is the partition's ("pmu" in its
+ * description and MDCR_EL2.TPM clear, see cpu.c). */
+static uint64_t id_value(enum sysreg_id id)
+{
+	if (id == ID_RAZ) {
+		return 0;
+	}
+	if (id == ID_DFR0 && (read_sysreg(mdcr_el2) & MDCR_TPM) == 0) {
+		return id_guest[id] | (read_hw_id(id) & DFR0_PMUVER);
+	}
+	return id_guest[id];
+}
+
 void hardening_log(struct vcpu *v, const char *what, uint64_t info)
 {
 	struct partition *p = v->part;
@@ -135,12 +150,9 @@ enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
 	uint64_t enc = sysreg_enc(esr);
 	bool read = (esr & ESR_SYS_READ) != 0;
 	unsigned rt = (unsigned)FIELD_GET(ESR_SYS_RT, esr);
-	enum sysreg_id id;
-
 	switch (sysreg_classify(enc, read)) {
 	case SR_ID:
-		id = sysreg_id_index(enc);
-		vcpu_set_reg(v, rt, id == ID_RAZ ? 0 : id_guest[id]);
+		vcpu_set_reg(v, rt, id_value(sysreg_id_index(enc)));
 		return TRAP_HANDLED;
 	case SR_RAZ_WI:
 		if (read) {

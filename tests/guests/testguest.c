@@ -16,6 +16,8 @@
  *   echo           read the console (polling) and print each line received
  *   canary         fill 64 KiB at RAM + 8 MiB + 4 KiB with a pattern at
  *                  boot and check it at every heartbeat
+ *   pmu-check      report whether the PMU is visible and works: PMUVer,
+ *                  PMCR_EL0 readable or UNDEF, the cycle counter counting
  *
  * At boot it checks a marker at RAM base + 8 MiB: a restart must have
  * cleared memory, so finding the marker means state leaked.
@@ -116,6 +118,28 @@ static void hvc_junk(void)
 		(unsigned)smc_call(0x84000000, 0, 0, 0));
 }
 
+static void pmu_check(void)
+{
+	uint64_t dfr0, pmcr = 0, cycles = 0;
+	unsigned ver;
+	bool readable;
+
+	__asm__ volatile("mrs %0, id_aa64dfr0_el1" : "=r"(dfr0));
+	ver = (unsigned)(dfr0 >> 8) & 0xf;
+	readable = probe_pmcr(&pmcr);
+	if (readable && ver != 0) {
+		__asm__ volatile("msr pmcntenset_el0, %0" : : "r"(1ULL << 31));
+		__asm__ volatile("msr pmcr_el0, %0; isb" : : "r"(pmcr | 1));
+		delay_ms(5);
+		__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(cycles));
+		__asm__ volatile("msr pmcr_el0, %0; isb" : : "r"(pmcr & ~1ULL));
+	}
+	gprintf("pmu: PMUVer %u, PMCR_EL0 %s, %u counters, cycle counter %s\n",
+		ver, readable ? "readable" : "UNDEF",
+		(unsigned)(pmcr >> 11) & 0x1f,
+		cycles != 0 ? "counting" : "not counting");
+}
+
 static void probe_list(const char *args)
 {
 	const char *p = args;
@@ -200,6 +224,9 @@ void guest_main(const void *dtb)
 	canary = arg_has(dt.bootargs, "canary");
 	if (canary) {
 		canary_fill();
+	}
+	if (arg_has(dt.bootargs, "pmu-check")) {
+		pmu_check();
 	}
 	probe_list(dt.bootargs);
 	if (arg_has(dt.bootargs, "echo")) {

@@ -26,6 +26,8 @@ static const char *const bh_part_props[] = { "cpus",
 					     "fault-policy",
 					     "trap-wfi",
 					     "trap-wfe",
+					     "pmu",
+					     "debug",
 					     NULL };
 
 static const char *const bh_policies[] = {
@@ -34,17 +36,28 @@ static const char *const bh_policies[] = {
 	[HV_FAULT_RESTART] = "restart",
 };
 
-/* "trap-wfi" and "trap-wfe": booleans, default not trapped (latency). */
-static int bh_part_wfx(const struct bh_node *n, struct hv_partition_cfg *pc)
+/* Trap controls, all booleans: "trap-wfi" and "trap-wfe" (default not
+ * trapped, for latency), "pmu" and "debug" (default trapped). */
+static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 {
-	bool wfi = false, wfe = false;
+	static const struct {
+		const char *name;
+		uint32_t flag;
+	} props[] = {
+		{ "trap-wfi", HV_PART_TRAP_WFI },
+		{ "trap-wfe", HV_PART_TRAP_WFE },
+		{ "pmu", HV_PART_PMU },
+		{ "debug", HV_PART_DEBUG },
+	};
 
-	if (bh_prop_bool(n, "trap-wfi", &wfi) < 0 ||
-	    bh_prop_bool(n, "trap-wfe", &wfe) < 0) {
-		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
+		bool on = false;
+
+		if (bh_prop_bool(n, props[i].name, &on) < 0) {
+			return -1;
+		}
+		pc->flags |= on ? props[i].flag : 0u;
 	}
-	pc->flags |= (wfi ? HV_PART_TRAP_WFI : 0u) |
-		     (wfe ? HV_PART_TRAP_WFE : 0u);
 	return 0;
 }
 
@@ -107,7 +120,7 @@ static int bh_part_memory(const struct bh_node *n, struct hv_partition_cfg *pc,
 	if (no_blocks) {
 		pc->flags |= HV_PART_RAM_NO_BLOCKS;
 	}
-	return bh_part_wfx(n, pc);
+	return bh_part_traps(n, pc);
 }
 
 static int bh_part_images(const struct bh_node *n, struct hv_partition_cfg *pc,

@@ -126,6 +126,8 @@ struct hv_blob {
 #define HV_PART_RAM_NO_BLOCKS (1u << 0) /* map RAM with 4 KiB pages only */
 #define HV_PART_TRAP_WFI (1u << 1)	/* WFI exits to EL2 (HCR_EL2.TWI) */
 #define HV_PART_TRAP_WFE (1u << 2)	/* WFE exits to EL2 (HCR_EL2.TWE) */
+#define HV_PART_PMU (1u << 3)		/* the PMU is the guest's (if PMUv3p1) */
+#define HV_PART_DEBUG (1u << 4)		/* debug registers are the guest's */
 
 /** One partition: cores, memory, images, devices, policy. */
 struct hv_partition_cfg {

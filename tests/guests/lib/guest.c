@@ -251,6 +251,19 @@ bool probe_write(uint64_t addr, uint64_t val)
 	return !fault_seen[me];
 }
 
+bool probe_pmcr(uint64_t *val)
+{
+	unsigned me = my_vcpu();
+	uint64_t v = 0;
+
+	fault_seen[me] = 0;
+	fault_expected[me] = 1;
+	__asm__ volatile("mrs %0, pmcr_el0" : "+r"(v) : : "memory");
+	fault_expected[me] = 0;
+	*val = v;
+	return !fault_seen[me];
+}
+
 /* ---- Time ---- */
 
 uint64_t now_ticks(void)

@@ -29,6 +29,8 @@ bool dt_parse(const void *dtb, struct dt_info *out);
 /* Probe an address; returns false if it aborted (the abort is caught). */
 bool probe_read(uint64_t addr, uint64_t *val);
 bool probe_write(uint64_t addr, uint64_t val);
+/* Read PMCR_EL0; false if it was UNDEFINED (the exception is caught). */
+bool probe_pmcr(uint64_t *val);
 
 uint64_t now_ticks(void);
 uint64_t ticks_per_sec(void);
