@@ -37,6 +37,7 @@ static uint64_t hcr_guest = HCR_GUEST;
  * counted). Computed per core in arch_cpu_init_el2(). */
 static uint64_t mdcr_guest;
 static bool pmu_grantable;
+static bool has_pmu; /* PMUv3 (PMUVer 1-14): its registers exist at EL2 */
 
 /*
  * MDCR_EL2 (Arm ARM DDI 0487 J.a, D19.3): the PMU (TPM, TPMCR) and every debug register (TDA,
@@ -71,8 +72,6 @@ void arch_cpu_init_el2(void)
 {
 	uint64_t parange = FIELD_GET(MMFR0_PARANGE,
 				     read_sysreg(id_aa64mmfr0_el1));
-	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
-
 	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
 	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
 	uint64_t cptr = CPTR_EL2_RES1 | CPTR_TTA;
@@ -85,11 +84,19 @@ void arch_cpu_init_el2(void)
 		cptr |= CPTR_TAM;
 	}
 	write_sysreg(cptr_el2, cptr);
-	mdcr_guest = mdcr_value(dfr0, pmcr_n);
+	has_pmu = FIELD_GET(DFR0_PMUVER, dfr0) != 0 &&
+		  FIELD_GET(DFR0_PMUVER, dfr0) != 0xf;
+	/* HPMN = PMCR_EL0.N: every counter is the guest's when it is given
+	 * the PMU. */
+	mdcr_guest = mdcr_value(dfr0, has_pmu ? (read_sysreg(pmcr_el0) >> 11) &
+							0x1f
+					      : 0);
 	pmu_grantable = (mdcr_guest & MDCR_HPMD) != 0;
 	write_sysreg(mdcr_el2, mdcr_guest);
 	/* No counter runs for EL2's sake: the PMU stays disabled. */
-	write_sysreg(pmcr_el0, 0);
+	if (has_pmu) {
+		write_sysreg(pmcr_el0, 0);
+	}
 	if (FIELD_GET(MMFR1_LO, read_sysreg(id_aa64mmfr1_el1)) != 0) {
 		hcr_guest |= HCR_TLOR;
 	}
@@ -207,6 +214,9 @@ static uint64_t mdcr_el2_for(const struct partition *p)
  * counters stopped, reset and their interrupts and overflows cleared. */
 static void reset_pmu(void)
 {
+	if (!has_pmu) {
+		return;
+	}
 	write_sysreg(pmcr_el0, BIT(1) | BIT(2)); /* P, C: reset counters */
 	write_sysreg(pmcntenclr_el0, ~0ULL);
 	write_sysreg(pmintenclr_el1, ~0ULL);
