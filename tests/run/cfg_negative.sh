@@ -84,7 +84,8 @@ run_tool() {
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
 	# shellcheck disable=SC2086 # INCS is a list of options
-	"$BHCFG" --board "$1" --system "$2" $INCS --out-c "$OUT/cfg.c" \
+	# A hang (status 124 from timeout) fails like a crash.
+	timeout 60 "$BHCFG" --board "$1" --system "$2" $INCS --out-c "$OUT/cfg.c" \
 		--out-s "$OUT/blobs.S" --out-dir "$OUT/dtb" \
 		>"$WORK/stdout" 2>"$WORK/stderr"
 	rc=$?
@@ -192,6 +193,12 @@ else
 	run_tool "$BOARD" "$WORK/old-version.dtb"
 	check_refused dtb.old_version "not a valid device tree" \
 		old-version.dtb
+
+	# A property length that makes libfdt 1.6.1's tag walk step back:
+	# fdt_check_full() never returned (found by tests/fuzz/fuzz_bhcfg.c).
+	cp "$ROOT/tests/fuzz/seeds/fuzz_bhcfg/tag-cycle.dtb" "$WORK/tag-cycle.dtb"
+	run_tool "$BOARD" "$WORK/tag-cycle.dtb"
+	check_refused dtb.tag_cycle "not a valid device tree" tag-cycle.dtb
 
 	head -c $((size - 8)) "$DTB" >"$WORK/board-truncated.dtb"
 	run_tool "$WORK/board-truncated.dtb" "$GOOD"

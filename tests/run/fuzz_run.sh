@@ -11,8 +11,8 @@
 # Seeds: tests/fuzz/seeds/<target>/ (checked in; findings stay there as
 # regression inputs) and, for fuzz_bhcfg, every system description of
 # tests/configs compiled with dtc. New inputs go to
-# build/fuzz/corpus/<target>/, crashes to build/fuzz/ (libFuzzer's
-# crash-* files). Output: PASS/FAIL fuzz.<target> and "N passed, M failed".
+# build/fuzz/corpus/<target>/, crashes and hangs to build/fuzz/ (libFuzzer's
+# crash-* and timeout-* files). Output: PASS/FAIL fuzz.<target> and "N passed, M failed".
 
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,7 +44,8 @@ for t in fuzz_trap fuzz_vgic fuzz_bhcfg; do
 	# The config tool prints an error per bad input: keep it quiet
 	# (libFuzzer keeps its own and the sanitizers' reports).
 	[ "$t" = fuzz_bhcfg ] && limit="$limit -close_fd_mask=2"
-	if build/fuzz/$t $limit -artifact_prefix=build/fuzz/ "$corpus" $seeds \
+	# An input that runs 10 s is a hang: a finding (timeout-* artifact).
+	if build/fuzz/$t $limit -timeout=10 -artifact_prefix=build/fuzz/ "$corpus" $seeds \
 		>"$log" 2>&1; then
 		echo "PASS fuzz.$t ($(grep -c . "$log") log lines, $(ls "$corpus" | wc -l) corpus inputs)"
 		passed=$((passed + 1))

@@ -151,6 +151,31 @@ static int bh_compile(const struct bh_ctx *ctx, const char *path, uint8_t **buf,
 	return rc;
 }
 
+/*
+ * Walks every tag of the structure block once and requires each step to
+ * move forward and the walk to reach FDT_END. libfdt 1.6.1's
+ * fdt_check_full() loops forever on a blob whose property length makes
+ * fdt_next_tag() step backwards (found by tests/fuzz/fuzz_bhcfg.c;
+ * regression case dtb.tag_cycle in tests/run/cfg_negative.sh).
+ */
+static int bh_dt_walk(const void *fdt)
+{
+	int off = 0;
+
+	for (;;) {
+		int next = off;
+		uint32_t tag = fdt_next_tag(fdt, off, &next);
+
+		if (tag == FDT_END) {
+			return next < 0 ? next : 0;
+		}
+		if (next <= off) {
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+		off = next;
+	}
+}
+
 /**
  * Checks that @buf (@size bytes, read from @path) is a device tree blob the
  * tool can walk safely; prints the reason and returns -1 if not. Blobs
@@ -166,7 +191,16 @@ int bh_dt_check(const char *path, const void *buf, size_t size)
 	if (size >= sizeof(struct fdt_header)) {
 		err = fdt_version(buf) < 16 || fdt_last_comp_version(buf) > 17
 			      ? -FDT_ERR_BADVERSION
-			      : fdt_check_full(buf, size);
+			      : fdt_check_header(buf);
+	}
+	if (err == 0 && fdt_totalsize(buf) > size) {
+		err = -FDT_ERR_TRUNCATED;
+	}
+	if (err == 0) {
+		err = bh_dt_walk(buf);
+	}
+	if (err == 0) {
+		err = fdt_check_full(buf, size);
 	}
 	if (err != 0) {
 		fprintf(stderr, "bhcfg: %s: not a valid device tree (%s)\n",
