@@ -38,6 +38,8 @@ static int64_t fw_call(uint32_t fid, uint64_t a1)
 	return (int64_t)x0;
 }
 
+/** Ask firmware what it offers (DEN0028 7.2.1 discovery). Boot core,
+ * once, MMU on, before the other cores start. */
 void arch_smccc_probe(void)
 {
 	int64_t psci = fw_call(PSCI_VERSION, 0);
@@ -63,6 +65,8 @@ void arch_smccc_probe(void)
 		 psci, smccc, fw_wa1, fw_wa2, fw_wa3);
 }
 
+/** Per core, before its first guest entry: SSBD on for good where
+ * firmware offers it. */
 void arch_smccc_core_init(void)
 {
 	/* 0: the mitigation can be switched per PE; switch it on for good.
@@ -72,6 +76,8 @@ void arch_smccc_core_init(void)
 	}
 }
 
+/** On every guest exit, first thing: branch predictor invalidation
+ * through firmware where offered; nothing otherwise. */
 void arch_spectre_exit(void)
 {
 	/* WORKAROUND_3 also covers what WORKAROUND_1 does (DEN0028 7.6). */
@@ -99,6 +105,8 @@ static int64_t features(uint32_t of)
 	}
 }
 
+/** A guest's SMCCC architecture call @fid with argument @a1: sets *@ret
+ * and returns true, or returns false if @fid is none of them. */
 bool arch_smccc_guest_call(uint32_t fid, uint64_t a1, int64_t *ret)
 {
 	switch (fid) {

@@ -71,6 +71,8 @@ static const struct id_rule id_rules[ID_COUNT] = {
 /* PARange 0b0010: 40 bits, the partition's IPA space (HV_GUEST_IPA_BITS). */
 #define GUEST_PARANGE 2u
 
+/** The guest's view of ID register @id whose hardware value is @hw
+ * (contract in arch/sysreg_policy.h). Pure. */
 uint64_t sysreg_id_sanitise(enum sysreg_id id, uint64_t hw)
 {
 	uint64_t v;
@@ -99,6 +101,8 @@ static bool in_id_space(uint64_t enc)
 	       FIELD_GET(ESR_SYS_CRN, enc) == 0 && crm >= 1 && crm <= 7;
 }
 
+/** Which ID table entry the encoding @enc reads; ID_RAZ outside the
+ * table. Pure. */
 enum sysreg_id sysreg_id_index(uint64_t enc)
 {
 	if (!in_id_space(enc)) {
@@ -157,6 +161,8 @@ static enum sysreg_action classify_debug(uint64_t enc, bool read)
 	return SR_RAZ_WI;
 }
 
+/** The outcome of a trapped access to @enc (MRS if @read): see the table
+ * in docs/traps.md. Pure; every input has an answer. */
 enum sysreg_action sysreg_classify(uint64_t enc, bool read)
 {
 	enc &= SYSREG_ENC_MASK;
@@ -187,6 +193,7 @@ enum sysreg_action sysreg_classify(uint64_t enc, bool read)
 	return SR_UNDEF;
 }
 
+/** A short name of @a for logs. Pure. */
 const char *sysreg_action_name(enum sysreg_action a)
 {
 	switch (a) {

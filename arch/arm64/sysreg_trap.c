@@ -65,6 +65,11 @@ static uint64_t read_hw_id(enum sysreg_id id)
 	}
 }
 
+/**
+ * Boot core (first call): compute the guest-visible ID values. Other
+ * cores: compare theirs and log a difference. Runs in arch_cpu_init_el2(),
+ * before any guest runs on the calling core.
+ */
 void sysreg_id_init(void)
 {
 	for (unsigned i = 0; i < ID_COUNT; i++) {
@@ -96,6 +101,10 @@ static uint64_t id_value(enum sysreg_id id)
 	return id_guest[id];
 }
 
+/**
+ * Log @what for @v's partition, at most HARDENING_LOG_MAX lines per
+ * partition since boot (lock-free counter; the log takes its own lock).
+ */
 void hardening_log(struct vcpu *v, const char *what, uint64_t info)
 {
 	struct partition *p = v->part;
@@ -145,6 +154,11 @@ static enum trap_result emulate_setway(struct vcpu *v, uint64_t operand)
 	return TRAP_HANDLED;
 }
 
+/**
+ * A trapped MSR, MRS or SYS instruction of @v with syndrome @esr: apply
+ * the outcome sysreg_classify() chose. On the vCPU's own core, from
+ * arch_trap_sync(). Returns what trap_finish() must do.
+ */
 enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
 {
 	uint64_t enc = sysreg_enc(esr);
