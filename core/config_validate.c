@@ -27,9 +27,12 @@
 #define CV_GICV2_CPU_SIZE 0x2000ULL
 #define CV_MAX_GIC_REGIONS 4
 
-/* Records the first error in @d and returns its code. */
-static enum cfg_err cv_fail(struct cfg_diag *d, enum cfg_err code, int part,
-			    int other, int item, const char *prop)
+/**
+ * Records the first error in @d and returns its code (internal, also used
+ * by config_channels.c).
+ */
+enum cfg_err cfg_fail(struct cfg_diag *d, enum cfg_err code, int part,
+		      int other, int item, const char *prop)
 {
 	d->code = code;
 	d->partition = part;
@@ -42,14 +45,14 @@ static enum cfg_err cv_fail(struct cfg_diag *d, enum cfg_err code, int part,
 /* A board error: no partition is involved. */
 static enum cfg_err cv_bfail(struct cfg_diag *d, int item, const char *prop)
 {
-	return cv_fail(d, CFG_E_BOARD, -1, -1, item, prop);
+	return cfg_fail(d, CFG_E_BOARD, -1, -1, item, prop);
 }
 
 /* An error in partition @p that involves no other partition. */
 static enum cfg_err cv_pfail(struct cfg_diag *d, enum cfg_err code, int p,
 			     int item, const char *prop)
 {
-	return cv_fail(d, code, p, -1, item, prop);
+	return cfg_fail(d, code, p, -1, item, prop);
 }
 
 /* Length of @s, looking at no more than @max bytes. */
@@ -63,8 +66,8 @@ static size_t cv_strnlen(const char *s, size_t max)
 	return n;
 }
 
-/* True if the two strings are equal within their @max-byte buffers. */
-static bool cv_streq(const char *a, const char *b, size_t max)
+/** True if the two strings are equal within their @max-byte buffers. */
+bool cfg_streq(const char *a, const char *b, size_t max)
 {
 	size_t i = 0;
 
@@ -88,6 +91,19 @@ static bool cv_name_char(char ch)
 	       (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
 }
 
+/** A name: 1..max-1 characters from [A-Za-z0-9_-], NUL-terminated. */
+bool cfg_name_ok(const char *s, size_t max)
+{
+	size_t len = cv_strnlen(s, max);
+
+	for (size_t i = 0; i < len; i++) {
+		if (!cv_name_char(s[i])) {
+			return false;
+		}
+	}
+	return len > 0 && len < max;
+}
+
 /* True if @irq is an SPI the board's GIC implements. */
 static bool cv_is_spi(const struct hv_board_desc *b, uint32_t irq)
 {
@@ -95,11 +111,12 @@ static bool cv_is_spi(const struct hv_board_desc *b, uint32_t irq)
 }
 
 /*
- * True if [base, base + size) does not fit below 2^64. Stricter than
+ * True if [base, base + size) does not fit below 2^64 (internal, also used
+ * by config_channels.c). Stricter than
  * range_wraps(): a range ending exactly at 2^64 is refused as well, so that
  * base + size is always representable.
  */
-static bool cv_wraps(uint64_t base, uint64_t size)
+bool cfg_wraps(uint64_t base, uint64_t size)
 {
 	return size > UINT64_MAX - base;
 }
@@ -122,7 +139,7 @@ static bool cv_page_round(uint64_t base, uint64_t size, uint64_t *rbase,
 			  uint64_t *rsize)
 {
 	if (size == 0 || size > UINT64_MAX - SZ_4K ||
-	    cv_wraps(base, size + SZ_4K)) {
+	    cfg_wraps(base, size + SZ_4K)) {
 		return false;
 	}
 	*rbase = base & ~(SZ_4K - 1);
@@ -134,7 +151,7 @@ static bool cv_page_round(uint64_t base, uint64_t size, uint64_t *rbase,
 static bool cv_overlaps_ram(const struct hv_board_desc *b, uint64_t base,
 			    uint64_t size)
 {
-	if (cv_wraps(base, size)) {
+	if (cfg_wraps(base, size)) {
 		return true;
 	}
 	for (uint32_t i = 0; i < b->ram_count && i < HV_MAX_RAM_BANKS; i++) {
@@ -197,7 +214,7 @@ static enum cfg_err cv_board_ram(const struct hv_board_desc *b,
 	for (uint32_t i = 0; i < b->ram_count; i++) {
 		const struct hv_ram_bank *r = &b->ram[i];
 
-		if (r->size == 0 || cv_wraps(r->base, r->size) ||
+		if (r->size == 0 || cfg_wraps(r->base, r->size) ||
 		    !is_aligned(r->base, SZ_4K) ||
 		    !is_aligned(r->size, SZ_4K)) {
 			return cv_bfail(d, (int)i, "memory");
@@ -212,7 +229,7 @@ static enum cfg_err cv_board_ram(const struct hv_board_desc *b,
 			hv_in_bank = true;
 		}
 	}
-	if (b->hv_size == 0 || cv_wraps(b->hv_base, b->hv_size) ||
+	if (b->hv_size == 0 || cfg_wraps(b->hv_base, b->hv_size) ||
 	    !is_aligned(b->hv_base, SZ_2M) || !is_aligned(b->hv_size, SZ_2M) ||
 	    !hv_in_bank) {
 		return cv_bfail(d, -1, "hypervisor");
@@ -288,7 +305,7 @@ static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i)
 		return false;
 	}
 	for (uint32_t j = 0; j < i; j++) {
-		if (cv_streq(dev->name, b->devices[j].name, HV_NAME_LEN)) {
+		if (cfg_streq(dev->name, b->devices[j].name, HV_NAME_LEN)) {
 			return false;
 		}
 	}
@@ -348,8 +365,8 @@ static enum cfg_err cv_part_name(const struct hv_config *c, int p,
 		}
 	}
 	for (int q = 0; q < p; q++) {
-		if (cv_streq(n, c->partitions[q].name, HV_NAME_LEN)) {
-			return cv_fail(d, CFG_E_NAME, p, q, -1, "name");
+		if (cfg_streq(n, c->partitions[q].name, HV_NAME_LEN)) {
+			return cfg_fail(d, CFG_E_NAME, p, q, -1, "name");
 		}
 	}
 	return CFG_OK;
@@ -389,7 +406,7 @@ static enum cfg_err cv_part_cpus(const struct hv_config *c, int p,
 			const struct hv_partition_cfg *qc = &c->partitions[q];
 
 			if (cv_has_core(qc, core, q == p ? i : qc->cpu_count)) {
-				return cv_fail(d, CFG_E_CPU_TWO_OWNERS, p, q,
+				return cfg_fail(d, CFG_E_CPU_TWO_OWNERS, p, q,
 					       (int)i, "cpus");
 			}
 		}
@@ -417,7 +434,7 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 		}
 	}
 	for (uint32_t i = 0; i < b->ram_count && i < HV_MAX_RAM_BANKS; i++) {
-		if (!cv_wraps(pc->ram_pa, pc->ram_size) &&
+		if (!cfg_wraps(pc->ram_pa, pc->ram_size) &&
 		    range_within(pc->ram_pa, pc->ram_size, b->ram[i].base,
 				 b->ram[i].size)) {
 			on_board = true;
@@ -435,11 +452,11 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 
 		if (ranges_overlap(pc->ram_pa, pc->ram_size, qc->ram_pa,
 				   qc->ram_size)) {
-			return cv_fail(d, CFG_E_MEM_OVERLAP, p, q, -1,
+			return cfg_fail(d, CFG_E_MEM_OVERLAP, p, q, -1,
 				       "memory-base");
 		}
 	}
-	if (cv_wraps(pc->ram_ipa, pc->ram_size) ||
+	if (cfg_wraps(pc->ram_ipa, pc->ram_size) ||
 	    pc->ram_ipa + pc->ram_size > CV_IPA_LIMIT) {
 		return cv_pfail(d, CFG_E_IPA_RANGE, p, -1, "guest-base");
 	}
@@ -449,7 +466,7 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 /* True if the blob lies inside RAM of @ram_size bytes. */
 static bool cv_blob_in_ram(const struct hv_blob *bl, uint64_t ram_size)
 {
-	return !cv_wraps(bl->offset, bl->size) &&
+	return !cfg_wraps(bl->offset, bl->size) &&
 	       range_within(bl->offset, bl->size, 0, ram_size);
 }
 
@@ -518,7 +535,7 @@ static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
 		return cv_pfail(d, CFG_E_UNALIGNED, p, i, "devices");
 	}
 	if (!cv_str_ok(dev->name, HV_NAME_LEN) ||
-	    cv_wraps(dev->pa, dev->size)) {
+	    cfg_wraps(dev->pa, dev->size)) {
 		return cv_pfail(d, CFG_E_DEV_NOT_ON_BOARD, p, i, "devices");
 	}
 	if (ranges_overlap(dev->pa, dev->size, c->board.hv_base,
@@ -528,7 +545,7 @@ static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
 	if (!cv_dev_on_board(&c->board, dev)) {
 		return cv_pfail(d, CFG_E_DEV_NOT_ON_BOARD, p, i, "devices");
 	}
-	if (cv_wraps(dev->ipa, dev->size) ||
+	if (cfg_wraps(dev->ipa, dev->size) ||
 	    dev->ipa + dev->size > CV_IPA_LIMIT) {
 		return cv_pfail(d, CFG_E_IPA_RANGE, p, i, "devices");
 	}
@@ -540,7 +557,7 @@ static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
 			if (ranges_overlap(dev->pa, dev->size,
 					   qc->devices[j].pa,
 					   qc->devices[j].size)) {
-				return cv_fail(d, CFG_E_DEV_TWO_OWNERS, p, q, i,
+				return cfg_fail(d, CFG_E_DEV_TWO_OWNERS, p, q, i,
 					       "devices");
 			}
 		}
@@ -595,7 +612,7 @@ static enum cfg_err cv_dev_irqs(const struct hv_config *c, int p, int i,
 			uint32_t n = q == p ? (uint32_t)i : qc->device_count;
 
 			if (cv_part_has_irq(qc, irq, n, k)) {
-				return cv_fail(d, CFG_E_IRQ_TWO_OWNERS, p, q, i,
+				return cfg_fail(d, CFG_E_IRQ_TWO_OWNERS, p, q, i,
 					       "devices");
 			}
 		}
@@ -696,7 +713,7 @@ static enum cfg_err cv_hv_size(const struct hv_config *c, struct cfg_diag *d)
 		need = cv_add_pages(need, pc->initrd.size);
 	}
 	if (need > c->board.hv_size) {
-		return cv_fail(d, CFG_E_HV_TOO_SMALL, -1, -1, -1,
+		return cfg_fail(d, CFG_E_HV_TOO_SMALL, -1, -1, -1,
 			       "memory-size");
 	}
 	return CFG_OK;
@@ -707,14 +724,14 @@ static enum cfg_err cv_all(const struct hv_config *c, struct cfg_diag *d)
 	enum cfg_err e;
 
 	if (c->magic != HV_CONFIG_MAGIC || c->version != HV_CONFIG_VERSION) {
-		return cv_fail(d, CFG_E_BAD_MAGIC, -1, -1, -1, NULL);
+		return cfg_fail(d, CFG_E_BAD_MAGIC, -1, -1, -1, NULL);
 	}
 	e = cv_board(&c->board, d);
 	if (e != CFG_OK) {
 		return e;
 	}
 	if (c->partition_count == 0 || c->partition_count > HV_MAX_PARTITIONS) {
-		return cv_fail(d, CFG_E_NO_PARTITIONS, -1, -1, -1,
+		return cfg_fail(d, CFG_E_NO_PARTITIONS, -1, -1, -1,
 			       "partitions");
 	}
 	for (uint32_t p = 0; p < c->partition_count; p++) {
@@ -723,7 +740,8 @@ static enum cfg_err cv_all(const struct hv_config *c, struct cfg_diag *d)
 			return e;
 		}
 	}
-	return cv_hv_size(c, d);
+	e = config_validate_channels(c, d);
+	return e != CFG_OK ? e : cv_hv_size(c, d);
 }
 
 /**
@@ -739,7 +757,7 @@ enum cfg_err config_validate(const struct hv_config *c, struct cfg_diag *diag)
 	struct cfg_diag local = { CFG_OK, -1, -1, -1, NULL };
 	struct cfg_diag *d = diag != NULL ? diag : &local;
 
-	cv_fail(d, CFG_OK, -1, -1, -1, NULL);
+	cfg_fail(d, CFG_OK, -1, -1, -1, NULL);
 	return cv_all(c, d);
 }
 
@@ -780,6 +798,13 @@ static const char *const cv_messages[CFG_E_COUNT] = {
 	[CFG_E_POLICY] = "unknown fault policy",
 	[CFG_E_HV_TOO_SMALL] =
 		"embedded images and the hypervisor do not fit the hypervisor region",
+	[CFG_E_CHAN_COUNT] = "partition has more than 4 channel ends",
+	[CFG_E_CHAN_NAME] =
+		"channel name is empty, too long, has characters other than [A-Za-z0-9_-] or is used twice",
+	[CFG_E_CHAN_ACCESS] =
+		"channel access is unknown, or neither end may write",
+	[CFG_E_CHAN_PEER] =
+		"the two ends of a channel do not name each other or disagree on the name or region",
 };
 
 /**

@@ -44,7 +44,8 @@ void console_init(unsigned core)
 static const char *const exit_names[EXIT_KINDS] = {
 	[EXIT_IRQ] = "irq",	  [EXIT_MAINT] = "maint", [EXIT_HVC] = "hvc",
 	[EXIT_SMC] = "smc",	  [EXIT_SYSREG] = "sysreg", [EXIT_GIC] = "gic",
-	[EXIT_UART] = "uart",	  [EXIT_ABORT] = "abort", [EXIT_WFX] = "wfx",
+	[EXIT_UART] = "uart",	  [EXIT_GPIO] = "gpio",   [EXIT_ABORT] = "abort",
+	[EXIT_WFX] = "wfx",
 	[EXIT_OTHER] = "other",
 };
 

@@ -12,6 +12,7 @@
  * parks in vcpu_check_requests().
  */
 #include "hv/arch.h"
+#include "hv/channel.h"
 #include "hv/log.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
@@ -99,6 +100,7 @@ void partition_load(struct partition *p)
 	spin_lock(&p->vgic.lock);
 	vgic_reset_state(&p->vgic);
 	spin_unlock(&p->vgic.lock);
+	channel_reset(p);
 }
 
 /* Hand vCPU 0 its boot entry and open the partition. */

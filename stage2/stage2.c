@@ -7,9 +7,17 @@
 
 #include "hv/types.h"
 
+/* Stage-2 attributes of channel end @e. */
+static uint64_t chan_attrs(const struct hv_chan_end *e)
+{
+	return e->access == HV_CHAN_RO ? STAGE2_CHAN_RO_ATTRS
+				       : STAGE2_CHAN_RW_ATTRS;
+}
+
 /**
- * Create @t in @pool and map the partition's RAM and passthrough devices
- * (and, on GICv2, the virtual CPU interface at the guest's GICC address).
+ * Create @t in @pool and map the partition's RAM, passthrough devices and
+ * channel shared memory (and, on GICv2, the virtual CPU interface at the
+ * guest's GICC address).
  * Emulated devices (distributor, redistributors, UART) are left unmapped
  * so every access traps. Boot only; HV_ENOMEM if the pool is too small.
  */
@@ -28,6 +36,11 @@ hv_err_t stage2_build(struct pt *t, struct pt_pool *pool,
 
 		TRY(pt_map(t, pool, d->ipa, d->pa, d->size, STAGE2_DEV_ATTRS,
 			   0));
+	}
+	for (uint32_t i = 0; i < p->chan_count; i++) {
+		const struct hv_chan_end *e = &p->chans[i];
+
+		TRY(pt_map(t, pool, e->ipa, e->pa, e->size, chan_attrs(e), 0));
 	}
 	if (b->gic_version == HV_GIC_V2) {
 		TRY(pt_map(t, pool, HV_GUEST_GICC_IPA, b->gicv_base,
@@ -65,6 +78,12 @@ static hv_err_t verify_leaf(void *arg, uint64_t va, uint64_t pa,
 		ok = leaf_in(va, pa, size, attrs, d->ipa, d->pa, d->size,
 			     STAGE2_DEV_ATTRS);
 	}
+	for (uint32_t i = 0; !ok && i < p->chan_count; i++) {
+		const struct hv_chan_end *e = &p->chans[i];
+
+		ok = leaf_in(va, pa, size, attrs, e->ipa, e->pa, e->size,
+			     chan_attrs(e));
+	}
 	if (!ok && ctx->b->gic_version == HV_GIC_V2) {
 		ok = leaf_in(va, pa, size, attrs, HV_GUEST_GICC_IPA,
 			     ctx->b->gicv_base, STAGE2_GICV_SIZE,
@@ -93,6 +112,9 @@ hv_err_t stage2_verify(const struct pt *t, const struct hv_partition_cfg *p,
 
 	for (uint32_t i = 0; i < p->device_count; i++) {
 		want += p->devices[i].size;
+	}
+	for (uint32_t i = 0; i < p->chan_count; i++) {
+		want += p->chans[i].size;
 	}
 	TRY(pt_walk_leaves(t, verify_leaf, &ctx));
 	return ctx.mapped == want ? HV_OK : HV_EINVAL;

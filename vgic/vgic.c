@@ -705,7 +705,8 @@ void vgic_reset_state(struct vgic *g)
 
 /**
  * Build @g for partition @c at boot: which interrupts it owns (its
- * devices' SPIs with HW backing, the virtual UART's SPI, the timer PPIs
+ * devices' SPIs with HW backing, the virtual UART's SPI, the virtual
+ * PL061's SPI if it has channels, the timer PPIs
  * with HW backing), then reset all state.
  */
 void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
@@ -734,6 +735,11 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 	}
 	if (VGIC_UART_INTID - VGIC_PRIVATE < g->spi_count) {
 		g->spi[VGIC_UART_INTID - VGIC_PRIVATE].flags = VIRQ_OWNED;
+	}
+	/* The virtual PL061 of a partition with channels (doorbells). */
+	if (c->chan_count != 0 &&
+	    HV_GUEST_GPIO_INTID - VGIC_PRIVATE < g->spi_count) {
+		g->spi[HV_GUEST_GPIO_INTID - VGIC_PRIVATE].flags = VIRQ_OWNED;
 	}
 	for (unsigned d = 0; d < c->device_count; d++) {
 		for (unsigned k = 0; k < c->devices[d].irq_count; k++) {

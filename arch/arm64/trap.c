@@ -6,6 +6,7 @@
  * Arm ARM DDI 0487 J.a, D19.2.40 "ESR_EL2": EC encodings and ISS layouts.
  */
 #include "hv/arch.h"
+#include "hv/channel.h"
 #include "hv/config.h"
 #include "hv/hardening.h"
 #include "hv/log.h"
@@ -81,6 +82,10 @@ static enum trap_result trap_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
 	    ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) {
 		vcpu_count(v, EXIT_UART);
 		ok = mmio_uart(v, ipa - HV_GUEST_UART_IPA, size, write, &val);
+	} else if (channel_owns_ipa(v, ipa)) {
+		vcpu_count(v, EXIT_GPIO);
+		ok = channel_gpio_mmio(v, ipa - HV_GUEST_GPIO_IPA, size, write,
+				       &val);
 	} else {
 		vcpu_count(v, EXIT_GIC);
 		ok = vgic_mmio(v, ipa, size, write, &val);
@@ -118,7 +123,7 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 	ipa = esr_fault_ipa(read_sysreg(hpfar_el2), far);
 	if ((ipa >= HV_GUEST_UART_IPA &&
 	     ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) ||
-	    vgic_owns_ipa(v, ipa)) {
+	    vgic_owns_ipa(v, ipa) || channel_owns_ipa(v, ipa)) {
 		if (!esr_dabt_isv(esr)) {
 			partition_fault(v, FAULT_DATA_ABORT,
 					"emulated device access with no syndrome "
@@ -129,6 +134,16 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 		return trap_mmio(v, esr, ipa);
 	}
 	vcpu_count(v, EXIT_ABORT);
+	if (esr_dabt_write(esr) && channel_ro_name(v, ipa) != NULL) {
+		/* A stage-2 permission fault: a read-only channel end. */
+		char what[HV_NAME_LEN + 48];
+
+		fmt_snprintf(what, sizeof(what),
+			     "write to read-only channel \"%s\"",
+			     channel_ro_name(v, ipa));
+		partition_fault(v, FAULT_DATA_ABORT, what, ipa);
+		return TRAP_HANDLED_NO_ADV;
+	}
 	partition_fault(v, FAULT_DATA_ABORT,
 			esr_dabt_write(esr) ? "write outside its memory"
 					    : "read outside its memory",

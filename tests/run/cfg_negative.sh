@@ -47,7 +47,8 @@ if [ -z "${BHCFG:-}" ]; then
 		-fno-sanitize-recover=all -fno-omit-frame-pointer \
 		-Wall -Wextra -Werror -std=gnu11 \
 		-I"$ROOT/core/include" -I"$ROOT/tools/bhcfg" \
-		"$ROOT"/tools/bhcfg/*.c "$ROOT/core/config_validate.c" -lfdt \
+		"$ROOT"/tools/bhcfg/*.c "$ROOT/core/config_validate.c" \
+		"$ROOT/core/config_channels.c" -lfdt \
 		-o "$BHCFG"; then
 		echo "FAIL cfg.build: cannot build bhcfg with sanitizers"
 		echo "0 passed, 1 failed"

@@ -30,6 +30,7 @@
 /* Phandles used in every generated guest device tree. */
 #define BH_PHANDLE_GIC 1u
 #define BH_PHANDLE_CLK 2u
+#define BH_PHANDLE_GPIO 3u
 
 /** A device tree input: the user's path and the checked blob. */
 struct bh_dt {
@@ -65,6 +66,25 @@ struct bh_part {
 	size_t dtb_size;
 };
 
+/** One end of a channel as written in the system description. */
+struct bh_chan_end {
+	int part;	 /* partition index */
+	int slot;	 /* index of this end in the partition's chans[] */
+	uint32_t access; /* enum hv_chan_access */
+	bool has_guest_base;
+	uint64_t guest_base;
+};
+
+/** A channel of the system description (/channels/NAME). */
+struct bh_chan {
+	int node;		  /* offset in the system device tree */
+	char name[HV_NAME_LEN];
+	bool has_base;
+	uint64_t base;		  /* physical, placed by bhcfg if not given */
+	uint64_t size;
+	struct bh_chan_end end[2];
+};
+
 /** Everything the tool knows; one instance, built up stage by stage. */
 struct bh_ctx {
 	struct bh_dt board;
@@ -78,6 +98,8 @@ struct bh_ctx {
 	int board_dev_node[HV_MAX_BOARD_DEVICES]; /* offsets in board.fdt */
 	struct hv_config cfg;
 	struct bh_part part[HV_MAX_PARTITIONS];
+	int chan_count;
+	struct bh_chan chan[HV_MAX_CHANNELS];
 };
 
 /* report.c */
@@ -130,6 +152,15 @@ int bh_partition_devices(struct bh_ctx *ctx, int p);
 int bh_images_resolve(struct bh_ctx *ctx);
 int bh_memory_place(struct bh_ctx *ctx);
 int bh_blobs_place(struct bh_ctx *ctx);
+
+/* channel.c, channel_dt.c */
+int bh_channels_parse(struct bh_ctx *ctx, const struct bh_node *root);
+void bh_channels_fill(struct bh_ctx *ctx);
+bool bh_chan_report(const struct bh_ctx *ctx, const struct cfg_diag *d,
+		    const char *msg);
+void bh_chan_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
+		     char *buf, size_t len);
+int bh_dt_channels(void *fdt, const struct bh_ctx *ctx, int p);
 
 /* guest_dt.c */
 int bh_guest_dt_build(struct bh_ctx *ctx, int p);

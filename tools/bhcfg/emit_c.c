@@ -151,6 +151,29 @@ static void bh_c_part_devices(FILE *f, const struct hv_partition_cfg *pc)
 	fprintf(f, "\t\t\t},\n");
 }
 
+static void bh_c_part_chans(FILE *f, const struct hv_partition_cfg *pc)
+{
+	fprintf(f, "\t\t\t.chan_count = %" PRIu32 ",\n", pc->chan_count);
+	if (pc->chan_count == 0) {
+		return;
+	}
+	fprintf(f, "\t\t\t.chans = {\n");
+	for (uint32_t i = 0; i < pc->chan_count; i++) {
+		const struct hv_chan_end *e = &pc->chans[i];
+
+		fprintf(f, "\t\t\t\t[%" PRIu32 "] = {\n\t\t\t\t\t.name = ", i);
+		bh_c_string(f, e->name, HV_NAME_LEN);
+		fprintf(f, ",\n\t\t\t\t\t.peer = %" PRIu32 ",\n", e->peer);
+		fprintf(f, "\t\t\t\t\t.peer_end = %" PRIu32 ",\n", e->peer_end);
+		fprintf(f, "\t\t\t\t\t.access = %" PRIu32 ",\n", e->access);
+		fprintf(f, "\t\t\t\t\t.pa = 0x%" PRIx64 "ULL,\n", e->pa);
+		fprintf(f, "\t\t\t\t\t.ipa = 0x%" PRIx64 "ULL,\n", e->ipa);
+		fprintf(f, "\t\t\t\t\t.size = 0x%" PRIx64 "ULL,\n", e->size);
+		fprintf(f, "\t\t\t\t},\n");
+	}
+	fprintf(f, "\t\t\t},\n");
+}
+
 static void bh_c_partition(FILE *f, const struct hv_partition_cfg *pc,
 			   uint32_t p)
 {
@@ -173,6 +196,7 @@ static void bh_c_partition(FILE *f, const struct hv_partition_cfg *pc,
 	fprintf(f, "\t\t\t.fault_policy = %" PRIu32 ",\n", pc->fault_policy);
 	fprintf(f, "\t\t\t.flags = 0x%" PRIx32 ",\n", pc->flags);
 	bh_c_part_devices(f, pc);
+	bh_c_part_chans(f, pc);
 	fprintf(f, "\t\t\t.bootargs = ");
 	bh_c_string(f, pc->bootargs, HV_MAX_BOOTARGS);
 	fprintf(f, ",\n\t\t},\n");

@@ -283,6 +283,7 @@ static int bh_dt_write(void *fdt, const struct bh_ctx *ctx, int p)
 	BH_TRY(bh_dt_gic(fdt, ctx, pc));
 	BH_TRY(bh_dt_clk_uart(fdt));
 	BH_TRY(bh_dt_devices(fdt, ctx, p));
+	BH_TRY(bh_dt_channels(fdt, ctx, p));
 	BH_TRY(bh_dt_chosen(fdt, pc));
 	BH_TRY(fdt_end_node(fdt));
 	BH_TRY(fdt_finish(fdt));

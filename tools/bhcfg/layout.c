@@ -134,25 +134,31 @@ int bh_images_resolve(struct bh_ctx *ctx)
 	return 0;
 }
 
-static bool bh_round_up_2m(uint64_t x, uint64_t *out)
+/* @x rounded up to @align (a power of two); false if that overflows. */
+static bool bh_round_up(uint64_t x, uint64_t align, uint64_t *out)
 {
-	if (x > UINT64_MAX - (SZ_2M - 1)) {
+	if (x > UINT64_MAX - (align - 1)) {
 		return false;
 	}
-	*out = (x + SZ_2M - 1) & ~(SZ_2M - 1);
+	*out = (x + align - 1) & ~(align - 1);
 	return true;
 }
 
-/* Lowest 2 MiB-aligned free range of @size bytes in one RAM bank. */
+static bool bh_round_up_2m(uint64_t x, uint64_t *out)
+{
+	return bh_round_up(x, SZ_2M, out);
+}
+
+/* Lowest @align-aligned free range of @size bytes in one RAM bank. */
 static bool bh_first_fit(const struct hv_board_desc *b,
 			 const struct bh_range *res, int nres, uint64_t size,
-			 uint64_t *out)
+			 uint64_t align, uint64_t *out)
 {
 	for (uint32_t i = 0; i < b->ram_count && i < HV_MAX_RAM_BANKS; i++) {
 		uint64_t start, end = b->ram[i].base + b->ram[i].size;
 
 		if (end < b->ram[i].base ||
-		    !bh_round_up_2m(b->ram[i].base, &start)) {
+		    !bh_round_up(b->ram[i].base, align, &start)) {
 			continue;
 		}
 		/* Each round either succeeds or skips past one reservation. */
@@ -173,7 +179,8 @@ static bool bh_first_fit(const struct hv_board_desc *b,
 				return true;
 			}
 			if (hit->base + hit->size < hit->base ||
-			    !bh_round_up_2m(hit->base + hit->size, &start)) {
+			    !bh_round_up(hit->base + hit->size, align,
+					 &start)) {
 				break;
 			}
 		}
@@ -181,16 +188,45 @@ static bool bh_first_fit(const struct hv_board_desc *b,
 	return false;
 }
 
+/*
+ * Gives every channel without memory-base a physical range after the
+ * partitions: first fit, 4 KiB aligned, in description order.
+ */
+static int bh_channels_place(struct bh_ctx *ctx, struct bh_range *res,
+			     int nres)
+{
+	for (int c = 0; c < ctx->chan_count; c++) {
+		struct bh_chan *ch = &ctx->chan[c];
+		uint64_t size;
+
+		if (ch->has_base || ch->size == 0) {
+			continue; /* a zero size: config_validate() says so */
+		}
+		if (!bh_round_up(ch->size, SZ_4K, &size) ||
+		    !bh_first_fit(&ctx->cfg.board, res, nres, size, SZ_4K,
+				  &ch->base)) {
+			bh_error(ctx->system.path,
+				 "channel \"%s\": property \"memory-size\": no free range of 0x%" PRIx64
+				 " bytes left in board RAM [CFG_E_MEM_NOT_ON_BOARD]",
+				 ch->name, ch->size);
+			return -1;
+		}
+		res[nres++] = (struct bh_range){ ch->base, size };
+	}
+	return 0;
+}
+
 /**
  * Gives every partition without memory-base a physical RAM range: first
  * fit, 2 MiB aligned, in partition order, after reserving the hypervisor
- * region and every fixed placement. Applies memory-identity. Returns 0, or
- * -1 after printing the error.
+ * region and every fixed placement (partitions and channels); then places
+ * the channels without memory-base and fills in every channel end.
+ * Applies memory-identity. Returns 0, or -1 after printing the error.
  */
 int bh_memory_place(struct bh_ctx *ctx)
 {
 	const struct hv_board_desc *b = &ctx->cfg.board;
-	struct bh_range res[HV_MAX_PARTITIONS + 1];
+	struct bh_range res[HV_MAX_PARTITIONS + HV_MAX_CHANNELS + 1];
 	int nres = 0;
 
 	res[nres++] = (struct bh_range){ b->hv_base, b->hv_size };
@@ -202,13 +238,20 @@ int bh_memory_place(struct bh_ctx *ctx)
 			};
 		}
 	}
+	for (int c = 0; c < ctx->chan_count; c++) {
+		if (ctx->chan[c].has_base) {
+			res[nres++] = (struct bh_range){ ctx->chan[c].base,
+							 ctx->chan[c].size };
+		}
+	}
 	for (uint32_t p = 0; p < ctx->cfg.partition_count; p++) {
 		struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
 		uint64_t size;
 
 		if (!ctx->part[p].has_base && pc->ram_size != 0) {
 			if (!bh_round_up_2m(pc->ram_size, &size) ||
-			    !bh_first_fit(b, res, nres, size, &pc->ram_pa)) {
+			    !bh_first_fit(b, res, nres, size, SZ_2M,
+					  &pc->ram_pa)) {
 				bh_part_error(
 					ctx, (int)p, "memory-size",
 					"no free 2 MiB-aligned range of 0x%" PRIx64
@@ -222,6 +265,10 @@ int bh_memory_place(struct bh_ctx *ctx)
 			pc->ram_ipa = pc->ram_pa;
 		}
 	}
+	if (bh_channels_place(ctx, res, nres) != 0) {
+		return -1;
+	}
+	bh_channels_fill(ctx);
 	return 0;
 }
 

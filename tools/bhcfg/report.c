@@ -36,6 +36,10 @@ static const char *const bh_code_names[] = {
 	[CFG_E_IRQ_TWO_OWNERS] = "CFG_E_IRQ_TWO_OWNERS",
 	[CFG_E_POLICY] = "CFG_E_POLICY",
 	[CFG_E_HV_TOO_SMALL] = "CFG_E_HV_TOO_SMALL",
+	[CFG_E_CHAN_COUNT] = "CFG_E_CHAN_COUNT",
+	[CFG_E_CHAN_NAME] = "CFG_E_CHAN_NAME",
+	[CFG_E_CHAN_ACCESS] = "CFG_E_CHAN_ACCESS",
+	[CFG_E_CHAN_PEER] = "CFG_E_CHAN_PEER",
 };
 
 _Static_assert(ARRAY_SIZE(bh_code_names) == CFG_E_COUNT,
@@ -123,6 +127,9 @@ void bh_report_diag(const struct bh_ctx *ctx, const struct cfg_diag *d)
 		prop = NULL;
 	}
 	bh_diag_message(ctx, d, msg, sizeof(msg));
+	if (bh_chan_report(ctx, d, msg)) {
+		return;
+	}
 	fprintf(stderr, "%s: ", file);
 	if (d->partition >= 0 && d->partition < HV_MAX_PARTITIONS) {
 		fprintf(stderr, "partition \"%.*s\": ", HV_NAME_LEN,

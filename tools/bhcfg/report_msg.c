@@ -317,7 +317,9 @@ void bh_diag_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 	bool dev_prop = d->property != NULL &&
 			strcmp(d->property, "devices") == 0;
 
-	if (d->code == CFG_E_BOARD) {
+	if (d->property != NULL && strcmp(d->property, "channels") == 0) {
+		bh_chan_message(ctx, d, buf, len);
+	} else if (d->code == CFG_E_BOARD) {
 		bh_msg_board(ctx, d, buf, len);
 	} else if (d->code == CFG_E_NO_CPUS ||
 		   d->code == CFG_E_CPU_NOT_ON_BOARD ||

@@ -15,7 +15,7 @@ static const char *const bh_sys_root_props[] = { "compatible", "model",
 						 "#address-cells",
 						 "#size-cells", NULL };
 static const char *const bh_sys_root_nodes[] = { "hypervisor", "partitions",
-						 NULL };
+						 "channels", NULL };
 static const char *const bh_sys_hv_props[] = { "memory-size", NULL };
 
 static int bh_system_hv(struct bh_ctx *ctx, const struct bh_node *root)
@@ -71,8 +71,9 @@ static int bh_system_partitions(struct bh_ctx *ctx, const struct bh_node *root)
 
 /**
  * Parses ctx->system (loaded and checked) into the partitions of ctx->cfg,
- * after bh_board_parse(). An optional /hypervisor memory-size overrides the
- * board's hypervisor region size. Returns 0, or -1 after printing the error.
+ * after bh_board_parse(), then its optional /channels (channel.c). An
+ * optional /hypervisor memory-size overrides the board's hypervisor region
+ * size. Returns 0, or -1 after printing the error.
  */
 int bh_system_parse(struct bh_ctx *ctx)
 {
@@ -88,7 +89,8 @@ int bh_system_parse(struct bh_ctx *ctx)
 	if (bh_check_props(&root, bh_sys_root_props) != 0 ||
 	    bh_check_children(&root, bh_sys_root_nodes) != 0 ||
 	    bh_system_hv(ctx, &root) != 0 ||
-	    bh_system_partitions(ctx, &root) != 0) {
+	    bh_system_partitions(ctx, &root) != 0 ||
+	    bh_channels_parse(ctx, &root) != 0) {
 		return -1;
 	}
 	return 0;

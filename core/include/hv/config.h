@@ -26,6 +26,14 @@
 #define HV_MAX_DEV_IRQS 4 /* per device */
 #define HV_MAX_BOOTARGS 256
 /*
+ * Channels (docs/channels.md): shared memory between two partitions with a
+ * doorbell each way. Each end takes two lines of its partition's virtual
+ * PL061 (line 2i rings the peer, line 2i+1 is rung by it), so a partition
+ * has at most 4 channel ends.
+ */
+#define HV_MAX_CHANNELS 8	  /* per system */
+#define HV_MAX_PART_CHANNELS 4 /* channel ends per partition */
+/*
  * Room the hypervisor image needs besides the embedded blobs (code, data,
  * stacks, page-table pool). config_validate() checks that the blobs plus this
  * fit the board's hypervisor region.
@@ -44,6 +52,11 @@
 /* The virtual PL011's interrupt: SPI 1, as on QEMU virt, whatever the
  * board UART's own interrupt is. */
 #define HV_GUEST_UART_INTID 33
+/* The virtual PL061 GPIO controller that carries channel doorbells: where
+ * QEMU virt has its PL061, on SPI 7. Present only with channels. */
+#define HV_GUEST_GPIO_IPA 0x09030000ULL
+#define HV_GUEST_GPIO_SIZE 0x1000ULL
+#define HV_GUEST_GPIO_INTID 39
 #define HV_GUEST_RAM_IPA_DEFAULT 0x40000000ULL
 /* Guest-physical address space size (40 bits, a 1 TiB IPA space). */
 #define HV_GUEST_IPA_BITS 40
@@ -123,6 +136,29 @@ struct hv_blob {
 	uint64_t offset; /* load offset from the partition's RAM IPA base */
 };
 
+/** How one end of a channel may access the shared region. */
+enum hv_chan_access {
+	HV_CHAN_RW = 0, /* read and write */
+	HV_CHAN_RO = 1, /* read only: a write is a stage-2 fault */
+};
+
+/**
+ * One end of a channel, held by the partition at that end. The two ends of
+ * a channel name each other (peer, peer_end) and agree on the name and the
+ * physical region; config_validate() checks it. The end's doorbell lines
+ * follow from its index i in the partition's chans[]: GPIO line 2i rings
+ * the peer, line 2i+1 is rung by the peer.
+ */
+struct hv_chan_end {
+	char name[HV_NAME_LEN]; /* channel name */
+	uint32_t peer;		/* partition index of the other end */
+	uint32_t peer_end;	/* index of the other end in its chans[] */
+	uint32_t access;	/* enum hv_chan_access */
+	uint64_t pa;		/* shared region, physical */
+	uint64_t ipa;		/* where this end sees it */
+	uint64_t size;
+};
+
 #define HV_PART_RAM_NO_BLOCKS (1u << 0) /* map RAM with 4 KiB pages only */
 #define HV_PART_TRAP_WFI (1u << 1)	/* WFI exits to EL2 (HCR_EL2.TWI) */
 #define HV_PART_TRAP_WFE (1u << 2)	/* WFE exits to EL2 (HCR_EL2.TWE) */
@@ -145,6 +181,8 @@ struct hv_partition_cfg {
 	uint32_t flags;	       /* HV_PART_* */
 	uint32_t device_count;
 	struct hv_device devices[HV_MAX_DEVICES];
+	uint32_t chan_count; /* channel ends */
+	struct hv_chan_end chans[HV_MAX_PART_CHANNELS];
 	char bootargs[HV_MAX_BOOTARGS];
 };
 

@@ -8,6 +8,10 @@
 #ifndef HV_CONFIG_VALIDATE_H
 #define HV_CONFIG_VALIDATE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "hv/config.h"
 
 /** Every rule the validator enforces has its own code. */
@@ -36,6 +40,10 @@ enum cfg_err {
 	CFG_E_IRQ_TWO_OWNERS,	   /* interrupt given twice */
 	CFG_E_POLICY,		   /* unknown fault policy */
 	CFG_E_HV_TOO_SMALL,	   /* embedded images do not fit the hv region */
+	CFG_E_CHAN_COUNT,	   /* more channel ends than a partition holds */
+	CFG_E_CHAN_NAME,	   /* channel name empty, bad or used twice */
+	CFG_E_CHAN_ACCESS,	   /* unknown access, or no end may write */
+	CFG_E_CHAN_PEER,	   /* the two ends of a channel do not agree */
 	CFG_E_COUNT,
 };
 
@@ -53,6 +61,18 @@ struct cfg_diag {
  * filling @diag (which may be NULL). Returns CFG_OK or the first error found.
  */
 enum cfg_err config_validate(const struct hv_config *c, struct cfg_diag *diag);
+
+/*
+ * Internal: shared by config_validate.c and config_channels.c, which
+ * checks the channel rules after every partition passed.
+ */
+enum cfg_err cfg_fail(struct cfg_diag *d, enum cfg_err code, int part,
+		      int other, int item, const char *prop);
+bool cfg_name_ok(const char *s, size_t max);
+bool cfg_streq(const char *a, const char *b, size_t max);
+bool cfg_wraps(uint64_t base, uint64_t size);
+enum cfg_err config_validate_channels(const struct hv_config *c,
+				      struct cfg_diag *d);
 
 /** One-line English description of a code (never NULL). */
 const char *cfg_strerror(enum cfg_err e);

@@ -14,6 +14,7 @@
 #include "hv/vcpu.h"
 #include "hv/vgic.h"
 #include "hv/vpl011.h"
+#include "hv/vpl061.h"
 
 /*
  * Partition state.
@@ -48,8 +49,10 @@ struct partition {
 	_Atomic uint32_t state;	   /* enum partition_state */
 	_Atomic uint32_t restarts; /* completed restarts */
 	_Atomic uint32_t faults;   /* faults seen, for log rate limiting */
-	struct spinlock lock;	   /* protects uart */
+	struct spinlock lock;	   /* protects uart and gpio */
 	struct vpl011 uart;
+	struct vpl061 gpio;	   /* channel doorbells (with channels) */
+	_Atomic uint8_t gpio_out;  /* lines gpio drives high, for the peers */
 	struct vgic vgic;	   /* own lock: vgic.lock */
 };
 

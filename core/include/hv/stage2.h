@@ -16,6 +16,14 @@
 #define STAGE2_DEV_ATTRS \
 	(S2_MEMATTR_DEVICE_nGnRE | S2_AP_RW | PTE_AF | PTE_XN | PTE_SW_DEVICE)
 
+/* Channel shared memory: Normal write-back like RAM, never executable,
+ * read-only for a read-only end (a write is a permission fault). */
+#define STAGE2_CHAN_ATTRS                                          \
+	(S2_MEMATTR_NORMAL_WB | PTE_SH_INNER | PTE_AF | PTE_XN | \
+	 PTE_SW_SHARED)
+#define STAGE2_CHAN_RW_ATTRS (STAGE2_CHAN_ATTRS | S2_AP_RW)
+#define STAGE2_CHAN_RO_ATTRS (STAGE2_CHAN_ATTRS | S2_AP_RO)
+
 /* GICv2: the virtual CPU interface (GICV) appears at the guest's GICC. */
 #define STAGE2_GICV_SIZE 0x2000ULL
 

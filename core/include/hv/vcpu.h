@@ -44,6 +44,7 @@ enum vcpu_exit {
 	EXIT_SYSREG,	/* trapped system register access */
 	EXIT_GIC,	/* emulated distributor / redistributor access */
 	EXIT_UART,	/* emulated PL011 access */
+	EXIT_GPIO,	/* emulated PL061 access (channel doorbells) */
 	EXIT_ABORT,	/* stage-2 fault outside the partition's map */
 	EXIT_WFX,	/* trapped WFI/WFE */
 	EXIT_OTHER,	/* anything else (fault policy applied) */

@@ -24,6 +24,7 @@
 #define PTE_XN BIT(54) /* stage 1 EL2 regime: XN; stage 2: XN[1] */
 #define PTE_SW_OWNED BIT(55) /* software bit: RAM owned by the partition */
 #define PTE_SW_DEVICE BIT(56) /* software bit: passthrough device */
+#define PTE_SW_SHARED BIT(57) /* software bit: channel shared memory */
 
 /* Stage 1, EL2: AttrIndx[2:0] at [4:2], AP[2:1] at [7:6]. */
 #define S1_ATTRIDX(i) ((uint64_t)(i) << 2)
