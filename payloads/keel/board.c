@@ -6,7 +6,8 @@
  *
  * Only the children of the root node are read, with the root's
  * #address-cells and #size-cells: that is where QEMU virt and Bulkhead
- * put the GIC, the PL011, the timer, PSCI and /chosen. Anything the tree
+ * put the GIC, the PL011, the timer, PSCI, /chosen, and the channel ends
+ * and their PL061. Anything the tree
  * does not say keeps the QEMU virt default. Every offset read from the
  * blob is bounds-checked against its header; a malformed blob is ignored
  * from the first bad token on.
@@ -44,6 +45,10 @@ struct node {
 	const uint8_t *irqs;
 	uint32_t irqs_len;
 	const char *method;
+	const char *label;	/* channel ends: label, access, lines */
+	const char *access;
+	const uint8_t *lines;
+	uint32_t lines_len;
 };
 
 /** Walk state: the blob's blocks and what has been found so far. */
@@ -132,6 +137,31 @@ static bool compatible(const struct node *n, const char *c)
 	return n->compat != NULL && has_string(n->compat, n->compat_len, c);
 }
 
+/* A "bulkhead,channel" node (docs/channels.md): one channel end. */
+static void apply_chan(const struct walk *w, struct board *b)
+{
+	const struct node *n = &w->node;
+	struct board_chan *c = &b->chans[b->nchans];
+	uint64_t base, size;
+	size_t i;
+
+	if (b->nchans == BOARD_MAX_CHANS || n->label == NULL ||
+	    n->access == NULL || n->lines == NULL || n->lines_len != 8 ||
+	    !reg_entry(w, 0, &base, &size)) {
+		return;
+	}
+	for (i = 0; n->label[i] != '\0' && i + 1 < sizeof(c->name); i++) {
+		c->name[i] = n->label[i];
+	}
+	c->name[i] = '\0';
+	c->base = base;
+	c->size = size;
+	c->writable = streq(n->access, "read-write");
+	c->line_out = be32(n->lines);
+	c->line_in = be32(n->lines + 4);
+	b->nchans++;
+}
+
 /* A root child has ended: take from it what Keel needs. */
 static void apply_node(struct walk *w, struct board *b)
 {
@@ -175,6 +205,15 @@ static void apply_node(struct walk *w, struct board *b)
 	    n->method != NULL) {
 		b->psci_smc = streq(n->method, "smc");
 	}
+	/* The virtual PL061 of the channel doorbells: <0 SPI flags>. */
+	if (compatible(n, "arm,pl061") && reg_entry(w, 0, &base, &size) &&
+	    n->irqs != NULL && n->irqs_len >= 12 && be32(n->irqs) == 0) {
+		b->gpio = base;
+		b->gpio_intid = 32 + be32(n->irqs + 4);
+	}
+	if (compatible(n, "bulkhead,channel")) {
+		apply_chan(w, b);
+	}
 }
 
 /* Record property pname (value val, len bytes) of the node at depth. */
@@ -201,6 +240,13 @@ static void take_prop(struct walk *w, struct board *b, unsigned depth,
 		n->irqs_len = len;
 	} else if (streq(pname, "method") && str) {
 		n->method = (const char *)val;
+	} else if (streq(pname, "label") && str) {
+		n->label = (const char *)val;
+	} else if (streq(pname, "bulkhead,access") && str) {
+		n->access = (const char *)val;
+	} else if (streq(pname, "bulkhead,doorbell-lines")) {
+		n->lines = val;
+		n->lines_len = len;
 	} else if (!streq(n->name, "chosen") || !str) {
 		return;
 	} else if (streq(pname, "bootargs")) {

@@ -12,6 +12,12 @@
  *   reports=N     power off (PSCI SYSTEM_OFF) after N reports (default 0:
  *                 never)
  *
+ * With the demo's channels in the device tree (docs/channels.md), each
+ * report is also published on "stats" (demo_chan.h) and the peer is rung;
+ * a control task waits for doorbells on "control" and acts on the
+ * commands it finds there: "reset" (statistics start again) and
+ * "report-ms=N" (a new report period), saying on the console what it did.
+ *
  * Jitter is the time from a release's due time (the counter value at which
  * its tick falls due, keel_tick_time()) to the moment the periodic task
  * runs: timer interrupt latency, the tick handler and the context switch,
@@ -19,11 +25,13 @@
  * deadline if it ends after its next release is due, or never runs at all
  * because that release had already passed.
  */
+#include "demo_chan.h"
 #include "keel.h"
 
 #define PRIO_PERIODIC 30
 #define PRIO_CONSUMER 20
 #define PRIO_PRODUCER 19
+#define PRIO_CONTROL 10
 #define PRIO_REPORTER 5
 
 #define QUEUE_LEN 8
@@ -56,7 +64,11 @@ struct msg {
 
 static struct stats stats = { .min = UINT64_MAX };
 static uint64_t period_ticks;
-static uint64_t report_ticks;
+static uint64_t report_ticks;	/* the control task may change it */
+static struct keel_chan *stats_chan;	/* NULL without the channel */
+static struct keel_chan *control_chan;
+static uint64_t commands_done;	/* seq of the last command acted on */
+static uint64_t published;	/* records published on stats_chan */
 static uint64_t wait_ticks;	/* producer and consumer timeouts */
 static uint64_t max_reports;
 
@@ -68,6 +80,7 @@ KEEL_STACK(periodic_stack, 4096);
 KEEL_STACK(consumer_stack, 4096);
 KEEL_STACK(producer_stack, 4096);
 KEEL_STACK(reporter_stack, 8192);
+KEEL_STACK(control_stack, 4096);
 
 static void periodic_main(void *arg)
 {
@@ -188,13 +201,47 @@ static uint64_t to_ns(uint64_t cycles)
 	return cycles / hz * NSEC + cycles % hz * NSEC / hz;
 }
 
+static uint64_t missed_before;	/* stats.missed at the last report */
+
 /*
- * One line of statistics since boot, then the last window's alone (so a
- * burst of misses while a neighbour boots does not hide what came after).
+ * Publish one report on the "stats" channel (demo_chan.h): seq odd while
+ * the words change, even when they are whole again; then ring Linux.
  */
-static void report(uint64_t n)
+static void publish(uint64_t ms, const struct stats *s, uint64_t lo,
+		    uint64_t avg, uint64_t hi, uint64_t win)
 {
-	static uint64_t missed_before;
+	static const uint64_t offs[] = {
+		STATS_OFF_T_MS, STATS_OFF_RELEASES, STATS_OFF_MISSED,
+		STATS_OFF_MIN_NS, STATS_OFF_AVG_NS, STATS_OFF_MAX_NS,
+		STATS_OFF_WIN_MAX_NS, STATS_OFF_WIN_MISSED,
+		STATS_OFF_REPORT_MS, STATS_OFF_CMD_SEQ,
+	};
+	const uint64_t vals[] = {
+		ms, s->releases, s->missed, lo, avg, hi, win,
+		s->missed - missed_before,
+		report_ticks * 1000 / keel_tick_hz(), commands_done,
+	};
+
+	if (stats_chan == NULL) {
+		return;
+	}
+	published++;
+	(void)keel_chan_write64(stats_chan, STATS_OFF_SEQ, 2 * published - 1);
+	(void)keel_chan_write64(stats_chan, STATS_OFF_MAGIC, STATS_MAGIC);
+	for (unsigned i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		(void)keel_chan_write64(stats_chan, offs[i], vals[i]);
+	}
+	(void)keel_chan_write64(stats_chan, STATS_OFF_SEQ, 2 * published);
+	keel_chan_ring(stats_chan);
+}
+
+/*
+ * One line of statistics since boot (or the last reset), then the last
+ * window's alone (so a burst of misses while a neighbour boots does not
+ * hide what came after). @due is the tick the report was due at.
+ */
+static void report(uint64_t due)
+{
 	struct stats s;
 	uint64_t daif, ms, lo, avg, hi, win;
 	char t[24];
@@ -208,7 +255,7 @@ static void report(uint64_t n)
 	lo = s.releases != 0 ? to_ns(s.min) : 0;
 	avg = s.releases != 0 ? to_ns(s.sum / s.releases) : 0;
 	hi = to_ns(s.max);
-	ms = n * report_ticks * 1000 / keel_tick_hz();
+	ms = due * 1000 / keel_tick_hz();
 	if (ms % 1000 == 0) {
 		keel_snprintf(t, sizeof(t), "%lu", ms / 1000);
 	} else {
@@ -221,7 +268,85 @@ static void report(uint64_t n)
 		    hi / 1000, hi % 1000, s.missed, s.received, s.sem_takes,
 		    s.prod_errors + s.cons_errors, win / 1000, win % 1000,
 		    s.missed - missed_before);
+	publish(ms, &s, lo, avg, hi, win);
 	missed_before = s.missed;
+}
+
+/* Statistics start again, as after boot (the periodic task cannot run
+ * meanwhile: one core, IRQs masked). */
+static void reset_stats(void)
+{
+	uint64_t daif = keel_irq_save();
+	uint64_t releases = stats.releases;
+
+	stats = (struct stats){ .min = UINT64_MAX };
+	missed_before = 0;
+	keel_irq_restore(daif);
+	keel_printf("keel: statistics reset (%lu releases before)\n",
+		    releases);
+}
+
+static bool text_is(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* Acts on command @seq, text @cmd, from the control channel. */
+static void command(uint64_t seq, const char *cmd)
+{
+	static const char key[] = "report-ms=";
+	size_t k = 0;
+
+	while (k < sizeof(key) - 1 && cmd[k] == key[k]) {
+		k++;
+	}
+	keel_printf("keel: command %lu on channel control: %s\n", seq, cmd);
+	if (text_is(cmd, "reset")) {
+		reset_stats();
+	} else if (k == sizeof(key) - 1 && cmd[k] >= '0' && cmd[k] <= '9') {
+		uint64_t ms = 0;
+
+		for (; cmd[k] >= '0' && cmd[k] <= '9' && ms < 3600000; k++) {
+			ms = ms * 10 + (uint64_t)(cmd[k] - '0');
+		}
+		if (ms < 100 || ms > 60000 || cmd[k] != '\0') {
+			keel_printf("keel: report-ms must be 100..60000\n");
+		} else {
+			report_ticks = keel_ms_to_ticks(ms);
+			keel_printf("keel: report period now %lu ms\n",
+				    report_ticks * 1000 / keel_tick_hz());
+		}
+	} else {
+		keel_printf("keel: unknown command (try \"reset\" or "
+			    "\"report-ms=N\")\n");
+	}
+	commands_done = seq;
+}
+
+/* Waits for Linux's doorbells on "control"; acts on each new command. */
+static void control_main(void *arg)
+{
+	char cmd[CTRL_TEXT_MAX];
+
+	(void)arg;
+	for (;;) {
+		uint64_t seq;
+
+		(void)keel_chan_wait(control_chan, KEEL_FOREVER);
+		seq = keel_chan_read64(control_chan, CTRL_OFF_SEQ);
+		if (keel_chan_read64(control_chan, CTRL_OFF_MAGIC) !=
+			    CTRL_MAGIC ||
+		    seq == commands_done) {
+			continue;
+		}
+		keel_chan_read_str(control_chan, CTRL_OFF_TEXT, cmd,
+				   sizeof(cmd));
+		command(seq, cmd);
+	}
 }
 
 static void reporter_main(void *arg)
@@ -235,9 +360,10 @@ static void reporter_main(void *arg)
 		keel_printf("keel: self-test passed: semaphore and queue "
 			    "timeouts, counts, FIFO order\n");
 	}
-	for (uint64_t n = 1;; n++) {
-		(void)keel_sleep_until(n * report_ticks);
-		report(n);
+	for (uint64_t n = 1, due = report_ticks;; n++) {
+		(void)keel_sleep_until(due);
+		report(due);
+		due += report_ticks;
 		if (n == max_reports) {
 			keel_printf("keel: %lu reports done, powering off\n",
 				    n);
@@ -255,6 +381,28 @@ static void create(unsigned prio, const char *name, keel_entry_t entry,
 
 	if (ret != KEEL_OK) {
 		keel_panic("cannot create task %s: %d", name, ret);
+	}
+}
+
+/* The demo's channels, if the device tree has them (docs/channels.md). */
+static void attach_channels(void)
+{
+	stats_chan = keel_chan_attach("stats");
+	control_chan = keel_chan_attach("control");
+	if (stats_chan != NULL && !stats_chan->writable) {
+		keel_printf("keel: channel stats is read-only here: not "
+			    "publishing\n");
+		stats_chan = NULL;
+	}
+	if (stats_chan != NULL) {
+		keel_printf("keel: publishing reports on channel stats at "
+			    "0x%lx\n", stats_chan->base);
+	}
+	if (control_chan != NULL) {
+		keel_printf("keel: taking commands on channel control at "
+			    "0x%lx\n", control_chan->base);
+		create(PRIO_CONTROL, "control", control_main, control_stack,
+		       sizeof(control_stack));
 	}
 }
 
@@ -300,5 +448,6 @@ void keel_app_main(void)
 	       sizeof(producer_stack));
 	create(PRIO_REPORTER, "reporter", reporter_main, reporter_stack,
 	       sizeof(reporter_stack));
+	attach_channels();
 	keel_start();
 }

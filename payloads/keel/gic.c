@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Keel's interrupt controller and timer: just enough GICv2 and GICv3 for
- * private interrupts (the tick) on one core, and the EL1 virtual timer.
+ * private interrupts (the tick) and level-sensitive SPIs (the channel
+ * doorbells' PL061) on one core, and the EL1 virtual timer.
  *
  * References: Arm GIC Architecture Specification GICv3 and GICv4, IHI
  * 0069H ("IHI 0069H": chapter 12 for the registers), GICv2, IHI 0048B.b
@@ -25,6 +26,9 @@
 #define GICD_ICPENDR 0x0280
 #define GICD_ICACTIVER 0x0380
 #define GICD_IPRIORITYR 0x0400
+#define GICD_ITARGETSR 0x0800
+#define GICD_ICFGR 0x0c00
+#define GICD_IROUTER 0x6000
 #define GICD_CTLR_RWP (1u << 31)
 /* EnableGrp0/1 (DS = 1) or EnableGrp1/1A (Non-secure view), and ARE. */
 #define GICD_CTLR_EN0 (1u << 0)
@@ -215,17 +219,55 @@ static uint64_t private_frame(void)
 	return version == 3 ? sgi_frame : gicd;
 }
 
+/* Read-modify-write of the byte for @intid in a byte-per-interrupt
+ * register array at @base, with one 32-bit access each way. */
+static void set_byte(uint64_t base, uint32_t intid, uint8_t v)
+{
+	uint64_t reg = base + (intid & ~3u);
+	unsigned shift = 8 * (intid & 3);
+
+	wr32(reg, (rd32(reg) & ~(0xffu << shift)) | ((uint32_t)v << shift));
+}
+
 /** gic_enable_ppi() - Priority (read-modify-write of the word), enable. */
 void gic_enable_ppi(uint32_t intid, uint8_t prio)
 {
 	uint64_t frame = private_frame();
-	uint64_t reg = frame + GICD_IPRIORITYR + (intid & ~3u);
-	unsigned shift = 8 * (intid & 3);
-	uint32_t v = rd32(reg);
 
-	v = (v & ~(0xffu << shift)) | ((uint32_t)prio << shift);
-	wr32(reg, v);
+	set_byte(frame + GICD_IPRIORITYR, intid, prio);
 	wr32(frame + GICD_ISENABLER, 1u << (intid % 32));
+}
+
+/**
+ * gic_enable_spi() - Shared interrupt intid: level-sensitive, priority
+ * prio, routed to this core (GICv3: GICD_IROUTER with this core's
+ * affinity, Group 1; GICv2: GICD_ITARGETSR with this CPU interface's bit,
+ * which GICD_ITARGETSR0 reads as), then enabled. IHI 0069H 12.9.7
+ * GICD_ICFGR, 12.9.22 GICD_IROUTER; IHI 0048B 4.3.12 GICD_ITARGETSR.
+ */
+void gic_enable_spi(uint32_t intid, uint8_t prio)
+{
+	uint64_t cfg = gicd + GICD_ICFGR + 4 * (intid / 16);
+	uint32_t bit = 1u << (intid % 32);
+
+	wr32(cfg, rd32(cfg) & ~(2u << (2 * (intid % 16))));
+	set_byte(gicd + GICD_IPRIORITYR, intid, prio);
+	if (version == 3) {
+		uint64_t mpidr, aff;
+		uint64_t grp = gicd + GICD_IGROUPR + 4 * (intid / 32);
+
+		sysreg_read("mpidr_el1", mpidr);
+		aff = (((mpidr >> MPIDR_AFF3_SHIFT) & 0xff) << 32) |
+		      (mpidr & MPIDR_AFF0_2);
+		wr32(grp, rd32(grp) | bit);
+		wr32(gicd + GICD_IROUTER + 8 * intid, (uint32_t)aff);
+		wr32(gicd + GICD_IROUTER + 8 * intid + 4,
+		     (uint32_t)(aff >> 32));
+	} else {
+		set_byte(gicd + GICD_ITARGETSR, intid,
+			 (uint8_t)rd32(gicd + GICD_ITARGETSR));
+	}
+	wr32(gicd + GICD_ISENABLER + 4 * (intid / 32), bit);
 }
 
 /** gic_ack() - Read IAR. */

@@ -83,6 +83,20 @@ bool kernel_can_block(void);
 
 /* ---- board.c: the device tree, PSCI ---- */
 
+/* Channel ends the device tree may describe (docs/channels.md). */
+#define BOARD_MAX_CHANS 4
+#define BOARD_CHAN_NAME 32
+
+/** A "bulkhead,channel" node: one end of a channel. */
+struct board_chan {
+	char name[BOARD_CHAN_NAME]; /* its label */
+	uint64_t base;
+	uint64_t size;
+	bool writable;
+	uint32_t line_out; /* PL061 line that rings the peer */
+	uint32_t line_in;  /* PL061 line the peer rings */
+};
+
 /** What the device tree says, with QEMU virt defaults for what it omits. */
 struct board {
 	uint64_t uart;
@@ -95,6 +109,10 @@ struct board {
 	bool psci_smc;
 	bool dt_ok;		/* the DTB was valid */
 	char bootargs[256];
+	uint64_t gpio;		/* the "arm,pl061", 0 if none */
+	uint32_t gpio_intid;
+	unsigned nchans;
+	struct board_chan chans[BOARD_MAX_CHANS];
 };
 
 /**
@@ -118,6 +136,9 @@ const char *gic_init(const struct board *b);
 /** gic_enable_ppi() - Enable private interrupt intid at priority prio. */
 void gic_enable_ppi(uint32_t intid, uint8_t prio);
 
+/** gic_enable_spi() - Enable SPI intid, level, routed here, at prio. */
+void gic_enable_spi(uint32_t intid, uint8_t prio);
+
 /** gic_ack() - Acknowledge the highest pending interrupt (IAR value). */
 uint32_t gic_ack(void);
 
@@ -130,6 +151,11 @@ void gic_eoi(uint32_t iar);
 
 /** timer_arm() - Virtual timer: fire when CNTVCT >= cval. */
 void timer_arm(uint64_t cval);
+
+/* ---- chan.c ---- */
+
+/** chan_irq() - The PL061's interrupt: give the rung channels' bells. */
+void chan_irq(uint32_t intid);
 
 /* ---- console.c ---- */
 

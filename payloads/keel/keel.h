@@ -218,6 +218,65 @@ __attribute__((noreturn)) void keel_panic(const char *fmt, ...)
  */
 void keel_power_off(void);
 
+/* ---- Channels (docs/channels.md) ---- */
+
+/**
+ * One end of a Bulkhead channel: shared memory with another partition and
+ * a doorbell each way. Found by name in the device tree; the fields are
+ * read-only for the application.
+ */
+struct keel_chan {
+	const char *name;
+	uint64_t base;		/* where the shared region is */
+	uint64_t size;
+	bool writable;		/* false: a write is refused by the hypervisor */
+	uint32_t line_out;	/* PL061 line that rings the peer */
+	uint32_t line_in;	/* PL061 line the peer rings */
+	struct keel_sem bell;	/* one count per doorbell received */
+};
+
+/**
+ * keel_chan_attach() - The channel end called name, set up so the peer's
+ * doorbells count on its bell (the PL061 interrupt is enabled on first
+ * use), or NULL if the device tree has no such channel. Attaching twice
+ * returns the same end. Context: any but an interrupt handler, IRQs
+ * masked or a task.
+ */
+struct keel_chan *keel_chan_attach(const char *name);
+
+/**
+ * keel_chan_read64() - The 64-bit word at byte offset off (8-byte
+ * aligned, inside the region; otherwise 0). Context: any.
+ */
+uint64_t keel_chan_read64(const struct keel_chan *c, uint64_t off);
+
+/**
+ * keel_chan_write64() - Store v at byte offset off. Returns KEEL_EINVAL,
+ * storing nothing, if the end is read-only or off is not an aligned
+ * offset inside the region. Context: any.
+ */
+int keel_chan_write64(struct keel_chan *c, uint64_t off, uint64_t v);
+
+/**
+ * keel_chan_read_str() - Copy a NUL-terminated string of at most size
+ * bytes (always terminated) from byte offset off. Context: any.
+ */
+void keel_chan_read_str(const struct keel_chan *c, uint64_t off, char *buf,
+			size_t size);
+
+/**
+ * keel_chan_ring() - Ring the peer: a pulse, high then low, on line_out.
+ * Context: any.
+ */
+void keel_chan_ring(struct keel_chan *c);
+
+/**
+ * keel_chan_wait() - Wait at most timeout ticks for a doorbell from the
+ * peer (one that arrived since the last wait counts at once). Returns
+ * KEEL_OK or KEEL_TIMEOUT. Context: task; any with timeout 0.
+ */
+int keel_chan_wait(struct keel_chan *c, uint64_t timeout);
+
 /* ---- Platform facts (from the device tree) ---- */
 
 /** The machine Keel found. */

@@ -383,9 +383,11 @@ static void irq_dispatch(void)
 	if (intid >= GIC_FIRST_SPECIAL) {
 		return;		/* spurious: nothing to end */
 	}
-	/* Only the tick is ever enabled. */
+	/* The tick, or the channel doorbells' PL061. */
 	if (intid == tick_intid) {
 		tick_irq();
+	} else {
+		chan_irq(intid);
 	}
 	gic_eoi(iar);
 }

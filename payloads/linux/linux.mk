@@ -20,10 +20,13 @@ LINUX_BHTOOL := $(LINUX_DIR)/bhtool
 LINUX_EXTRA_DEPS += $(LINUX_BHTOOL)
 LINUX_EXTRA_FILES += file:/bin/bhtool=$(LINUX_BHTOOL):0755
 
-$(LINUX_BHTOOL): payloads/linux/tools/bhtool.c
+BHTOOL_SRCS := payloads/linux/tools/bhtool.c payloads/linux/tools/chan.c
+$(LINUX_BHTOOL): $(BHTOOL_SRCS) payloads/linux/tools/chan.h \
+		payloads/keel/demo_chan.h
 	@mkdir -p $(dir $@)
 	@echo "  TOOL    $@"
-	$(Q)$(CROSS)gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+	$(Q)$(CROSS)gcc -static -O2 -Wall -Wextra -Werror -Ipayloads/keel \
+		-o $@ $(BHTOOL_SRCS)
 
 $(LINUX_DIR)/kernel-version: tools/linux/fetch.sh
 	$(Q)sh tools/linux/fetch.sh $(LINUX_DIR)
