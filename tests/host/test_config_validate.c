@@ -744,3 +744,195 @@ TEST(cfg, first_error_wins)
 	beta()->cpus[0] = 9;
 	CHECK_DIAG(CFG_E_CPU_NOT_ON_BOARD, 1, -1, "cpus");
 }
+
+/* ---- channels (core/config_channels.c) ---- */
+
+#define CHAN_PA 0x50000000ULL
+
+static void set_end(struct hv_chan_end *e, const char *name, uint32_t peer,
+		    uint32_t peer_end, uint32_t access, uint64_t ipa)
+{
+	strcpy(e->name, name);
+	e->peer = peer;
+	e->peer_end = peer_end;
+	e->access = access;
+	e->pa = CHAN_PA;
+	e->ipa = ipa;
+	e->size = SZ_4K;
+}
+
+/* valid(), alpha without its PL061, and channel "link": alpha writes,
+ * beta reads; alpha sees it at its physical address, beta at 0x60000000. */
+static struct hv_config *with_channel(void)
+{
+	valid();
+	alpha()->device_count = 0;
+	alpha()->chan_count = 1;
+	beta()->chan_count = 1;
+	set_end(&alpha()->chans[0], "link", 1, 0, HV_CHAN_RW, CHAN_PA);
+	set_end(&beta()->chans[0], "link", 0, 0, HV_CHAN_RO, 0x60000000ULL);
+	return &cfg;
+}
+
+TEST(cfg, valid_channel)
+{
+	with_channel();
+	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
+	/* Read-write at both ends is fine too. */
+	beta()->chans[0].access = HV_CHAN_RW;
+	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
+}
+
+TEST(cfg, channel_count)
+{
+	with_channel();
+	beta()->chan_count = HV_MAX_PART_CHANNELS + 1;
+	CHECK_ITEM(CFG_E_CHAN_COUNT, 1, -1, "channels", -1);
+	beta()->chan_count = 0xffffffffu;
+	CHECK_ITEM(CFG_E_CHAN_COUNT, 1, -1, "channels", -1);
+}
+
+TEST(cfg, channel_name)
+{
+	with_channel();
+	alpha()->chans[0].name[0] = '\0';
+	CHECK_ITEM(CFG_E_CHAN_NAME, 0, -1, "channels", 0);
+	with_channel();
+	strcpy(alpha()->chans[0].name, "a.b");
+	CHECK_ITEM(CFG_E_CHAN_NAME, 0, -1, "channels", 0);
+	with_channel();
+	memset(alpha()->chans[0].name, 'x', HV_NAME_LEN);
+	CHECK_ITEM(CFG_E_CHAN_NAME, 0, -1, "channels", 0);
+	/* Twice in one partition. */
+	with_channel();
+	alpha()->chan_count = 2;
+	alpha()->chans[1] = alpha()->chans[0];
+	CHECK_ITEM(CFG_E_CHAN_NAME, 0, 0, "channels", 1);
+}
+
+TEST(cfg, channel_access)
+{
+	with_channel();
+	alpha()->chans[0].access = 2;
+	CHECK_ITEM(CFG_E_CHAN_ACCESS, 0, -1, "channels", 0);
+	with_channel();
+	alpha()->chans[0].access = HV_CHAN_RO;
+	CHECK_ITEM(CFG_E_CHAN_ACCESS, 0, 1, "channels", 0);
+}
+
+TEST(cfg, channel_ends_must_agree)
+{
+	/* Peer out of range, itself, end index out of range. */
+	with_channel();
+	alpha()->chans[0].peer = 2;
+	CHECK_ITEM(CFG_E_CHAN_PEER, 0, -1, "channels", 0);
+	with_channel();
+	alpha()->chans[0].peer = 0;
+	CHECK_ITEM(CFG_E_CHAN_PEER, 0, -1, "channels", 0);
+	with_channel();
+	alpha()->chans[0].peer_end = 1;
+	CHECK_ITEM(CFG_E_CHAN_PEER, 0, 1, "channels", 0);
+	/* The other end names a different channel, region or size. */
+	with_channel();
+	strcpy(beta()->chans[0].name, "other");
+	CHECK_ITEM(CFG_E_CHAN_PEER, 0, 1, "channels", 0);
+	with_channel();
+	beta()->chans[0].pa += SZ_4K;
+	CHECK_ITEM(CFG_E_CHAN_PEER, 0, 1, "channels", 0);
+	with_channel();
+	beta()->chans[0].size = 2 * SZ_4K;
+	CHECK_ITEM(CFG_E_CHAN_PEER, 0, 1, "channels", 0);
+	/* An end with no end pointing back at it. */
+	with_channel();
+	beta()->chan_count = 2;
+	set_end(&beta()->chans[1], "link2", 0, 0, HV_CHAN_RW, 0x61000000ULL);
+	beta()->chans[1].pa = CHAN_PA + SZ_4K;
+	CHECK_ITEM(CFG_E_CHAN_PEER, 1, 0, "channels", 1);
+}
+
+TEST(cfg, channel_region_rules)
+{
+	with_channel();
+	alpha()->chans[0].size = beta()->chans[0].size = 0;
+	CHECK_ITEM(CFG_E_MEM_ZERO, 0, -1, "channels", 0);
+	with_channel();
+	alpha()->chans[0].size = beta()->chans[0].size = 0x800;
+	CHECK_ITEM(CFG_E_UNALIGNED, 0, -1, "channels", 0);
+	with_channel();
+	beta()->chans[0].ipa += 0x10;
+	CHECK_ITEM(CFG_E_UNALIGNED, 1, -1, "channels", 0);
+	/* Outside board RAM, wrapping, over the hypervisor, over RAM. */
+	with_channel();
+	alpha()->chans[0].pa = beta()->chans[0].pa = 0x20000000ULL;
+	alpha()->chans[0].ipa = 0x20000000ULL;
+	CHECK_ITEM(CFG_E_MEM_NOT_ON_BOARD, 0, -1, "channels", 0);
+	with_channel();
+	alpha()->chans[0].pa = beta()->chans[0].pa = 0xfffffffffffff000ULL;
+	CHECK_ITEM(CFG_E_MEM_NOT_ON_BOARD, 0, -1, "channels", 0);
+	with_channel();
+	alpha()->chans[0].pa = beta()->chans[0].pa = 0x41000000ULL;
+	alpha()->chans[0].ipa = 0x41000000ULL + 0x40000000ULL;
+	CHECK_ITEM(CFG_E_OVERLAPS_HV, 0, -1, "channels", 0);
+	with_channel();
+	alpha()->chans[0].pa = beta()->chans[0].pa = RAM_B + SZ_2M;
+	alpha()->chans[0].ipa = 0x70000000ULL;
+	CHECK_ITEM(CFG_E_MEM_OVERLAP, 0, 1, "channels", 0);
+}
+
+TEST(cfg, channel_regions_overlap_only_their_peer)
+{
+	with_channel();
+	alpha()->chan_count = beta()->chan_count = 2;
+	set_end(&alpha()->chans[1], "two", 1, 1, HV_CHAN_RW, 0x51000000ULL);
+	set_end(&beta()->chans[1], "two", 0, 1, HV_CHAN_RO, 0x61000000ULL);
+	alpha()->chans[1].pa = beta()->chans[1].pa = CHAN_PA + SZ_4K;
+	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
+	/* The second channel's region over the first's. */
+	alpha()->chans[1].pa = beta()->chans[1].pa = CHAN_PA;
+	CHECK_ITEM(CFG_E_MEM_OVERLAP, 0, 0, "channels", 0);
+}
+
+TEST(cfg, channel_guest_placement)
+{
+	with_channel();
+	beta()->chans[0].ipa = (1ULL << HV_GUEST_IPA_BITS) - SZ_4K / 2;
+	beta()->chans[0].ipa &= ~(SZ_4K - 1);
+	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
+	beta()->chans[0].ipa = 1ULL << HV_GUEST_IPA_BITS;
+	CHECK_ITEM(CFG_E_IPA_RANGE, 1, -1, "channels", 0);
+	/* Over guest RAM, a device, an emulated window, the PL061. */
+	with_channel();
+	beta()->chans[0].ipa = HV_GUEST_RAM_IPA_DEFAULT;
+	CHECK_ITEM(CFG_E_IPA_OVERLAP, 1, -1, "channels", 0);
+	with_channel();
+	beta()->chans[0].ipa = 0x0a000000ULL;
+	CHECK_ITEM(CFG_E_IPA_OVERLAP, 1, -1, "channels", 0);
+	with_channel();
+	beta()->chans[0].ipa = HV_GUEST_UART_IPA;
+	CHECK_ITEM(CFG_E_IPA_OVERLAP, 1, -1, "channels", 0);
+	with_channel();
+	beta()->chans[0].ipa = HV_GUEST_GPIO_IPA;
+	CHECK_ITEM(CFG_E_IPA_OVERLAP, 1, -1, "channels", 0);
+	/* Two ends of one partition at one guest address. */
+	with_channel();
+	alpha()->chan_count = beta()->chan_count = 2;
+	set_end(&alpha()->chans[1], "two", 1, 1, HV_CHAN_RW, 0x51000000ULL);
+	set_end(&beta()->chans[1], "two", 0, 1, HV_CHAN_RO, 0x60000000ULL);
+	alpha()->chans[1].pa = beta()->chans[1].pa = CHAN_PA + SZ_4K;
+	CHECK_ITEM(CFG_E_IPA_OVERLAP, 1, -1, "channels", 1);
+}
+
+TEST(cfg, channel_gpio_needs_its_window_and_interrupt)
+{
+	with_channel();
+	alpha()->device_count = 1; /* the board's PL061, SPI 7 */
+	CHECK_ITEM(CFG_E_IRQ_TWO_OWNERS, 0, -1, "channels", -1);
+	with_channel();
+	alpha()->device_count = 1;
+	alpha()->devices[0].irq_count = 0;
+	CHECK_ITEM(CFG_E_IPA_OVERLAP, 0, -1, "channels", -1);
+	/* The virtual GIC exposes whole groups of 32 SPIs: 20 give none. */
+	with_channel();
+	cfg.board.spi_count = 20;
+	CHECK_ITEM(CFG_E_IRQ_NOT_ON_BOARD, 0, -1, "channels", -1);
+}

@@ -311,3 +311,35 @@ TEST(stage2, gicv2_maps_gicv_at_gicc)
 	/* The same tables do not verify as a GICv3 partition. */
 	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
 }
+
+TEST(stage2, channel_ends_mapped_with_their_access)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct hv_partition_cfg p;
+	struct pt t;
+	uint64_t pa, attrs, sz;
+
+	two_region_part(&p);
+	p.chan_count = 2;
+	p.chans[0] = (struct hv_chan_end){ .name = "rw", .access = HV_CHAN_RW,
+					   .pa = 0x50000000, .ipa = 0x50000000,
+					   .size = SZ_4K };
+	p.chans[1] = (struct hv_chan_end){ .name = "ro", .access = HV_CHAN_RO,
+					   .pa = 0x50001000,
+					   .ipa = 0x1000000000ULL,
+					   .size = 2 * SZ_4K };
+	ASSERT_EQ(stage2_build(&t, pool, &p, &v3_board), HV_OK);
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, 0x50000000, &pa, &attrs, &sz));
+	EXPECT_EQ(attrs, STAGE2_CHAN_RW_ATTRS);
+	EXPECT_EQ(attrs & S2_AP_RW, S2_AP_RW);
+	ASSERT_TRUE(pt_lookup(&t, 0x1000001000ULL, &pa, &attrs, &sz));
+	EXPECT_EQ(pa, 0x50002000);
+	EXPECT_EQ(attrs, STAGE2_CHAN_RO_ATTRS);
+	EXPECT_EQ(attrs & S2_AP_RW, S2_AP_RO); /* no write permission */
+	EXPECT_TRUE((attrs & PTE_XN) != 0);
+	EXPECT_TRUE(!pt_lookup(&t, 0x1000002000ULL, NULL, NULL, NULL));
+	/* A table whose read-only end were writable fails the verify. */
+	p.chans[1].access = HV_CHAN_RW;
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
+}

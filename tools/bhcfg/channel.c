@@ -284,13 +284,6 @@ bool bh_chan_report(const struct bh_ctx *ctx, const struct cfg_diag *d,
 	return true;
 }
 
-/* Name of partition @p for a message, "?" if @p is not valid. */
-static const char *bh_pname(const struct bh_ctx *ctx, int p)
-{
-	return p >= 0 && p < HV_MAX_PARTITIONS ? ctx->cfg.partitions[p].name
-					       : "?";
-}
-
 /* Messages about a partition's virtual PL061 (no end concerned). */
 static void bh_gpio_message(const struct cfg_diag *d, char *buf, size_t len)
 {
@@ -309,6 +302,42 @@ static void bh_gpio_message(const struct cfg_diag *d, char *buf, size_t len)
 	}
 }
 
+/* @e's region overlaps partition d->other's RAM or one of its ends. */
+static void bh_overlap_message(const struct bh_ctx *ctx,
+			       const struct cfg_diag *d,
+			       const struct hv_chan_end *e, char *buf,
+			       size_t len)
+{
+	const struct hv_partition_cfg *oc =
+		d->other >= 0 && d->other < HV_MAX_PARTITIONS
+			? &ctx->cfg.partitions[d->other]
+			: NULL;
+
+	for (uint32_t j = 0; oc != NULL && j < oc->chan_count &&
+			     j < HV_MAX_PART_CHANNELS;
+	     j++) {
+		const struct hv_chan_end *o = &oc->chans[j];
+
+		if (o != e && strncmp(o->name, e->name, HV_NAME_LEN) != 0 &&
+		    ranges_overlap(e->pa, e->size, o->pa, o->size)) {
+			snprintf(buf, len,
+				 "shared region 0x%" PRIx64 "+0x%" PRIx64
+				 " overlaps the region of channel \"%.*s\" (0x%" PRIx64
+				 "+0x%" PRIx64
+				 "): only the two ends of one channel share memory",
+				 e->pa, e->size, HV_NAME_LEN, o->name, o->pa,
+				 o->size);
+			return;
+		}
+	}
+	snprintf(buf, len,
+		 "shared region 0x%" PRIx64 "+0x%" PRIx64
+		 " overlaps the RAM of partition \"%.*s\" (0x%" PRIx64
+		 "+0x%" PRIx64 ")",
+		 e->pa, e->size, HV_NAME_LEN, oc != NULL ? oc->name : "?",
+		 oc != NULL ? oc->ram_pa : 0, oc != NULL ? oc->ram_size : 0);
+}
+
 /**
  * Writes a specific message for a validator diagnostic whose property is
  * "channels" into @buf of @len bytes.
@@ -317,7 +346,6 @@ void bh_chan_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		     char *buf, size_t len)
 {
 	const struct hv_chan_end *e = bh_diag_end(ctx, d);
-	const char *on = bh_pname(ctx, d->other);
 
 	if (e == NULL) {
 		if (d->code == CFG_E_CHAN_COUNT) {
@@ -335,10 +363,7 @@ void bh_chan_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 				 : "unknown access");
 		break;
 	case CFG_E_MEM_OVERLAP:
-		snprintf(buf, len,
-			 "shared region 0x%" PRIx64 "+0x%" PRIx64
-			 " overlaps the RAM of partition \"%.*s\" or another channel's region there",
-			 e->pa, e->size, HV_NAME_LEN, on);
+		bh_overlap_message(ctx, d, e, buf, len);
 		break;
 	case CFG_E_MEM_ZERO:
 		snprintf(buf, len, "the shared region's size is zero");
