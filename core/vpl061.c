@@ -29,19 +29,6 @@
  */
 #include "hv/vpl061.h"
 
-#define GPIODATA_END 0x400
-#define GPIODIR 0x400
-#define GPIOIS 0x404
-#define GPIOIBE 0x408
-#define GPIOIEV 0x40c
-#define GPIOIE 0x410
-#define GPIORIS 0x414
-#define GPIOMIS 0x418
-#define GPIOIC 0x41c
-#define GPIOAFSEL 0x420
-#define GPIO_ID_BASE 0xfe0
-#define GPIO_WINDOW 0x1000
-
 /* GPIOPeriphID0-3, then GPIOPCellID0-3. */
 static const uint8_t vpl061_ids[8] = { 0x61, 0x10, 0x04, 0x00,
 				       0x0d, 0xf0, 0x05, 0xb1 };

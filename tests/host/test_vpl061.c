@@ -8,16 +8,6 @@
 
 #include "harness.h"
 
-#define GPIODIR 0x400
-#define GPIOIS 0x404
-#define GPIOIBE 0x408
-#define GPIOIEV 0x40c
-#define GPIOIE 0x410
-#define GPIORIS 0x414
-#define GPIOMIS 0x418
-#define GPIOIC 0x41c
-#define GPIOAFSEL 0x420
-
 /* A 32-bit read; a refused access reads as 0xdead (no register has it). */
 static uint64_t rd(const struct vpl061 *g, uint64_t off)
 {

@@ -12,6 +12,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Register offsets (TRM 3.2). GPIODATA spans 0x000-0x3fc: offset = mask << 2. */
+#define GPIODATA_END 0x400
+#define GPIODIR 0x400
+#define GPIOIS 0x404
+#define GPIOIBE 0x408
+#define GPIOIEV 0x40c
+#define GPIOIE 0x410
+#define GPIORIS 0x414
+#define GPIOMIS 0x418
+#define GPIOIC 0x41c
+#define GPIOAFSEL 0x420
+#define GPIO_ID_BASE 0xfe0
+#define GPIO_WINDOW 0x1000
+
 /**
  * Emulated GPIO state; protected by the owning partition's lock. Eight
  * lines; bit n of each field is line n. The value on a line ("pin") is
