@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The channel rules of the validator (docs/config.md, rules 37 to 50),
+ * The channel rules of the validator (docs/config.md, rules 36a to 36o),
  * checked after every partition passed its own rules, so RAM, devices and
  * counts of all partitions can be trusted here. The channel ends are still
  * untrusted: every count, index, string and range is checked before use.
