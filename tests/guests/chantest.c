@@ -165,12 +165,14 @@ static void writer(unsigned rounds)
 	for (unsigned n = 1; n <= rounds; n++) {
 		shm[0] = MAGIC;
 		shm[1] = n;
+		/* Printed before the doorbell, so it precedes the reader's
+		 * lines on the console. */
+		gprintf("chan: round %u: wrote, ringing\n", n);
 		if (level) {
 			set_line(line_out, true); /* held until the reply */
 		} else {
 			ring();
 		}
-		gprintf("chan: round %u: wrote and rang\n", n);
 		if (!wait_bell(n)) {
 			gprintf("chan: FAIL: round %u: no doorbell back\n", n);
 			return;
