@@ -11,6 +11,8 @@
  *                 it (the write must abort: fault-policy "inject") and
  *                 rings back
  *   rounds=N      exchanges (default 3)
+ *   hostile       (reader) first try a 64-bit access to the PL061, which
+ *                 the hypervisor must refuse (an abort), not emulate
  *   level         (both ends) the reader's doorbell input is level-sensitive
  *                 (high) instead of rising-edge: the writer holds its line
  *                 high until the reply comes, the reader masks the line
@@ -188,8 +190,15 @@ static void writer(unsigned rounds)
 	gputs("chan: PASS");
 }
 
-static void reader(void)
+static void reader(bool hostile)
 {
+	uint64_t v;
+
+	if (hostile && probe_read(gpio + GPIODIR, &v)) {
+		gputs("chan: FAIL: a 64-bit PL061 read was emulated");
+	} else if (hostile) {
+		gputs("chan: 64-bit PL061 read refused");
+	}
 	set_line(line_out, true); /* ready: held until the first doorbell */
 	for (uint32_t n = 1;; n++) {
 		uint64_t was;
@@ -231,7 +240,7 @@ void guest_main(const void *dtb)
 	if (arg_has(dt.bootargs, "role=writer")) {
 		writer((unsigned)arg_num(dt.bootargs, "rounds", 3));
 	} else if (arg_has(dt.bootargs, "role=reader")) {
-		reader();
+		reader(arg_has(dt.bootargs, "hostile"));
 	} else {
 		gputs("chan: FAIL: bootargs need role=writer or role=reader");
 	}
