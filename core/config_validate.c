@@ -407,7 +407,7 @@ static enum cfg_err cv_part_cpus(const struct hv_config *c, int p,
 
 			if (cv_has_core(qc, core, q == p ? i : qc->cpu_count)) {
 				return cfg_fail(d, CFG_E_CPU_TWO_OWNERS, p, q,
-					       (int)i, "cpus");
+					        (int)i, "cpus");
 			}
 		}
 	}
@@ -453,7 +453,7 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 		if (ranges_overlap(pc->ram_pa, pc->ram_size, qc->ram_pa,
 				   qc->ram_size)) {
 			return cfg_fail(d, CFG_E_MEM_OVERLAP, p, q, -1,
-				       "memory-base");
+				        "memory-base");
 		}
 	}
 	if (cfg_wraps(pc->ram_ipa, pc->ram_size) ||
@@ -558,7 +558,7 @@ static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
 					   qc->devices[j].pa,
 					   qc->devices[j].size)) {
 				return cfg_fail(d, CFG_E_DEV_TWO_OWNERS, p, q, i,
-					       "devices");
+					        "devices");
 			}
 		}
 	}
@@ -613,7 +613,7 @@ static enum cfg_err cv_dev_irqs(const struct hv_config *c, int p, int i,
 
 			if (cv_part_has_irq(qc, irq, n, k)) {
 				return cfg_fail(d, CFG_E_IRQ_TWO_OWNERS, p, q, i,
-					       "devices");
+					        "devices");
 			}
 		}
 	}
@@ -714,7 +714,7 @@ static enum cfg_err cv_hv_size(const struct hv_config *c, struct cfg_diag *d)
 	}
 	if (need > c->board.hv_size) {
 		return cfg_fail(d, CFG_E_HV_TOO_SMALL, -1, -1, -1,
-			       "memory-size");
+			        "memory-size");
 	}
 	return CFG_OK;
 }
@@ -732,7 +732,7 @@ static enum cfg_err cv_all(const struct hv_config *c, struct cfg_diag *d)
 	}
 	if (c->partition_count == 0 || c->partition_count > HV_MAX_PARTITIONS) {
 		return cfg_fail(d, CFG_E_NO_PARTITIONS, -1, -1, -1,
-			       "partitions");
+			        "partitions");
 	}
 	for (uint32_t p = 0; p < c->partition_count; p++) {
 		e = cv_partition(c, (int)p, d);
