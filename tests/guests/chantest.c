@@ -13,6 +13,10 @@
  *   rounds=N      exchanges (default 3)
  *   hostile       (reader) first try a 64-bit access to the PL061, which
  *                 the hypervisor must refuse (an abort), not emulate
+ *   pingpong=N    (writer) instead of the rounds, ring N times, each time
+ *                 waiting for the reply, and print the round-trip times
+ *   echo          (reader) ring back from the interrupt handler at once,
+ *                 printing nothing: the other end of pingpong
  *   level         (both ends) the reader's doorbell input is level-sensitive
  *                 (high) instead of rising-edge: the writer holds its line
  *                 high until the reply comes, the reader masks the line
@@ -40,6 +44,7 @@ static uint32_t line_out, line_in;
 static volatile uint32_t bells;
 static bool level;   /* "level": doorbells held, reader's input level */
 static bool reading; /* role=reader */
+static bool echo;    /* echo: the handler rings back */
 
 static uint32_t rd(uint64_t off)
 {
@@ -82,6 +87,10 @@ bool guest_irq_handler(uint64_t kind)
 
 		if (mis & (1u << line_in)) {
 			bells++;
+			if (echo) {
+				set_line(line_out, false); /* drop "ready" */
+				ring();
+			}
 		}
 		/* A level line stays asserted while the peer holds it:
 		 * mask it until the main loop has seen the bell. */
@@ -128,6 +137,7 @@ static bool setup(const void *dtb, const struct dt_info *dt)
 	shm = (volatile uint64_t *)base;
 	level = arg_has(dt->bootargs, "level");
 	reading = arg_has(dt->bootargs, "role=reader");
+	echo = reading && arg_has(dt->bootargs, "echo");
 	gprintf("chan: channel at 0x%lx+0x%lx %s, PL061 at 0x%lx id %x/%x, "
 		"lines out %u in %u%s\n", base, size, access, gpio,
 		rd(GPIO_PERIPH_ID0), rd(GPIO_CELL_ID3), line_out, line_in,
@@ -149,7 +159,31 @@ static bool setup(const void *dtb, const struct dt_info *dt)
 	return true;
 }
 
-static void writer(unsigned rounds)
+/* Doorbell round trips to an echoing reader: figures, not a verdict. */
+static void pingpong(unsigned n)
+{
+	uint64_t min = UINT64_MAX, max = 0, sum = 0;
+
+	for (unsigned i = 1; i <= n; i++) {
+		uint64_t t0 = now_ticks(), dt;
+
+		ring();
+		if (!wait_bell(i)) {
+			gprintf("chan: FAIL: ping %u: no reply\n", i);
+			return;
+		}
+		dt = now_ticks() - t0;
+		min = dt < min ? dt : min;
+		max = dt > max ? dt : max;
+		sum += dt;
+	}
+	gprintf("chan: doorbell round trip over %u pings: min %lu avg %lu max "
+		"%lu counter ticks at %lu Hz\n", n, min, sum / n, max,
+		ticks_per_sec());
+	gputs("chan: PASS");
+}
+
+static void writer(unsigned rounds, unsigned ping)
 {
 	uint64_t end = now_ticks() + 10 * ticks_per_sec();
 
@@ -164,6 +198,10 @@ static void writer(unsigned rounds)
 	wr(GPIOIC, 0xff);
 	bells = 0;
 	gputs("chan: reader ready");
+	if (ping != 0) {
+		pingpong(ping);
+		return;
+	}
 	for (unsigned n = 1; n <= rounds; n++) {
 		shm[0] = MAGIC;
 		shm[1] = n;
@@ -193,6 +231,11 @@ static void writer(unsigned rounds)
 static void reader(bool hostile)
 {
 	uint64_t v;
+
+	if (echo) {
+		set_line(line_out, true); /* ready; the handler does the rest */
+		return;
+	}
 
 	if (hostile && probe_read(gpio + GPIODIR, &v)) {
 		gputs("chan: FAIL: a 64-bit PL061 read was emulated");
@@ -238,7 +281,8 @@ void guest_main(const void *dtb)
 		return;
 	}
 	if (arg_has(dt.bootargs, "role=writer")) {
-		writer((unsigned)arg_num(dt.bootargs, "rounds", 3));
+		writer((unsigned)arg_num(dt.bootargs, "rounds", 3),
+		       (unsigned)arg_num(dt.bootargs, "pingpong", 0));
 	} else if (arg_has(dt.bootargs, "role=reader")) {
 		reader(arg_has(dt.bootargs, "hostile"));
 	} else {
