@@ -147,13 +147,13 @@ static bool stats_read(const struct chan *c, uint64_t v[12])
 	return false;
 }
 
+/* One line, short enough for a console line with a prefix (160 bytes). */
 static void stats_print(const uint64_t v[12])
 {
-	printf("keel stats #%" PRIu64 ": t=%" PRIu64 ".%03" PRIu64
-	       "s releases=%" PRIu64 " missed=%" PRIu64 " jitter min=%" PRIu64
-	       "ns avg=%" PRIu64 "ns max=%" PRIu64 "ns window max=%" PRIu64
-	       "ns missed=%" PRIu64 " report-ms=%" PRIu64 " command=%" PRIu64
-	       "\n",
+	printf("keel #%" PRIu64 " t=%" PRIu64 ".%03" PRIu64 "s rel=%" PRIu64
+	       " miss=%" PRIu64 " jitter(ns) min=%" PRIu64 " avg=%" PRIu64
+	       " max=%" PRIu64 " win max=%" PRIu64 " miss=%" PRIu64
+	       " period=%" PRIu64 "ms cmd=%" PRIu64 "\n",
 	       v[STATS_OFF_SEQ / 8] / 2, v[STATS_OFF_T_MS / 8] / 1000,
 	       v[STATS_OFF_T_MS / 8] % 1000, v[STATS_OFF_RELEASES / 8],
 	       v[STATS_OFF_MISSED / 8], v[STATS_OFF_MIN_NS / 8],
