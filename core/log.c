@@ -9,6 +9,7 @@
 #include "hv/board.h"
 #include "hv/config.h"
 #include "hv/log.h"
+#include "hv/pcpu.h"
 #include "hv/spinlock.h"
 
 extern const struct hv_config hv_cfg;
@@ -16,6 +17,7 @@ extern const struct hv_config hv_cfg;
 static struct spinlock log_lock = SPINLOCK_INIT;
 static bool log_locking;  /* set once the MMU is on */
 static bool log_panicked; /* set by a panic: print lock-free */
+static const struct pcpu *log_panic_core; /* the only core printing then */
 
 /** Start using the lock; called when the boot core enables its MMU. */
 void log_enable_locking(void);
@@ -25,10 +27,15 @@ void log_enable_locking(void)
 	log_locking = true;
 }
 
-/** After a panic: print without the lock (a stopped core may hold it). */
+/**
+ * After a panic: print without the lock (a stopped core may hold it), and
+ * only from the panicking core, so what other cores still print while
+ * they are being stopped cannot interleave with the dump.
+ */
 void log_set_panic_mode(void)
 {
-	log_panicked = true;
+	log_panic_core = pcpu_this();
+	__atomic_store_n(&log_panicked, true, __ATOMIC_SEQ_CST);
 }
 
 static void out(const char *s, size_t len)
@@ -43,8 +50,12 @@ static void out(const char *s, size_t len)
 
 static void locked_out(const char *a, size_t alen, const char *b, size_t blen)
 {
-	bool lock = log_locking && !log_panicked;
+	bool panicked = __atomic_load_n(&log_panicked, __ATOMIC_SEQ_CST);
+	bool lock = log_locking && !panicked;
 
+	if (panicked && pcpu_this() != log_panic_core) {
+		return;
+	}
 	if (lock) {
 		spin_lock(&log_lock);
 	}

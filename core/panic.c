@@ -25,8 +25,8 @@ void hv_halt_self(void)
 	arch_halt();
 }
 
-/* Stop the other cores; false if some did not within 100 ms (one stuck
- * with interrupts masked, say). */
+/* Stop the other cores; false if some did not within 2 s (one stuck with
+ * interrupts masked, say; a loaded host can delay an emulated core a lot). */
 static bool halt_all(void)
 {
 	struct pcpu *me = pcpu_this();
@@ -43,7 +43,7 @@ static bool halt_all(void)
 			others++;
 		}
 	}
-	end = read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 10;
+	end = read_sysreg(cntpct_el0) + 2 * read_sysreg(cntfrq_el0);
 	while (__atomic_load_n(&halted_cores, __ATOMIC_SEQ_CST) < others) {
 		if (read_sysreg(cntpct_el0) > end) {
 			return false;
