@@ -402,6 +402,18 @@ void vgic_sync(struct vgic *g, unsigned self)
 			vgic_hw_lr_write(i, &lr);
 		}
 		fold_state(g, self, i, q, lr.state);
+		/*
+		 * A GICv2 SGI pended again while its instance is active can
+		 * only be delivered after the guest's EOI, and an EOI alone
+		 * causes no exit: ask for a maintenance interrupt on it
+		 * (IHI 0048B 5.3.11, GICH_LR.EOI), or a vCPU waiting in WFI
+		 * for that SGI would never get it.
+		 */
+		if (q->lr >= 0 && lr.state == LR_STATE_A &&
+		    (q->flags & VIRQ_PENDING) && !lr.hw && !lr.eoi_maint) {
+			lr.eoi_maint = true;
+			vgic_hw_lr_write(i, &lr);
+		}
 	}
 	c->dirty = false;
 }

@@ -533,8 +533,11 @@ TEST(vgic, gicv2_sgi_from_same_source_while_active_is_not_lost)
 	vgic_flush(&g, 1); /* an exit while the handler runs */
 	dist_w(0, 0xf00, 4, (2u << 16) | 1); /* again, from vCPU 0 */
 	vgic_flush(&g, 1);
+	/* Nothing but a maintenance interrupt on the EOI brings vCPU 1 out
+	 * of its guest again (it may wait in WFI for this very SGI). */
+	EXPECT_TRUE(fake.lr[lr].eoi_maint);
 	fake_guest_eoi((unsigned)lr);
-	vgic_flush(&g, 1);
+	vgic_maintenance(&g, 1);
 	lr = fake_lr_of(1);
 	ASSERT_TRUE(lr >= 0);
 	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
