@@ -85,7 +85,7 @@ GUEST_LIB := tests/guests/lib/start.S tests/guests/lib/guest.c \
 GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin \
 	$(GUEST_DIR)/irqtest.bin $(GUEST_DIR)/gictest.bin \
 	$(GUEST_DIR)/attack.bin $(GUEST_DIR)/fuzz.bin \
-	$(GUEST_DIR)/chantest.bin
+	$(GUEST_DIR)/chantest.bin $(GUEST_DIR)/bench.bin
 GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld
 
@@ -93,7 +93,7 @@ include payloads/keel/keel.mk
 include payloads/linux/linux.mk
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench \
-	test-fuzz fuzz fuzz-targets
+	test-fuzz fuzz fuzz-targets bench-irq
 
 all: $(OUT)/bulkhead.bin
 
@@ -209,7 +209,12 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # ---- run, benchmark and test ----
 
 # Benchmarks print figures (never pass/fail on timing): docs/performance.md.
-bench: bench-linux
+bench: bench-irq bench-linux
+
+# Interrupt latency and trap overheads, natively and in a partition, on
+# both QEMU virt GICs (tools/bench/irq_bench.py).
+bench-irq: deps $(BHCFG)
+	$(Q)python3 tools/bench/irq_bench.py
 
 run: deps $(OUT)/bulkhead.bin $(RUN_DEPS)
 	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin

@@ -23,6 +23,8 @@ have_cmd mcopy || need="$need mtools"
 [ -x /sbin/mke2fs ] || [ -x /usr/sbin/mke2fs ] || need="$need e2fsprogs"
 have_cmd dpkg-deb || need="$need dpkg"
 have_cmd python3 || need="$need python3"
+# make bench: the latency histograms.
+have_cmd gnuplot || need="$need gnuplot-nox"
 have_cmd cc || need="$need gcc"
 have_cmd make || need="$need make"
 # Host fuzz targets (make fuzz; make test runs them briefly): clang's

@@ -6,6 +6,8 @@
 #define UARTFR 0x018
 
 uint8_t guest_stacks[GUEST_MAX_VCPUS][16384] __attribute__((aligned(16)));
+/* Written by start.S once .bss is clear, before guest_main(). */
+uint64_t guest_entry_ticks;
 
 static volatile uint32_t print_lock;
 

@@ -33,6 +33,8 @@ bool probe_write(uint64_t addr, uint64_t val);
 bool probe_pmcr(uint64_t *val);
 
 uint64_t now_ticks(void);
+/* CNTVCT_EL0 as read by the image's first instruction (start.S). */
+extern uint64_t guest_entry_ticks;
 uint64_t ticks_per_sec(void);
 void delay_ms(unsigned ms);
 

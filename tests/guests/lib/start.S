@@ -3,12 +3,15 @@
  * Bare-metal test guest entry. Carries an arm64 Image header so it is loaded
  * and entered like Linux: EL1h, MMU off, x0 = DTB. vCPUs started with PSCI
  * CPU_ON enter at secondary_entry with x0 = their index (the context).
+ * The first instruction reads the virtual counter, so a benchmark can tell
+ * how much virtual time passed before the guest got control.
  */
 	.section .text.head, "ax"
 	.global _start
 _start:
-	b	primary
-	.long	0
+	mrs	x20, cntvct_el0		/* code0: the counter at the first
+					 * instruction (guest_entry_ticks) */
+	b	primary			/* code1 */
 	.quad	0			/* text_offset */
 	.quad	__image_end - _start	/* image_size */
 	.quad	0x2
@@ -27,7 +30,9 @@ primary:
 	b.hs	2f
 	str	xzr, [x1], #8
 	b	1b
-2:	mov	x0, #0
+2:	adrp	x1, guest_entry_ticks
+	str	x20, [x1, :lo12:guest_entry_ticks]
+	mov	x0, #0
 	bl	set_stack_and_vectors
 	mov	x0, x19
 	bl	guest_main

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Benchmark: interrupt latency and trap overheads, natively and in a
+Bulkhead partition, in the same run, with the same guest binary
+(tests/guests/bench.c).
+
+QEMU runs with -icount shift=0,align=off,sleep=off and the Cortex-A53's
+cntfrq at 1 GHz, so the generic counter advances one tick per instruction:
+every figure is a path length in instructions and is the same in every run.
+Per board three boots: the guest natively (QEMU virt at EL1, no
+hypervisor), in a partition beside an idle neighbour
+(tests/configs/qemu-virt/bench-idle.dts) and beside a busy one
+(bench-busy.dts).
+
+usage: irq_bench.py [BOARD...]     (default: qemu-virt qemu-virt-gicv2)
+Writes build/bench/irq-latency.json, the guest logs and, with gnuplot,
+build/bench/irq-latency-BOARD.png (histogram of the timer latencies). A
+benchmark, not a test: it fails only if a boot does not produce its figures.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "build", "bench")
+CONFIGS = {"idle": "tests/configs/qemu-virt/bench-idle.dts",
+           "busy": "tests/configs/qemu-virt/bench-busy.dts"}
+# One instruction per nanosecond, and a counter at 1 GHz: one tick per
+# instruction (docs/performance.md).
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off",
+          "-global", "cortex-a53-arm-cpu.cntfrq=1000000000"]
+TIMEOUT = 120
+LINE = re.compile(r"bench: (\S+): n (\d+) min (\d+) mean ([\d.]+) max (\d+)")
+HIST = re.compile(r"bench: hist: (\S+) (\d+) (\d+)")
+# (key in the guest output, label, unit of the difference)
+FIGURES = [("timer", "timer IRQ latency, idle neighbour"),
+           ("timer-busy", "timer IRQ latency, busy neighbour"),
+           ("sgi", "SGI latency, vCPU 0 to vCPU 1"),
+           ("hvc", "hypercall round trip (PSCI_VERSION)"),
+           ("mmio-gicd", "emulated read: GICD_TYPER"),
+           ("mmio-uart", "emulated read: UARTFR (PL011)"),
+           ("entry", "first guest instruction (counter)")]
+
+
+def make(board, config, *targets):
+    args = ["make", "--no-print-directory", "-s", f"BOARD={board}"]
+    if config:
+        args.append(f"CONFIG={config}")
+    r = subprocess.run(args + list(targets), cwd=ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        sys.exit(f"bench: make {' '.join(targets)} failed:\n{r.stdout[-2000:]}")
+    return r.stdout.strip()
+
+
+def boot(cmd, log_path):
+    """Run QEMU until the guest prints "bench: done"; return its figures."""
+    start = time.monotonic()
+    lines = []
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(["nice", "-n", "10"] + cmd, cwd=ROOT,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, errors="replace")
+        try:
+            for line in proc.stdout:
+                log.write(line)
+                lines.append(line)
+                if "bench: done" in line:
+                    break
+                if time.monotonic() - start > TIMEOUT:
+                    break
+        finally:
+            proc.kill()
+            proc.wait()
+    if not any("bench: done" in l for l in lines):
+        sys.exit(f"bench: no results, see {os.path.relpath(log_path, ROOT)}")
+    return parse(lines, log_path)
+
+
+def parse(lines, log_path):
+    figs, hist = {}, []
+    for l in lines:
+        m = LINE.search(l)
+        if m:
+            figs[m.group(1)] = {"n": int(m.group(2)), "min": int(m.group(3)),
+                                "mean": float(m.group(4)), "max": int(m.group(5))}
+        m = HIST.search(l)
+        if m and m.group(1) == "timer":
+            hist.append((int(m.group(2)), int(m.group(3))))
+        m = re.search(r"bench: entry: (\d+)", l)
+        if m:
+            v = int(m.group(1))
+            figs["entry"] = {"n": 1, "min": v, "mean": float(v), "max": v}
+        m = re.search(r"bench: counter: cntfrq (\d+), 100 nops (\d+) ticks", l)
+        if m and (m.group(1) != "1000000000" or m.group(2) != "100"):
+            sys.exit(f"bench: the counter is not one tick per instruction "
+                     f"({m.group(0)}), see {os.path.relpath(log_path, ROOT)}")
+    if "timer" not in figs:
+        sys.exit(f"bench: no timer figure, see {os.path.relpath(log_path, ROOT)}")
+    return figs, hist
+
+
+def histogram(board, hists):
+    """Draw the timer latency histograms of one board with gnuplot."""
+    if shutil.which("gnuplot") is None:
+        print("bench: gnuplot not found (tools/setup.sh installs gnuplot-nox): "
+              "no histogram")
+        return None
+    data = os.path.join(OUT, f"irq-latency-{board}.dat")
+    png = os.path.join(OUT, f"irq-latency-{board}.png")
+    with open(data, "w") as f:
+        for name, h in hists.items():
+            f.write(f"# {name}\n")
+            for lat, count in h:
+                f.write(f"{lat} {count}\n")
+            f.write("\n\n")
+    plots = ", ".join(f"'{data}' index {i} with impulses lw 6 title '{name}'"
+                      for i, name in enumerate(hists))
+    script = (f"set terminal pngcairo size 900,500\nset output '{png}'\n"
+              f"set title 'Timer interrupt latency, {board} "
+              f"(instructions from the deadline to the handler)'\n"
+              "set xlabel 'latency (instructions)'\nset ylabel 'interrupts'\n"
+              "set logscale x\nset grid\nset key top center\n"
+              f"set yrange [0:*]\nplot {plots}\n")
+    r = subprocess.run(["gnuplot"], input=script, text=True,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        print(f"bench: gnuplot failed: {r.stdout.strip()}")
+        return None
+    return os.path.relpath(png, ROOT)
+
+
+def bench(board):
+    make(board, None, "build/guests/native/bench.bin")
+    native_cmd = (["qemu-system-aarch64"] + make(board, None, "print-native-qemu").split() +
+                  ICOUNT + ["-kernel", "build/guests/native/bench.bin",
+                            "-append", "timers=1000"])
+    native, n_hist = boot(native_cmd, os.path.join(OUT, f"irq-native-{board}.log"))
+    part, hists = {}, {"native": n_hist}
+    for mode, config in CONFIGS.items():
+        make(board, config, "all")
+        cmd = (["qemu-system-aarch64"] + make(board, config, "print-qemu").split() +
+               ICOUNT + ["-kernel", make(board, config, "print-image")])
+        figs, hist = boot(cmd, os.path.join(OUT, f"irq-bulkhead-{mode}-{board}.log"))
+        hists[f"Bulkhead, {mode} neighbour"] = hist
+        if mode == "idle":
+            part.update(figs)
+        else:
+            part["timer-busy"] = figs["timer"]
+    native["timer-busy"] = native["timer"]  # natively there is no neighbour
+    rows = []
+    for key, label in FIGURES:
+        if key in native and key in part:
+            rows.append({"figure": key, "label": label, "native": native[key],
+                         "bulkhead": part[key],
+                         "added_mean": round(part[key]["mean"] - native[key]["mean"], 1)})
+    return {"board": board, "rows": rows, "histogram": histogram(board, hists),
+            "timer_histogram": {k: v for k, v in hists.items()}}
+
+
+def fmt(f):
+    if f["min"] == f["max"]:
+        return f"{f['mean']:g}"
+    return f"{f['mean']:g} ({f['min']}-{f['max']})"
+
+
+def main(argv):
+    boards = argv or ["qemu-virt", "qemu-virt-gicv2"]
+    os.makedirs(OUT, exist_ok=True)
+    results = [bench(b) for b in boards]
+    print("Interrupt latency and trap overheads, in instructions (icount, "
+          "counter at 1 GHz; mean, (min-max) where they differ)")
+    for res in results:
+        print(f"\n{res['board']}")
+        print(f"  {'figure':<40}{'native':>18}{'Bulkhead':>22}{'difference':>12}")
+        for r in res["rows"]:
+            print(f"  {r['label']:<40}{fmt(r['native']):>18}{fmt(r['bulkhead']):>22}"
+                  f"{r['added_mean']:>12g}")
+        if res["histogram"]:
+            print(f"  histogram: {res['histogram']}")
+    path = os.path.join(OUT, "irq-latency.json")
+    with open(path, "w") as f:
+        json.dump(results, f, indent=2)
+    print(f"\nwritten: {os.path.relpath(path, ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
