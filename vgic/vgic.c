@@ -418,6 +418,28 @@ void vgic_sync(struct vgic *g, unsigned self)
 	c->dirty = false;
 }
 
+/**
+ * Does vCPU @self's core have anything to do before entering its guest: a
+ * deliverable interrupt not yet in a list register, or a change recorded
+ * on one that is? Read without the lock: a core that sets either for
+ * another vCPU also kicks that vCPU's core, so a change missed here comes
+ * as an interrupt exit right after the return to the guest.
+ */
+bool vgic_has_work(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+
+	if (__atomic_load_n(&c->dirty, __ATOMIC_RELAXED)) {
+		return true;
+	}
+	for (unsigned w = 0; w < VGIC_WANT_WORDS; w++) {
+		if (__atomic_load_n(&c->want[w], __ATOMIC_RELAXED) != 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static int find_best_want(struct vgic *g, unsigned self)
 {
 	struct vgic_vcpu *c = &g->cpu[self];

@@ -53,11 +53,20 @@ void vcpu_take_irqs(struct vcpu *v)
 	}
 }
 
-/** Before every return to the guest: bring the list registers up to date. */
+/**
+ * Before every return to the guest: bring the list registers up to date
+ * if anything waits for them. With nothing to inject and no change to an
+ * interrupt in a list register, what the guest did with its LRs (acknowledge,
+ * EOI) is folded at the next flush; a hypercall or a UART access then
+ * costs no list-register work at all.
+ */
 void vcpu_vgic_sync(struct vcpu *v)
 {
 	struct vgic *g = &v->part->vgic;
 
+	if (!vgic_has_work(g, v->index)) {
+		return;
+	}
 	spin_lock(&g->lock);
 	vgic_flush(g, v->index);
 	spin_unlock(&g->lock);
@@ -79,6 +88,24 @@ void vcpu_vgic_power_on(struct vcpu *v)
 	spin_unlock(&g->lock);
 }
 
+/*
+ * Does a register at @off of the distributor (or, @redist, of a
+ * redistributor frame pair) show pending or active state, which the list
+ * registers hold while an interrupt is in one? Those are I[SC]PENDR and
+ * I[SC]ACTIVER (0x200-0x3ff; in the SGI frame, 0x10000 above, for a
+ * redistributor) and the GICv2 C/SPENDSGIR (0xf10-0xf2f). IHI 0069H
+ * 12.9, 12.11; IHI 0048B 4.1.2.
+ */
+static bool reg_shows_lr_state(bool redist, uint64_t off)
+{
+	if (redist) {
+		off = (off % HV_GUEST_GICR_STRIDE) - 0x10000;
+	} else if (off >= 0xf10 && off < 0xf30) {
+		return true;
+	}
+	return off >= 0x200 && off < 0x400;
+}
+
 /**
  * A data access to the partition's GIC windows. Returns false for an
  * access the registers do not allow (the caller applies fault policy).
@@ -87,19 +114,25 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
 	       uint64_t *val)
 {
 	struct vgic *g = &v->part->vgic;
+	bool redist = ipa >= HV_GUEST_GICD_IPA + HV_GUEST_GICD_SIZE;
+	uint64_t off = ipa - (redist ? HV_GUEST_GICR_IPA : HV_GUEST_GICD_IPA);
 	enum vgic_result r;
 
 	spin_lock(&g->lock);
-	/* Reads must see what the guest did with this core's LRs. */
-	vgic_sync(g, v->index);
-	if (ipa < HV_GUEST_GICD_IPA + HV_GUEST_GICD_SIZE) {
-		r = vgic_dist_access(g, v->index, ipa - HV_GUEST_GICD_IPA,
-				     size, write, val);
-	} else {
-		r = vgic_redist_access(g, v->index, ipa - HV_GUEST_GICR_IPA,
-				       size, write, val);
+	/* Pending and active state must be what the guest's acknowledges
+	 * and EOIs on this core made it; other registers do not depend on
+	 * the list registers. */
+	if (reg_shows_lr_state(redist, off)) {
+		vgic_sync(g, v->index);
 	}
-	vgic_flush(g, v->index);
+	if (redist) {
+		r = vgic_redist_access(g, v->index, off, size, write, val);
+	} else {
+		r = vgic_dist_access(g, v->index, off, size, write, val);
+	}
+	if (vgic_has_work(g, v->index)) {
+		vgic_flush(g, v->index);
+	}
 	spin_unlock(&g->lock);
 	return r == VGIC_OK;
 }
@@ -111,7 +144,9 @@ void vgic_sgi_sysreg(struct vcpu *v, uint64_t val)
 
 	spin_lock(&g->lock);
 	vgic_sgi1r(g, v->index, val);
-	vgic_flush(g, v->index);
+	if (vgic_has_work(g, v->index)) {
+		vgic_flush(g, v->index);
+	}
 	spin_unlock(&g->lock);
 }
 

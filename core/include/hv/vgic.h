@@ -149,6 +149,7 @@ void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 		   uint32_t target_mask);
 void vgic_maintenance(struct vgic *g, unsigned self);
 void vgic_flush(struct vgic *g, unsigned self);
+bool vgic_has_work(struct vgic *g, unsigned self);
 void vgic_sync(struct vgic *g, unsigned self);
 void vgic_vcpu_power_on(struct vgic *g, unsigned self);
 void vgic_update_all(struct vgic *g, unsigned self);
