@@ -418,28 +418,6 @@ void vgic_sync(struct vgic *g, unsigned self)
 	c->dirty = false;
 }
 
-/**
- * Does vCPU @self's core have anything to do before entering its guest: a
- * deliverable interrupt not yet in a list register, or a change recorded
- * on one that is? Read without the lock: a core that sets either for
- * another vCPU also kicks that vCPU's core, so a change missed here comes
- * as an interrupt exit right after the return to the guest.
- */
-bool vgic_has_work(struct vgic *g, unsigned self)
-{
-	struct vgic_vcpu *c = &g->cpu[self];
-
-	if (__atomic_load_n(&c->dirty, __ATOMIC_RELAXED)) {
-		return true;
-	}
-	for (unsigned w = 0; w < VGIC_WANT_WORDS; w++) {
-		if (__atomic_load_n(&c->want[w], __ATOMIC_RELAXED) != 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
 static int find_best_want(struct vgic *g, unsigned self)
 {
 	struct vgic_vcpu *c = &g->cpu[self];
@@ -635,6 +613,64 @@ void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid)
 	}
 	q->flags |= VIRQ_PENDING;
 	vgic_changed(g, self, q, self, VREQ_PEND_SET);
+}
+
+/**
+ * Fast path for the commonest interrupt exit: vCPU @self's own HW private
+ * interrupt @intid (a timer) arrived, acknowledged and priority-dropped.
+ * If it may be delivered and its previous instance is over (its LR, if it
+ * still has one, is empty: the guest's EOI deactivated it physically, so
+ * this is a new instance) or it has none and a list register is free, it
+ * goes straight into that LR with the HW bit. Nothing else is scanned or
+ * folded: other LRs wait for the next flush, which only runs when there is
+ * work. Returns false, having changed nothing, when the general path
+ * (vgic_phys_irq, then a flush) must decide. Caller holds g->lock.
+ */
+bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid)
+{
+	struct vgic_vcpu *c;
+	struct virq *q;
+	struct lr_val lr;
+	uint32_t empty;
+	int i = -1;
+
+	if (intid >= VGIC_PRIVATE || self >= g->vcpu_count) {
+		return false;
+	}
+	c = &g->cpu[self];
+	q = &c->priv[intid];
+	if (!(q->flags & VIRQ_HW) || !(q->flags & VIRQ_ENABLED) ||
+	    q->req != 0 || q->soft || !group_enabled(g, q)) {
+		return false;
+	}
+	empty = vgic_hw_lr_empty();
+	if (q->lr >= 0) {
+		/* Reused only if the guest's EOI deactivated the last
+		 * instance through the HW bit (not on QEMU's GICv2, where the
+		 * maintenance path does it: g->hw_eoi). */
+		if (!g->hw_eoi || !((empty >> q->lr) & 1)) {
+			return false;
+		}
+		i = q->lr;
+	} else if (!(q->flags & (VIRQ_PENDING | VIRQ_ACTIVE))) {
+		for (unsigned k = 0; k < g->lr_count; k++) {
+			if (c->lr_intid[k] == VGIC_NO_IRQ && ((empty >> k) & 1)) {
+				i = (int)k;
+				break;
+			}
+		}
+	}
+	if (i < 0) {
+		return false;
+	}
+	/* The old instance's state, if any, is over: the LR is empty. */
+	q->flags = (uint8_t)((q->flags & ~VIRQ_ACTIVE) | VIRQ_PENDING);
+	lr = lr_from_virq(g, q, LR_STATE_P);
+	vgic_hw_lr_write((unsigned)i, &lr);
+	q->lr = (int8_t)i;
+	q->lr_vcpu = (uint8_t)self;
+	c->lr_intid[i] = q->intid;
+	return true;
 }
 
 /** Drive the level line of an emulated device's interrupt. */

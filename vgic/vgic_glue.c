@@ -46,7 +46,7 @@ void vcpu_take_irqs(struct vcpu *v)
 			vcpu_count(v, EXIT_MAINT);
 			gic_deactivate(iar);
 			vgic_maintenance(g, v->index);
-		} else {
+		} else if (!vgic_inject_private_hw(g, v->index, irq)) {
 			vgic_phys_irq(g, v->index, irq);
 		}
 		spin_unlock(&g->lock);

@@ -668,3 +668,56 @@ TEST(vgic, power_on_brings_physical_timer_state_in_line)
 	EXPECT_EQ(fake.cleared_active[27], 1);
 	EXPECT_EQ(fake.cleared_active[30], 1);
 }
+
+/* The timer fast path: straight into a free LR, then into the same LR once
+ * the guest's EOI ended the last instance; anything it cannot decide alone
+ * (instance still in its LR, disabled) is left to the general path. */
+TEST(vgic, private_hw_fast_path)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	EXPECT_TRUE(!vgic_inject_private_hw(&g, 0, 27)); /* disabled */
+	redist_w(0, 0x10100, 1u << 27);			 /* ISENABLER0 */
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_TRUE(fake.lr[lr].hw);
+	EXPECT_EQ(fake.lr[lr].pintid, 27);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	EXPECT_TRUE(!vgic_inject_private_hw(&g, 0, 27)); /* still there */
+	fake_guest_ack((unsigned)lr);
+	EXPECT_TRUE(!vgic_inject_private_hw(&g, 0, 27)); /* active */
+	fake_guest_eoi((unsigned)lr);
+	EXPECT_EQ(fake.deactivated[27], 1);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	EXPECT_EQ(fake_lr_of(27), lr);
+	/* Folded by a later flush like any other: acknowledged, done. */
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_TRUE(!vgic_is_pending(&g, &g.cpu[0].priv[27], 0));
+	EXPECT_TRUE(!vgic_is_active(&g, &g.cpu[0].priv[27], 0));
+	/* Not private, or not HW: the general path. */
+	EXPECT_TRUE(!vgic_inject_private_hw(&g, 0, 48));
+	EXPECT_TRUE(!vgic_inject_private_hw(&g, 0, 26));
+	/* A GIC that does not deactivate at the guest's EOI: injected with
+	 * EOI maintenance, and the LR is only reused after the maintenance
+	 * path deactivated the last instance. */
+	setup_gic(2, true);
+	dist_w(0, 0x000, 4, 1);
+	dist_w(0, 0x100, 4, 1u << 27);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_TRUE(!fake.lr[lr].hw);
+	EXPECT_TRUE(fake.lr[lr].eoi_maint);
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	EXPECT_TRUE(!vgic_inject_private_hw(&g, 0, 27));
+	vgic_maintenance(&g, 0);
+	EXPECT_EQ(fake.deactivated[27], 1);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+}

@@ -144,15 +144,37 @@ void vgic_reset_state(struct vgic *g);
 /* Run-time operations; @self is the calling vCPU's index or -1 for a
  * caller that is no vCPU of this partition (console input). */
 void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid);
+bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid);
 void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level);
 void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 		   uint32_t target_mask);
 void vgic_maintenance(struct vgic *g, unsigned self);
 void vgic_flush(struct vgic *g, unsigned self);
-bool vgic_has_work(struct vgic *g, unsigned self);
 void vgic_sync(struct vgic *g, unsigned self);
 void vgic_vcpu_power_on(struct vgic *g, unsigned self);
 void vgic_update_all(struct vgic *g, unsigned self);
+
+/**
+ * Does vCPU @self's core have anything to do before entering its guest: a
+ * deliverable interrupt not yet in a list register, or a change recorded
+ * on one that is? Read without the lock: a core that sets either for
+ * another vCPU also kicks that vCPU's core, so a change missed here comes
+ * as an interrupt exit right after the return to the guest. Inline and
+ * unrolled: it runs on every exit.
+ */
+static inline bool vgic_has_work(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+	uint64_t any = 0;
+
+	_Static_assert(VGIC_WANT_WORDS == 5, "vgic_has_work reads 5 words");
+	any |= __atomic_load_n(&c->want[0], __ATOMIC_RELAXED);
+	any |= __atomic_load_n(&c->want[1], __ATOMIC_RELAXED);
+	any |= __atomic_load_n(&c->want[2], __ATOMIC_RELAXED);
+	any |= __atomic_load_n(&c->want[3], __ATOMIC_RELAXED);
+	any |= __atomic_load_n(&c->want[4], __ATOMIC_RELAXED);
+	return any != 0 || __atomic_load_n(&c->dirty, __ATOMIC_RELAXED);
+}
 
 /* Register emulation (vgic/vgic_dist.c, vgic/vgic_redist.c). */
 enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
