@@ -54,12 +54,17 @@ primary_entry:
 	cmp	x1, x2
 	b.lo	0b
 	dsb	sy
-	/* Zero .bss (it holds the stacks) before using any stack. */
+	/* Zero .bss (it holds the stacks) before using any stack, 128 bytes
+	 * an iteration: both ends are 4 KiB aligned (hv.ld.S). With the MMU
+	 * off this is Device memory, where DC ZVA would fault. */
 	adr_l	x1, __bss_start
 	adr_l	x2, __bss_end
 1:	cmp	x1, x2
 	b.hs	2f
-	stp	xzr, xzr, [x1], #16
+	.irp	off, 0, 16, 32, 48, 64, 80, 96, 112
+	stp	xzr, xzr, [x1, #\off]
+	.endr
+	add	x1, x1, #128
 	b	1b
 2:	/* Boot stack: the extra stack slot after the per-core ones. */
 	adr_l	x1, hv_stacks

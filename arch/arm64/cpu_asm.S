@@ -55,6 +55,15 @@ arch_zero_and_clean:
 	mov	x4, #4
 	lsl	x4, x4, x3		/* ZVA block size in bytes */
 	mov	x5, x0
+	cmp	x4, #512		/* 8 blocks divide 4 KiB: unrolled */
+	b.hi	1f
+6:	.rept	8
+	dc	zva, x5
+	add	x5, x5, x4
+	.endr
+	cmp	x5, x2
+	b.lo	6b
+	b	4f
 1:	dc	zva, x5
 	add	x5, x5, x4
 	cmp	x5, x2
@@ -64,8 +73,24 @@ arch_zero_and_clean:
 2:	stp	xzr, xzr, [x5], #16
 	cmp	x5, x2
 	b.lo	2b
-4:	/* fall into the clean */
-	mov	x1, x2
+4:	/* Clean: 4 KiB aligned too, so 8 lines an iteration when they
+	 * divide it; otherwise the general loop below. */
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
+	mov	x4, #4
+	lsl	x4, x4, x3		/* line size in bytes */
+	cmp	x4, #512
+	b.hi	7f
+	mov	x5, x0
+8:	.rept	8
+	dc	civac, x5
+	add	x5, x5, x4
+	.endr
+	cmp	x5, x2
+	b.lo	8b
+	dsb	sy
+	ret
+7:	mov	x1, x2			/* fall into the general clean */
 /*
  * arch_clean_range(base, end): DC CIVAC over [base, end).
  */
