@@ -162,10 +162,14 @@ def bench(board):
             "timer_histogram": {k: v for k, v in hists.items()}}
 
 
+def num(x):
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
 def fmt(f):
     if f["min"] == f["max"]:
-        return f"{f['mean']:g}"
-    return f"{f['mean']:g} ({f['min']}-{f['max']})"
+        return num(f["mean"])
+    return f"{num(f['mean'])} ({f['min']}-{f['max']})"
 
 
 def main(argv):
@@ -179,7 +183,7 @@ def main(argv):
         print(f"  {'figure':<40}{'native':>18}{'Bulkhead':>22}{'difference':>12}")
         for r in res["rows"]:
             print(f"  {r['label']:<40}{fmt(r['native']):>18}{fmt(r['bulkhead']):>22}"
-                  f"{r['added_mean']:>12g}")
+                  f"{num(r['added_mean']):>12}")
         if res["histogram"]:
             print(f"  histogram: {res['histogram']}")
     path = os.path.join(OUT, "irq-latency.json")
