@@ -54,19 +54,16 @@ void vcpu_take_irqs(struct vcpu *v)
 }
 
 /**
- * Before every return to the guest: bring the list registers up to date
- * if anything waits for them. With nothing to inject and no change to an
- * interrupt in a list register, what the guest did with its LRs (acknowledge,
- * EOI) is folded at the next flush; a hypercall or a UART access then
- * costs no list-register work at all.
+ * Fold and load the list registers of @v's core (vcpu_vgic_sync() calls it
+ * when there is work). With nothing to inject and no change to an
+ * interrupt in a list register, what the guest did with its LRs
+ * (acknowledge, EOI) is folded at the next flush; a hypercall or a UART
+ * access then costs no list-register work at all.
  */
-void vcpu_vgic_sync(struct vcpu *v)
+void vcpu_vgic_flush(struct vcpu *v)
 {
 	struct vgic *g = &v->part->vgic;
 
-	if (!vgic_has_work(g, v->index)) {
-		return;
-	}
 	spin_lock(&g->lock);
 	vgic_flush(g, v->index);
 	spin_unlock(&g->lock);

@@ -69,7 +69,19 @@ __attribute__((noreturn)) void vcpu_park(struct vcpu *v);
 void vcpu_check_requests(struct vcpu *v);
 /* vgic/vgic_glue.c */
 void vcpu_take_irqs(struct vcpu *v);
-void vcpu_vgic_sync(struct vcpu *v);
+void vcpu_vgic_flush(struct vcpu *v);
+
+/**
+ * Before every return to the guest: bring the list registers up to date
+ * if anything waits for them (vgic_has_work()). Inline, so an exit with
+ * nothing to inject pays only the check.
+ */
+static inline void vcpu_vgic_sync(struct vcpu *v)
+{
+	if (vgic_has_work(&v->part->vgic, v->index)) {
+		vcpu_vgic_flush(v);
+	}
+}
 void vcpu_vgic_power_on(struct vcpu *v);
 bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
 	       uint64_t *val);
