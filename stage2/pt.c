@@ -28,7 +28,8 @@ static void pte_write(uint64_t *slot, uint64_t v)
 }
 
 /**
- * Set up an empty pool over @count zeroed pages at @pages (4 KiB aligned).
+ * Set up an empty pool over @count pages at @pages (4 KiB aligned). Their
+ * contents do not matter: a page is zeroed when it is taken.
  */
 void pt_pool_init(struct pt_pool *pool, void *pages, size_t count)
 {
@@ -36,6 +37,7 @@ void pt_pool_init(struct pt_pool *pool, void *pages, size_t count)
 	pool->count = count;
 	pool->used = 0;
 	pool->sealed = false;
+	pool->take = NULL;
 }
 
 /** Forbid further allocation: called once the boot-time maps are built. */
@@ -56,6 +58,9 @@ static uint64_t *pool_alloc(struct pt_pool *pool, size_t n)
 	p = pool->pages[first];
 	if (((uintptr_t)p & (n * SZ_4K - 1)) != 0) {
 		return NULL;
+	}
+	if (pool->take != NULL) {
+		pool->take(p, n * SZ_4K);
 	}
 	for (size_t i = 0; i < n * PT_ENTRIES; i++) {
 		p[i] = 0;

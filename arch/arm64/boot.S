@@ -41,19 +41,31 @@ primary_entry:
 	 * to memory (Device-nGnRnE, DDI 0487 I.a D8.2.10), so drop those lines
 	 * first: a dirty one evicted later would overwrite our writes, and a
 	 * clean one would be read instead of them once the MMU is on. With
-	 * SCTLR_EL2.M clear nothing is allocated again until then.
+	 * SCTLR_EL2.M clear nothing is allocated again until then. The
+	 * table pool past __bss_end is done page by page as it is taken
+	 * (arch_invalidate_range() from pool_alloc()). Both ends are 4 KiB
+	 * aligned (hv.ld.S): 8 lines an iteration when 8 fit in 4 KiB.
 	 */
 	adr_l	x1, __rodata_end	/* start of the writable part */
-	adr_l	x2, __hv_end
+	adr_l	x2, __bss_end
 	mrs	x3, ctr_el0
 	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
 	mov	x4, #4
 	lsl	x4, x4, x3		/* line size in bytes */
+	cmp	x4, #512
+	b.hi	0f
+3:	.rept	8
+	dc	ivac, x1
+	add	x1, x1, x4
+	.endr
+	cmp	x1, x2
+	b.lo	3b
+	b	4f
 0:	dc	ivac, x1
 	add	x1, x1, x4
 	cmp	x1, x2
 	b.lo	0b
-	dsb	sy
+4:	dsb	sy
 	/* Zero .bss (it holds the stacks) before using any stack, 128 bytes
 	 * an iteration: both ends are 4 KiB aligned (hv.ld.S). With the MMU
 	 * off this is Device memory, where DC ZVA would fault. */

@@ -40,6 +40,23 @@ arch_fpsimd_reset:
 	msr	fpsr, xzr
 	ret
 
+/* DC \op over every line of [x0, x1), then DSB and return. */
+	.macro	dcache_by_line op
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
+	mov	x4, #4
+	lsl	x4, x4, x3		/* line size in bytes */
+	sub	x5, x4, #1
+	bic	x0, x0, x5
+.Lline_\@:
+	dc	\op, x0
+	add	x0, x0, x4
+	cmp	x0, x1
+	b.lo	.Lline_\@
+	dsb	sy
+	ret
+	.endm
+
 /*
  * arch_zero_and_clean(base, size): zero [base, base+size) with DC ZVA when
  * permitted (64-bit stores otherwise), then clean and invalidate it to the
@@ -96,15 +113,14 @@ arch_zero_and_clean:
  */
 	.global	arch_clean_range
 arch_clean_range:
-	mrs	x3, ctr_el0
-	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
-	mov	x4, #4
-	lsl	x4, x4, x3		/* line size in bytes */
-	sub	x5, x4, #1
-	bic	x0, x0, x5
-5:	dc	civac, x0
-	add	x0, x0, x4
-	cmp	x0, x1
-	b.lo	5b
-	dsb	sy
-	ret
+	dcache_by_line	civac
+
+/*
+ * arch_invalidate_range(base, bytes): DC IVAC over [base, base+bytes), for
+ * memory about to be written with the MMU off (boot only, see boot.S:
+ * before the writes, since an invalidate may also clean).
+ */
+	.global	arch_invalidate_range
+arch_invalidate_range:
+	add	x1, x0, x1
+	dcache_by_line	ivac

@@ -37,6 +37,12 @@ SECTIONS
 	}
 	. = ALIGN(4096);
 	__bss_end = .;
+	/* Not zeroed nor invalidated by boot.S: the EL2 table pool, whose
+	 * pages are invalidated and zeroed when taken (stage2/pt.c). */
+	.noinit (NOLOAD) : {
+		*(.noinit .noinit.*)
+	}
+	. = ALIGN(4096);
 	__hv_end = .;
 	__hv_image_size = __hv_end - __hv_start;
 	/DISCARD/ : {

@@ -28,8 +28,10 @@ extern uint8_t hv_stacks[][2 * HV_STACK_SIZE];
 struct mmu_regs hv_mmu_regs;
 struct pt_pool hv_pt_pool;
 static struct pt el2_pt;
+/* Not cleared at boot (.noinit, see hv.ld.S): pool_alloc() zeroes the
+ * pages it hands out, and the boot uses only a few of them. */
 static uint64_t pt_pool_pages[HV_PT_POOL_PAGES][PT_ENTRIES]
-	__attribute__((aligned(SZ_64K)));
+	__attribute__((aligned(SZ_64K), section(".noinit.pt_pool")));
 
 #define S1_NORMAL (S1_ATTRIDX(MAIR_IDX_NORMAL_WB) | PTE_SH_INNER | PTE_AF)
 #define S1_TEXT (S1_NORMAL | S1_AP_RO)
@@ -80,6 +82,7 @@ void arch_mmu_build(void)
 	hv_err_t e;
 
 	pt_pool_init(&hv_pt_pool, pt_pool_pages, HV_PT_POOL_PAGES);
+	hv_pt_pool.take = arch_invalidate_range;
 	e = pt_init(&el2_pt, &hv_pt_pool, EL2_VA_BITS, false);
 	CHECK(e == HV_OK);
 	map_or_panic((uintptr_t)__hv_start, (uintptr_t)__text_end, S1_TEXT);

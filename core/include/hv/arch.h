@@ -33,6 +33,7 @@ void arch_mmu_unmap_window(const struct partition *p);
 void arch_load_partition_memory(const struct partition *p);
 void arch_partition_flush(const struct partition *p);
 void arch_clean_range(uint64_t base, uint64_t end);
+void arch_invalidate_range(void *base, size_t bytes);
 void arch_zero_and_clean(uint64_t base, uint64_t size);
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
 __attribute__((noreturn)) void arch_vcpu_enter(struct pcpu *c);

@@ -30,6 +30,10 @@ struct pt_pool {
 	size_t count;
 	size_t used;
 	bool sealed;
+	/* Called on each page run before it is zeroed (may be NULL): the
+	 * EL2 pool drops stale cache lines there, because it is filled with
+	 * the MMU off and is not cleared at boot. */
+	void (*take)(void *page, size_t bytes);
 };
 
 /** One translation table tree and its geometry. */
