@@ -61,7 +61,9 @@ arch_fpsimd_reset:
  * arch_zero_and_clean(base, size): zero [base, base+size) with DC ZVA when
  * permitted (64-bit stores otherwise), then clean and invalidate it to the
  * point of coherency, because the guest starts with its MMU and caches off.
- * base and size are 4 KiB aligned.
+ * base and size are 4 KiB aligned. When the ZVA block is one cache line
+ * (the common case) each line is zeroed and cleaned in one pass: three
+ * instructions a line instead of two passes of two.
  */
 	.global	arch_zero_and_clean
 arch_zero_and_clean:
@@ -74,6 +76,21 @@ arch_zero_and_clean:
 	mov	x5, x0
 	cmp	x4, #512		/* 8 blocks divide 4 KiB: unrolled */
 	b.hi	1f
+	mrs	x6, ctr_el0
+	ubfx	x6, x6, #16, #4		/* DminLine: log2(words) */
+	mov	x7, #4
+	lsl	x7, x7, x6		/* line size in bytes */
+	cmp	x7, x4
+	b.ne	6f
+10:	.rept	8
+	dc	zva, x5
+	dc	civac, x5
+	add	x5, x5, x4
+	.endr
+	cmp	x5, x2
+	b.lo	10b
+	dsb	sy
+	ret
 6:	.rept	8
 	dc	zva, x5
 	add	x5, x5, x4
