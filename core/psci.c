@@ -109,10 +109,10 @@ void psci_handle(struct vcpu *v)
 
 	switch (fid) {
 	case PSCI_VERSION:
-		ret = 0x10001; /* 1.1 */
+		ret = PSCI_VERSION_RET;
 		break;
 	case SMCCC_VERSION:
-		ret = 0x10001; /* 1.1 */
+		ret = SMCCC_VERSION_RET;
 		break;
 	case SMCCC_ARCH_FEATURES:
 	case SMCCC_ARCH_WORKAROUND_1:

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "hv/pcpu.h"
+#include "hv/psci.h"
 #include "hv/trap.h"
 
 #define DEFINE(sym, val) \
@@ -25,4 +26,14 @@ void asm_offsets(void)
 	DEFINE(STACK_SHIFT, HV_STACK_SHIFT);
 	DEFINE(HV_MAX_CPUS_ASM, HV_MAX_CPUS);
 	DEFINE(EL2_FRAME_SIZE, sizeof(struct el2_frame));
+	DEFINE(VCPU_EXITS_HVC, offsetof(struct pcpu, vcpu.exits[EXIT_HVC]));
+	DEFINE(FAST_PSCI_VERSION, PSCI_VERSION);
+	DEFINE(FAST_SMCCC_VERSION, SMCCC_VERSION);
+	/* The vector's fast path returns one value for both calls. */
+	_Static_assert(PSCI_VERSION_RET == SMCCC_VERSION_RET,
+		       "vectors.S answers both version calls alike");
+	_Static_assert((PSCI_VERSION & 0xffff) == 0 &&
+			       (SMCCC_VERSION & 0xffff) == 0,
+		       "vectors.S builds the IDs with one MOVZ");
+	DEFINE(FAST_VERSION_RET, PSCI_VERSION_RET);
 }

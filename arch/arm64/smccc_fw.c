@@ -21,6 +21,10 @@
  * the other cores start, then read only. PSCI_NOT_SUPPORTED if not
  * offered. */
 static int64_t fw_wa1 = PSCI_NOT_SUPPORTED;
+/* Nonzero when arch_spectre_exit() calls firmware: the vector's hypercall
+ * fast path (vectors.S) then takes the full path. Set before any guest
+ * runs, read-only afterwards. */
+uint32_t hv_exit_mitigation;
 static int64_t fw_wa2 = PSCI_NOT_SUPPORTED;
 static int64_t fw_wa3 = PSCI_NOT_SUPPORTED;
 
@@ -60,6 +64,7 @@ void arch_smccc_probe(void)
 		fw_wa2 = fw_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2);
 		fw_wa3 = fw_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3);
 	}
+	hv_exit_mitigation = fw_wa3 == 0 || fw_wa1 == 0;
 	log_info("firmware: PSCI 0x%lx, SMCCC 0x%lx; ARCH_WORKAROUND_1 %ld, "
 		 "_2 %ld, _3 %ld (0: offered, used on guest exit / at boot)",
 		 psci, smccc, fw_wa1, fw_wa2, fw_wa3);

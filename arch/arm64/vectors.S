@@ -7,7 +7,9 @@
  * for a lower EL in AArch64, 0x600 for a lower EL in AArch32.
  *
  * Guest exits save x0-x30, ELR_EL2 and SPSR_EL2 into the running core's
- * struct pcpu (TPIDR_EL2) and call C with x0 = that vCPU. An exception
+ * struct pcpu (TPIDR_EL2) and call C with x0 = that vCPU, except the
+ * PSCI_VERSION and SMCCC_VERSION hypercalls, answered in the vector (see
+ * guest_sync) when no speculation workaround runs on exit. An exception
  * taken at EL2 is always a hypervisor bug: it dumps and stops.
  */
 #include "arch/asm.h"
@@ -21,6 +23,11 @@
 /* Save guest GPRs, ELR and SPSR into *TPIDR_EL2; x0 = vCPU afterwards. */
 .macro save_guest
 	stp	x0, x1, [sp, #-16]!
+	save_guest_rest
+.endm
+
+/* The same, with the guest's x0 and x1 already pushed on the stack. */
+.macro save_guest_rest
 	mrs	x0, tpidr_el2
 	stp	x2, x3, [x0, #(VCPU_REGS_X + 16)]
 	stp	x4, x5, [x0, #(VCPU_REGS_X + 32)]
@@ -122,8 +129,50 @@ el2_spx_irq:	el2_exception 5
 el2_spx_fiq:	el2_exception 6
 el2_spx_serror:	el2_exception 7
 
+/*
+ * Synchronous exit. Fast path first: an HVC #0 (ESR_EL2.EC 0x16, ISS
+ * imm16 0; DDI 0487 J.a D19.2.40) calling PSCI_VERSION (PSCI DEN0022D
+ * 5.1.1) or SMCCC_VERSION (SMCCC DEN0028 7.2.1), whose answers are
+ * constants, is answered here: count the exit, result in x0, every other
+ * register as it was (as psci_handle() leaves them; SMCCC 2.6), and ERET
+ * to ELR_EL2, which already points past the HVC (D1.10.1: the preferred
+ * return address of HVC is the next instruction). Only W0 identifies the
+ * function (SMCCC 2.5: SMC32/HVC32 IDs). Anything else, or any call while
+ * arch_spectre_exit() has firmware work to do on every exit
+ * (hv_exit_mitigation), takes the full path. Nothing is pending here that
+ * the full path would handle: requests and interrupts for this core come
+ * with a kick (an SGI), which is taken right after the ERET.
+ */
 guest_sync:
-	save_guest
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, esr_el2
+	ubfx	x0, x1, #26, #6		/* EC */
+	cmp	x0, #0x16		/* HVC from AArch64 */
+	b.ne	1f
+	tst	x1, #0xffff		/* imm16 */
+	b.ne	1f
+	adr_l	x1, hv_exit_mitigation
+	ldr	w1, [x1]
+	cbnz	w1, 1f
+	ldr	w0, [sp]		/* guest W0: function ID */
+	movz	w1, #((FAST_PSCI_VERSION >> 16) & 0xffff), lsl #16
+	cmp	w0, w1
+	movz	w1, #((FAST_SMCCC_VERSION >> 16) & 0xffff), lsl #16
+	ccmp	w0, w1, #4, ne		/* Z set if either matched */
+	b.ne	1f
+	mrs	x0, tpidr_el2
+	ldr	x1, [x0, #VCPU_EXITS_HVC]
+	add	x1, x1, #1
+	str	x1, [x0, #VCPU_EXITS_HVC]
+	/* One constant answers both (see the check at the top). */
+	mov	x0, #(FAST_VERSION_RET & 0xffff)
+	movk	x0, #(FAST_VERSION_RET >> 16), lsl #16
+	ldr	x1, [sp, #8]
+	add	sp, sp, #16
+	eret
+	dsb	nsh
+	isb
+1:	save_guest_rest
 	bl	arch_trap_sync
 	b	vcpu_return
 

@@ -110,8 +110,63 @@ static void psci_checks(void)
 		(int)psci_call(0x8400000a, 0xc4000001, 0, 0));
 }
 
+/* HVC #0 @fid with x1-x17 holding known values: returns x0 and sets *kept
+ * if x1-x17 came back unchanged (the vector answers the version calls
+ * itself, with a register save of its own). */
+static int64_t hvc_regs_kept(uint32_t fid, bool *kept)
+{
+	uint64_t r[18];
+
+	for (unsigned i = 1; i < 18; i++) {
+		r[i] = 0x5a5a000000000000ULL | (i << 8) | i;
+	}
+	r[0] = fid;
+	__asm__ volatile("ldp x0, x1, [%0]\n\t"
+			 "ldp x2, x3, [%0, #16]\n\t"
+			 "ldp x4, x5, [%0, #32]\n\t"
+			 "ldp x6, x7, [%0, #48]\n\t"
+			 "ldp x8, x9, [%0, #64]\n\t"
+			 "ldp x10, x11, [%0, #80]\n\t"
+			 "ldp x12, x13, [%0, #96]\n\t"
+			 "ldp x14, x15, [%0, #112]\n\t"
+			 "ldp x16, x17, [%0, #128]\n\t"
+			 "hvc #0\n\t"
+			 "stp x0, x1, [%0]\n\t"
+			 "stp x2, x3, [%0, #16]\n\t"
+			 "stp x4, x5, [%0, #32]\n\t"
+			 "stp x6, x7, [%0, #48]\n\t"
+			 "stp x8, x9, [%0, #64]\n\t"
+			 "stp x10, x11, [%0, #80]\n\t"
+			 "stp x12, x13, [%0, #96]\n\t"
+			 "stp x14, x15, [%0, #112]\n\t"
+			 "stp x16, x17, [%0, #128]"
+			 :
+			 : "r"(r)
+			 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7",
+			   "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			   "x15", "x16", "x17", "memory");
+	*kept = true;
+	for (unsigned i = 1; i < 18; i++) {
+		if (r[i] != (0x5a5a000000000000ULL | (i << 8) | i)) {
+			*kept = false;
+		}
+	}
+	return (int64_t)r[0];
+}
+
+static void hvc_version_regs(void)
+{
+	bool kp, ks;
+	int64_t p = hvc_regs_kept(0x84000000, &kp);
+	int64_t s = hvc_regs_kept(0x80000000, &ks);
+
+	gprintf("HVC PSCI_VERSION 0x%x, SMCCC_VERSION 0x%x, x1-x17 %s\n",
+		(unsigned)p, (unsigned)s, kp && ks ? "kept" : "CHANGED");
+}
+
 static void hvc_junk(void)
 {
+	hvc_version_regs();
 	gprintf("HVC 0x86001234: %d\n", (int)psci_call(0x86001234, 1, 2, 3));
 	gprintf("SMC 0x82000010: %d\n", (int)smc_call(0x82000010, 1, 2, 3));
 	gprintf("SMC PSCI_VERSION: 0x%x\n",

@@ -24,6 +24,11 @@
 #define PSCI_SYSTEM_RESET 0x84000009u
 #define PSCI_FEATURES 0x8400000au
 
+/* What PSCI_VERSION and SMCCC_VERSION return: 1.1 for both. The EL1
+ * synchronous vector answers these two itself (vectors.S). */
+#define PSCI_VERSION_RET 0x10001
+#define SMCCC_VERSION_RET 0x10001
+
 #define PSCI_SUCCESS 0
 #define PSCI_NOT_SUPPORTED (-1)
 #define PSCI_INVALID_PARAMETERS (-2)
