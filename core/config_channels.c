@@ -151,7 +151,8 @@ static enum cfg_err cc_region(const struct hv_config *c, int p, uint32_t i,
 	return CFG_OK;
 }
 
-/* True if [ipa, ipa + size) meets an emulated window of partition @pc. */
+/* True if [ipa, ipa + size) meets an emulated window of partition @pc
+ * (its watchdog and its monitor pages included, docs/lifecycle.md). */
 static bool cc_hits_window(const struct hv_config *c,
 			   const struct hv_partition_cfg *pc, uint64_t ipa,
 			   uint64_t size)
@@ -167,7 +168,12 @@ static bool cc_hits_window(const struct hv_config *c,
 	       ranges_overlap(ipa, size, HV_GUEST_UART_IPA,
 			      HV_GUEST_UART_SIZE) ||
 	       ranges_overlap(ipa, size, HV_GUEST_GPIO_IPA,
-			      HV_GUEST_GPIO_SIZE);
+			      HV_GUEST_GPIO_SIZE) ||
+	       ranges_overlap(ipa, size, HV_GUEST_WDOG_IPA,
+			      HV_GUEST_WDOG_SIZE) ||
+	       ranges_overlap(ipa, size, HV_GUEST_MONITOR_IPA,
+			      (uint64_t)__builtin_popcount(pc->monitor_mask) *
+				      HV_GUEST_MONITOR_PAGE);
 }
 
 /* Where end @i of @p appears in its partition's guest-physical space. */

@@ -639,21 +639,66 @@ static enum cfg_err cv_part_devices(const struct hv_config *c, int p,
 	return CFG_OK;
 }
 
+/** System-description property of each event's policy (docs/config.md). */
+const char *const config_event_props[HV_EVENTS] = {
+	[HV_EV_TRAP] = "on-trap",
+	[HV_EV_STAGE2] = "on-stage2-fault",
+	[HV_EV_WATCHDOG] = "on-watchdog",
+	[HV_EV_SYSRESET] = "on-system-reset",
+	[HV_EV_SYSOFF] = "on-system-off",
+};
+
+/*
+ * A known policy per event; "inject" only where there is something to
+ * inject (not for a PSCI call that asked for a reset or power-off); the
+ * monitored partitions exist.
+ */
+static enum cfg_err cv_part_policy(const struct hv_config *c, int p,
+				   struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+
+	for (int k = 0; k < HV_EVENTS; k++) {
+		uint8_t pol = pc->policy[k];
+
+		if (pol >= HV_FAULT_POLICIES ||
+		    (pol == HV_FAULT_INJECT &&
+		     (k == HV_EV_SYSRESET || k == HV_EV_SYSOFF))) {
+			return cv_pfail(d, CFG_E_POLICY, p, k,
+					config_event_props[k]);
+		}
+	}
+	if (c->partition_count < 32 &&
+	    (pc->monitor_mask >> c->partition_count) != 0) {
+		return cv_pfail(d, CFG_E_MONITOR, p, -1, "monitor");
+	}
+	return CFG_OK;
+}
+
+/** Number of partitions @pc may monitor (bits of its monitor mask). */
+static uint64_t cv_monitor_pages(const struct hv_partition_cfg *pc)
+{
+	return (uint64_t)__builtin_popcount(pc->monitor_mask);
+}
+
 /* RAM, devices and emulated windows apart in the partition's IPA space. */
 static enum cfg_err cv_part_ipa(const struct hv_config *c, int p,
 				struct cfg_diag *d)
 {
 	const struct hv_partition_cfg *pc = &c->partitions[p];
 	bool v3 = c->board.gic_version == HV_GIC_V3;
-	/* The emulated GICD, GICR (v3) or GICC (v2), and UART windows. */
-	const uint64_t wbase[3] = { HV_GUEST_GICD_IPA,
+	/* The emulated GICD, GICR (v3) or GICC (v2), UART and watchdog
+	 * windows, and the monitor pages (size 0 when it monitors none). */
+	const uint64_t wbase[5] = { HV_GUEST_GICD_IPA,
 				    v3 ? HV_GUEST_GICR_IPA : HV_GUEST_GICC_IPA,
-				    HV_GUEST_UART_IPA };
-	const uint64_t wsize[3] = { HV_GUEST_GICD_SIZE,
+				    HV_GUEST_UART_IPA, HV_GUEST_WDOG_IPA,
+				    HV_GUEST_MONITOR_IPA };
+	const uint64_t wsize[5] = { HV_GUEST_GICD_SIZE,
 				    v3 ? HV_GUEST_GICR_STRIDE * pc->cpu_count
 				       : HV_GUEST_GICC_SIZE,
-				    HV_GUEST_UART_SIZE };
-	const int n = 3;
+				    HV_GUEST_UART_SIZE, HV_GUEST_WDOG_SIZE,
+				    cv_monitor_pages(pc) * HV_GUEST_MONITOR_PAGE };
+	const int n = 5;
 
 	for (int w = 0; w < n; w++) {
 		if (ranges_overlap(pc->ram_ipa, pc->ram_size, wbase[w],
@@ -691,9 +736,7 @@ static enum cfg_err cv_partition(const struct hv_config *c, int p,
 
 	/* Each step runs only if all before it passed. */
 	e = e != CFG_OK ? e : cv_part_cpus(c, p, d);
-	if (e == CFG_OK && c->partitions[p].fault_policy > HV_FAULT_RESTART) {
-		e = cv_pfail(d, CFG_E_POLICY, p, -1, "fault-policy");
-	}
+	e = e != CFG_OK ? e : cv_part_policy(c, p, d);
 	e = e != CFG_OK ? e : cv_part_ram(c, p, d);
 	e = e != CFG_OK ? e : cv_part_blobs(c, p, d);
 	e = e != CFG_OK ? e : cv_part_devices(c, p, d);
@@ -795,7 +838,9 @@ static const char *const cv_messages[CFG_E_COUNT] = {
 	[CFG_E_IRQ_NOT_ON_BOARD] = "interrupt is not an SPI of the board",
 	[CFG_E_IRQ_TWO_OWNERS] =
 		"interrupt is given twice (or is the hypervisor's UART interrupt)",
-	[CFG_E_POLICY] = "unknown fault policy",
+	[CFG_E_POLICY] =
+		"unknown policy, or \"inject\" for a PSCI reset or power-off",
+	[CFG_E_MONITOR] = "monitor names a partition that does not exist",
 	[CFG_E_HV_TOO_SMALL] =
 		"embedded images and the hypervisor do not fit the hypervisor region",
 	[CFG_E_CHAN_COUNT] = "partition has more than 4 channel ends",

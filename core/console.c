@@ -44,16 +44,44 @@ void console_init(unsigned core)
 static const char *const exit_names[EXIT_KINDS] = {
 	[EXIT_IRQ] = "irq",	  [EXIT_MAINT] = "maint", [EXIT_HVC] = "hvc",
 	[EXIT_SMC] = "smc",	  [EXIT_SYSREG] = "sysreg", [EXIT_GIC] = "gic",
-	[EXIT_UART] = "uart",	  [EXIT_GPIO] = "gpio",   [EXIT_ABORT] = "abort",
-	[EXIT_WFX] = "wfx",
-	[EXIT_OTHER] = "other",
+	[EXIT_UART] = "uart",	  [EXIT_GPIO] = "gpio",   [EXIT_WDOG] = "wdog",
+	[EXIT_ABORT] = "abort",	  [EXIT_WFX] = "wfx",	  [EXIT_OTHER] = "other",
 };
 
+/* List registers the vGIC model holds for vCPU @n (a racy read: only for
+ * the counters; 0 for a parked vCPU whose partition was reset). */
+static unsigned lrs_in_use(const struct partition *p, uint32_t n)
+{
+	unsigned used = 0;
+
+	for (unsigned i = 0; i < VGIC_MAX_LRS; i++) {
+		used += __atomic_load_n(&p->vgic.cpu[n].lr_intid[i],
+					__ATOMIC_RELAXED) != VGIC_NO_IRQ;
+	}
+	return used;
+}
+
+/* One line: the list registers the vGIC holds for each of @p's vCPUs. */
+static void log_lrs(const struct partition *p)
+{
+	char line[120];
+	size_t len = 0;
+
+	line[0] = 0;
+	for (uint32_t n = 0; n < p->cfg->cpu_count && len < sizeof(line); n++) {
+		len += fmt_snprintf(line + len, sizeof(line) - len,
+				    " vcpu%u %u", n, lrs_in_use(p, n));
+	}
+	log_info("stats %s list registers in use:%s", p->cfg->name, line);
+}
+
 /**
- * Print each partition's state, restarts, faults and each vCPU's exit
- * counters, one line per vCPU. The counters belong to other cores and are
- * read without stopping them: each value is exact, a line is not a
- * snapshot of one instant.
+ * Print each partition's state and counters (its stats page: restarts,
+ * faults, watchdog expiries, interrupts injected), each vCPU's exit
+ * counters (one line per vCPU), the list registers in use; then the
+ * hypervisor's table pages in use (fixed after boot: a leak would show).
+ * The counters belong to other cores and are read without stopping them:
+ * each value is exact, a line is not a snapshot of one instant.
  */
 void console_stats(void)
 {
@@ -62,15 +90,23 @@ void console_stats(void)
 
 	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
 		const struct partition *p = &hv_partitions[i];
-		uint32_t st = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+		const struct hv_stats *st = p->stats;
+		uint32_t state = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
 
-		log_info("stats %s: %s, restarts %u, faults %u", p->cfg->name,
-			 st < 3 ? states[st] : "?",
-			 __atomic_load_n(&p->restarts, __ATOMIC_RELAXED),
-			 __atomic_load_n(&p->faults, __ATOMIC_RELAXED));
+		log_info("stats %s: %s, restarts %lu, faults %lu, watchdog "
+			 "expiries %lu, irqs injected %lu",
+			 p->cfg->name, state < 3 ? states[state] : "?",
+			 (unsigned long)__atomic_load_n(&st->restarts,
+							__ATOMIC_RELAXED),
+			 (unsigned long)__atomic_load_n(&st->faults,
+							__ATOMIC_RELAXED),
+			 (unsigned long)__atomic_load_n(&st->wdog_expiries,
+							__ATOMIC_RELAXED),
+			 (unsigned long)__atomic_load_n(&st->irqs_injected,
+							__ATOMIC_RELAXED));
 		for (uint32_t n = 0; n < p->cfg->cpu_count; n++) {
 			const struct vcpu *v = p->vcpus[n];
-			char line[200];
+			char line[220];
 			size_t len = 0;
 
 			line[0] = 0;
@@ -83,7 +119,11 @@ void console_stats(void)
 			}
 			log_info("stats %s vcpu%u:%s", p->cfg->name, n, line);
 		}
+		log_lrs(p);
 	}
+	log_info("stats hypervisor: table pages %zu of %zu used, %zu when "
+		 "sealed at boot",
+		 hv_pt_pool.used, hv_pt_pool.count, hv_pt_pool.sealed_used);
 }
 
 static void deliver(uint8_t c)

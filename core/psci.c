@@ -100,7 +100,8 @@ static bool supported(uint32_t fid)
 
 /**
  * Handle the call in x0 with arguments x1-x3; the result goes to x0.
- * CPU_OFF, SYSTEM_OFF and SYSTEM_RESET do not return here.
+ * CPU_OFF does not return here; SYSTEM_OFF and SYSTEM_RESET only under
+ * the partition's policy "log" (on-system-off, on-system-reset).
  */
 void psci_handle(struct vcpu *v)
 {
@@ -142,9 +143,16 @@ void psci_handle(struct vcpu *v)
 		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
 		vcpu_park(v);
 	case PSCI_SYSTEM_OFF:
-		partition_stop(v->part, "guest called PSCI SYSTEM_OFF");
+		/* Returns only under policy "log": the call then fails. */
+		(void)partition_event(v, HV_EV_SYSOFF,
+				      "guest called PSCI SYSTEM_OFF");
+		ret = PSCI_DENIED;
+		break;
 	case PSCI_SYSTEM_RESET:
-		partition_restart(v->part, "guest called PSCI SYSTEM_RESET");
+		(void)partition_event(v, HV_EV_SYSRESET,
+				      "guest called PSCI SYSTEM_RESET");
+		ret = PSCI_DENIED;
+		break;
 	default:
 #ifdef HV_SELFTEST
 		if ((fid & ~0xffu) == SELFTEST_FID_BASE) {

@@ -26,6 +26,32 @@ extern _Atomic uint32_t hv_halted;
 
 struct partition hv_partitions[HV_MAX_PARTITIONS];
 
+/*
+ * Map the stats pages of the partitions @p may monitor, read-only, one
+ * after the other from HV_GUEST_MONITOR_IPA in partition order, and prove
+ * the whole stage 2 (configured regions plus these pages). Boot only.
+ */
+static hv_err_t map_monitor_pages(struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+	struct stage2_extra x[HV_MAX_PARTITIONS];
+	unsigned n = 0;
+
+	for (uint32_t q = 0; q < hv_cfg.partition_count; q++) {
+		if (!(c->monitor_mask & (1u << q))) {
+			continue;
+		}
+		x[n].ipa = HV_GUEST_MONITOR_IPA + n * HV_GUEST_MONITOR_PAGE;
+		x[n].pa = health_stats_pa(q);
+		x[n].size = HV_GUEST_MONITOR_PAGE;
+		x[n].attrs = STAGE2_MONITOR_ATTRS;
+		TRY(pt_map(&p->s2, &hv_pt_pool, x[n].ipa, x[n].pa, x[n].size,
+			   x[n].attrs, 0));
+		n++;
+	}
+	return stage2_verify_extra(&p->s2, c, &hv_cfg.board, x, n);
+}
+
 /**
  * Build every partition's stage-2 tables and verify them, bind vCPUs to
  * cores and prepare the loading windows. Boot core, before the page-table
@@ -46,7 +72,7 @@ void partition_prepare_all(void)
 			hv_panic("partition %s: stage-2 build failed (%d)",
 				 c->name, e);
 		}
-		e = stage2_verify(&p->s2, c, &hv_cfg.board);
+		e = map_monitor_pages(p);
 		if (e != HV_OK) {
 			hv_panic("partition %s: stage-2 verify failed", c->name);
 		}
@@ -61,11 +87,13 @@ void partition_prepare_all(void)
 			p->vcpus[j] = &core->vcpu;
 		}
 		arch_mmu_prepare_window(p);
+		health_init(p);
 		vpl011_reset(&p->uart);
 		vgic_init(&p->vgic, c, hv_cfg.board.gic_version,
 			  hv_cfg.board.spi_count, arch_vgic_lr_count());
 		p->vgic.prio_mask = arch_vgic_prio_mask();
 		p->state = PART_RESETTING;
+		health_set_state(p);
 	}
 }
 
@@ -96,6 +124,7 @@ void partition_load(struct partition *p)
 	spin_lock(&p->lock);
 	vpl011_reset(&p->uart);
 	spin_unlock(&p->lock);
+	health_reset(p);
 	gic_quiesce_partition(c);
 	spin_lock(&p->vgic.lock);
 	vgic_reset_state(&p->vgic);
@@ -118,6 +147,7 @@ static void partition_open(struct partition *p)
 	__atomic_store_n(&v0->power, VCPU_ON_PENDING, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&p->faults, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&p->state, PART_RUNNING, __ATOMIC_SEQ_CST);
+	health_set_state(p);
 	gic_send_ipi(v0->pcpu);
 }
 
@@ -170,6 +200,7 @@ void partition_stop(struct partition *p, const char *why)
 	struct vcpu *self = &pcpu_this()->vcpu;
 
 	if (claim(p, PART_STOPPED)) {
+		health_set_state(p);
 		log_info("partition %s: stopped: %s", p->cfg->name, why);
 		evict_others(p, self);
 		gic_quiesce_partition(p->cfg);
@@ -188,10 +219,12 @@ void partition_restart(struct partition *p, const char *why)
 	struct vcpu *self = &pcpu_this()->vcpu;
 
 	if (claim(p, PART_RESETTING)) {
+		health_set_state(p);
 		log_info("partition %s: restarting: %s", p->cfg->name, why);
 		evict_others(p, self);
 		partition_load(p);
 		__atomic_fetch_add(&p->restarts, 1, __ATOMIC_SEQ_CST);
+		health_count_restart(p);
 		log_info("partition %s: restarted (restart %u)", p->cfg->name,
 			 __atomic_load_n(&p->restarts, __ATOMIC_SEQ_CST));
 		partition_open(p);
@@ -201,28 +234,83 @@ void partition_restart(struct partition *p, const char *why)
 	vcpu_park(self);
 }
 
+/* At most this many "log" and "inject" reports per incarnation. */
+#define REPORTS_LOGGED 4
+
+/* Log a report that does not stop the partition, rate limited by @n
+ * (the count of earlier @kind reports in this incarnation). */
+static void report(const struct partition *p, uint32_t n, const char *why,
+		   const char *what, const char *kind)
+{
+	if (n < REPORTS_LOGGED) {
+		log_info("partition %s: %s: %s%s%s%s", p->cfg->name, why, what,
+			 n == REPORTS_LOGGED - 1 ? " (further " : "",
+			 n == REPORTS_LOGGED - 1 ? kind : "",
+			 n == REPORTS_LOGGED - 1 ? " not logged)" : "");
+	}
+}
+
 /**
- * Apply the partition's policy to a forbidden or impossible guest action:
- * stop (default), restart, or inject an abort (returns only then). Logged
- * once per incarnation for stop/restart; injected aborts are logged for the
- * first four, so a guest cannot flood the console.
+ * Apply @v's partition policy for event @ev (a PSCI SYSTEM_RESET/OFF or a
+ * watchdog expiry). Stop and restart do not return; "log" logs (rate
+ * limited) and returns; "inject" is returned for the caller to carry out.
  */
-void partition_fault(struct vcpu *v, enum fault_kind kind, const char *what,
-		     uint64_t addr)
+enum hv_fault_policy partition_event(struct vcpu *v, enum hv_event ev,
+				     const char *why)
 {
 	struct partition *p = v->part;
+	enum hv_fault_policy pol = (enum hv_fault_policy)p->cfg->policy[ev];
+	uint32_t n;
+
+	switch (pol) {
+	case HV_FAULT_RESTART:
+		partition_restart(p, why);
+	case HV_FAULT_STOP:
+		partition_stop(p, why);
+	default:
+		n = __atomic_fetch_add(&p->events_logged, 1, __ATOMIC_SEQ_CST);
+		report(p, n, why,
+		       pol == HV_FAULT_LOG ? "ignored (policy log)"
+					   : "SError injected",
+		       "events");
+		return pol;
+	}
+}
+
+/**
+ * Apply the partition's policy to a forbidden or impossible guest action
+ * (on-trap for unhandled traps, SErrors and AArch32; on-stage2-fault for
+ * accesses outside its map and bad emulated accesses): stop, restart,
+ * inject an abort (FAULT_RESUMED), or log and skip (FAULT_SKIP). An
+ * instruction fetch cannot be skipped, so "log" injects there; an AArch32
+ * exception can be neither skipped nor injected, so it stops. Stop and
+ * restart are logged once per incarnation; inject and log reports for the
+ * first four faults, so a guest cannot flood the console.
+ */
+enum fault_result partition_fault(struct vcpu *v, enum fault_kind kind,
+				  const char *what, uint64_t addr)
+{
+	struct partition *p = v->part;
+	enum hv_event ev = (kind == FAULT_DATA_ABORT || kind == FAULT_INSN_ABORT)
+				   ? HV_EV_STAGE2
+				   : HV_EV_TRAP;
+	enum hv_fault_policy pol = (enum hv_fault_policy)p->cfg->policy[ev];
 	uint32_t n = __atomic_fetch_add(&p->faults, 1, __ATOMIC_SEQ_CST);
 	char why[160];
 
+	health_count_fault(p);
 	fmt_snprintf(why, sizeof(why), "vCPU %u: %s (0x%lx, pc 0x%lx)",
 		     v->index, what, addr, v->regs.elr);
-	switch (p->cfg->fault_policy) {
+	if (pol == HV_FAULT_LOG && kind == FAULT_INSN_ABORT) {
+		pol = HV_FAULT_INJECT;
+	}
+	if ((pol == HV_FAULT_LOG || pol == HV_FAULT_INJECT) &&
+	    kind == FAULT_AARCH32) {
+		pol = HV_FAULT_STOP;
+	}
+	switch (pol) {
 	case HV_FAULT_INJECT:
-		if (n < 4) {
-			log_info("partition %s: %s: abort injected%s",
-				 p->cfg->name, why,
-				 n == 3 ? " (further faults not logged)" : "");
-		}
+		report(p, n, why, "abort injected", "faults");
 		if (kind == FAULT_UNHANDLED) {
 			arch_inject_undef(v);
 		} else if (kind == FAULT_SERROR) {
@@ -230,7 +318,10 @@ void partition_fault(struct vcpu *v, enum fault_kind kind, const char *what,
 		} else {
 			arch_inject_abort(v, kind == FAULT_INSN_ABORT);
 		}
-		return;
+		return FAULT_RESUMED;
+	case HV_FAULT_LOG:
+		report(p, n, why, "ignored (policy log)", "faults");
+		return kind == FAULT_SERROR ? FAULT_RESUMED : FAULT_SKIP;
 	case HV_FAULT_RESTART:
 		partition_restart(p, why);
 	default:
@@ -238,15 +329,31 @@ void partition_fault(struct vcpu *v, enum fault_kind kind, const char *what,
 	}
 }
 
+/* The park loop proper, on a fresh stack (see vcpu_park()). */
+static __attribute__((noreturn)) void park(uint64_t arg);
+
 /**
  * Wait, off, until this vCPU is powered on while its partition runs; then
- * enter the guest at the requested entry. Never returns.
+ * enter the guest at the requested entry. Never returns. It starts again
+ * from the top of the core's stack, so parking from anywhere (an exit, a
+ * restart noticed while parked) never nests.
  */
 void vcpu_park(struct vcpu *v)
 {
+	arch_switch_stack(pcpu_this()->stack_top, park, (uintptr_t)v);
+}
+
+static void park(uint64_t arg)
+{
+	struct vcpu *v = (struct vcpu *)(uintptr_t)arg;
 	struct pcpu *core = pcpu_this();
 	struct partition *p = v->part;
 
+	/* An off vCPU's timers must not interrupt anybody: a restarted
+	 * partition starts with them disabled (its vCPUs reset them again
+	 * when they start, arch_vcpu_reset()). */
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
 	arch_vgic_cpu_off();
 	__atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
 	sev(); /* a core in evict_others() waits with WFE */

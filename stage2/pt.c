@@ -44,6 +44,7 @@ void pt_pool_init(struct pt_pool *pool, void *pages, size_t count)
 void pt_pool_seal(struct pt_pool *pool)
 {
 	pool->sealed = true;
+	pool->sealed_used = pool->used;
 }
 
 /* Allocate @n contiguous zeroed pages aligned to n * 4 KiB (n a power of 2). */

@@ -52,6 +52,8 @@ hv_err_t stage2_build(struct pt *t, struct pt_pool *pool,
 struct verify_ctx {
 	const struct hv_partition_cfg *p;
 	const struct hv_board_desc *b;
+	const struct stage2_extra *x;
+	unsigned x_count;
 	uint64_t mapped;
 };
 
@@ -89,6 +91,12 @@ static hv_err_t verify_leaf(void *arg, uint64_t va, uint64_t pa,
 			     ctx->b->gicv_base, STAGE2_GICV_SIZE,
 			     STAGE2_DEV_ATTRS);
 	}
+	for (unsigned i = 0; !ok && i < ctx->x_count; i++) {
+		const struct stage2_extra *x = &ctx->x[i];
+
+		ok = leaf_in(va, pa, size, attrs, x->ipa, x->pa, x->size,
+			     x->attrs);
+	}
 	if (!ok) {
 		return HV_EINVAL;
 	}
@@ -106,7 +114,22 @@ static hv_err_t verify_leaf(void *arg, uint64_t va, uint64_t pa,
 hv_err_t stage2_verify(const struct pt *t, const struct hv_partition_cfg *p,
 		       const struct hv_board_desc *b)
 {
-	struct verify_ctx ctx = { .p = p, .b = b, .mapped = 0 };
+	return stage2_verify_extra(t, p, b, NULL, 0);
+}
+
+/**
+ * stage2_verify() for tables that also map @x_count extra regions @x
+ * (which must not overlap each other or the configured regions): each is
+ * then allowed, with its own output address and attributes, and counted.
+ */
+hv_err_t stage2_verify_extra(const struct pt *t,
+			     const struct hv_partition_cfg *p,
+			     const struct hv_board_desc *b,
+			     const struct stage2_extra *x, unsigned x_count)
+{
+	struct verify_ctx ctx = {
+		.p = p, .b = b, .x = x, .x_count = x_count, .mapped = 0
+	};
 	uint64_t want = p->ram_size +
 			(b->gic_version == HV_GIC_V2 ? STAGE2_GICV_SIZE : 0);
 
@@ -115,6 +138,9 @@ hv_err_t stage2_verify(const struct pt *t, const struct hv_partition_cfg *p,
 	}
 	for (uint32_t i = 0; i < p->chan_count; i++) {
 		want += p->chans[i].size;
+	}
+	for (unsigned i = 0; i < x_count; i++) {
+		want += x[i].size;
 	}
 	TRY(pt_walk_leaves(t, verify_leaf, &ctx));
 	return ctx.mapped == want ? HV_OK : HV_EINVAL;

@@ -612,6 +612,7 @@ void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid)
 		return;
 	}
 	q->flags |= VIRQ_PENDING;
+	g->injected++;
 	vgic_changed(g, self, q, self, VREQ_PEND_SET);
 }
 
@@ -670,6 +671,7 @@ bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid)
 	q->lr = (int8_t)i;
 	q->lr_vcpu = (uint8_t)self;
 	c->lr_intid[i] = q->intid;
+	g->injected++;
 	return true;
 }
 
@@ -682,6 +684,7 @@ void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level)
 		return;
 	}
 	q->flags = level ? (q->flags | VIRQ_LINE) : (q->flags & ~VIRQ_LINE);
+	g->injected += level ? 1 : 0;
 	vgic_changed(g, self < 0 ? VGIC_MAX_VCPUS : (unsigned)self, q, 0,
 		     level ? VREQ_PEND_SET : VREQ_PEND_CLR);
 }
@@ -707,6 +710,7 @@ void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 			q->sgi_src |= (uint8_t)(1u << self);
 		}
 		q->flags |= VIRQ_PENDING;
+		g->injected++;
 		vgic_changed(g, self, q, t, VREQ_PEND_SET);
 	}
 }

@@ -36,6 +36,10 @@ void vcpu_take_irqs(struct vcpu *v)
 			gic_deactivate(iar);
 			continue;
 		}
+		if (health_is_timer_irq(irq)) {
+			health_timer_irq(v, iar);
+			continue;
+		}
 		if (irq == hv_cfg.board.uart_irq) {
 			console_rx();
 			gic_deactivate(iar);
@@ -49,6 +53,7 @@ void vcpu_take_irqs(struct vcpu *v)
 		} else if (!vgic_inject_private_hw(g, v->index, irq)) {
 			vgic_phys_irq(g, v->index, irq);
 		}
+		health_sync_irqs(v->part); /* the fast path skips the sync */
 		spin_unlock(&g->lock);
 	}
 }
@@ -66,6 +71,7 @@ void vcpu_vgic_flush(struct vcpu *v)
 
 	spin_lock(&g->lock);
 	vgic_flush(g, v->index);
+	health_sync_irqs(v->part);
 	spin_unlock(&g->lock);
 }
 

@@ -26,7 +26,8 @@ void asm_offsets(void)
 	DEFINE(STACK_SHIFT, HV_STACK_SHIFT);
 	DEFINE(HV_MAX_CPUS_ASM, HV_MAX_CPUS);
 	DEFINE(EL2_FRAME_SIZE, sizeof(struct el2_frame));
-	DEFINE(VCPU_EXITS_HVC, offsetof(struct pcpu, vcpu.exits[EXIT_HVC]));
+	DEFINE(VCPU_EXITS, offsetof(struct pcpu, vcpu.exits));
+	DEFINE(EXIT_HVC_OFF, EXIT_HVC * sizeof(uint64_t));
 	DEFINE(FAST_PSCI_VERSION, PSCI_VERSION);
 	DEFINE(FAST_SMCCC_VERSION, SMCCC_VERSION);
 	/* The vector's fast path returns one value for both calls. */

@@ -21,6 +21,8 @@
 #include "arch/sysreg.h"
 
 #define HV_IPI_SGI 0
+/* The EL2 physical timer, PPI 10: the watchdog clock (core/health.c). */
+#define HV_HYP_TIMER_INTID 26
 #define HV_PRIO_KICK 0x80
 #define HV_PRIO_GUEST 0xa0
 
@@ -95,8 +97,10 @@ void gic_init_cpu(unsigned core)
 	}
 	mmio_write8(gicd() + GICD_IPRIORITYR + HV_IPI_SGI, HV_PRIO_KICK);
 	mmio_write8(gicd() + GICD_IPRIORITYR + VGIC_MAINT_INTID, HV_PRIO_KICK);
+	mmio_write8(gicd() + GICD_IPRIORITYR + HV_HYP_TIMER_INTID, HV_PRIO_KICK);
 	mmio_write32(gicd() + GIC_ISENABLER,
-		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID));
+		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID) |
+			     (1u << HV_HYP_TIMER_INTID));
 	mmio_write32(gicc() + GICC_PMR, 0xff);
 	mmio_write32(gicc() + GICC_BPR, 0);
 	mmio_write32(gicc() + GICC_CTLR, GICC_CTLR_EN0 | GICC_CTLR_EOIMODE);

@@ -23,6 +23,8 @@
 #include "arch/sysreg.h"
 
 #define HV_IPI_SGI 0
+/* The EL2 physical timer, PPI 10: the watchdog clock (core/health.c). */
+#define HV_HYP_TIMER_INTID 26
 #define HV_PRIO_KICK 0x80
 #define HV_PRIO_GUEST 0xa0
 
@@ -141,8 +143,10 @@ void gic_init_cpu(unsigned core)
 	}
 	mmio_write8(rd + GICR_IPRIORITYR + HV_IPI_SGI, HV_PRIO_KICK);
 	mmio_write8(rd + GICR_IPRIORITYR + VGIC_MAINT_INTID, HV_PRIO_KICK);
+	mmio_write8(rd + GICR_IPRIORITYR + HV_HYP_TIMER_INTID, HV_PRIO_KICK);
 	mmio_write32(rd + GICR_SGI + GIC_ISENABLER,
-		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID));
+		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID) |
+			     (1u << HV_HYP_TIMER_INTID));
 
 	/* SRE, disable FIQ/IRQ bypass, and let EL1 use system registers. */
 	write_sysreg(SYS_ICC_SRE_EL2, 0xf);

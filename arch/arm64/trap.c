@@ -59,6 +59,31 @@ static bool mmio_uart(struct vcpu *v, uint64_t off, unsigned size,
 	return r == VPL011_OK;
 }
 
+static bool in_wdog(uint64_t ipa)
+{
+	return ipa >= HV_GUEST_WDOG_IPA &&
+	       ipa < HV_GUEST_WDOG_IPA + HV_GUEST_WDOG_SIZE;
+}
+
+/*
+ * After partition_fault() returned: under policy "log" the faulting data
+ * access or instruction is skipped (a load with a syndrome reads as zero;
+ * without one its registers are left alone); otherwise an exception was
+ * injected and the guest resumes at its vector.
+ */
+static enum trap_result skip_or_resume(struct vcpu *v, uint64_t esr,
+				       enum fault_result r)
+{
+	if (r != FAULT_SKIP) {
+		return TRAP_HANDLED_NO_ADV;
+	}
+	if (esr_ec(esr) == ESR_EC_DABT_LOW && esr_dabt_isv(esr) &&
+	    !esr_dabt_write(esr)) {
+		vcpu_set_reg(v, esr_dabt_srt(esr), 0);
+	}
+	return TRAP_HANDLED;
+}
+
 /*
  * An access to an emulated device, decoded from the syndrome (ISV = 1):
  * size, register, direction and sign extension. Arm ARM DDI 0487 J.a,
@@ -86,16 +111,21 @@ static enum trap_result trap_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
 		vcpu_count(v, EXIT_GPIO);
 		ok = channel_gpio_mmio(v, ipa - HV_GUEST_GPIO_IPA, size, write,
 				       &val);
+	} else if (in_wdog(ipa)) {
+		vcpu_count(v, EXIT_WDOG);
+		ok = health_wdog_mmio(v, ipa - HV_GUEST_WDOG_IPA, size, write,
+				      &val);
 	} else {
 		vcpu_count(v, EXIT_GIC);
 		ok = vgic_mmio(v, ipa, size, write, &val);
 	}
 	if (!ok) {
-		partition_fault(v, FAULT_DATA_ABORT,
-				"emulated device access of unsupported width "
-				"or alignment",
-				ipa);
-		return TRAP_HANDLED_NO_ADV;
+		return skip_or_resume(v, esr,
+				      partition_fault(v, FAULT_DATA_ABORT,
+						      "emulated device access "
+						      "of unsupported width or "
+						      "alignment",
+						      ipa));
 	}
 	if (!write) {
 		vcpu_set_reg(v, rt, extend_load(val, size, esr));
@@ -113,23 +143,26 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 	uint64_t ipa;
 
 	if (!esr_fsc_is_s2_kind(esr) || esr_dabt_s1ptw(esr)) {
-		partition_fault(v, FAULT_DATA_ABORT,
-				esr_dabt_s1ptw(esr)
-					? "stage-1 table walk outside its memory"
-					: "external abort on data access",
-				far);
-		return TRAP_HANDLED_NO_ADV;
+		return skip_or_resume(
+			v, esr,
+			partition_fault(v, FAULT_DATA_ABORT,
+					esr_dabt_s1ptw(esr)
+						? "stage-1 table walk outside its memory"
+						: "external abort on data access",
+					far));
 	}
 	ipa = esr_fault_ipa(read_sysreg(hpfar_el2), far);
 	if ((ipa >= HV_GUEST_UART_IPA &&
 	     ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) ||
-	    vgic_owns_ipa(v, ipa) || channel_owns_ipa(v, ipa)) {
+	    in_wdog(ipa) || vgic_owns_ipa(v, ipa) || channel_owns_ipa(v, ipa)) {
 		if (!esr_dabt_isv(esr)) {
-			partition_fault(v, FAULT_DATA_ABORT,
-					"emulated device access with no syndrome "
-					"(pair, writeback or SIMD)",
-					ipa);
-			return TRAP_HANDLED_NO_ADV;
+			return skip_or_resume(
+				v, esr,
+				partition_fault(v, FAULT_DATA_ABORT,
+						"emulated device access with no "
+						"syndrome (pair, writeback or "
+						"SIMD)",
+						ipa));
 		}
 		return trap_mmio(v, esr, ipa);
 	}
@@ -141,14 +174,16 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 		fmt_snprintf(what, sizeof(what),
 			     "write to read-only channel \"%s\"",
 			     channel_ro_name(v, ipa));
-		partition_fault(v, FAULT_DATA_ABORT, what, ipa);
-		return TRAP_HANDLED_NO_ADV;
+		return skip_or_resume(v, esr,
+				      partition_fault(v, FAULT_DATA_ABORT,
+						      what, ipa));
 	}
-	partition_fault(v, FAULT_DATA_ABORT,
-			esr_dabt_write(esr) ? "write outside its memory"
-					    : "read outside its memory",
-			ipa);
-	return TRAP_HANDLED_NO_ADV;
+	return skip_or_resume(v, esr,
+			      partition_fault(v, FAULT_DATA_ABORT,
+					      esr_dabt_write(esr)
+						      ? "write outside its memory"
+						      : "read outside its memory",
+					      ipa));
 }
 
 static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
@@ -159,9 +194,9 @@ static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
 	if (esr_fsc_is_s2_kind(esr)) {
 		addr = esr_fault_ipa(read_sysreg(hpfar_el2), far);
 	}
-	partition_fault(v, FAULT_INSN_ABORT, "instruction fetch outside its memory",
-			addr);
-	return TRAP_HANDLED_NO_ADV;
+	(void)partition_fault(v, FAULT_INSN_ABORT,
+			      "instruction fetch outside its memory", addr);
+	return TRAP_HANDLED_NO_ADV; /* "log" injects here: never skipped */
 }
 
 /*
@@ -238,9 +273,9 @@ void arch_trap_sync(struct vcpu *v)
 		break;
 	default:
 		vcpu_count(v, EXIT_OTHER);
-		partition_fault(v, FAULT_UNHANDLED, "unhandled trap",
-				esr);
-		r = TRAP_HANDLED_NO_ADV;
+		r = skip_or_resume(v, esr,
+				   partition_fault(v, FAULT_UNHANDLED,
+						   "unhandled trap", esr));
 		break;
 	}
 	trap_finish(v, esr, r);
@@ -259,14 +294,14 @@ void arch_trap_irq(struct vcpu *v)
 /** Asynchronous external abort while the guest ran. */
 void arch_trap_serror(struct vcpu *v)
 {
-	partition_fault(v, FAULT_SERROR, "SError", read_sysreg(esr_el2));
+	(void)partition_fault(v, FAULT_SERROR, "SError", read_sysreg(esr_el2));
 	vcpu_check_requests(v);
 }
 
 /** Guests must be AArch64 at EL1 and EL0. */
 void arch_trap_aarch32(struct vcpu *v)
 {
-	partition_fault(v, FAULT_UNHANDLED, "exception from AArch32",
-			read_sysreg(esr_el2));
+	(void)partition_fault(v, FAULT_AARCH32, "exception from AArch32",
+			      read_sysreg(esr_el2));
 	vcpu_check_requests(v);
 }

@@ -160,10 +160,15 @@ guest_sync:
 	movz	w1, #((FAST_SMCCC_VERSION >> 16) & 0xffff), lsl #16
 	ccmp	w0, w1, #4, ne		/* Z set if either matched */
 	b.ne	1f
+	/* vcpu_count(): the counter lives in the partition's stats page,
+	 * cleaned to PoC for a monitor reading it uncached (C5.3.13). */
 	mrs	x0, tpidr_el2
-	ldr	x1, [x0, #VCPU_EXITS_HVC]
+	ldr	x0, [x0, #VCPU_EXITS]
+	add	x0, x0, #EXIT_HVC_OFF
+	ldr	x1, [x0]
 	add	x1, x1, #1
-	str	x1, [x0, #VCPU_EXITS_HVC]
+	str	x1, [x0]
+	dc	cvac, x0
 	/* One constant answers both (see the check at the top). */
 	mov	x0, #(FAST_VERSION_RET & 0xffff)
 	movk	x0, #(FAST_VERSION_RET >> 16), lsl #16

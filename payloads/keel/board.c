@@ -49,6 +49,7 @@ struct node {
 	const char *access;
 	const uint8_t *lines;
 	uint32_t lines_len;
+	const uint8_t *freq; /* clock-frequency, 4 bytes */
 };
 
 /** Walk state: the blob's blocks and what has been found so far. */
@@ -201,6 +202,13 @@ static void apply_node(struct walk *w, struct board *b)
 	    be32(n->irqs + 28) < 16) {
 		b->vtimer_intid = 16 + be32(n->irqs + 28);
 	}
+	if (compatible(n, "arm,sp805") && reg_entry(w, 0, &base, &size)) {
+		b->wdog = base;
+	}
+	if (compatible(n, "fixed-clock") && n->freq != NULL &&
+	    b->wdog_clock_hz == 0) {
+		b->wdog_clock_hz = be32(n->freq);
+	}
 	if ((compatible(n, "arm,psci-0.2") || compatible(n, "arm,psci-1.0")) &&
 	    n->method != NULL) {
 		b->psci_smc = streq(n->method, "smc");
@@ -247,6 +255,8 @@ static void take_prop(struct walk *w, struct board *b, unsigned depth,
 	} else if (streq(pname, "bulkhead,doorbell-lines")) {
 		n->lines = val;
 		n->lines_len = len;
+	} else if (streq(pname, "clock-frequency") && len == 4) {
+		n->freq = val;
 	} else if (!streq(n->name, "chosen") || !str) {
 		return;
 	} else if (streq(pname, "bootargs")) {
@@ -476,6 +486,7 @@ void keel_boot(const void *dtb, uint64_t load_base)
 	platform.gic_version = the_board.gic_version;
 	platform.uart_base = the_board.uart;
 	platform.gicd_base = the_board.gicd;
+	platform.wdog_base = the_board.wdog;
 	platform.load_base = load_base;
 	platform.bootargs = the_board.bootargs;
 	if (!the_board.dt_ok) {

@@ -11,6 +11,11 @@
  *   report-ms=N   time between reports (default 1000)
  *   reports=N     power off (PSCI SYSTEM_OFF) after N reports (default 0:
  *                 never)
+ *   wdog-ms=N     start the SP805 watchdog with an N ms timeout and pet it
+ *                 every N/4 ms from a task (default 0: not started)
+ *   hang-ms=N     N ms after start, hang on purpose: the highest-priority
+ *                 task masks interrupts and spins, so nothing else runs
+ *                 and the watchdog is no longer petted (default 0: never)
  *
  * With the demo's channels in the device tree (docs/channels.md), each
  * report is also published on "stats" (demo_chan.h) and the peer is rung;
@@ -28,7 +33,9 @@
 #include "demo_chan.h"
 #include "keel.h"
 
+#define PRIO_HANG 31
 #define PRIO_PERIODIC 30
+#define PRIO_WATCHDOG 25
 #define PRIO_CONSUMER 20
 #define PRIO_PRODUCER 19
 #define PRIO_CONTROL 10
@@ -71,6 +78,8 @@ static uint64_t commands_done;	/* seq of the last command acted on */
 static uint64_t published;	/* records published on stats_chan */
 static uint64_t wait_ticks;	/* producer and consumer timeouts */
 static uint64_t max_reports;
+static uint64_t wdog_ms;
+static uint64_t hang_ms;
 
 static struct keel_sem release_sem;
 static struct keel_queue queue;
@@ -81,6 +90,33 @@ KEEL_STACK(consumer_stack, 4096);
 KEEL_STACK(producer_stack, 4096);
 KEEL_STACK(reporter_stack, 8192);
 KEEL_STACK(control_stack, 4096);
+KEEL_STACK(watchdog_stack, 2048);
+KEEL_STACK(hang_stack, 4096);
+
+/* Pets the watchdog four times per timeout. */
+static void watchdog_main(void *arg)
+{
+	uint64_t period = keel_ms_to_ticks(wdog_ms / 4 != 0 ? wdog_ms / 4 : 1);
+
+	(void)arg;
+	for (uint64_t t = keel_now();; t += period) {
+		keel_wdog_pet();
+		(void)keel_sleep_until(t + period);
+	}
+}
+
+/* hang-ms: stop the whole system on purpose, as a runaway task would. */
+static void hang_main(void *arg)
+{
+	(void)arg;
+	keel_sleep(keel_ms_to_ticks(hang_ms));
+	keel_printf("keel: hanging on purpose after %lu ms: interrupts "
+		    "masked, spinning\n", hang_ms);
+	(void)keel_irq_save();
+	for (;;) {
+		__asm__ volatile("" ::: "memory");
+	}
+}
 
 static void periodic_main(void *arg)
 {
@@ -429,6 +465,8 @@ void keel_app_main(void)
 	 * and the tick then counts the lost time all at once. */
 	wait_ticks = 2 * period_ticks + keel_ms_to_ticks(1000);
 	max_reports = keel_arg("reports", 0);
+	wdog_ms = keel_arg("wdog-ms", 0);
+	hang_ms = keel_arg("hang-ms", 0);
 	keel_printf("keel %s: GICv%u, tick %lu Hz, period %lu us, report %lu "
 		    "ms\n", KEEL_VERSION, p->gic_version, hz,
 		    period_ticks * USEC / hz, report_ticks * 1000 / hz);
@@ -449,5 +487,20 @@ void keel_app_main(void)
 	create(PRIO_REPORTER, "reporter", reporter_main, reporter_stack,
 	       sizeof(reporter_stack));
 	attach_channels();
+	if (wdog_ms != 0) {
+		if (wdog_ms > 0xffffffffu ||
+		    keel_wdog_start((uint32_t)wdog_ms) != KEEL_OK) {
+			keel_panic("no usable SP805 watchdog for wdog-ms=%lu",
+				   wdog_ms);
+		}
+		keel_printf("keel: watchdog: SP805 at 0x%lx, timeout %lu ms\n",
+			    p->wdog_base, wdog_ms);
+		create(PRIO_WATCHDOG, "watchdog", watchdog_main,
+		       watchdog_stack, sizeof(watchdog_stack));
+	}
+	if (hang_ms != 0) {
+		create(PRIO_HANG, "hang", hang_main, hang_stack,
+		       sizeof(hang_stack));
+	}
 	keel_start();
 }

@@ -104,6 +104,8 @@ struct board {
 	uint64_t gicr;		/* GICv3 redistributors */
 	uint64_t gicr_size;
 	uint64_t gicc;		/* GICv2 CPU interface */
+	uint64_t wdog;		/* "arm,sp805" watchdog, 0 if none */
+	uint64_t wdog_clock_hz;	/* the first fixed-clock, 0 if none */
 	unsigned gic_version;
 	uint32_t vtimer_intid;
 	bool psci_smc;

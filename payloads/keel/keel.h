@@ -277,6 +277,19 @@ void keel_chan_ring(struct keel_chan *c);
  */
 int keel_chan_wait(struct keel_chan *c, uint64_t timeout);
 
+/* ---- Watchdog (SP805, payloads/keel/watchdog.c) ---- */
+
+/**
+ * keel_wdog_start() - Start the device tree's SP805 so that the board (or
+ * partition) is reset if it is not petted for timeout_ms. Returns
+ * KEEL_EINVAL if there is no watchdog or the timeout does not fit.
+ * Context: any.
+ */
+int keel_wdog_start(uint32_t timeout_ms);
+
+/** keel_wdog_pet() - Restart the watchdog's countdown. Context: any. */
+void keel_wdog_pet(void);
+
 /* ---- Platform facts (from the device tree) ---- */
 
 /** The machine Keel found. */
@@ -284,6 +297,7 @@ struct keel_platform {
 	unsigned gic_version;	/* 2 or 3 */
 	uint64_t uart_base;
 	uint64_t gicd_base;
+	uint64_t wdog_base;	/* SP805 watchdog, 0 if none */
 	uint64_t load_base;	/* where this image runs */
 	const char *bootargs;	/* /chosen/bootargs, or "" */
 };

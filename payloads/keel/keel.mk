@@ -15,7 +15,7 @@ KEEL_DIR := payloads/keel
 KEEL_OUT := build/payloads
 KEEL_SRCS := $(KEEL_DIR)/start.S $(KEEL_DIR)/kernel.c $(KEEL_DIR)/sync.c \
 	$(KEEL_DIR)/gic.c $(KEEL_DIR)/board.c $(KEEL_DIR)/console.c \
-	$(KEEL_DIR)/chan.c $(KEEL_DIR)/demo.c
+	$(KEEL_DIR)/chan.c $(KEEL_DIR)/demo.c $(KEEL_DIR)/watchdog.c
 KEEL_DEPS := $(KEEL_SRCS) $(KEEL_DIR)/keel.h $(KEEL_DIR)/internal.h \
 	$(KEEL_DIR)/demo_chan.h \
 	$(KEEL_DIR)/keel.ld $(KEEL_DIR)/keel.mk

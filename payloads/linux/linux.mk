@@ -12,7 +12,7 @@ LINUX_INITRAMFS := build/payloads/linux-initramfs.cpio.gz
 # Loaded in this order by /init (dependencies first).
 LINUX_MODULES := crc16 mbcache jbd2 crc32c_generic ext4 virtio_mmio virtio_blk \
 	failover net_failover virtio_net \
-	libphy fixed_phy fwnode_mdio of_mdio phylink macb
+	libphy fixed_phy fwnode_mdio of_mdio phylink macb sp805_wdt
 LINUX_USED := $(if $(shell grep -l 'linux-' $(CONFIG_DTS) 2>/dev/null),y)
 
 # Our own static arm64 tools for the initramfs (payloads/linux/tools/).
@@ -20,13 +20,15 @@ LINUX_BHTOOL := $(LINUX_DIR)/bhtool
 LINUX_EXTRA_DEPS += $(LINUX_BHTOOL)
 LINUX_EXTRA_FILES += file:/bin/bhtool=$(LINUX_BHTOOL):0755
 
-BHTOOL_SRCS := payloads/linux/tools/bhtool.c payloads/linux/tools/chan.c
+BHTOOL_SRCS := payloads/linux/tools/bhtool.c payloads/linux/tools/chan.c \
+	payloads/linux/tools/health.c
 $(LINUX_BHTOOL): $(BHTOOL_SRCS) payloads/linux/tools/chan.h \
-		payloads/keel/demo_chan.h
+		payloads/keel/demo_chan.h payloads/linux/tools/health.h \
+		core/include/hv/stats.h
 	@mkdir -p $(dir $@)
 	@echo "  TOOL    $@"
 	$(Q)$(CROSS)gcc -static -O2 -Wall -Wextra -Werror -Ipayloads/keel \
-		-o $@ $(BHTOOL_SRCS)
+		-Icore/include -o $@ $(BHTOOL_SRCS)
 
 $(LINUX_DIR)/kernel-version: tools/linux/fetch.sh
 	$(Q)sh tools/linux/fetch.sh $(LINUX_DIR)

@@ -6,6 +6,8 @@
  *   smp            start every other vCPU with PSCI CPU_ON; each prints
  *   psci-checks    exercise PSCI error paths (invalid target, already on)
  *   probe=A,B,...  read then write each address, report abort or success
+ *   probe-smp      with smp: every other vCPU probes the same addresses
+ *                  too, right after it starts (several vCPUs fault at once)
  *   reset-after=N  PSCI SYSTEM_RESET after N heartbeats
  *   off-after=N    PSCI SYSTEM_OFF after N heartbeats
  *   beats=N        stop after N heartbeats (default: forever)
@@ -322,6 +324,9 @@ void guest_secondary(uint64_t index)
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	gprintf("hello from vCPU %lu (MPIDR 0x%lx)\n", index, mpidr);
 	__atomic_fetch_add(&vcpus_up, 1, __ATOMIC_RELEASE);
+	if (arg_has(dt.bootargs, "probe-smp")) {
+		probe_list(dt.bootargs);
+	}
 	for (;;) {
 		__asm__ volatile("wfi");
 	}

@@ -74,7 +74,11 @@ static void make_part(struct hv_partition_cfg *p, const char *name,
 	p->entry_offset = 0;
 	p->dtb.size = 0x1000;
 	p->dtb.offset = PART_RAM - SZ_2M;
-	p->fault_policy = HV_FAULT_STOP;
+	p->policy[HV_EV_TRAP] = HV_FAULT_STOP;
+	p->policy[HV_EV_STAGE2] = HV_FAULT_STOP;
+	p->policy[HV_EV_WATCHDOG] = HV_FAULT_RESTART;
+	p->policy[HV_EV_SYSRESET] = HV_FAULT_RESTART;
+	p->policy[HV_EV_SYSOFF] = HV_FAULT_STOP;
 	p->device_count = 1;
 }
 
@@ -676,10 +680,53 @@ TEST(cfg, irq_two_owners)
 TEST(cfg, policy)
 {
 	valid();
-	beta()->fault_policy = HV_FAULT_RESTART;
+	for (int k = 0; k < HV_EVENTS; k++) {
+		beta()->policy[k] = HV_FAULT_LOG;
+	}
+	beta()->policy[HV_EV_TRAP] = HV_FAULT_INJECT;
+	beta()->policy[HV_EV_WATCHDOG] = HV_FAULT_INJECT;
 	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
-	beta()->fault_policy = 3;
-	CHECK_DIAG(CFG_E_POLICY, 1, -1, "fault-policy");
+	beta()->policy[HV_EV_STAGE2] = HV_FAULT_POLICIES;
+	CHECK_ITEM(CFG_E_POLICY, 1, -1, "on-stage2-fault", HV_EV_STAGE2);
+	valid();
+	beta()->policy[HV_EV_SYSRESET] = HV_FAULT_INJECT;
+	CHECK_ITEM(CFG_E_POLICY, 1, -1, "on-system-reset", HV_EV_SYSRESET);
+	valid();
+	beta()->policy[HV_EV_SYSOFF] = HV_FAULT_INJECT;
+	CHECK_ITEM(CFG_E_POLICY, 1, -1, "on-system-off", HV_EV_SYSOFF);
+	valid();
+	beta()->policy[HV_EV_WATCHDOG] = 0xff;
+	CHECK_ITEM(CFG_E_POLICY, 1, -1, "on-watchdog", HV_EV_WATCHDOG);
+}
+
+TEST(cfg, monitor)
+{
+	valid();
+	alpha()->monitor_mask = 0x3; /* itself and beta */
+	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
+	alpha()->monitor_mask = 0x4; /* a third partition that is not there */
+	CHECK_DIAG(CFG_E_MONITOR, 0, -1, "monitor");
+	valid();
+	beta()->monitor_mask = 0x80000000u;
+	CHECK_DIAG(CFG_E_MONITOR, 1, -1, "monitor");
+}
+
+TEST(cfg, watchdog_and_monitor_windows_in_ipa_space)
+{
+	valid();
+	/* Guest RAM from the monitor window's start is fine until alpha
+	 * monitors a partition. */
+	alpha()->device_count = 0;
+	alpha()->ram_ipa = HV_GUEST_MONITOR_IPA;
+	alpha()->flags |= HV_PART_RAM_NO_BLOCKS;
+	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
+	alpha()->monitor_mask = 0x2;
+	CHECK_DIAG(CFG_E_IPA_OVERLAP, 0, -1, "guest-base");
+	/* Guest RAM over the watchdog window. */
+	valid();
+	alpha()->device_count = 0;
+	alpha()->ram_ipa = HV_GUEST_WDOG_IPA;
+	CHECK_DIAG(CFG_E_IPA_OVERLAP, 0, -1, "guest-base");
 }
 
 TEST(cfg, hv_too_small)

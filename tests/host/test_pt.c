@@ -343,3 +343,42 @@ TEST(stage2, channel_ends_mapped_with_their_access)
 	p.chans[1].access = HV_CHAN_RW;
 	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
 }
+
+TEST(stage2, verify_extra_monitor_pages)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct hv_partition_cfg p;
+	struct pt t;
+	struct stage2_extra x[2] = {
+		{ HV_GUEST_MONITOR_IPA, 0x40300000, SZ_4K, STAGE2_MONITOR_ATTRS },
+		{ HV_GUEST_MONITOR_IPA + SZ_4K, 0x40301000, SZ_4K,
+		  STAGE2_MONITOR_ATTRS },
+	};
+	uint64_t pa, attrs, sz;
+
+	two_region_part(&p);
+	ASSERT_EQ(stage2_build(&t, pool, &p, &v3_board), HV_OK);
+	for (unsigned i = 0; i < 2; i++) {
+		ASSERT_EQ(pt_map(&t, pool, x[i].ipa, x[i].pa, x[i].size,
+				 x[i].attrs, 0),
+			  HV_OK);
+	}
+	/* The plain verify refuses them; the one told about them agrees. */
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
+	EXPECT_EQ(stage2_verify_extra(&t, &p, &v3_board, x, 2), HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, HV_GUEST_MONITOR_IPA + SZ_4K, &pa, &attrs,
+			      &sz));
+	EXPECT_EQ(pa, 0x40301000);
+	EXPECT_EQ(attrs & (3ULL << 6), S2_AP_RO); /* read-only */
+	EXPECT_TRUE((attrs & PTE_XN) != 0);
+	/* Told about one page only: the other is an unexpected mapping. */
+	EXPECT_EQ(stage2_verify_extra(&t, &p, &v3_board, x, 1), HV_EINVAL);
+	/* Told about a page that is not mapped: missing. */
+	ASSERT_EQ(pt_unmap(&t, x[1].ipa, SZ_4K), HV_OK);
+	EXPECT_EQ(stage2_verify_extra(&t, &p, &v3_board, x, 2), HV_EINVAL);
+	/* Mapped writable instead: wrong attributes. */
+	ASSERT_EQ(pt_map(&t, pool, x[1].ipa, x[1].pa, SZ_4K,
+			 (x[1].attrs & ~(3ULL << 6)) | S2_AP_RW, 0),
+		  HV_OK);
+	EXPECT_EQ(stage2_verify_extra(&t, &p, &v3_board, x, 2), HV_EINVAL);
+}

@@ -721,3 +721,17 @@ TEST(vgic, private_hw_fast_path)
 	EXPECT_EQ(fake.deactivated[27], 1);
 	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
 }
+
+TEST(vgic, injected_counts_every_interrupt_made_pending)
+{
+	uint64_t before;
+
+	setup(3);
+	before = g.injected;
+	vgic_send_sgi(&g, 0, 5, 0x3); /* two targets */
+	vgic_set_line(&g, 0, VGIC_UART_INTID, true);
+	vgic_set_line(&g, 0, VGIC_UART_INTID, true); /* no new rise */
+	vgic_set_line(&g, 0, VGIC_UART_INTID, false);
+	vgic_phys_irq(&g, 0, 48); /* a device SPI */
+	EXPECT_EQ(g.injected - before, 4u);
+}

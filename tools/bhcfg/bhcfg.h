@@ -147,6 +147,7 @@ int bh_board_find_device(const struct bh_ctx *ctx, const char *name);
 int bh_system_parse(struct bh_ctx *ctx);
 int bh_partition_parse(struct bh_ctx *ctx, int p, int node);
 int bh_partition_devices(struct bh_ctx *ctx, int p);
+int bh_partition_monitors(struct bh_ctx *ctx);
 
 /* layout.c */
 int bh_images_resolve(struct bh_ctx *ctx);

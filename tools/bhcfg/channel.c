@@ -383,9 +383,10 @@ void bh_chan_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 	case CFG_E_IPA_OVERLAP:
 		snprintf(buf, len,
 			 "shared region at guest 0x%" PRIx64 "+0x%" PRIx64
-			 " overlaps guest RAM, a device, another channel or an emulated window (GIC 0x%llx, UART 0x%llx, GPIO 0x%llx)",
+			 " overlaps guest RAM, a device, another channel or an emulated window (GIC 0x%llx, UART 0x%llx, GPIO 0x%llx, watchdog 0x%llx, monitor pages 0x%llx)",
 			 e->ipa, e->size, HV_GUEST_GICD_IPA, HV_GUEST_UART_IPA,
-			 HV_GUEST_GPIO_IPA);
+			 HV_GUEST_GPIO_IPA, HV_GUEST_WDOG_IPA,
+			 HV_GUEST_MONITOR_IPA);
 		break;
 	default:
 		snprintf(buf, len,

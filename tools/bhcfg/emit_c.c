@@ -193,7 +193,13 @@ static void bh_c_partition(FILE *f, const struct hv_partition_cfg *pc,
 		pc->entry_offset);
 	bh_c_blob(f, &pc->dtb, p, 1);
 	bh_c_blob(f, &pc->initrd, p, 2);
-	fprintf(f, "\t\t\t.fault_policy = %" PRIu32 ",\n", pc->fault_policy);
+	fprintf(f, "\t\t\t.policy = {");
+	for (int k = 0; k < HV_EVENTS; k++) {
+		fprintf(f, " %u,", pc->policy[k]);
+	}
+	fprintf(f, " },\n");
+	fprintf(f, "\t\t\t.monitor_mask = 0x%" PRIx32 ",\n",
+		pc->monitor_mask);
 	fprintf(f, "\t\t\t.flags = 0x%" PRIx32 ",\n", pc->flags);
 	bh_c_part_devices(f, pc);
 	bh_c_part_chans(f, pc);

@@ -173,6 +173,63 @@ static int bh_dt_clk_uart(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/*
+ * The virtual SP805 every partition has (docs/lifecycle.md): a PrimeCell
+ * whose WDOGCLK and APB clock are the partition's 24 MHz apb-pclk, so
+ * Linux's sp805_wdt computes its timeouts from it. No interrupt: WDOGINT
+ * is not connected.
+ */
+static int bh_dt_watchdog(void *fdt)
+{
+	static const char sp805[] = "arm,sp805\0arm,primecell";
+	static const char clk_names[] = "wdog_clk\0apb_pclk";
+	fdt32_t clocks[2] = { cpu_to_fdt32(BH_PHANDLE_CLK),
+			      cpu_to_fdt32(BH_PHANDLE_CLK) };
+	uint64_t reg[2] = { HV_GUEST_WDOG_IPA, HV_GUEST_WDOG_SIZE };
+	char name[40];
+
+	snprintf(name, sizeof(name), "watchdog@%llx", HV_GUEST_WDOG_IPA);
+	BH_TRY(fdt_begin_node(fdt, name));
+	BH_TRY(fdt_property(fdt, "compatible", sp805, sizeof(sp805)));
+	BH_TRY(bh_prop_cells64(fdt, "reg", reg, 2));
+	BH_TRY(fdt_property(fdt, "clocks", clocks, sizeof(clocks)));
+	BH_TRY(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
+	return fdt_end_node(fdt);
+}
+
+/*
+ * A monitor partition's read-only counter pages: one 4 KiB page per
+ * partition it may watch, in partition order; `partitions` names them in
+ * the same order. No driver binds to it (read through /dev/mem).
+ */
+static int bh_dt_monitor(void *fdt, const struct bh_ctx *ctx,
+			 const struct hv_partition_cfg *pc)
+{
+	char names[HV_MAX_PARTITIONS * HV_NAME_LEN];
+	uint64_t reg[2] = { HV_GUEST_MONITOR_IPA, 0 };
+	size_t len = 0;
+	char name[40];
+
+	if (pc->monitor_mask == 0) {
+		return 0;
+	}
+	for (uint32_t q = 0; q < ctx->cfg.partition_count; q++) {
+		const char *n = ctx->cfg.partitions[q].name;
+
+		if (pc->monitor_mask & (1u << q)) {
+			memcpy(names + len, n, strlen(n) + 1);
+			len += strlen(n) + 1;
+			reg[1] += HV_GUEST_MONITOR_PAGE;
+		}
+	}
+	snprintf(name, sizeof(name), "monitor@%llx", HV_GUEST_MONITOR_IPA);
+	BH_TRY(fdt_begin_node(fdt, name));
+	BH_TRY(fdt_property_string(fdt, "compatible", "bulkhead,monitor"));
+	BH_TRY(bh_prop_cells64(fdt, "reg", reg, 2));
+	BH_TRY(fdt_property(fdt, "partitions", names, (int)len));
+	return fdt_end_node(fdt);
+}
+
 /* Guest address of board device @bd: its range's IPA minus PA offset. */
 static uint64_t bh_dev_guest_base(const struct hv_partition_cfg *pc,
 				  const struct hv_board_device *bd)
@@ -282,6 +339,8 @@ static int bh_dt_write(void *fdt, const struct bh_ctx *ctx, int p)
 	BH_TRY(bh_dt_psci_timer(fdt, ctx, pc));
 	BH_TRY(bh_dt_gic(fdt, ctx, pc));
 	BH_TRY(bh_dt_clk_uart(fdt));
+	BH_TRY(bh_dt_watchdog(fdt));
+	BH_TRY(bh_dt_monitor(fdt, ctx, pc));
 	BH_TRY(bh_dt_devices(fdt, ctx, p));
 	BH_TRY(bh_dt_channels(fdt, ctx, p));
 	BH_TRY(bh_dt_chosen(fdt, pc));

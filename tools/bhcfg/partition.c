@@ -28,12 +28,19 @@ static const char *const bh_part_props[] = { "cpus",
 					     "trap-wfe",
 					     "pmu",
 					     "debug",
+					     "on-trap",
+					     "on-stage2-fault",
+					     "on-watchdog",
+					     "on-system-reset",
+					     "on-system-off",
+					     "monitor",
 					     NULL };
 
-static const char *const bh_policies[] = {
+static const char *const bh_policies[HV_FAULT_POLICIES] = {
 	[HV_FAULT_STOP] = "stop",
 	[HV_FAULT_INJECT] = "inject",
 	[HV_FAULT_RESTART] = "restart",
+	[HV_FAULT_LOG] = "log",
 };
 
 /* Trap controls, all booleans: "trap-wfi" and "trap-wfe" (default not
@@ -154,7 +161,6 @@ static int bh_part_images(const struct bh_node *n, struct hv_partition_cfg *pc,
 static int bh_part_misc(const struct bh_node *n, struct hv_partition_cfg *pc)
 {
 	const char *s = NULL;
-	size_t i;
 
 	if (bh_prop_string(n, "bootargs", false, &s) < 0) {
 		return -1;
@@ -167,23 +173,67 @@ static int bh_part_misc(const struct bh_node *n, struct hv_partition_cfg *pc)
 	if (s != NULL) {
 		memcpy(pc->bootargs, s, strlen(s) + 1);
 	}
-	s = NULL;
-	if (bh_prop_string(n, "fault-policy", false, &s) < 0) {
-		return -1;
+	return 0;
+}
+
+/*
+ * Reads policy property @prop into @out if present (left alone if absent).
+ * "inject" is refused for @no_inject (PSCI reset and power-off: there is
+ * no faulting access to inject an abort for).
+ */
+static int bh_part_policy(const struct bh_node *n, const char *prop,
+			  bool no_inject, uint8_t *out)
+{
+	const char *s = NULL;
+	int rc = bh_prop_string(n, prop, false, &s);
+
+	if (rc != 0) {
+		return rc < 0 ? -1 : 0;
 	}
-	pc->fault_policy = HV_FAULT_STOP;
-	for (i = 0; s != NULL && i < ARRAY_SIZE(bh_policies); i++) {
-		if (strcmp(s, bh_policies[i]) == 0) {
-			pc->fault_policy = (uint32_t)i;
-			return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(bh_policies); i++) {
+		if (strcmp(s, bh_policies[i]) != 0) {
+			continue;
 		}
+		if (no_inject && i == HV_FAULT_INJECT) {
+			bh_node_error(
+				n, prop,
+				"\"inject\" is not possible here: the guest asked for it with a PSCI call (expected \"log\", \"stop\" or \"restart\") [CFG_E_POLICY]");
+			return -1;
+		}
+		*out = (uint8_t)i;
+		return 0;
 	}
-	if (s != NULL) {
-		bh_node_error(
-			n, "fault-policy",
-			"unknown fault policy \"%s\" (expected \"stop\", \"inject\" or \"restart\") [CFG_E_POLICY]",
-			s);
+	bh_node_error(
+		n, prop,
+		"unknown fault policy \"%s\" (expected \"stop\", \"inject\", \"restart\" or \"log\") [CFG_E_POLICY]",
+		s);
+	return -1;
+}
+
+/*
+ * The policy per event: "fault-policy" is the default for traps and
+ * stage-2 faults; a watchdog expiry and SYSTEM_RESET restart and
+ * SYSTEM_OFF stops unless the on-* properties say otherwise.
+ */
+static int bh_part_policies(const struct bh_node *n,
+			    struct hv_partition_cfg *pc)
+{
+	uint8_t dflt = HV_FAULT_STOP;
+
+	if (bh_part_policy(n, "fault-policy", false, &dflt) != 0) {
 		return -1;
+	}
+	pc->policy[HV_EV_TRAP] = dflt;
+	pc->policy[HV_EV_STAGE2] = dflt;
+	pc->policy[HV_EV_WATCHDOG] = HV_FAULT_RESTART;
+	pc->policy[HV_EV_SYSRESET] = HV_FAULT_RESTART;
+	pc->policy[HV_EV_SYSOFF] = HV_FAULT_STOP;
+	for (int k = 0; k < HV_EVENTS; k++) {
+		if (bh_part_policy(n, config_event_props[k],
+				   k == HV_EV_SYSRESET || k == HV_EV_SYSOFF,
+				   &pc->policy[k]) != 0) {
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -262,6 +312,7 @@ int bh_partition_parse(struct bh_ctx *ctx, int p, int node)
 	    bh_check_children(&n, NULL) != 0 || bh_part_cpus(&n, pc) != 0 ||
 	    bh_part_memory(&n, pc, bp) != 0 ||
 	    bh_part_images(&n, pc, bp) != 0 || bh_part_misc(&n, pc) != 0 ||
+	    bh_part_policies(&n, pc) != 0 ||
 	    bh_part_devnames(ctx, &n, bp) != 0) {
 		return -1;
 	}
@@ -352,6 +403,56 @@ int bh_partition_devices(struct bh_ctx *ctx, int p)
 		}
 		if (bh_merge_irqs(ctx, p, dev, bd) != 0) {
 			return -1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * Resolves every partition's `monitor` list (names of partitions whose
+ * counters it may read) into its monitor mask, once all partitions are
+ * parsed. Returns 0, or -1 after printing the error.
+ */
+int bh_partition_monitors(struct bh_ctx *ctx)
+{
+	for (uint32_t p = 0; p < ctx->cfg.partition_count; p++) {
+		struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
+		const void *fdt = ctx->system.fdt;
+		int node = ctx->part[p].node;
+		int count = fdt_stringlist_count(fdt, node, "monitor");
+
+		if (count == -FDT_ERR_NOTFOUND) {
+			continue;
+		}
+		if (count <= 0) {
+			bh_part_error(ctx, (int)p, "monitor",
+				      "expected a list of partition names, \"a\", \"b\"");
+			return -1;
+		}
+		for (int i = 0; i < count; i++) {
+			const char *name =
+				fdt_stringlist_get(fdt, node, "monitor", i, NULL);
+			uint32_t q = 0;
+
+			while (q < ctx->cfg.partition_count && name != NULL &&
+			       strcmp(ctx->cfg.partitions[q].name, name) != 0) {
+				q++;
+			}
+			if (q == ctx->cfg.partition_count) {
+				bh_part_error(
+					ctx, (int)p, "monitor",
+					"\"%s\" is not a partition of this system [CFG_E_MONITOR]",
+					name != NULL ? name : "?");
+				return -1;
+			}
+			if (pc->monitor_mask & (1u << q)) {
+				bh_part_error(
+					ctx, (int)p, "monitor",
+					"partition \"%s\" is listed twice [CFG_E_MONITOR]",
+					name);
+				return -1;
+			}
+			pc->monitor_mask |= 1u << q;
 		}
 	}
 	return 0;

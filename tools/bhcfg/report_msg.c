@@ -147,9 +147,10 @@ static void bh_msg_ram(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		break;
 	default:
 		BH_MSG("guest RAM 0x%" PRIx64 "+0x%" PRIx64
-		       " overlaps an emulated window (GIC at 0x%llx, UART at 0x%llx)",
+		       " overlaps an emulated window (GIC at 0x%llx, UART at 0x%llx, watchdog at 0x%llx, monitor pages at 0x%llx)",
 		       pc->ram_ipa, pc->ram_size, HV_GUEST_GICD_IPA,
-		       HV_GUEST_UART_IPA);
+		       HV_GUEST_UART_IPA, HV_GUEST_WDOG_IPA,
+		       HV_GUEST_MONITOR_IPA);
 		break;
 	}
 }
@@ -266,9 +267,10 @@ static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		bh_msg_dev_owners(dev, oc, buf, len);
 	} else if (d->code == CFG_E_IPA_OVERLAP) {
 		BH_MSG("device \"%.*s\" at guest 0x%" PRIx64 "+0x%" PRIx64
-		       " overlaps guest RAM, another device or an emulated window (GIC at 0x%llx, UART at 0x%llx)",
+		       " overlaps guest RAM, another device or an emulated window (GIC at 0x%llx, UART at 0x%llx, watchdog at 0x%llx, monitor pages at 0x%llx)",
 		       HV_NAME_LEN, dev->name, dev->ipa, dev->size,
-		       HV_GUEST_GICD_IPA, HV_GUEST_UART_IPA);
+		       HV_GUEST_GICD_IPA, HV_GUEST_UART_IPA, HV_GUEST_WDOG_IPA,
+		       HV_GUEST_MONITOR_IPA);
 	} else if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0) {
 		BH_MSG("device \"%.*s\": interrupt %u is the hypervisor UART's",
 		       HV_NAME_LEN, dev->name, bh_bad_irq(ctx, d, dev));

@@ -90,7 +90,8 @@ int bh_system_parse(struct bh_ctx *ctx)
 	    bh_check_children(&root, bh_sys_root_nodes) != 0 ||
 	    bh_system_hv(ctx, &root) != 0 ||
 	    bh_system_partitions(ctx, &root) != 0 ||
-	    bh_channels_parse(ctx, &root) != 0) {
+	    bh_channels_parse(ctx, &root) != 0 ||
+	    bh_partition_monitors(ctx) != 0) {
 		return -1;
 	}
 	return 0;

@@ -57,6 +57,14 @@
 #define HV_GUEST_GPIO_IPA 0x09030000ULL
 #define HV_GUEST_GPIO_SIZE 0x1000ULL
 #define HV_GUEST_GPIO_INTID 39
+/* The virtual SP805 watchdog every partition has (docs/lifecycle.md). Its
+ * interrupt output is not connected. */
+#define HV_GUEST_WDOG_IPA 0x09800000ULL
+#define HV_GUEST_WDOG_SIZE 0x1000ULL
+/* Where a monitor partition sees the counter pages of the partitions it
+ * may watch: one read-only 4 KiB page each, in its `monitor` order. */
+#define HV_GUEST_MONITOR_IPA 0x09900000ULL
+#define HV_GUEST_MONITOR_PAGE 0x1000ULL
 #define HV_GUEST_RAM_IPA_DEFAULT 0x40000000ULL
 /* Guest-physical address space size (40 bits, a 1 TiB IPA space). */
 #define HV_GUEST_IPA_BITS 40
@@ -74,11 +82,26 @@ enum hv_uart_kind {
 	HV_UART_CADENCE = 2,
 };
 
-/** What happens to a partition whose guest does something forbidden. */
+/** What happens to a partition on one kind of event (enum hv_event). */
 enum hv_fault_policy {
 	HV_FAULT_STOP = 0,    /* stop all its vCPUs; log once */
-	HV_FAULT_INJECT = 1,  /* inject a synchronous external abort */
+	HV_FAULT_INJECT = 1,  /* inject an abort (or Undefined Instruction) */
 	HV_FAULT_RESTART = 2, /* reload the image and start again */
+	HV_FAULT_LOG = 3,     /* log (rate limited) and carry on */
+	HV_FAULT_POLICIES
+};
+
+/**
+ * The events a partition has a policy for (docs/lifecycle.md). Index into
+ * hv_partition_cfg.policy.
+ */
+enum hv_event {
+	HV_EV_TRAP = 0,	      /* unhandled trap, SError, AArch32 */
+	HV_EV_STAGE2 = 1,     /* access outside its map, bad emulated access */
+	HV_EV_WATCHDOG = 2,   /* its virtual SP805 expired */
+	HV_EV_SYSRESET = 3,   /* guest PSCI SYSTEM_RESET */
+	HV_EV_SYSOFF = 4,     /* guest PSCI SYSTEM_OFF */
+	HV_EVENTS
 };
 
 /** One bank of physical RAM on the board. */
@@ -177,8 +200,9 @@ struct hv_partition_cfg {
 	uint64_t entry_offset; /* entry point, from the RAM IPA base */
 	struct hv_blob dtb;    /* generated device tree */
 	struct hv_blob initrd; /* optional: size 0 when absent */
-	uint32_t fault_policy; /* enum hv_fault_policy */
-	uint32_t flags;	       /* HV_PART_* */
+	uint8_t policy[HV_EVENTS]; /* enum hv_fault_policy per hv_event */
+	uint32_t monitor_mask;	   /* bit q: may read partition q's counters */
+	uint32_t flags;		   /* HV_PART_* */
 	uint32_t device_count;
 	struct hv_device devices[HV_MAX_DEVICES];
 	uint32_t chan_count; /* channel ends */

@@ -38,12 +38,13 @@ enum cfg_err {
 	CFG_E_DEV_TWO_OWNERS,	   /* device given to two partitions or twice */
 	CFG_E_IRQ_NOT_ON_BOARD,	   /* interrupt not an SPI of the board */
 	CFG_E_IRQ_TWO_OWNERS,	   /* interrupt given twice */
-	CFG_E_POLICY,		   /* unknown fault policy */
+	CFG_E_POLICY,		   /* unknown policy, or inject for reset/off */
 	CFG_E_HV_TOO_SMALL,	   /* embedded images do not fit the hv region */
 	CFG_E_CHAN_COUNT,	   /* more channel ends than a partition holds */
 	CFG_E_CHAN_NAME,	   /* channel name empty, bad or used twice */
 	CFG_E_CHAN_ACCESS,	   /* unknown access, or no end may write */
 	CFG_E_CHAN_PEER,	   /* the two ends of a channel do not agree */
+	CFG_E_MONITOR,		   /* monitor names a partition that is not there */
 	CFG_E_COUNT,
 };
 
@@ -73,6 +74,8 @@ bool cfg_streq(const char *a, const char *b, size_t max);
 bool cfg_wraps(uint64_t base, uint64_t size);
 enum cfg_err config_validate_channels(const struct hv_config *c,
 				      struct cfg_diag *d);
+/** The property naming each event's policy: "on-trap", "on-watchdog"... */
+extern const char *const config_event_props[HV_EVENTS];
 
 /** One-line English description of a code (never NULL). */
 const char *cfg_strerror(enum cfg_err e);

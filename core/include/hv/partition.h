@@ -12,9 +12,11 @@
 #include "hv/pt.h"
 #include "hv/spinlock.h"
 #include "hv/vcpu.h"
+#include "hv/stats.h"
 #include "hv/vgic.h"
 #include "hv/vpl011.h"
 #include "hv/vpl061.h"
+#include "hv/vwdt.h"
 
 /*
  * Partition state.
@@ -36,7 +38,16 @@ enum fault_kind {
 	FAULT_INSN_ABORT, /* instruction fetch outside its map */
 	FAULT_UNHANDLED,  /* a trap with no emulation */
 	FAULT_SERROR,	  /* asynchronous external abort */
+	FAULT_AARCH32,	  /* an exception from AArch32: cannot be resumed */
 };
+
+/** What the caller of partition_fault() does next (if it returns). */
+enum fault_result {
+	FAULT_RESUMED, /* an exception was injected: return to the guest */
+	FAULT_SKIP,    /* policy "log": skip the access or instruction */
+};
+
+#define WDOG_NO_CORE 0xffffffffu
 
 /** A partition at run time. */
 struct partition {
@@ -49,10 +60,15 @@ struct partition {
 	_Atomic uint32_t state;	   /* enum partition_state */
 	_Atomic uint32_t restarts; /* completed restarts */
 	_Atomic uint32_t faults;   /* faults seen, for log rate limiting */
-	struct spinlock lock;	   /* protects uart and gpio */
+	struct spinlock lock;	   /* protects uart, gpio, wdog, wdog_core */
 	struct vpl011 uart;
 	struct vpl061 gpio;	   /* channel doorbells (with channels) */
 	_Atomic uint8_t gpio_out;  /* lines gpio drives high, for the peers */
+	struct vwdt wdog;	   /* virtual SP805 */
+	uint32_t wdog_core;	   /* core whose CNTHP timer watches wdog */
+	_Atomic uint32_t events_logged; /* log/inject event reports, this
+					 * incarnation (rate limit) */
+	struct hv_stats *stats;	   /* its counter page (core/health.c) */
 	struct vgic vgic;	   /* own lock: vgic.lock */
 };
 
@@ -88,8 +104,25 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
 void vgic_sgi_sysreg(struct vcpu *v, uint64_t val);
 bool vgic_owns_ipa(const struct vcpu *v, uint64_t ipa);
 
-/** Apply the partition's fault policy; returns only for "inject". */
-void partition_fault(struct vcpu *v, enum fault_kind kind, const char *what,
-		     uint64_t addr);
+/** Apply the partition's policy to a fault; returns for "inject", "log". */
+enum fault_result partition_fault(struct vcpu *v, enum fault_kind kind,
+				  const char *what, uint64_t addr);
+/** Apply the policy for a PSCI reset/off or a watchdog expiry; returns
+ * only for "log" (and "inject", which the caller carries out). */
+enum hv_fault_policy partition_event(struct vcpu *v, enum hv_event ev,
+				     const char *why);
+
+/* core/health.c: counters, the watchdog, monitor pages. */
+void health_init(struct partition *p);
+void health_reset(struct partition *p);
+void health_count_fault(struct partition *p);
+void health_count_restart(struct partition *p);
+void health_set_state(struct partition *p);
+void health_sync_irqs(struct partition *p);
+bool health_wdog_mmio(struct vcpu *v, uint64_t off, unsigned size,
+		      bool write, uint64_t *val);
+void health_timer_irq(struct vcpu *v, uint32_t iar);
+bool health_is_timer_irq(uint32_t intid);
+uint64_t health_stats_pa(uint32_t partition);
 
 #endif /* HV_PARTITION_H */

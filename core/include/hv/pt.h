@@ -34,6 +34,7 @@ struct pt_pool {
 	 * EL2 pool drops stale cache lines there, because it is filled with
 	 * the MMU off and is not cleared at boot. */
 	void (*take)(void *page, size_t bytes);
+	size_t sealed_used; /* pages in use when it was sealed */
 };
 
 /** One translation table tree and its geometry. */

@@ -23,6 +23,17 @@
 	 PTE_SW_SHARED)
 #define STAGE2_CHAN_RW_ATTRS (STAGE2_CHAN_ATTRS | S2_AP_RW)
 #define STAGE2_CHAN_RO_ATTRS (STAGE2_CHAN_ATTRS | S2_AP_RO)
+/* A monitor partition's view of a stats page: read-only, never executed. */
+#define STAGE2_MONITOR_ATTRS                                          \
+	(S2_MEMATTR_NORMAL_WB | S2_AP_RO | PTE_SH_INNER | PTE_AF | PTE_XN)
+
+/** A region mapped besides the configured ones (monitor pages). */
+struct stage2_extra {
+	uint64_t ipa;
+	uint64_t pa;
+	uint64_t size;
+	uint64_t attrs;
+};
 
 /* GICv2: the virtual CPU interface (GICV) appears at the guest's GICC. */
 #define STAGE2_GICV_SIZE 0x2000ULL
@@ -33,5 +44,10 @@ hv_err_t __must_check stage2_build(struct pt *t, struct pt_pool *pool,
 hv_err_t __must_check stage2_verify(const struct pt *t,
 				    const struct hv_partition_cfg *p,
 				    const struct hv_board_desc *b);
+hv_err_t __must_check stage2_verify_extra(const struct pt *t,
+					  const struct hv_partition_cfg *p,
+					  const struct hv_board_desc *b,
+					  const struct stage2_extra *x,
+					  unsigned x_count);
 
 #endif /* HV_STAGE2_H */

@@ -45,6 +45,7 @@ enum vcpu_exit {
 	EXIT_GIC,	/* emulated distributor / redistributor access */
 	EXIT_UART,	/* emulated PL011 access */
 	EXIT_GPIO,	/* emulated PL061 access (channel doorbells) */
+	EXIT_WDOG,	/* emulated SP805 access */
 	EXIT_ABORT,	/* stage-2 fault outside the partition's map */
 	EXIT_WFX,	/* trapped WFI/WFE */
 	EXIT_OTHER,	/* anything else (fault policy applied) */
@@ -65,7 +66,8 @@ struct vcpu {
 	uint32_t pcpu;	/* board core it is pinned to */
 	uint64_t entry_ipa;
 	uint64_t entry_x0;
-	uint64_t exits[EXIT_KINDS]; /* written by the owning core only */
+	uint64_t *exits; /* EXIT_KINDS counters in the partition's stats page,
+			  * written by the owning core only */
 	/* ---- shared with other cores ---- */
 	_Atomic uint32_t power;	   /* enum vcpu_power */
 	_Atomic uint32_t in_guest; /* 1 while it may run guest code */
@@ -73,10 +75,17 @@ struct vcpu {
 	uint64_t on_context;
 };
 
-/** Count one exit of @kind (plain increment: only the owning core writes). */
+/**
+ * Count one exit of @kind (plain increment: only the owning core writes)
+ * and clean the line to the point of coherency, so a monitor reading the
+ * stats page without caches sees it (Arm ARM C5.3.13 DC CVAC).
+ */
 static inline void vcpu_count(struct vcpu *v, enum vcpu_exit kind)
 {
-	v->exits[kind]++;
+	uint64_t *c = &v->exits[kind];
+
+	(*c)++;
+	__asm__ volatile("dc cvac, %0" : : "r"(c) : "memory");
 }
 
 #endif /* HV_VCPU_H */

@@ -126,6 +126,9 @@ struct vgic {
 	 * HW-backed virqs go in LRs with HW 0 and EOI 1, and the hypervisor
 	 * deactivates the physical interrupt on the maintenance interrupt. */
 	bool hw_eoi;
+	uint64_t injected; /* interrupts made pending for the guest, ever:
+			    * forwarded physical ones, SGIs, emulated device
+			    * line rises (not guest ISPENDR writes) */
 	struct vgic_vcpu cpu[VGIC_MAX_VCPUS];
 	struct virq spi[VGIC_MAX_SPIS];
 };

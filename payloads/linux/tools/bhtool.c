@@ -26,6 +26,13 @@
  *   bhtool cmd TEXT    send a command to Keel on "control" ("reset",
  *                      "report-ms=N") and wait until Keel reports it done
  *
+ * Partition health (health.c, docs/lifecycle.md):
+ *
+ *   bhtool health   print the hypervisor's counters of every partition
+ *                   this one may monitor (its `monitor` property)
+ *   bhtool ticker   print "ticker N up S" every second, and "ticker: GAP"
+ *                   if two turns are more than 3 s apart
+ *
  * EL0 may read CNTVCT_EL0 and CNTFRQ_EL0 because Linux sets
  * CNTKCTL_EL1.EL0VCTEN for its vDSO (Arm ARM D11.2.2).
  */
@@ -37,6 +44,7 @@
 
 #include "chan.h"
 #include "demo_chan.h"
+#include "health.h"
 
 /* Doorbells Keel rings at each report; a few seconds covers any period. */
 #define STATS_WAIT_MS 10000
@@ -62,7 +70,8 @@ static int usage(void)
 	fputs("usage: bhtool counter\n"
 	      "       bhtool chan NAME info|read OFF [LEN]|write OFF TEXT|ring|wait [MS]\n"
 	      "       bhtool stats [N]\n"
-	      "       bhtool cmd TEXT\n",
+	      "       bhtool cmd TEXT\n"
+	      "       bhtool health | ticker\n",
 	      stderr);
 	return 2;
 }
@@ -238,6 +247,12 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && strcmp(argv[1], "cmd") == 0) {
 		return cmd_send(argv[2]);
+	}
+	if (argc == 2 && strcmp(argv[1], "health") == 0) {
+		return health_cmd();
+	}
+	if (argc == 2 && strcmp(argv[1], "ticker") == 0) {
+		ticker_cmd();
 	}
 	if (argc == 2 && strcmp(argv[1], "counter") == 0) {
 		uint64_t cnt = read_cntvct();

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partition health: the counter pages (hv/stats.h) and the virtual SP805
+ * watchdog's clock (docs/lifecycle.md).
+ *
+ * Watchdog expiry is measured with the physical counter at EL2: when a
+ * guest access leaves the watchdog running towards a reset, the core of
+ * the vCPU that made the access arms its EL2 physical timer (CNTHP, PPI
+ * 10, INTID 26) for that instant and becomes the watchdog's core. Each
+ * core hosts one vCPU of one partition, so a core's CNTHP serves one
+ * watchdog. A hung guest still takes the CNTHP interrupt to EL2 (HCR_EL2
+ * .IMO routes physical interrupts to EL2 whatever the guest's PSTATE.I),
+ * so expiry needs no cooperation from it. A core whose timer fires but is
+ * no longer the watchdog's core just disables it.
+ *
+ * Arm ARM DDI 0487 J.a, D11.2 "The AArch64 view of the Generic Timer",
+ * D19.12 CNTHP_CTL_EL2 / CNTHP_CVAL_EL2 (ENABLE bit 0, IMASK bit 1,
+ * ISTATUS bit 2; the condition is CNTPCT >= CVAL).
+ */
+#include "hv/arch.h"
+#include "hv/log.h"
+#include "hv/partition.h"
+#include "hv/string.h"
+
+#include "arch/sysreg.h"
+
+#define HYP_TIMER_INTID 26u
+#define CNTHP_ENABLE 1u
+
+extern const struct hv_config hv_cfg;
+
+/* One page per partition; mapped read-only into monitors (stage 2). */
+static union {
+	struct hv_stats s;
+	uint8_t page[HV_STATS_PAGE];
+} hv_stats_pages[HV_MAX_PARTITIONS] __attribute__((aligned(HV_STATS_PAGE)));
+
+static void clean(const void *p, size_t n)
+{
+	arch_clean_range((uintptr_t)p, (uintptr_t)p + n);
+}
+
+static uint64_t counter_now(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+/** Physical address of partition @partition's stats page (identity). */
+uint64_t health_stats_pa(uint32_t partition)
+{
+	return (uintptr_t)&hv_stats_pages[partition];
+}
+
+/**
+ * Boot: set up @p's stats page and point its vCPUs' exit counters into it.
+ * Before any vCPU runs.
+ */
+void health_init(struct partition *p)
+{
+	struct hv_stats *st = &hv_stats_pages[p->index].s;
+
+	memset(st, 0, sizeof(hv_stats_pages[0]));
+	st->magic = HV_STATS_MAGIC;
+	st->version = HV_STATS_VERSION;
+	memcpy(st->name, p->cfg->name, sizeof(st->name));
+	st->name[sizeof(st->name) - 1] = '\0';
+	st->index = p->index;
+	st->vcpu_count = p->cfg->cpu_count;
+	st->exit_kinds = EXIT_KINDS;
+	st->counter_hz = read_sysreg(cntfrq_el0);
+	p->stats = st;
+	for (uint32_t j = 0; j < p->cfg->cpu_count; j++) {
+		p->vcpus[j]->exits = st->exits[j];
+	}
+	p->wdog_core = WDOG_NO_CORE;
+	vwdt_reset(&p->wdog);
+	clean(st, sizeof(*st));
+}
+
+/**
+ * @p is being (re)loaded: its watchdog back to reset values (a CNTHP
+ * timer still armed somewhere finds it no longer its job), the start time
+ * noted. Caller owns the partition (no vCPU in its guest).
+ */
+void health_reset(struct partition *p)
+{
+	spin_lock(&p->lock);
+	vwdt_reset(&p->wdog);
+	p->wdog_core = WDOG_NO_CORE;
+	spin_unlock(&p->lock);
+	__atomic_store_n(&p->events_logged, 0, __ATOMIC_SEQ_CST);
+	p->stats->started_at = counter_now();
+	clean(&p->stats->started_at, 8);
+}
+
+/* Counters updated by several cores: atomic add, then clean. */
+static void bump(uint64_t *c)
+{
+	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+	clean(c, 8);
+}
+
+void health_count_fault(struct partition *p)
+{
+	bump(&p->stats->faults);
+}
+
+void health_count_restart(struct partition *p)
+{
+	bump(&p->stats->restarts);
+}
+
+/** Publish @p's state (after every change of p->state). */
+void health_set_state(struct partition *p)
+{
+	p->stats->state = __atomic_load_n(&p->state, __ATOMIC_SEQ_CST);
+	clean(&p->stats->state, 4);
+}
+
+/** Publish the vGIC's injection count; caller holds p->vgic.lock. */
+void health_sync_irqs(struct partition *p)
+{
+	if (p->stats->irqs_injected != p->vgic.injected) {
+		p->stats->irqs_injected = p->vgic.injected;
+		clean(&p->stats->irqs_injected, 8);
+	}
+}
+
+/* Counter ticks <-> watchdog clock ticks, without overflow (the
+ * remainder product stays below 2^64 for frequencies under 4 GHz). */
+static uint64_t to_wdog(uint64_t cnt)
+{
+	uint64_t hz = read_sysreg(cntfrq_el0);
+
+	return cnt / hz * VWDT_CLOCK_HZ + cnt % hz * VWDT_CLOCK_HZ / hz;
+}
+
+static uint64_t to_counter(uint64_t wd)
+{
+	uint64_t hz = read_sysreg(cntfrq_el0);
+
+	return wd / VWDT_CLOCK_HZ * hz +
+	       (wd % VWDT_CLOCK_HZ * hz + VWDT_CLOCK_HZ - 1) / VWDT_CLOCK_HZ;
+}
+
+/*
+ * After any change to @p's watchdog: arm this core's CNTHP for its reset
+ * output, or disarm it. Caller holds p->lock, on the core of one of @p's
+ * vCPUs.
+ */
+static void wdog_arm(struct partition *p)
+{
+	uint64_t due = vwdt_reset_due(&p->wdog);
+	uint32_t core = pcpu_this()->index;
+
+	if (due == VWDT_NEVER) {
+		if (p->wdog_core == core) {
+			p->wdog_core = WDOG_NO_CORE;
+		}
+		write_sysreg(cnthp_ctl_el2, 0);
+	} else {
+		p->wdog_core = core;
+		write_sysreg(cnthp_cval_el2, to_counter(due));
+		write_sysreg(cnthp_ctl_el2, CNTHP_ENABLE);
+	}
+	isb();
+}
+
+/*
+ * The reset output fired: count, then the partition's watchdog policy.
+ * "inject" pends a virtual SError for the vCPU of this core if it is in
+ * its guest; a parked vCPU (it called CPU_OFF after it last programmed the
+ * watchdog) cannot take one, and the report is all that happens.
+ */
+static void wdog_expired(struct vcpu *v, bool in_guest)
+{
+	struct partition *p = v->part;
+	enum hv_fault_policy pol;
+
+	bump(&p->stats->wdog_expiries);
+	pol = partition_event(v, HV_EV_WATCHDOG, "watchdog expired");
+	if (pol == HV_FAULT_INJECT && in_guest) {
+		arch_inject_serror(v);
+	}
+}
+
+/**
+ * A guest access to its SP805 window (offset @off). Returns false for an
+ * access the registers do not allow (the caller applies fault policy).
+ * May not return: an expiry noticed here applies the policy.
+ */
+bool health_wdog_mmio(struct vcpu *v, uint64_t off, unsigned size,
+		      bool write, uint64_t *val)
+{
+	struct partition *p = v->part;
+	uint64_t now = to_wdog(counter_now());
+	enum vwdt_result r;
+	bool fired;
+
+	spin_lock(&p->lock);
+	fired = vwdt_advance(&p->wdog, now);
+	if (write) {
+		r = vwdt_write(&p->wdog, off, size, *val, now);
+	} else {
+		r = vwdt_read(&p->wdog, off, size, now, val);
+	}
+	wdog_arm(p);
+	spin_unlock(&p->lock);
+	if (fired) {
+		wdog_expired(v, true);
+	}
+	return r == VWDT_OK;
+}
+
+bool health_is_timer_irq(uint32_t intid)
+{
+	return intid == HYP_TIMER_INTID;
+}
+
+/**
+ * This core's CNTHP fired (taken, priority dropped, not yet deactivated):
+ * if the core still watches its partition's watchdog, bring the model up
+ * to date and re-arm (or apply the policy if it fired); else disarm. The
+ * timer is re-armed or disabled before the interrupt is deactivated, so a
+ * level that stays high cannot fire again at once.
+ */
+void health_timer_irq(struct vcpu *v, uint32_t iar)
+{
+	struct partition *p = v->part;
+	bool fired = false;
+
+	spin_lock(&p->lock);
+	if (p->wdog_core == pcpu_this()->index &&
+	    __atomic_load_n(&p->state, __ATOMIC_SEQ_CST) == PART_RUNNING) {
+		fired = vwdt_advance(&p->wdog, to_wdog(counter_now()));
+		wdog_arm(p);
+	} else {
+		write_sysreg(cnthp_ctl_el2, 0);
+		isb();
+	}
+	spin_unlock(&p->lock);
+	gic_deactivate(iar);
+	if (fired) {
+		wdog_expired(v, __atomic_load_n(&v->in_guest,
+						__ATOMIC_SEQ_CST) != 0);
+	}
+}
