@@ -80,14 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1) {
 		return 0;
 	}
-	memset(&c, 0, sizeof(c));
-	c.cpu_count = 2;
-	c.cpus[0] = 2;
-	c.cpus[1] = 3;
-	c.device_count = 1;
-	c.devices[0].irq_count = 2;
-	c.devices[0].irqs[0] = 48;
-	c.devices[0].irqs[1] = 49;
+	fake_partition_cfg(&c);
 	fake_reset();
 	memset(&g, 0, sizeof(g));
 	vgic_init(&g, &c, (data[0] & 1) ? 3 : 2, 256, FAKE_LRS);

@@ -21,14 +21,7 @@ static void setup_gic(uint32_t version, bool no_hw_eoi)
 {
 	static struct hv_partition_cfg c;
 
-	memset(&c, 0, sizeof(c));
-	c.cpu_count = 2;
-	c.cpus[0] = 2;
-	c.cpus[1] = 3;
-	c.device_count = 1;
-	c.devices[0].irq_count = 2;
-	c.devices[0].irqs[0] = 48;
-	c.devices[0].irqs[1] = 49;
+	fake_partition_cfg(&c);
 	fake_reset();
 	fake.no_hw_eoi = no_hw_eoi;
 	memset(&g, 0, sizeof(g));

@@ -4,6 +4,8 @@
  * memory (the guest's acknowledge and EOI are simulated by the tests), and
  * a record of physical operations.
  */
+#include "hv/config.h"
+
 #include "vgic_hw_fake.h"
 
 struct fake_gic fake;
@@ -92,6 +94,20 @@ bool vgic_hw_lr_deactivates(void)
 uint32_t vgic_hw_current_pcpu(void)
 {
 	return 0;
+}
+
+/* The partition the vGIC tests and fuzz target use: two vCPUs on cores 2
+ * and 3, owning device SPIs 48 and 49 (HW-backed). */
+void fake_partition_cfg(struct hv_partition_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->cpu_count = 2;
+	c->cpus[0] = 2;
+	c->cpus[1] = 3;
+	c->device_count = 1;
+	c->devices[0].irq_count = 2;
+	c->devices[0].irqs[0] = 48;
+	c->devices[0].irqs[1] = 49;
 }
 
 void fake_reset(void)

@@ -25,6 +25,8 @@ struct fake_gic {
 extern struct fake_gic fake;
 
 void fake_reset(void);
+struct hv_partition_cfg;
+void fake_partition_cfg(struct hv_partition_cfg *c);
 void fake_guest_ack(unsigned i);
 void fake_guest_eoi(unsigned i);
 int fake_lr_of(uint32_t intid);
