@@ -325,18 +325,27 @@ static void bench_mmio(const char *name, uint64_t addr, uint64_t loops)
 	stats_print(name, &s);
 }
 
-/* A known instruction count between two reads: is the counter exact? */
+/*
+ * A known instruction count between two reads: is the counter exact? The
+ * least of eight tries: under icount a busy neighbour's vCPU may run in
+ * the middle of one (QEMU's round robin), which only ever adds ticks.
+ */
 static void counter_check(void)
 {
-	uint64_t a, b, f;
+	uint64_t best = ~0ULL, f;
 
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
-	__asm__ volatile("mrs %0, cntvct_el0\n"
-			 ".rept 100\n nop\n .endr\n"
-			 " mrs %1, cntvct_el0\n"
-			 : "=&r"(a), "=&r"(b));
+	for (int i = 0; i < 8; i++) {
+		uint64_t a, b;
+
+		__asm__ volatile("mrs %0, cntvct_el0\n"
+				 ".rept 100\n nop\n .endr\n"
+				 " mrs %1, cntvct_el0\n"
+				 : "=&r"(a), "=&r"(b));
+		best = b - a < best ? b - a : best;
+	}
 	gprintf("bench: counter: cntfrq %lu, 100 nops %lu ticks\n", f,
-		b - a - empty_bracket());
+		best - empty_bracket());
 }
 
 static void neighbour(bool busy)
