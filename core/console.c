@@ -46,6 +46,7 @@ static const char *const exit_names[EXIT_KINDS] = {
 	[EXIT_SMC] = "smc",	  [EXIT_SYSREG] = "sysreg", [EXIT_GIC] = "gic",
 	[EXIT_UART] = "uart",	  [EXIT_GPIO] = "gpio",   [EXIT_WDOG] = "wdog",
 	[EXIT_ABORT] = "abort",	  [EXIT_WFX] = "wfx",	  [EXIT_OTHER] = "other",
+	[EXIT_IRQ_FAST] = "irqfast",
 };
 
 /* List registers the vGIC model holds for vCPU @n (a racy read: only for
@@ -92,6 +93,15 @@ void console_stats(void)
 		const struct partition *p = &hv_partitions[i];
 		const struct hv_stats *st = p->stats;
 		uint32_t state = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+		/* The vector's fast path counts its injections per vCPU. */
+		uint64_t injected = __atomic_load_n(&st->irqs_injected,
+						    __ATOMIC_RELAXED);
+
+		for (uint32_t n = 0; n < p->cfg->cpu_count; n++) {
+			injected += __atomic_load_n(
+				&p->vcpus[n]->exits[EXIT_IRQ_FAST],
+				__ATOMIC_RELAXED);
+		}
 
 		log_info("stats %s: %s, restarts %lu, faults %lu, watchdog "
 			 "expiries %lu, irqs injected %lu",
@@ -102,11 +112,10 @@ void console_stats(void)
 							__ATOMIC_RELAXED),
 			 (unsigned long)__atomic_load_n(&st->wdog_expiries,
 							__ATOMIC_RELAXED),
-			 (unsigned long)__atomic_load_n(&st->irqs_injected,
-							__ATOMIC_RELAXED));
+			 (unsigned long)injected);
 		for (uint32_t n = 0; n < p->cfg->cpu_count; n++) {
 			const struct vcpu *v = p->vcpus[n];
-			char line[220];
+			char line[256];
 			size_t len = 0;
 
 			line[0] = 0;

@@ -84,6 +84,8 @@ void partition_prepare_all(void)
 			core->vcpu.part = p;
 			core->vcpu.index = j;
 			core->vcpu.pcpu = c->cpus[j];
+			core->vcpu.vgic_fast = &p->vgic.cpu[j].fast_irq;
+			core->vcpu.irq_iar = VCPU_NO_IAR;
 			p->vcpus[j] = &core->vcpu;
 		}
 		arch_mmu_prepare_window(p);

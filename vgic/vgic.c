@@ -188,6 +188,55 @@ static bool virq_hw(const struct virq *q)
 	return (q->flags & VIRQ_HW) != 0;
 }
 
+/*
+ * The exception vector's injection fast path (arch/arm64/vectors.S,
+ * guest_irq; struct vgic_vcpu, fast_irq). vgic_inject_private_hw() arms
+ * it for the HW PPI it just put in LR @lr.vintid's LR, with exactly the
+ * value it wrote: as long as nothing else writes or frees that LR, the
+ * next instance needs nothing but the same write once the guest's EOI has
+ * emptied the LR (the vector checks ICH_ELRSR_EL2), which is the case
+ * vgic_inject_private_hw() handles the same way. Everything that changes
+ * the interrupt's LR (a request applied, an eviction, a fold that frees
+ * it, a restart) goes through lr_write() or lr_free() below on this core,
+ * which disarm it; the next instance then takes the general path, which
+ * arms it again. Another core changing the interrupt (enable, priority,
+ * pending state) records a request on it and kicks this core: an
+ * instance the vector injects in between is followed by that exit, as if
+ * it had come just before the change. Only with a GIC whose HW LRs
+ * deactivate at the guest's EOI and a vector that can reach it
+ * (g->fast_ok).
+ */
+static void fast_arm(const struct vgic *g, struct vgic_vcpu *c,
+		     const struct virq *q, struct lr_val lr)
+{
+	if (g->fast_ok && lr.hw && q->pintid >= 16 && q->pintid < 32) {
+		c->fast_lr = vgic_hw_lr_encode(&lr);
+		c->fast_irq = q->pintid | ((uint64_t)(uint8_t)q->lr << 32);
+	}
+}
+
+static void fast_disarm(struct vgic_vcpu *c, unsigned i)
+{
+	if (c->fast_irq != 0 && (c->fast_irq >> 32) == i) {
+		c->fast_irq = 0;
+	}
+}
+
+/* Every LR write but the fast path's own arming goes through here. */
+static void lr_write(struct vgic *g, unsigned self, unsigned i,
+		     const struct lr_val *lr)
+{
+	fast_disarm(&g->cpu[self], i);
+	vgic_hw_lr_write(i, lr);
+}
+
+/* LR @i no longer belongs to a virq. */
+static void lr_free(struct vgic *g, unsigned self, unsigned i)
+{
+	fast_disarm(&g->cpu[self], i);
+	g->cpu[self].lr_intid[i] = VGIC_NO_IRQ;
+}
+
 static struct lr_val lr_from_virq(const struct vgic *g, const struct virq *q,
 				  uint8_t state)
 {
@@ -252,8 +301,6 @@ static void sgi_fold_taken(struct virq *q)
 static void fold_state(struct vgic *g, unsigned self, unsigned i,
 		       struct virq *q, uint8_t st)
 {
-	struct vgic_vcpu *c = &g->cpu[self];
-
 	if (!(st & LR_STATE_P) && (q->flags & VIRQ_PENDING)) {
 		/* Acknowledged (or its pending state cleared) since the last
 		 * fold. A HW re-pend made while active is held physically
@@ -268,7 +315,7 @@ static void fold_state(struct vgic *g, unsigned self, unsigned i,
 				     : (q->flags & ~VIRQ_ACTIVE);
 	if (st == 0) {
 		q->lr = -1;
-		c->lr_intid[i] = VGIC_NO_IRQ;
+		lr_free(g, self, i);
 		want_set(&g->cpu[virq_dest(q, self)], q->intid,
 			 deliverable(g, q));
 	}
@@ -305,7 +352,7 @@ static void evict(struct vgic *g, unsigned self, unsigned i, struct virq *q,
 {
 	struct lr_val none = { 0 };
 
-	vgic_hw_lr_write(i, &none);
+	lr_write(g, self, i, &none);
 	if (hw) {
 		vgic_hw_deactivate(q->pintid);
 		q->flags &= ~VIRQ_PENDING;
@@ -316,7 +363,7 @@ static void evict(struct vgic *g, unsigned self, unsigned i, struct virq *q,
 		q->flags |= VIRQ_PENDING;
 	}
 	q->lr = -1;
-	g->cpu[self].lr_intid[i] = VGIC_NO_IRQ;
+	lr_free(g, self, i);
 	want_set(&g->cpu[virq_dest(q, self)], q->intid, deliverable(g, q));
 }
 
@@ -342,7 +389,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 		}
 		q = vgic_virq(g, self, c->lr_intid[i]);
 		if (q == NULL) {
-			c->lr_intid[i] = VGIC_NO_IRQ;
+			lr_free(g, self, i);
 			continue;
 		}
 		lr = vgic_hw_lr_read(i);
@@ -360,7 +407,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 			q->req = 0;
 			release_hw(g, q, 0);
 			if (lr.eoi_maint) {
-				vgic_hw_lr_write(i, &(struct lr_val){ 0 });
+				lr_write(g, self, i, &(struct lr_val){ 0 });
 			}
 			fold_state(g, self, i, q, 0);
 			if (latch) {
@@ -399,7 +446,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 			q->req = 0;
 			lr = lr.state == 0 ? (struct lr_val){ 0 }
 					   : lr_from_virq(g, q, lr.state);
-			vgic_hw_lr_write(i, &lr);
+			lr_write(g, self, i, &lr);
 		}
 		fold_state(g, self, i, q, lr.state);
 		/*
@@ -412,7 +459,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 		if (q->lr >= 0 && lr.state == LR_STATE_A &&
 		    (q->flags & VIRQ_PENDING) && !lr.hw && !lr.eoi_maint) {
 			lr.eoi_maint = true;
-			vgic_hw_lr_write(i, &lr);
+			lr_write(g, self, i, &lr);
 		}
 	}
 	c->dirty = false;
@@ -471,9 +518,9 @@ static int claim_lr(struct vgic *g, unsigned self, uint8_t prio)
 		struct lr_val none = { 0 };
 		struct virq *q = vgic_virq(g, self, c->lr_intid[victim]);
 
-		vgic_hw_lr_write((unsigned)victim, &none);
+		lr_write(g, self, (unsigned)victim, &none);
 		q->lr = -1;
-		c->lr_intid[victim] = VGIC_NO_IRQ;
+		lr_free(g, self, (unsigned)victim);
 		want_set(c, q->intid, deliverable(g, q));
 	}
 	return victim;
@@ -529,7 +576,7 @@ void vgic_flush(struct vgic *g, unsigned self)
 							 ? LR_STATE_A
 							 : 0));
 
-			vgic_hw_lr_write((unsigned)i, &lr);
+			lr_write(g, self, (unsigned)i, &lr);
 		}
 		q->lr = (int8_t)i;
 		q->lr_vcpu = (uint8_t)self;
@@ -554,6 +601,7 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 {
 	struct vgic_vcpu *c = &g->cpu[self];
 
+	c->fast_irq = 0;
 	for (unsigned i = 0; i < g->lr_count; i++) {
 		struct virq *q = vgic_virq(g, self, c->lr_intid[i]);
 
@@ -569,7 +617,7 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 			want_set(&g->cpu[virq_dest(q, self)], q->intid,
 				 deliverable(g, q));
 		}
-		c->lr_intid[i] = VGIC_NO_IRQ;
+		lr_free(g, self, i);
 	}
 	c->dirty = false;
 	/* Physical state of this vCPU's HW interrupts follows the virtual
@@ -672,6 +720,7 @@ bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid)
 	q->lr_vcpu = (uint8_t)self;
 	c->lr_intid[i] = q->intid;
 	g->injected++;
+	fast_arm(g, c, q, lr);
 	return true;
 }
 
@@ -764,6 +813,7 @@ void vgic_reset_state(struct vgic *g)
 			c->want[w] = 0;
 		}
 		c->dirty = false;
+		c->fast_irq = 0;
 		c->gicr_waker = 1u << 1; /* ProcessorSleep */
 		c->gicr_ctlr = 0;
 	}
@@ -793,6 +843,7 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 	g->lr_count = lr_count > VGIC_MAX_LRS ? VGIC_MAX_LRS : lr_count;
 	g->prio_mask = 0xff;
 	g->hw_eoi = vgic_hw_lr_deactivates();
+	g->fast_ok = vgic_hw_fast_irq() && g->hw_eoi;
 	for (unsigned v = 0; v < c->cpu_count && v < VGIC_MAX_VCPUS; v++) {
 		struct vgic_vcpu *cpu = &g->cpu[v];
 

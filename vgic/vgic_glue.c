@@ -23,9 +23,14 @@ extern const struct hv_config hv_cfg;
 void vcpu_take_irqs(struct vcpu *v)
 {
 	struct vgic *g = &v->part->vgic;
+	/* The vector's fast path may have acknowledged the first one. */
+	uint32_t iar = v->irq_iar;
 
-	for (;;) {
-		uint32_t iar = gic_ack();
+	v->irq_iar = VCPU_NO_IAR;
+	if (iar == VCPU_NO_IAR) {
+		iar = gic_ack();
+	}
+	for (;; iar = gic_ack()) {
 		uint32_t irq = gic_intid(iar);
 
 		if (irq >= INTID_SPURIOUS) {

@@ -8,6 +8,7 @@
 #include "hv/pcpu.h"
 #include "hv/psci.h"
 #include "hv/trap.h"
+#include "hv/vgic.h"
 
 #define DEFINE(sym, val) \
 	__asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -28,6 +29,15 @@ void asm_offsets(void)
 	DEFINE(EL2_FRAME_SIZE, sizeof(struct el2_frame));
 	DEFINE(VCPU_EXITS, offsetof(struct pcpu, vcpu.exits));
 	DEFINE(EXIT_HVC_OFF, EXIT_HVC * sizeof(uint64_t));
+	DEFINE(EXIT_IRQ_OFF, EXIT_IRQ * sizeof(uint64_t));
+	DEFINE(EXIT_IRQ_FAST_OFF, EXIT_IRQ_FAST * sizeof(uint64_t));
+	DEFINE(VCPU_VGIC_FAST, offsetof(struct pcpu, vcpu.vgic_fast));
+	DEFINE(VCPU_IRQ_IAR, offsetof(struct pcpu, vcpu.irq_iar));
+	/* The vector loads both with one LDP. */
+	_Static_assert(offsetof(struct vgic_vcpu, fast_lr) ==
+			       offsetof(struct vgic_vcpu, fast_irq) + 8,
+		       "fast_lr follows fast_irq");
+	_Static_assert(VGIC_MAX_LRS == 16, "the vector's LR table has 16");
 	DEFINE(FAST_PSCI_VERSION, PSCI_VERSION);
 	DEFINE(FAST_SMCCC_VERSION, SMCCC_VERSION);
 	/* The vector's fast path returns one value for both calls. */

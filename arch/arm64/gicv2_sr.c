@@ -119,6 +119,17 @@ bool vgic_hw_lr_deactivates(void)
 	return iidr != GICC_IIDR_QEMU;
 }
 
+uint64_t vgic_hw_lr_encode(const struct lr_val *lr)
+{
+	return gicv2_lr_encode(lr);
+}
+
+/* The vector's fast path speaks only the GICv3 system registers. */
+bool vgic_hw_fast_irq(void)
+{
+	return false;
+}
+
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
 {
 	gicv2_set_bit(pintid, pcpu, on ? GIC_ISENABLER : GIC_ICENABLER);

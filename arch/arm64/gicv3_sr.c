@@ -148,6 +148,17 @@ bool vgic_hw_lr_deactivates(void)
 	return true;
 }
 
+uint64_t vgic_hw_lr_encode(const struct lr_val *lr)
+{
+	return gicv3_lr_encode(lr);
+}
+
+/* The vector acknowledges with ICC_IAR1_EL1 and writes ICH_LR<n>_EL2. */
+bool vgic_hw_fast_irq(void)
+{
+	return true;
+}
+
 void vgic_hw_kick(uint32_t pcpu)
 {
 	gic_send_ipi(pcpu);

@@ -715,6 +715,138 @@ TEST(vgic, private_hw_fast_path)
 	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
 }
 
+/* The exception vector's fast path (struct vgic_vcpu, fast_irq), with
+ * fake_vector_irq() doing what guest_irq in vectors.S does: armed by an
+ * injection into an LR the virq keeps, used only once the guest's EOI
+ * emptied that LR, and its state folded like any other afterwards. */
+TEST(vgic, vector_fast_path_armed_only_while_its_lr_is_kept)
+{
+	struct vgic_vcpu *c;
+	int lr;
+
+	setup(3);
+	c = &g.cpu[0];
+	enable_all_group1();
+	EXPECT_EQ(c->fast_irq, 0u);
+	redist_w(0, 0x10400 + 24, 0xa0u << 24); /* IPRIORITYR: 27 at 0xa0 */
+	redist_w(0, 0x10100, 1u << 27);
+	EXPECT_TRUE(!fake_vector_irq(&g, 0, 27)); /* nothing armed yet */
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(c->fast_irq, 27u | (uint64_t)lr << 32);
+	/* The instance is still in its LR: the vector leaves it alone. */
+	EXPECT_TRUE(!fake_vector_irq(&g, 0, 27));
+	EXPECT_TRUE(!fake_vector_irq(&g, 0, 30)); /* another PPI */
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	fake.phys_pending[27] = true; /* the timer's line, asserted again */
+	ASSERT_TRUE(fake_vector_irq(&g, 0, 27));
+	EXPECT_EQ(fake.lr[lr].vintid, 27u);
+	EXPECT_EQ(fake.lr[lr].pintid, 27u);
+	EXPECT_TRUE(fake.lr[lr].hw);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	EXPECT_EQ(fake.lr[lr].prio, 0xa0);
+	/* The general path sees it as pending, then taken, then done. */
+	vgic_sync(&g, 0);
+	EXPECT_TRUE(vgic_is_pending(&g, &c->priv[27], 0));
+	EXPECT_EQ(c->fast_irq, 27u | (uint64_t)lr << 32); /* still its LR */
+	fake_guest_ack((unsigned)lr);
+	fake.phys_pending[27] = false; /* the handler re-armed the timer */
+	vgic_sync(&g, 0);
+	EXPECT_TRUE(vgic_is_active(&g, &c->priv[27], 0));
+	EXPECT_TRUE(!vgic_is_pending(&g, &c->priv[27], 0));
+	fake_guest_eoi((unsigned)lr);
+	EXPECT_EQ(fake.deactivated[27], 2);
+	/* A fold that frees the LR disarms: the next one takes the general
+	 * path, which arms again. */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_EQ(c->fast_irq, 0u);
+	EXPECT_TRUE(!vgic_is_active(&g, &c->priv[27], 0));
+	EXPECT_TRUE(!fake_vector_irq(&g, 0, 27));
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	EXPECT_TRUE(c->fast_irq != 0);
+}
+
+/* Whatever changes what an injection must look like reaches the armed
+ * value or disarms it by the time the vCPU runs again: a priority change,
+ * a disable, a request from another vCPU, a restart. */
+TEST(vgic, vector_fast_path_follows_changes)
+{
+	struct vgic_vcpu *c;
+	int lr;
+
+	setup(3);
+	c = &g.cpu[0];
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 27);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	fake_guest_ack((unsigned)lr);
+	/* Priority written while the instance is active in its LR: the LR
+	 * is rewritten, which disarms; the next instance takes the general
+	 * path and arms the new value. */
+	redist_w(0, 0x10400 + 24, 0x40u << 24);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(c->fast_irq, 0u);
+	fake_guest_eoi((unsigned)lr);
+	EXPECT_TRUE(!fake_vector_irq(&g, 0, 27));
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	EXPECT_EQ(fake_lr_of(27), lr);
+	EXPECT_EQ(c->fast_irq, 27u | (uint64_t)lr << 32);
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	fake.phys_pending[27] = true;
+	ASSERT_TRUE(fake_vector_irq(&g, 0, 27));
+	EXPECT_EQ(fake.lr[lr].prio, 0x40);
+	/* Disabled while pending in its LR: evicted, disarmed. */
+	redist_w(0, 0x10180, 1u << 27); /* ICENABLER0 */
+	vgic_flush(&g, 0);
+	EXPECT_EQ(c->fast_irq, 0u);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_TRUE(!fake_vector_irq(&g, 0, 27));
+	/* Enabled again and injected: armed. vCPU 1 clears its pending
+	 * state through vCPU 0's redistributor: a request, applied (and the
+	 * fast path re-evaluated) when vCPU 0's core syncs. */
+	redist_w(0, 0x10100, 1u << 27);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	redist_w(1, 0x10280, 1u << 27); /* vCPU 0's frame from vCPU 1 */
+	EXPECT_TRUE(c->priv[27].req != 0);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_EQ(c->fast_irq, 0u);
+	/* A restart disarms until the vCPU's power-on flush. */
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	EXPECT_TRUE(c->fast_irq != 0);
+	vgic_reset_state(&g);
+	EXPECT_EQ(c->fast_irq, 0u);
+	vgic_vcpu_power_on(&g, 0);
+	EXPECT_EQ(c->fast_irq, 0u);
+}
+
+/* Never armed where the vector cannot inject (a GICv2 has no system
+ * register interface) or where the physical interrupt must be deactivated
+ * by the hypervisor (QEMU's GICv2). */
+TEST(vgic, vector_fast_path_only_where_it_applies)
+{
+	setup(2);
+	fake.no_fast_irq = true;
+	g.fast_ok = vgic_hw_fast_irq() && g.hw_eoi;
+	dist_w(0, 0x000, 4, 1);
+	dist_w(0, 0x100, 4, 1u << 27);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	EXPECT_EQ(g.cpu[0].fast_irq, 0u);
+	setup_gic(3, true);
+	enable_all_group1();
+	redist_w(0, 0x10100, 1u << 27);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	EXPECT_EQ(g.cpu[0].fast_irq, 0u);
+}
+
 TEST(vgic, injected_counts_every_interrupt_made_pending)
 {
 	uint64_t before;

@@ -49,10 +49,13 @@ enum vcpu_exit {
 	EXIT_ABORT,	/* stage-2 fault outside the partition's map */
 	EXIT_WFX,	/* trapped WFI/WFE */
 	EXIT_OTHER,	/* anything else (fault policy applied) */
+	EXIT_IRQ_FAST,	/* of EXIT_IRQ: injected by the vector's fast path */
 	EXIT_KINDS
 };
 
 struct partition;
+
+#define VCPU_NO_IAR 0xffffffffu
 
 /**
  * A vCPU. Fields above the line are touched only by the owning core; the
@@ -68,6 +71,9 @@ struct vcpu {
 	uint64_t entry_x0;
 	uint64_t *exits; /* EXIT_KINDS counters in the partition's stats page,
 			  * written by the owning core only */
+	const uint64_t *vgic_fast; /* its vGIC's fast_irq, fast_lr (vgic.h) */
+	uint32_t irq_iar; /* acknowledged by the vector, for vcpu_take_irqs(),
+			   * or VCPU_NO_IAR */
 	/* ---- shared with other cores ---- */
 	_Atomic uint32_t power;	   /* enum vcpu_power */
 	_Atomic uint32_t in_guest; /* 1 while it may run guest code */

@@ -110,6 +110,16 @@ struct vgic_vcpu {
 	uint32_t gicr_ctlr;
 	uint32_t pcpu;			 /* core it runs on */
 	uint8_t v2_cpumask;		 /* physical GICv2 CPU interface bit */
+	/*
+	 * The exception vector's injection fast path (arch/arm64/vectors.S,
+	 * guest_irq): while fast_irq is not 0, a physical interrupt whose
+	 * INTID is fast_irq's low 32 bits goes straight into LR fast_irq >> 32
+	 * as the value fast_lr, if that LR is empty. Written only on this
+	 * vCPU's core, with g->lock (vgic/vgic.c, fast_arm()); read by the
+	 * vector on the same core without it.
+	 */
+	uint64_t fast_irq;
+	uint64_t fast_lr;
 };
 
 /** A partition's virtual GIC. */
@@ -126,6 +136,7 @@ struct vgic {
 	 * HW-backed virqs go in LRs with HW 0 and EOI 1, and the hypervisor
 	 * deactivates the physical interrupt on the maintenance interrupt. */
 	bool hw_eoi;
+	bool fast_ok; /* the vector can inject: vgic_hw_fast_irq() && hw_eoi */
 	uint64_t injected; /* interrupts made pending for the guest, ever:
 			    * forwarded physical ones, SGIs, emulated device
 			    * line rises (not guest ISPENDR writes) */
@@ -221,5 +232,7 @@ void vgic_hw_route(uint32_t pintid, uint32_t pcpu);
 void vgic_hw_config(uint32_t pintid, bool edge);
 uint32_t vgic_hw_current_pcpu(void);
 bool vgic_hw_lr_deactivates(void); /* see struct vgic, hw_eoi */
+uint64_t vgic_hw_lr_encode(const struct lr_val *lr);
+bool vgic_hw_fast_irq(void); /* see struct vgic_vcpu, fast_irq */
 
 #endif /* HV_VGIC_H */

@@ -91,6 +91,19 @@ bool vgic_hw_lr_deactivates(void)
 	return !fake.no_hw_eoi;
 }
 
+/* A readable stand-in: state, HW, priority, pINTID, vINTID. */
+uint64_t vgic_hw_lr_encode(const struct lr_val *lr)
+{
+	return (uint64_t)lr->state << 62 | (uint64_t)lr->hw << 61 |
+	       (uint64_t)lr->prio << 48 | (uint64_t)lr->pintid << 32 |
+	       lr->vintid;
+}
+
+bool vgic_hw_fast_irq(void)
+{
+	return !fake.no_fast_irq;
+}
+
 uint32_t vgic_hw_current_pcpu(void)
 {
 	return 0;
@@ -141,4 +154,32 @@ int fake_lr_of(uint32_t intid)
 		}
 	}
 	return -1;
+}
+
+/*
+ * What arch/arm64/vectors.S (guest_irq) does with physical interrupt
+ * @pintid on vCPU @self's core: if the vGIC armed the fast path for it
+ * and its LR is empty, write the prepared value there and report true;
+ * otherwise leave everything to the general path (false).
+ */
+bool fake_vector_irq(const struct vgic *g, unsigned self, uint32_t pintid)
+{
+	const struct vgic_vcpu *c = &g->cpu[self];
+	unsigned i = (unsigned)(c->fast_irq >> 32);
+	uint64_t raw = c->fast_lr;
+
+	if (c->fast_irq == 0 || (uint32_t)c->fast_irq != pintid ||
+	    !((vgic_hw_lr_empty() >> i) & 1)) {
+		return false;
+	}
+	fake.lr[i] = (struct lr_val){
+		.vintid = (uint32_t)raw,
+		.pintid = (uint32_t)(raw >> 32) & 0xffff,
+		.prio = (uint8_t)(raw >> 48),
+		.state = (uint8_t)(raw >> 62),
+		.hw = ((raw >> 61) & 1) != 0,
+		.group1 = true,
+	};
+	fake.lr_writes++;
+	return true;
 }

@@ -20,6 +20,7 @@ struct fake_gic {
 	uint32_t route[1024];
 	bool edge[1024];
 	bool no_hw_eoi; /* model QEMU's GICv2 (struct vgic, hw_eoi) */
+	bool no_fast_irq; /* no vector fast path (struct vgic, fast_ok) */
 };
 
 extern struct fake_gic fake;
@@ -30,5 +31,6 @@ void fake_partition_cfg(struct hv_partition_cfg *c);
 void fake_guest_ack(unsigned i);
 void fake_guest_eoi(unsigned i);
 int fake_lr_of(uint32_t intid);
+bool fake_vector_irq(const struct vgic *g, unsigned self, uint32_t pintid);
 
 #endif
