@@ -62,9 +62,10 @@ void vpl011_reset(struct vpl011 *u)
  * data waits (a simplification of the trigger level and the receive
  * timeout, which a driver handles the same way: it reads until RXFE).
  */
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 static uint32_t ris(const struct vpl011 *u)
 {
-	return u->ris | (u->rx_count != 0 ? INT_RX | INT_RT : 0);
+	return LOAD(u->ris) | (LOAD(u->rx_count) != 0 ? INT_RX | INT_RT : 0);
 }
 
 /** Queue a received character for the guest. */
@@ -98,6 +99,49 @@ static bool access_ok(uint64_t off, unsigned size)
 	       (off & (size - 1)) == 0;
 }
 
+/*
+ * The value of register @reg (word offset), for any register but UARTDR,
+ * whose read pops the FIFO. No side effect. Fields are loaded atomically:
+ * vpl011_read_nolock() runs without the partition lock, while console
+ * input may push into the receive FIFO on another core (each value read
+ * is then one the FIFO had at some instant).
+ */
+static inline __attribute__((always_inline)) uint32_t
+reg_value(const struct vpl011 *u, uint64_t reg)
+{
+	if (reg == UARTFR) { /* first: polled for every character sent */
+		uint32_t count = LOAD(u->rx_count);
+
+		/* Output is never backed up. */
+		return FR_TXFE | (count == 0 ? FR_RXFE : 0) |
+		       (count == VPL011_RX_FIFO ? FR_RXFF : 0);
+	}
+	switch (reg) {
+	case UARTILPR: return LOAD(u->ilpr);
+	case UARTIBRD: return LOAD(u->ibrd);
+	case UARTFBRD: return LOAD(u->fbrd);
+	case UARTLCR_H: return LOAD(u->lcr_h);
+	case UARTCR: return LOAD(u->cr);
+	case UARTIFLS: return LOAD(u->ifls);
+	case UARTIMSC: return LOAD(u->imsc);
+	case UARTRIS: return ris(u);
+	case UARTMIS: return ris(u) & LOAD(u->imsc);
+	case UARTDMACR: return LOAD(u->dmacr);
+	default:
+		if (reg >= UART_ID_BASE) {
+			return vpl011_ids[(reg - UART_ID_BASE) / 4];
+		}
+		return 0; /* UARTRSR, reserved: zero */
+	}
+}
+
+/* The bytes of register value @v an access of @size at @off reads. */
+static uint64_t lanes_of(uint32_t v, uint64_t off, unsigned size)
+{
+	return (v >> (8 * (off & 3))) &
+	       (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
+}
+
 /**
  * Guest read of @size bytes at @off. Reserved offsets read as zero, like
  * the hardware; 64-bit or misaligned accesses are refused.
@@ -106,41 +150,34 @@ enum vpl011_result vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 			       uint64_t *val)
 {
 	uint64_t reg = off & ~3ULL;
-	uint32_t v = 0;
+	uint32_t v;
 
 	if (!access_ok(off, size)) {
 		return VPL011_BAD_ACCESS;
 	}
-	switch (reg) {
-	case UARTDR:
-		if (off == UARTDR) {
-			v = rx_pop(u);
-		}
-		break;
-	case UARTFR:
-		/* Output is never backed up. */
-		v = FR_TXFE | (u->rx_count == 0 ? FR_RXFE : 0) |
-		    (u->rx_count == VPL011_RX_FIFO ? FR_RXFF : 0);
-		break;
-	case UARTILPR: v = u->ilpr; break;
-	case UARTIBRD: v = u->ibrd; break;
-	case UARTFBRD: v = u->fbrd; break;
-	case UARTLCR_H: v = u->lcr_h; break;
-	case UARTCR: v = u->cr; break;
-	case UARTIFLS: v = u->ifls; break;
-	case UARTIMSC: v = u->imsc; break;
-	case UARTRIS: v = ris(u); break;
-	case UARTMIS: v = ris(u) & u->imsc; break;
-	case UARTDMACR: v = u->dmacr; break;
-	default:
-		if (reg >= UART_ID_BASE) {
-			v = vpl011_ids[(reg - UART_ID_BASE) / 4];
-		}
-		break; /* UARTRSR, reserved: zero */
+	if (reg == UARTDR) {
+		v = off == UARTDR ? rx_pop(u) : 0;
+	} else {
+		v = reg_value(u, reg);
 	}
-	*val = (v >> (8 * (off & 3))) & (size == 4 ? 0xffffffffu
-						    : (1u << (8 * size)) - 1);
+	*val = lanes_of(v, off, size);
 	return VPL011_OK;
+}
+
+/**
+ * The same read without the partition lock, for a register whose read
+ * changes nothing (all but UARTDR) and so cannot change the interrupt
+ * line either: the exit's light path. False for UARTDR or an access
+ * vpl011_read() refuses; the caller then takes the locked path.
+ */
+bool vpl011_read_nolock(const struct vpl011 *u, uint64_t off, unsigned size,
+			uint64_t *val)
+{
+	if (off < 4 || !access_ok(off, size)) { /* UARTDR, or refused */
+		return false;
+	}
+	*val = lanes_of(reg_value(u, off & ~3ULL), off, size);
+	return true;
 }
 
 /* A sub-word write changes only the bytes it covers. */

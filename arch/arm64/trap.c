@@ -84,12 +84,33 @@ static enum trap_result skip_or_resume(struct vcpu *v, uint64_t esr,
 	return TRAP_HANDLED;
 }
 
+/* Which emulated device, if any, @ipa falls in (as an exit kind). */
+static enum vcpu_exit mmio_kind(const struct vcpu *v, uint64_t ipa)
+{
+	if (ipa >= HV_GUEST_UART_IPA &&
+	    ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) {
+		return EXIT_UART;
+	}
+	if (vgic_owns_ipa(v, ipa)) {
+		return EXIT_GIC;
+	}
+	if (channel_owns_ipa(v, ipa)) {
+		return EXIT_GPIO;
+	}
+	if (in_wdog(ipa)) {
+		return EXIT_WDOG;
+	}
+	return EXIT_ABORT;
+}
+
 /*
- * An access to an emulated device, decoded from the syndrome (ISV = 1):
- * size, register, direction and sign extension. Arm ARM DDI 0487 J.a,
- * D19.2.40, "ISS encoding for an exception from a Data Abort".
+ * Carry out an access to emulated device @kind, decoded from the syndrome
+ * (ISV = 1): size, register, direction and sign extension (Arm ARM DDI
+ * 0487 J.a, D19.2.40, "ISS encoding for an exception from a Data Abort").
+ * Returns false, having changed nothing, if the device refuses it.
  */
-static enum trap_result trap_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
+static bool mmio_access(struct vcpu *v, enum vcpu_exit kind, uint64_t esr,
+			uint64_t ipa)
 {
 	unsigned size = esr_dabt_size(esr);
 	unsigned rt = esr_dabt_srt(esr);
@@ -103,23 +124,33 @@ static enum trap_result trap_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
 			val &= (1ULL << (8 * size)) - 1;
 		}
 	}
-	if (ipa >= HV_GUEST_UART_IPA &&
-	    ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) {
-		vcpu_count(v, EXIT_UART);
+	switch (kind) {
+	case EXIT_UART:
 		ok = mmio_uart(v, ipa - HV_GUEST_UART_IPA, size, write, &val);
-	} else if (channel_owns_ipa(v, ipa)) {
-		vcpu_count(v, EXIT_GPIO);
+		break;
+	case EXIT_GPIO:
 		ok = channel_gpio_mmio(v, ipa - HV_GUEST_GPIO_IPA, size, write,
 				       &val);
-	} else if (in_wdog(ipa)) {
-		vcpu_count(v, EXIT_WDOG);
+		break;
+	case EXIT_WDOG:
 		ok = health_wdog_mmio(v, ipa - HV_GUEST_WDOG_IPA, size, write,
 				      &val);
-	} else {
-		vcpu_count(v, EXIT_GIC);
+		break;
+	default:
 		ok = vgic_mmio(v, ipa, size, write, &val);
+		break;
 	}
-	if (!ok) {
+	if (ok && !write) {
+		vcpu_set_reg(v, rt, extend_load(val, size, esr));
+	}
+	return ok;
+}
+
+static enum trap_result trap_mmio(struct vcpu *v, enum vcpu_exit kind,
+				  uint64_t esr, uint64_t ipa)
+{
+	vcpu_count(v, kind);
+	if (!mmio_access(v, kind, esr, ipa)) {
 		return skip_or_resume(v, esr,
 				      partition_fault(v, FAULT_DATA_ABORT,
 						      "emulated device access "
@@ -127,10 +158,57 @@ static enum trap_result trap_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
 						      "alignment",
 						      ipa));
 	}
-	if (!write) {
-		vcpu_set_reg(v, rt, extend_load(val, size, esr));
-	}
 	return TRAP_HANDLED;
+}
+
+/*
+ * The light exit (arch/arm64/vectors.S, guest_sync): a data abort with a
+ * syndrome, on which the vector saved only x0-x18 and x30 (the registers
+ * a C call may change; AAPCS64 5.1.1) and ELR_EL2/SPSR_EL2 are still live.
+ * Handles an access to the virtual GIC or UART through a register it
+ * saved: performs it, steps ELR_EL2 past the instruction and returns true,
+ * for the vector to restore and ERET. Anything else returns false having
+ * changed nothing, and the vector completes the save and calls
+ * arch_trap_sync(), which handles the exit in full (a refused access is
+ * side-effect free: it is simply repeated there, and faulted). Requests
+ * for this vCPU (stop, restart, halt) come with a kick, taken right after
+ * the ERET; interrupts made deliverable here are loaded before it.
+ */
+bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
+{
+	unsigned rt = esr_dabt_srt(esr);
+	unsigned size = esr_dabt_size(esr);
+	enum vcpu_exit kind;
+	uint64_t ipa;
+	uint64_t val;
+
+	if ((rt > 18 && rt < 30) || !esr_fsc_is_s2_kind(esr) ||
+	    esr_dabt_s1ptw(esr)) {
+		return false;
+	}
+	ipa = esr_fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2));
+	kind = mmio_kind(v, ipa);
+	/* A read that changes nothing (UARTFR polled for every character
+	 * written, GICD_CTLR polled after distributor writes, ...) needs no
+	 * lock, and no interrupt changes with it. */
+	if (!esr_dabt_write(esr) &&
+	    (kind == EXIT_UART
+		     ? vpl011_read_nolock(&v->part->uart,
+					  ipa - HV_GUEST_UART_IPA, size, &val)
+		     : kind == EXIT_GIC &&
+			       vgic_mmio_read_nolock(v, ipa, size, &val))) {
+		vcpu_set_reg(v, rt, extend_load(val, size, esr));
+	} else if ((kind == EXIT_GIC || kind == EXIT_UART) &&
+		   mmio_access(v, kind, esr, ipa)) {
+		vcpu_vgic_sync(v);
+	} else {
+		return false;
+	}
+	vcpu_count(v, kind);
+	/* A data abort with a syndrome from AArch64: a 32-bit instruction
+	 * (ESR_EL2.IL is 1: exceptions from AArch32 take another vector). */
+	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+	return true;
 }
 
 /*
@@ -140,6 +218,7 @@ static enum trap_result trap_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
 static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 {
 	uint64_t far = read_sysreg(far_el2);
+	enum vcpu_exit kind;
 	uint64_t ipa;
 
 	if (!esr_fsc_is_s2_kind(esr) || esr_dabt_s1ptw(esr)) {
@@ -152,9 +231,8 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 					far));
 	}
 	ipa = esr_fault_ipa(read_sysreg(hpfar_el2), far);
-	if ((ipa >= HV_GUEST_UART_IPA &&
-	     ipa < HV_GUEST_UART_IPA + HV_GUEST_UART_SIZE) ||
-	    in_wdog(ipa) || vgic_owns_ipa(v, ipa) || channel_owns_ipa(v, ipa)) {
+	kind = mmio_kind(v, ipa);
+	if (kind != EXIT_ABORT) {
 		if (!esr_dabt_isv(esr)) {
 			return skip_or_resume(
 				v, esr,
@@ -164,7 +242,7 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 						"SIMD)",
 						ipa));
 		}
-		return trap_mmio(v, esr, ipa);
+		return trap_mmio(v, kind, esr, ipa);
 	}
 	vcpu_count(v, EXIT_ABORT);
 	if (esr_dabt_write(esr) && channel_ro_name(v, ipa) != NULL) {

@@ -9,8 +9,9 @@
  * Guest exits save x0-x30, ELR_EL2 and SPSR_EL2 into the running core's
  * struct pcpu (TPIDR_EL2) and call C with x0 = that vCPU, except the
  * PSCI_VERSION and SMCCC_VERSION hypercalls (guest_sync) and the vCPU's
- * own forwarded timer interrupt (guest_irq), handled in the vector when no
- * speculation workaround runs on exit. An exception
+ * own forwarded timer interrupt (guest_irq), handled in the vector, and
+ * emulated-device accesses, which save only x0-x18 and x30 first (the
+ * light exit, guest_sync), when no speculation workaround runs on exit. An exception
  * taken at EL2 is always a hypervisor bug: it dumps and stops.
  */
 #include "arch/asm.h"
@@ -19,6 +20,19 @@
 .macro ventry target
 	.balign	0x80
 	b	\target
+.endm
+
+/* Guest x2-x17 to or from the vCPU at \base (what a C call may change,
+ * with x0, x1, x18 and x30). */
+.macro regs_x2_x17 op, base
+	\op	x2, x3, [\base, #(VCPU_REGS_X + 16)]
+	\op	x4, x5, [\base, #(VCPU_REGS_X + 32)]
+	\op	x6, x7, [\base, #(VCPU_REGS_X + 48)]
+	\op	x8, x9, [\base, #(VCPU_REGS_X + 64)]
+	\op	x10, x11, [\base, #(VCPU_REGS_X + 80)]
+	\op	x12, x13, [\base, #(VCPU_REGS_X + 96)]
+	\op	x14, x15, [\base, #(VCPU_REGS_X + 112)]
+	\op	x16, x17, [\base, #(VCPU_REGS_X + 128)]
 .endm
 
 /* Save guest GPRs, ELR and SPSR into *TPIDR_EL2; x0 = vCPU afterwards. */
@@ -30,14 +44,7 @@
 /* The same, with the guest's x0 and x1 already pushed on the stack. */
 .macro save_guest_rest
 	mrs	x0, tpidr_el2
-	stp	x2, x3, [x0, #(VCPU_REGS_X + 16)]
-	stp	x4, x5, [x0, #(VCPU_REGS_X + 32)]
-	stp	x6, x7, [x0, #(VCPU_REGS_X + 48)]
-	stp	x8, x9, [x0, #(VCPU_REGS_X + 64)]
-	stp	x10, x11, [x0, #(VCPU_REGS_X + 80)]
-	stp	x12, x13, [x0, #(VCPU_REGS_X + 96)]
-	stp	x14, x15, [x0, #(VCPU_REGS_X + 112)]
-	stp	x16, x17, [x0, #(VCPU_REGS_X + 128)]
+	regs_x2_x17 stp, x0
 	stp	x18, x19, [x0, #(VCPU_REGS_X + 144)]
 	stp	x20, x21, [x0, #(VCPU_REGS_X + 160)]
 	stp	x22, x23, [x0, #(VCPU_REGS_X + 176)]
@@ -149,7 +156,7 @@ guest_sync:
 	mrs	x1, esr_el2
 	ubfx	x0, x1, #26, #6		/* EC */
 	cmp	x0, #0x16		/* HVC from AArch64 */
-	b.ne	1f
+	b.ne	6f
 	tst	x1, #0xffff		/* imm16 */
 	b.ne	1f
 	adr_l	x1, hv_exit_mitigation
@@ -182,6 +189,49 @@ guest_sync:
 	bl	arch_trap_sync
 	b	vcpu_return
 
+	/*
+	 * The light exit: a data abort from the guest with a valid syndrome
+	 * (EC 0x24, ISS.ISV bit 24; D19.2.40), most often an emulated GIC or
+	 * UART register. Save only what a C call may change, x0-x18 and x30
+	 * (AAPCS64 5.1.1: x19-x29 are preserved by the callee), leave
+	 * ELR_EL2 and SPSR_EL2 in their registers, and let
+	 * arch_trap_dabt_light(vCPU, ESR) try it. If it did, restore those
+	 * and ERET; if not, complete the save and take the full path.
+	 */
+6:	cmp	x0, #0x24		/* data abort from a lower EL */
+	b.ne	1b
+	tbz	x1, #24, 1b		/* ISV */
+	adr_l	x0, hv_exit_mitigation
+	ldr	w0, [x0]
+	cbnz	w0, 1b
+	mrs	x0, tpidr_el2
+	regs_x2_x17 stp, x0
+	str	x18, [x0, #(VCPU_REGS_X + 144)]
+	str	x30, [x0, #(VCPU_REGS_X + 240)]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #VCPU_REGS_X]
+	bl	arch_trap_dabt_light	/* x0 = vCPU, x1 = ESR_EL2 */
+	mrs	x1, tpidr_el2
+	cbz	w0, 7f
+	regs_x2_x17 ldp, x1
+	ldr	x18, [x1, #(VCPU_REGS_X + 144)]
+	ldr	x30, [x1, #(VCPU_REGS_X + 240)]
+	ldp	x0, x1, [x1, #VCPU_REGS_X]
+	eret
+	dsb	nsh
+	isb
+7:	mov	x0, x1			/* not handled: the rest of the save */
+	str	x19, [x0, #(VCPU_REGS_X + 152)]
+	stp	x20, x21, [x0, #(VCPU_REGS_X + 160)]
+	stp	x22, x23, [x0, #(VCPU_REGS_X + 176)]
+	stp	x24, x25, [x0, #(VCPU_REGS_X + 192)]
+	stp	x26, x27, [x0, #(VCPU_REGS_X + 208)]
+	stp	x28, x29, [x0, #(VCPU_REGS_X + 224)]
+	mrs	x1, elr_el2
+	mrs	x2, spsr_el2
+	stp	x1, x2, [x0, #VCPU_REGS_ELR]
+	bl	arch_trap_sync
+	b	vcpu_return
 
 /*
  * Interrupt exit. Fast path first, for the one interrupt that dominates:
@@ -300,14 +350,7 @@ vcpu_return:
 	ldp	x1, x2, [x0, #VCPU_REGS_ELR]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #(VCPU_REGS_X + 16)]
-	ldp	x4, x5, [x0, #(VCPU_REGS_X + 32)]
-	ldp	x6, x7, [x0, #(VCPU_REGS_X + 48)]
-	ldp	x8, x9, [x0, #(VCPU_REGS_X + 64)]
-	ldp	x10, x11, [x0, #(VCPU_REGS_X + 80)]
-	ldp	x12, x13, [x0, #(VCPU_REGS_X + 96)]
-	ldp	x14, x15, [x0, #(VCPU_REGS_X + 112)]
-	ldp	x16, x17, [x0, #(VCPU_REGS_X + 128)]
+	regs_x2_x17 ldp, x0
 	ldp	x18, x19, [x0, #(VCPU_REGS_X + 144)]
 	ldp	x20, x21, [x0, #(VCPU_REGS_X + 160)]
 	ldp	x22, x23, [x0, #(VCPU_REGS_X + 176)]

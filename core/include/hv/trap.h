@@ -29,6 +29,7 @@ struct el2_frame {
 
 /* Entry points called from vectors.S. */
 void arch_trap_sync(struct vcpu *v);
+bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr);
 void arch_trap_irq(struct vcpu *v);
 void arch_trap_serror(struct vcpu *v);
 void arch_trap_aarch32(struct vcpu *v);

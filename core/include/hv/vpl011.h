@@ -31,6 +31,8 @@ enum vpl011_result {
 void vpl011_reset(struct vpl011 *u);
 enum vpl011_result vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 			       uint64_t *val);
+bool vpl011_read_nolock(const struct vpl011 *u, uint64_t off, unsigned size,
+			uint64_t *val);
 /** A write; a completed output line is copied to @out (NUL-terminated)
  * and its length returned through @out_len (0 if none). */
 enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,

@@ -241,6 +241,12 @@ bool gic_probe(const void *dtb)
 	return false;
 }
 
+/** gic_dist_base() - Address of the distributor (from the device tree). */
+uintptr_t gic_dist_base(void)
+{
+	return (uintptr_t)gicd_base;
+}
+
 /** gic_dist_read() - Raw 32-bit read of the distributor at offset off. */
 uint32_t gic_dist_read(uint32_t off)
 {

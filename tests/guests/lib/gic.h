@@ -64,6 +64,7 @@ const char *gic_error(void);
 
 /* Identification and raw register access for conformance checks. */
 uint32_t gic_dist_read(uint32_t off);
+uintptr_t gic_dist_base(void);
 void gic_dist_write(uint32_t off, uint32_t val);
 bool gic_dist_wait_rwp(void);
 uint32_t gic_cpuif_read(uint32_t off);
