@@ -860,3 +860,314 @@ TEST(vgic, injected_counts_every_interrupt_made_pending)
 	vgic_phys_irq(&g, 0, 48); /* a device SPI */
 	EXPECT_EQ(g.injected - before, 4u);
 }
+
+/*
+ * Register decode (docs/vgic.md, "Register decode"). Each case is one
+ * access: distributor or redistributor window, GIC version, offset, size,
+ * and whether the registers allow it. Failures print the case's index in
+ * the top bits.
+ */
+struct access_case {
+	bool redist;
+	uint8_t version;
+	uint32_t off;
+	uint8_t size;
+	bool ok;
+};
+
+static enum vgic_result access_raw(bool redist, unsigned self, uint64_t off,
+				   unsigned size, bool write, uint64_t *v)
+{
+	return redist ? vgic_redist_access(&g, self, off, size, write, v)
+		      : vgic_dist_access(&g, self, off, size, write, v);
+}
+
+/* A refused access changes nothing, whichever way it goes. */
+static struct vgic g_before;
+static struct fake_gic fake_before;
+
+static void snapshot(void)
+{
+	g_before = g;
+	fake_before = fake;
+}
+
+static bool unchanged(void)
+{
+	return memcmp(&g, &g_before, sizeof(g)) == 0 &&
+	       memcmp(&fake, &fake_before, sizeof(fake)) == 0;
+}
+
+TEST(vgic, access_sizes_per_register)
+{
+	static const struct access_case cases[] = {
+		/* GICv3 distributor (IHI 0069H 12.8). */
+		{ false, 3, 0x000, 4, true },	/* CTLR */
+		{ false, 3, 0x000, 1, false },
+		{ false, 3, 0x000, 8, false },
+		{ false, 3, 0x004, 4, true },	/* TYPER */
+		{ false, 3, 0x004, 2, false },
+		{ false, 3, 0x008, 1, false },	/* IIDR */
+		{ false, 3, 0x084, 4, true },	/* IGROUPR1 */
+		{ false, 3, 0x084, 1, false },
+		{ false, 3, 0x104, 2, false },	/* ISENABLER1 */
+		{ false, 3, 0x104, 8, false },
+		{ false, 3, 0x284, 1, false },	/* ICPENDR1 */
+		{ false, 3, 0x3fc, 4, true },	/* ICACTIVER31 */
+		{ false, 3, 0x430, 1, true },	/* IPRIORITYR12 */
+		{ false, 3, 0x431, 1, true },
+		{ false, 3, 0x432, 2, false },
+		{ false, 3, 0x430, 4, true },
+		{ false, 3, 0x430, 8, false },
+		{ false, 3, 0x7ff, 1, true },	/* last IPRIORITYR byte */
+		{ false, 3, 0x800, 1, false },	/* ITARGETSR: reserved in v3 */
+		{ false, 3, 0x800, 4, true },
+		{ false, 3, 0xc0c, 4, true },	/* ICFGR3 */
+		{ false, 3, 0xc0c, 1, false },
+		{ false, 3, 0xf10, 1, false },	/* CPENDSGIR: reserved in v3 */
+		{ false, 3, 0x6180, 8, true },	/* IROUTER48 */
+		{ false, 3, 0x6180, 4, true },
+		{ false, 3, 0x6184, 4, true },
+		{ false, 3, 0x6184, 8, false }, /* unaligned */
+		{ false, 3, 0x6180, 2, false },
+		{ false, 3, 0x6180, 1, false },
+		{ false, 3, 0x6000, 8, false }, /* IROUTER0: reserved */
+		{ false, 3, 0x6000, 4, true },
+		{ false, 3, 0x60f8, 8, false }, /* IROUTER31 */
+		{ false, 3, 0x6100, 8, true },	/* IROUTER32, the first */
+		{ false, 3, 0x68f8, 8, true },	/* IROUTER287, the last here */
+		{ false, 3, 0x6900, 8, false }, /* IROUTER288: reserved */
+		{ false, 3, 0x6900, 4, true },
+		{ false, 3, 0x7fd8, 8, false }, /* IROUTER1019 */
+		{ false, 3, 0xffe8, 4, true },	/* PIDR2 */
+		{ false, 3, 0xffe8, 1, false },
+		/* GICv2 distributor (IHI 0048B 4.1.2). */
+		{ false, 2, 0x430, 1, true },	/* IPRIORITYR12 */
+		{ false, 2, 0x830, 1, true },	/* ITARGETSR12 */
+		{ false, 2, 0x830, 4, true },
+		{ false, 2, 0x832, 2, false },
+		{ false, 2, 0x830, 8, false },
+		{ false, 2, 0xbff, 1, true },	/* last ITARGETSR byte */
+		{ false, 2, 0xf00, 4, true },	/* SGIR */
+		{ false, 2, 0xf00, 1, false },
+		{ false, 2, 0xf04, 1, false },	/* reserved before CPENDSGIR */
+		{ false, 2, 0xf10, 1, true },	/* CPENDSGIR0 */
+		{ false, 2, 0xf1f, 1, true },
+		{ false, 2, 0xf12, 2, false },
+		{ false, 2, 0xf10, 8, false },
+		{ false, 2, 0xf20, 4, true },	/* SPENDSGIR0 */
+		{ false, 2, 0xf2c, 4, true },
+		{ false, 2, 0xf30, 1, false },	/* reserved after SPENDSGIR3 */
+		{ false, 2, 0xf30, 4, true },
+		{ false, 2, 0x6100, 8, false }, /* no IROUTER in v2 */
+		{ false, 2, 0x6100, 4, true },
+		/* GICv3 redistributor, vCPU 1's frames (IHI 0069H 12.10). */
+		{ true, 3, 0x20000, 4, true },	/* CTLR */
+		{ true, 3, 0x20000, 8, false },
+		{ true, 3, 0x20004, 8, false }, /* unaligned */
+		{ true, 3, 0x20008, 8, true },	/* TYPER: 64-bit read */
+		{ true, 3, 0x2000c, 4, true },
+		{ true, 3, 0x20008, 2, false },
+		{ true, 3, 0x20010, 8, false }, /* STATUSR */
+		{ true, 3, 0x20014, 1, false }, /* WAKER */
+		{ true, 3, 0x2ffe8, 2, false }, /* PIDR2 */
+		{ true, 3, 0x30100, 4, true },	/* ISENABLER0 */
+		{ true, 3, 0x30100, 1, false },
+		{ true, 3, 0x30104, 1, false }, /* ISENABLER1: reserved */
+		{ true, 3, 0x30104, 4, true },
+		{ true, 3, 0x3041f, 1, true },	/* last IPRIORITYR byte */
+		{ true, 3, 0x3041c, 4, true },
+		{ true, 3, 0x30420, 1, false }, /* IPRIORITYR8: reserved */
+		{ true, 3, 0x30420, 4, true },
+		{ true, 3, 0x30c04, 4, true },	/* ICFGR1 */
+		{ true, 3, 0x30c04, 1, false },
+		{ true, 3, 0x30d00, 1, false }, /* IGRPMODR0: reserved */
+		{ true, 3, 0x30d00, 4, true },
+		{ true, 3, 0x40000, 4, false }, /* no vCPU 2 */
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct access_case *c = &cases[i];
+		uint64_t v = 0;
+		enum vgic_result r;
+
+		setup(c->version);
+		r = access_raw(c->redist, 0, c->off, c->size, false, &v);
+		EXPECT_EQ(((uint64_t)i << 32) | (r == VGIC_OK),
+			  ((uint64_t)i << 32) | c->ok);
+		if (!c->ok) {
+			snapshot();
+			v = ~0ULL;
+			r = access_raw(c->redist, 0, c->off, c->size, true, &v);
+			EXPECT_EQ(((uint64_t)i << 32) | (r == VGIC_OK),
+				  (uint64_t)i << 32);
+			EXPECT_TRUE(unchanged());
+		}
+	}
+}
+
+/*
+ * Offsets between the implemented register blocks, and unimplemented
+ * registers inside them: a word reads as zero and a write of all ones
+ * changes nothing; a byte access is refused.
+ */
+TEST(vgic, reserved_offsets_raz_wi)
+{
+	static const struct access_case holes[] = {
+		{ false, 3, 0x00c, 4, true },	/* GICD_TYPER2 */
+		{ false, 3, 0x010, 4, true },	/* GICD_STATUSR */
+		{ false, 3, 0x040, 4, true },	/* GICD_SETSPI_NSR */
+		{ false, 3, 0x07c, 4, true },	/* end of the first block */
+		{ false, 3, 0x080, 4, true },	/* IGROUPR0: in the GICR */
+		{ false, 3, 0x100, 4, true },	/* ISENABLER0 */
+		{ false, 3, 0x200, 4, true },	/* ISPENDR0 */
+		{ false, 3, 0xc00, 4, true },	/* ICFGR0 */
+		{ false, 3, 0xc04, 4, true },	/* ICFGR1 */
+		{ false, 3, 0xd00, 4, true },	/* IGRPMODR0 */
+		{ false, 3, 0xd04, 4, true },	/* IGRPMODR1 */
+		{ false, 3, 0xe00, 4, true },	/* NSACR0 */
+		{ false, 3, 0xf00, 4, true },	/* SGIR: none with ARE */
+		{ false, 3, 0xf20, 4, true },	/* SPENDSGIR0 */
+		{ false, 3, 0x1000, 4, true },	/* extended SPI range */
+		{ false, 3, 0x5ffc, 4, true },
+		{ false, 3, 0x60fc, 4, true },	/* IROUTER31, upper word */
+		{ false, 3, 0x6900, 4, true },	/* beyond our SPIs */
+		{ false, 3, 0x7ffc, 4, true },
+		{ false, 3, 0x8000, 4, true },	/* IROUTERE */
+		{ false, 3, 0xc000, 4, true },
+		{ false, 3, 0xffd0, 4, true },	/* PIDR4 */
+		{ false, 3, 0xfffc, 4, true },	/* CIDR3 */
+		{ false, 3, 0x10000, 4, true }, /* beyond the frame */
+		{ false, 2, 0x00c, 4, true },
+		{ false, 2, 0xd00, 4, true },
+		{ false, 2, 0xe00, 4, true },	/* NSACR0 */
+		{ false, 2, 0xf04, 4, true },
+		{ false, 2, 0xf30, 4, true },
+		{ false, 2, 0xf7c, 4, true },
+		{ false, 2, 0x6100, 4, true },	/* IROUTER32: none in v2 */
+		{ false, 2, 0xfffc, 4, true },
+		{ true, 3, 0x00010, 4, true },	/* GICR_STATUSR */
+		{ true, 3, 0x00070, 4, true },	/* GICR_PROPBASER */
+		{ true, 3, 0x00080, 4, true },
+		{ true, 3, 0x0ffd0, 4, true },	/* GICR_PIDR4 */
+		{ true, 3, 0x10000, 4, true },	/* SGI_base, first block */
+		{ true, 3, 0x10084, 4, true },	/* IGROUPR1 (E) */
+		{ true, 3, 0x10104, 4, true },	/* ISENABLER1 (E) */
+		{ true, 3, 0x10420, 4, true },	/* IPRIORITYR8 */
+		{ true, 3, 0x10c08, 4, true },	/* ICFGR2 */
+		{ true, 3, 0x10d00, 4, true },	/* IGRPMODR0 */
+		{ true, 3, 0x10e00, 4, true },	/* NSACR */
+		{ true, 3, 0x1ffe8, 4, true },	/* SGI_base has no PIDR2 */
+		{ true, 3, 0x1fffc, 4, true },
+	};
+
+	for (unsigned i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
+		const struct access_case *c = &holes[i];
+		uint64_t tag = (uint64_t)i << 32;
+		uint64_t v = 0xdeadbeef;
+
+		setup(c->version);
+		enable_all_group1();
+		snapshot();
+		EXPECT_EQ(tag | access_raw(c->redist, 0, c->off, 4, false, &v),
+			  tag | VGIC_OK);
+		EXPECT_EQ(tag | v, tag);
+		v = ~0ULL;
+		EXPECT_EQ(tag | access_raw(c->redist, 0, c->off, 4, true, &v),
+			  tag | VGIC_OK);
+		EXPECT_TRUE(unchanged());
+		v = 0;
+		EXPECT_EQ(tag | access_raw(c->redist, 0, c->off, 1, false, &v),
+			  tag | VGIC_BAD_ACCESS);
+	}
+}
+
+/* An access never reaches past the end of its register: unaligned ones
+ * are refused, at block ends as anywhere. */
+TEST(vgic, unaligned_accesses_refused_at_block_ends)
+{
+	static const struct { uint32_t off; uint8_t size; } cases[] = {
+		{ 0x07e, 4 }, { 0x0fe, 2 }, { 0x3fc, 8 }, { 0x7fe, 4 },
+		{ 0x7fd, 2 }, { 0xbfe, 4 }, { 0xcfc, 8 }, { 0xf0e, 4 },
+		{ 0x68fc, 8 }, { 0xfffe, 4 }, { 0xfffc, 8 },
+	};
+
+	for (uint32_t version = 2; version <= 3; version++) {
+		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]);
+		     i++) {
+			uint64_t tag = (uint64_t)i << 32;
+
+			setup(version);
+			snapshot();
+			EXPECT_EQ(tag | (dist(0, cases[i].off,
+					      cases[i].size) == ~0ULL),
+				  tag | 1);
+			EXPECT_EQ(tag | dist_w(0, cases[i].off, cases[i].size,
+					       ~0ULL),
+				  tag | VGIC_BAD_ACCESS);
+			EXPECT_TRUE(unchanged());
+		}
+	}
+	setup(3);
+	EXPECT_EQ(redist(0, 0x1041e, 4), ~0ULL);
+	EXPECT_EQ(redist(0, 0x2000c, 8), ~0ULL);
+}
+
+/* Each family reaches the INTIDs its offset names, in the distributor
+ * and in another vCPU's redistributor. */
+TEST(vgic, families_reach_the_intids_their_offset_names)
+{
+	setup(3);
+	/* SPI 49 is bit 17 of word 1 and byte 1 of IPRIORITYR12. */
+	dist_w(0, 0x104, 4, 1u << 17);
+	EXPECT_EQ(dist(0, 0x184, 4), 1u << 17);
+	EXPECT_EQ(dist(0, 0x104, 4) & (1u << 16), 0);
+	dist_w(0, 0x084, 4, 1u << 17);
+	EXPECT_EQ(dist(0, 0x084, 4), 1u << 17);
+	dist_w(0, 0x400 + 49, 1, 0xa0);
+	EXPECT_EQ(dist(0, 0x430, 4), 0xa0u << 8);
+	dist_w(0, 0x430, 4, 0x88u << 16);
+	EXPECT_EQ(dist(0, 0x400 + 49, 1), 0);
+	dist_w(0, 0xc0c, 4, 2u << 2); /* INTID 49: edge */
+	EXPECT_TRUE(fake.edge[49]);
+	EXPECT_TRUE(!fake.edge[48]);
+	dist_w(0, 0x6000 + 8 * 49, 8, 1);
+	EXPECT_EQ(fake.route[49], 3);
+	EXPECT_EQ(dist(0, 0x6000 + 8 * 49 + 4, 4), 0);
+	EXPECT_EQ(dist(0, 0x6000 + 8 * 48, 8), 0);
+	/* vCPU 0 programs vCPU 1's PPI 27 through vCPU 1's frames. */
+	redist_w(0, 0x30100, 1u << 27);
+	EXPECT_EQ(redist(1, 0x30100, 4), 1u << 27);
+	EXPECT_EQ(redist(1, 0x10100, 4), 0);
+	redist_w(0, 0x30400 + 27, 0);
+	vgic_redist_access(&g, 0, 0x30418, 4, true,
+			   &(uint64_t){ 0x50u << 24 });
+	EXPECT_EQ(redist(1, 0x30400 + 27, 1), 0x50 & g.prio_mask);
+	EXPECT_EQ(redist(0, 0x30c04, 4) & (3u << 22), 0); /* PPI 27 level */
+	/* GICv2: ITARGETSR, and SPENDSGIR of the accessing vCPU. */
+	setup(2);
+	dist_w(0, 0x800 + 49, 1, 0x2);
+	EXPECT_EQ((dist(0, 0x830, 4) >> 8) & 0xff, 0x2);
+	EXPECT_EQ(dist(1, 0x800 + 3, 1), 0x2); /* private: this CPU */
+	dist_w(1, 0xf20 + 5, 1, 0x1);
+	EXPECT_EQ(dist(1, 0xf24, 4), 0x1u << 8);
+	EXPECT_EQ(dist(0, 0xf24, 4), 0);
+	dist_w(1, 0xf10 + 5, 1, 0x1);
+	EXPECT_EQ(dist(1, 0xf24, 4), 0);
+}
+
+/* The GICR's ICFGR registers and the GICv2 GICD's for SGIs and PPIs are
+ * fixed: writes change nothing. */
+TEST(vgic, private_trigger_configuration_is_fixed)
+{
+	setup(3);
+	snapshot();
+	redist_w(0, 0x10c00, ~0u);
+	redist_w(0, 0x10c04, 0);
+	EXPECT_TRUE(unchanged());
+	setup(2);
+	snapshot();
+	dist_w(0, 0xc00, 4, 0);
+	dist_w(0, 0xc04, 4, ~0u);
+	EXPECT_TRUE(unchanged());
+}
