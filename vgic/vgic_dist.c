@@ -17,12 +17,6 @@
 #define GICD_TYPER 0x0004
 #define GICD_IIDR 0x0008
 #define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
 #define GICD_ICFGR 0x0c00
@@ -35,11 +29,6 @@
 #define CTLR_ARE (1u << 4)
 #define CTLR_DS (1u << 6)
 
-static bool in(uint64_t off, uint64_t base, uint64_t len)
-{
-	return off >= base && off < base + len;
-}
-
 static uint32_t typer(const struct vgic *g)
 {
 	uint32_t v = (g->spi_count / 32) | ((g->vcpu_count - 1) << 5);
@@ -50,33 +39,13 @@ static uint32_t typer(const struct vgic *g)
 	return v;
 }
 
-static void write_ctlr(struct vgic *g, unsigned self, uint32_t val)
+static VGIC_OUT_OF_LINE enum vgic_result write_ctlr(struct vgic *g,
+						     unsigned self,
+						     uint32_t val)
 {
 	g->ctlr = val & 3u; /* EnableGrp0, EnableGrp1 */
 	vgic_update_all(g, self);
-}
-
-/* The one-bit registers: which kind, and the first INTID of the word. */
-static bool bitreg_of(uint64_t off, enum vgic_bitreg *reg, uint32_t *first)
-{
-	static const struct {
-		uint32_t base;
-		enum vgic_bitreg reg;
-	} regs[] = {
-		{ GICD_IGROUPR, VGIC_R_GROUP },	    { GICD_ISENABLER, VGIC_R_SENABLE },
-		{ GICD_ICENABLER, VGIC_R_CENABLE }, { GICD_ISPENDR, VGIC_R_SPEND },
-		{ GICD_ICPENDR, VGIC_R_CPEND },	    { GICD_ISACTIVER, VGIC_R_SACTIVE },
-		{ GICD_ICACTIVER, VGIC_R_CACTIVE },
-	};
-
-	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
-		if (in(off, regs[i].base, 0x80)) {
-			*reg = regs[i].reg;
-			*first = (uint32_t)(off - regs[i].base) * 8;
-			return true;
-		}
-	}
-	return false;
+	return VGIC_OK;
 }
 
 /* GICv2 SGIR: TargetListFilter[25:24], CPUTargetList[23:16], INTID[3:0]. */
@@ -102,15 +71,12 @@ static void write_sgir(struct vgic *g, unsigned self, uint32_t val)
 }
 
 /* GICv2 ITARGETSR: a byte per INTID; private ones read as this CPU. */
-static enum vgic_result targets_access(struct vgic *g, unsigned self,
-				       uint32_t intid, unsigned size,
-				       bool write, uint64_t *val)
+static VGIC_OUT_OF_LINE enum vgic_result
+targets_access(struct vgic *g, unsigned self, uint32_t intid, unsigned size,
+	       bool write, uint64_t *val)
 {
 	uint64_t out = 0;
 
-	if (size != 1 && size != 4) {
-		return VGIC_BAD_ACCESS;
-	}
 	for (unsigned i = 0; i < size; i++) {
 		struct virq *q = vgic_virq(g, self, intid + i);
 		uint8_t byte = (uint8_t)(*val >> (8 * i));
@@ -139,21 +105,17 @@ static enum vgic_result targets_access(struct vgic *g, unsigned self,
 
 /*
  * GICv2 CPENDSGIR/SPENDSGIR: a byte per SGI of the accessing vCPU, one bit
- * per source vCPU that has it pending (IHI 0048B 4.3.13-14).
+ * per source vCPU that has it pending (IHI 0048B 4.3.13-14). @n is the
+ * byte offset from CPENDSGIR0: SGI n % 16, set if n >= 16.
  */
-static enum vgic_result sgi_pend_access(struct vgic *g, unsigned self,
-					uint64_t off, unsigned size,
-					bool write, uint64_t *val)
+static void sgi_pend_access(struct vgic *g, unsigned self, uint32_t n,
+			    unsigned size, bool write, uint64_t *val)
 {
-	bool set = off >= GICD_SPENDSGIR;
-	uint32_t first = (uint32_t)(off - (set ? GICD_SPENDSGIR
-					       : GICD_CPENDSGIR));
+	bool set = n >= 16;
+	uint32_t first = n & 15;
 	uint8_t valid = (uint8_t)((1u << g->vcpu_count) - 1);
 	uint64_t out = 0;
 
-	if (size != 1 && size != 4) {
-		return VGIC_BAD_ACCESS;
-	}
 	for (unsigned i = 0; i < size; i++) {
 		struct virq *q = &g->cpu[self].priv[first + i];
 		uint8_t byte = (uint8_t)(*val >> (8 * i)) & valid;
@@ -175,121 +137,201 @@ static enum vgic_result sgi_pend_access(struct vgic *g, unsigned self,
 	if (!write) {
 		*val = out;
 	}
-	return VGIC_OK;
 }
 
-/* GICv3 IROUTER<n>: Aff0 names the vCPU; Aff1-3 must be zero; 1-of-N
- * routing (IRM) is not supported (GICD_TYPER.No1N). */
-static enum vgic_result router_access(struct vgic *g, unsigned self,
-				      uint64_t off, unsigned size, bool write,
-				      uint64_t *val)
+/* GICv3 IROUTER<n>, SPIs only (the decode makes 0-31 reserved): Aff0
+ * names the vCPU; Aff1-3 must be zero; 1-of-N routing (IRM) is not
+ * supported (GICD_TYPER.No1N). @half: the upper word's 32-bit access. */
+static VGIC_OUT_OF_LINE enum vgic_result
+router_access(struct vgic *g, unsigned self, uint32_t intid, bool half,
+	      bool write, uint64_t *val)
 {
-	uint32_t intid = (uint32_t)((off - GICD_IROUTER) / 8);
 	struct virq *q = vgic_virq(g, self, intid);
-	unsigned half = (unsigned)(off & 4);
 
-	if ((size != 8 && size != 4) || (size == 8 && half)) {
-		return VGIC_BAD_ACCESS;
-	}
-	if (q == NULL || intid < VGIC_PRIVATE) {
-		if (!write) {
-			*val = 0;
-		}
-		return VGIC_OK;
-	}
 	if (!write) {
-		*val = half ? 0 : q->target;
-		return VGIC_OK;
-	}
-	/* Aff1, Aff2 and Aff3 zero, IRM clear, Aff0 a vCPU we have. */
-	if (!half && (*val & 0xff8000ff00ULL) == 0 &&
-	    (*val & 0xff) < g->vcpu_count) {
+		*val = (q == NULL || half) ? 0 : q->target;
+	} else if (q != NULL && !half && (*val & 0xff8000ff00ULL) == 0 &&
+		   (*val & 0xff) < g->vcpu_count) {
+		/* Aff1, Aff2 and Aff3 zero, IRM clear, Aff0 a vCPU we have. */
 		vgic_set_target(g, self, q, (unsigned)(*val & 0xff));
 	}
 	return VGIC_OK;
 }
 
-static enum vgic_result word_access(struct vgic *g, unsigned self,
-				    uint64_t off, bool write, uint64_t *val)
-{
-	enum vgic_bitreg reg;
-	uint32_t first;
-	uint32_t v = (uint32_t)*val;
-	uint32_t out = 0;
+/*
+ * The distributor's register map as decode rows (vgic_regs.h): IHI 0069H
+ * 12.8 "The GIC Distributor register map" (GICv3, affinity routing on, a
+ * single Security state: GICD_CTLR.DS = 1); IHI 0048B 4.1.2 "Distributor
+ * register map" (GICv2). A register family's INTID is ((offset - base) *
+ * 8) >> shift, so each row names its field width and which INTIDs are
+ * implemented; any other INTID of the family is reserved (word access,
+ * RAZ/WI), as is every block the maps below do not name, such as:
+ *   - GICD_STATUSR, GICD_SETSPI_*, GICD_CLRSPI_* (0x010-0x05c): no
+ *     message-based SPIs (GICD_TYPER.MBIS = 0);
+ *   - GICD_IGRPMODR<n> (0xd00) and GICD_NSACR<n> (0xe00): RAZ/WI with
+ *     GICD_CTLR.DS = 1 (IHI 0069H 12.9, GICD_IGRPMODR<n>, GICD_NSACR<n>);
+ *   - the extended SPI range (0x1000-0x5fff, 0x8000-0xbfff):
+ *     GICD_TYPER.ESPI = 0;
+ *   - GICv3 GICD_ITARGETSR<n>, GICD_SGIR, GICD_[CS]PENDSGIR<n>: RES0 with
+ *     affinity routing (IHI 0069H 12.9); GICv2 has no GICD_IROUTER<n>.
+ * With affinity routing the SGIs and PPIs live in the redistributors, so
+ * a GICv3 distributor's one-bit and ICFGR registers for INTIDs 0-31 and
+ * GICD_IROUTER<0..31> are reserved; GICD_IPRIORITYR<0..7> still reach
+ * the accessing vCPU's own SGIs and PPIs here.
+ */
+enum {
+	ROW_RES,
+	ROW_CTL,
+	ROW_BITS,		     /* 7 rows, enum vgic_bitreg order */
+	ROW_ICFGR = ROW_BITS + 7,
+	ROW_BITS_AR,		     /* GICv3: INTIDs 0-31 reserved */
+	ROW_ICFGR_AR = ROW_BITS_AR + 7,
+	ROW_IPRIORITYR,
+	ROW_ITARGETSR,
+	ROW_SGI,
+	ROW_IROUTER,
+	ROW_ID,
+};
 
-	if (bitreg_of(off, &reg, &first)) {
-		/* With affinity routing, private INTIDs live in the GICR. */
-		if (g->version == 3 && first < VGIC_PRIVATE) {
-			first = VGIC_MAX_INTID;
-		}
-		if (write) {
-			vgic_bits_write(g, self, self, first, reg, v);
-		} else {
-			out = vgic_bits_read(g, self, first, reg);
-		}
-	} else if (in(off, GICD_ICFGR, 0x100)) {
-		first = (uint32_t)(off - GICD_ICFGR) * 4;
-		if (g->version == 3 && first < VGIC_PRIVATE) {
-			first = VGIC_MAX_INTID;
-		}
-		if (write) {
-			vgic_cfg_write(g, self, self, first, v);
-		} else {
-			out = vgic_cfg_read(g, self, first);
-		}
-	} else if (off == GICD_CTLR) {
-		if (write) {
-			write_ctlr(g, self, v);
-		}
-		out = g->ctlr | (g->version == 3 ? CTLR_ARE | CTLR_DS : 0);
-	} else if (off == GICD_TYPER) {
-		out = typer(g);
-	} else if (off == GICD_IIDR) {
-		out = VGIC_IIDR;
-	} else if (off == GICD_SGIR && g->version == 2) {
-		if (write) {
-			write_sgir(g, self, v);
-		}
-	} else if (off == GICD_PIDR2) {
-		out = g->version << 4;
+#define ALL_INTIDS 1024 /* INTIDs a family's registers can name */
+#define SPIS (ALL_INTIDS - VGIC_PRIVATE)
+
+static const struct vgic_reg_row gicd_rows[] = {
+	[ROW_RES] = VGIC_ROW_ONE(VGIC_K_RES, VGIC_SZ(4), 0),
+	/* GICD_CTLR, GICD_TYPER, GICD_IIDR; TYPER2 (0x00c) and the rest of
+	 * the block are reserved here. */
+	[ROW_CTL] = VGIC_ROW_ONE(VGIC_K_CTL, VGIC_SZ(4), GICD_CTLR),
+	/* GICD_IGROUPR<n> .. GICD_ICACTIVER<n>: 32 one-bit fields a word;
+	 * GICD_ICFGR<n>: 16 two-bit fields a word. */
+	VGIC_ROWS_BITS(ROW_BITS, GICD_IGROUPR, 0, ALL_INTIDS),
+	[ROW_ICFGR] = VGIC_ROW_IRQ(VGIC_K_CFG, VGIC_SZ(4), 1, 0, GICD_ICFGR, 0,
+				   ALL_INTIDS),
+	VGIC_ROWS_BITS(ROW_BITS_AR, GICD_IGROUPR, VGIC_PRIVATE, SPIS),
+	[ROW_ICFGR_AR] = VGIC_ROW_IRQ(VGIC_K_CFG, VGIC_SZ(4), 1, 0, GICD_ICFGR,
+				      VGIC_PRIVATE, SPIS),
+	/* GICD_IPRIORITYR<n>, GICv2 GICD_ITARGETSR<n>: a byte per INTID,
+	 * byte-accessible (IHI 0069H 12.9; IHI 0048B 4.3). */
+	[ROW_IPRIORITYR] = VGIC_ROW_IRQ(VGIC_K_PRIO, VGIC_SZ(1) | VGIC_SZ(4), 3,
+					0, GICD_IPRIORITYR, 0, ALL_INTIDS),
+	[ROW_ITARGETSR] = VGIC_ROW_IRQ(VGIC_K_TARGETS, VGIC_SZ(1) | VGIC_SZ(4),
+				       3, 0, GICD_ITARGETSR, 0, ALL_INTIDS),
+	/* GICv2 GICD_SGIR (word, write-only) and GICD_CPENDSGIR<n>,
+	 * GICD_SPENDSGIR<n> (a byte per SGI, byte-accessible); the rest of
+	 * the block is reserved (word only). */
+	[ROW_SGI] = VGIC_ROW_ONE(VGIC_K_SGI, VGIC_SZ(1) | VGIC_SZ(4), GICD_SGIR),
+	/* GICD_IROUTER<n>: 64 bits per SPI, 64- or 32-bit access (IHI 0069H
+	 * 12.9, GICD_IROUTER<n>: n = 32 to 1019); the SPIs the vGIC has. */
+	[ROW_IROUTER] = VGIC_ROW_IRQ(VGIC_K_ROUTER, VGIC_SZ(4) | VGIC_SZ(8), 6,
+				     0, GICD_IROUTER, VGIC_PRIVATE,
+				     VGIC_MAX_SPIS),
+	/* GICD_PIDR2 and the other ID registers (0xffd0-0xfffc). */
+	[ROW_ID] = VGIC_ROW_ONE(VGIC_K_ID, VGIC_SZ(4), 0xff80),
+};
+
+#define GICD_FRAME 0x10000
+#define GICD_BLOCKS VGIC_BLOCK(GICD_FRAME)
+#define GICD_RESERVED 0x1000 /* a reserved block in both maps */
+#define BLOCKS(first, last) [VGIC_BLOCK(first)... VGIC_BLOCK(last)]
+
+static const uint8_t gicd_map_v2[GICD_BLOCKS] = {
+	[VGIC_BLOCK(GICD_CTLR)] = ROW_CTL,
+	VGIC_MAP_BITS(ROW_BITS, GICD_IGROUPR),
+	BLOCKS(GICD_IPRIORITYR, 0x7ff) = ROW_IPRIORITYR,
+	BLOCKS(GICD_ITARGETSR, 0xbff) = ROW_ITARGETSR,
+	BLOCKS(GICD_ICFGR, 0xcff) = ROW_ICFGR,
+	[VGIC_BLOCK(GICD_SGIR)] = ROW_SGI,
+	[VGIC_BLOCK(GICD_PIDR2)] = ROW_ID,
+};
+
+static const uint8_t gicd_map_v3[GICD_BLOCKS] = {
+	[VGIC_BLOCK(GICD_CTLR)] = ROW_CTL,
+	VGIC_MAP_BITS(ROW_BITS_AR, GICD_IGROUPR),
+	BLOCKS(GICD_IPRIORITYR, 0x7ff) = ROW_IPRIORITYR,
+	BLOCKS(GICD_ICFGR, 0xcff) = ROW_ICFGR_AR,
+	BLOCKS(GICD_IROUTER, 0x7fff) = ROW_IROUTER,
+	[VGIC_BLOCK(GICD_PIDR2)] = ROW_ID,
+};
+
+/* GICD_CTLR, GICD_TYPER, GICD_IIDR (IHI 0069H 12.9; IHI 0048B 4.3):
+ * read-only but for CTLR's enable bits. */
+static uint32_t ctl_read(const struct vgic *g, uint32_t off)
+{
+	switch (off) {
+	case GICD_CTLR:
+		return g->ctlr | (g->version == 3 ? CTLR_ARE | CTLR_DS : 0);
+	case GICD_TYPER:
+		return typer(g);
+	case GICD_IIDR:
+		return VGIC_IIDR;
+	default:
+		return 0;
+	}
+}
+
+/* The GICv2 block at GICD_SGIR; @n is the offset in it. */
+static VGIC_OUT_OF_LINE enum vgic_result sgi_access(struct vgic *g, unsigned self, uint32_t n,
+				   unsigned size, bool write, uint64_t *val)
+{
+	uint32_t pend = n - (GICD_CPENDSGIR - GICD_SGIR);
+
+	if (pend < 0x20) {
+		sgi_pend_access(g, self, pend, size, write, val);
+		return VGIC_OK;
+	}
+	if (size != 4) {
+		return VGIC_BAD_ACCESS;
 	}
 	if (!write) {
-		*val = out;
+		*val = 0; /* GICD_SGIR is write-only; the rest reserved */
+	} else if (n == 0) {
+		write_sgir(g, self, (uint32_t)*val);
 	}
 	return VGIC_OK;
 }
 
 /**
- * Guest access of @size bytes at offset @off of the distributor, by vCPU
- * @self. Returns VGIC_BAD_ACCESS for a width the register does not allow.
- * Caller holds g->lock.
+ * Guest access of @size bytes (1, 2, 4 or 8) at offset @off of the
+ * distributor, by vCPU @self. Returns VGIC_BAD_ACCESS for an unaligned
+ * access or a width the register does not allow. Caller holds g->lock.
  */
 enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 				  uint64_t off, unsigned size, bool write,
 				  uint64_t *val)
 {
+	const uint8_t *map = g->version == 3 ? gicd_map_v3 : gicd_map_v2;
+	const struct vgic_reg_row *r;
+	uint32_t n;
+
 	if ((off & (size - 1)) != 0) {
 		return VGIC_BAD_ACCESS;
 	}
-	if (in(off, GICD_IPRIORITYR, 0x400)) {
-		return vgic_prio_access(g, self, self,
-					(uint32_t)(off - GICD_IPRIORITYR), size,
-					write, val);
+	if (off >= GICD_FRAME) {
+		off = GICD_RESERVED; /* beyond the frame: reserved too */
 	}
-	if (g->version == 2 && in(off, GICD_ITARGETSR, 0x400)) {
-		return targets_access(g, self,
-				      (uint32_t)(off - GICD_ITARGETSR), size,
-				      write, val);
-	}
-	if (g->version == 2 && in(off, GICD_CPENDSGIR, 0x20)) {
-		return sgi_pend_access(g, self, off, size, write, val);
-	}
-	if (g->version == 3 && in(off, GICD_IROUTER + 8 * VGIC_PRIVATE,
-				  8 * VGIC_MAX_SPIS)) {
-		return router_access(g, self, off, size, write, val);
-	}
-	if (size != 4) {
+	r = vgic_decode(map, gicd_rows, (uint32_t)off, size, &n);
+	if (r == NULL) {
 		return VGIC_BAD_ACCESS;
 	}
-	return word_access(g, self, off, write, val);
+	switch (r->kind) {
+	case VGIC_K_CTL:
+		if (!write) {
+			*val = ctl_read(g, n);
+		} else if (n == GICD_CTLR) {
+			return write_ctlr(g, self, (uint32_t)*val);
+		}
+		return VGIC_OK;
+	case VGIC_K_TARGETS:
+		return targets_access(g, self, n, size, write, val);
+	case VGIC_K_ROUTER:
+		return router_access(g, self, n, (off & 4) != 0, write, val);
+	case VGIC_K_SGI:
+		return sgi_access(g, self, n, size, write, val);
+	case VGIC_K_ID:
+		if (!write) {
+			*val = off == GICD_PIDR2 ? g->version << 4 : 0;
+		}
+		return VGIC_OK;
+	default:
+		return vgic_irq_access(g, self, self, r, n, size, write, val);
+	}
 }

@@ -20,15 +20,8 @@
 #define GICR_PIDR2 0xffe8
 #define SGI_BASE 0x10000
 #define GICR_IGROUPR0 (SGI_BASE + 0x0080)
-#define GICR_ISENABLER0 (SGI_BASE + 0x0100)
-#define GICR_ICENABLER0 (SGI_BASE + 0x0180)
-#define GICR_ISPENDR0 (SGI_BASE + 0x0200)
-#define GICR_ICPENDR0 (SGI_BASE + 0x0280)
-#define GICR_ISACTIVER0 (SGI_BASE + 0x0300)
-#define GICR_ICACTIVER0 (SGI_BASE + 0x0380)
 #define GICR_IPRIORITYR (SGI_BASE + 0x0400)
 #define GICR_ICFGR0 (SGI_BASE + 0x0c00)
-#define GICR_ICFGR1 (SGI_BASE + 0x0c04)
 
 #define WAKER_PSLEEP (1u << 1)
 #define WAKER_CASLEEP (1u << 2)
@@ -39,86 +32,126 @@ static uint64_t typer(const struct vgic *g, unsigned vcpu)
 	       (vcpu + 1 == g->vcpu_count ? (1u << 4) : 0);
 }
 
-static bool bitreg(uint64_t off, enum vgic_bitreg *reg)
-{
-	switch (off) {
-	case GICR_IGROUPR0: *reg = VGIC_R_GROUP; return true;
-	case GICR_ISENABLER0: *reg = VGIC_R_SENABLE; return true;
-	case GICR_ICENABLER0: *reg = VGIC_R_CENABLE; return true;
-	case GICR_ISPENDR0: *reg = VGIC_R_SPEND; return true;
-	case GICR_ICPENDR0: *reg = VGIC_R_CPEND; return true;
-	case GICR_ISACTIVER0: *reg = VGIC_R_SACTIVE; return true;
-	case GICR_ICACTIVER0: *reg = VGIC_R_CACTIVE; return true;
-	default: return false;
-	}
-}
+/*
+ * A frame pair's register map as decode rows (vgic_regs.h): IHI 0069H
+ * 12.10 "The GIC Redistributor register map". RD_base: GICR_CTLR (RAZ/WI:
+ * no LPIs), GICR_IIDR, GICR_TYPER (also one 64-bit read), GICR_WAKER; the
+ * rest of it (GICR_STATUSR, GICR_PROPBASER, GICR_PENDBASER, ...) is
+ * reserved here, as are the ID registers but GICR_PIDR2. SGI_base: the
+ * register 0 of each SGI and PPI family (GICR_IGROUPR0 .. GICR_ICACTIVER0,
+ * GICR_IPRIORITYR<0..7>, GICR_ICFGR0-1, the distributor's layout for
+ * INTIDs 0-31); the extended PPI range (GICR_TYPER.PPInum = 0),
+ * GICR_IGRPMODR0 and GICR_NSACR (RAZ/WI with GICD_CTLR.DS = 1) are
+ * reserved.
+ */
+enum {
+	ROW_RES,
+	ROW_RD_CTL,
+	ROW_ID,
+	ROW_BITS, /* 7 rows, enum vgic_bitreg order */
+	ROW_IPRIORITYR = ROW_BITS + 7,
+	ROW_ICFGR,
+};
 
-static uint32_t rd_read(struct vgic *g, unsigned vcpu, uint64_t off)
+static const struct vgic_reg_row gicr_rows[] = {
+	[ROW_RES] = VGIC_ROW_ONE(VGIC_K_RES, VGIC_SZ(4), 0),
+	[ROW_RD_CTL] = VGIC_ROW_ONE(VGIC_K_RD_CTL, VGIC_SZ(4) | VGIC_SZ(8),
+				    GICR_CTLR),
+	[ROW_ID] = VGIC_ROW_ONE(VGIC_K_ID, VGIC_SZ(4), 0xff80),
+	/* GICR_IGROUPR0 .. GICR_ICACTIVER0. */
+	VGIC_ROWS_BITS(ROW_BITS, GICR_IGROUPR0, 0, VGIC_PRIVATE),
+	/* A byte per INTID, byte-accessible. */
+	[ROW_IPRIORITYR] = VGIC_ROW_IRQ(VGIC_K_PRIO, VGIC_SZ(1) | VGIC_SZ(4), 3,
+					0, GICR_IPRIORITYR, 0, VGIC_PRIVATE),
+	/* Two bits per INTID; fixed for SGIs and PPIs (writes ignored). */
+	[ROW_ICFGR] = VGIC_ROW_IRQ(VGIC_K_CFG, VGIC_SZ(4), 1, 0, GICR_ICFGR0, 0,
+				   VGIC_PRIVATE),
+};
+
+static const uint8_t gicr_map[VGIC_BLOCK(HV_GUEST_GICR_STRIDE)] = {
+	[VGIC_BLOCK(GICR_CTLR)] = ROW_RD_CTL,
+	[VGIC_BLOCK(GICR_PIDR2)] = ROW_ID,
+	VGIC_MAP_BITS(ROW_BITS, GICR_IGROUPR0),
+	[VGIC_BLOCK(GICR_IPRIORITYR)] = ROW_IPRIORITYR,
+	[VGIC_BLOCK(GICR_ICFGR0)] = ROW_ICFGR,
+};
+
+/* RD_base's first block: GICR_CTLR, GICR_IIDR, GICR_TYPER, GICR_WAKER
+ * (IHI 0069H 12.11). */
+static enum vgic_result rd_ctl_access(struct vgic *g, unsigned vcpu,
+				      uint32_t off, unsigned size,
+				      bool write, uint64_t *val)
 {
+	uint32_t *waker = &g->cpu[vcpu].gicr_waker;
+
+	if (size == 8) {
+		/* GICR_TYPER is the one 64-bit register; read-only. */
+		if (off != GICR_TYPER || write) {
+			return VGIC_BAD_ACCESS;
+		}
+		*val = typer(g, vcpu);
+		return VGIC_OK;
+	}
+	if (write) {
+		if (off == GICR_WAKER) {
+			*waker = (uint32_t)*val & WAKER_PSLEEP;
+		}
+		return VGIC_OK;
+	}
 	switch (off) {
 	case GICR_IIDR:
-		return VGIC_IIDR;
+		*val = VGIC_IIDR;
+		break;
 	case GICR_TYPER:
-		return (uint32_t)typer(g, vcpu);
+		*val = (uint32_t)typer(g, vcpu);
+		break;
 	case GICR_TYPER + 4:
-		return (uint32_t)(typer(g, vcpu) >> 32);
+		*val = (uint32_t)(typer(g, vcpu) >> 32);
+		break;
 	case GICR_WAKER:
 		/* ChildrenAsleep follows ProcessorSleep at once. */
-		return g->cpu[vcpu].gicr_waker |
-		       ((g->cpu[vcpu].gicr_waker & WAKER_PSLEEP) ? WAKER_CASLEEP
-								  : 0);
-	case GICR_PIDR2:
-		return 0x3b; /* ArchRev 3 */
+		*val = *waker | ((*waker & WAKER_PSLEEP) ? WAKER_CASLEEP : 0);
+		break;
 	default:
-		return 0; /* CTLR (no LPIs), STATUSR, PROPBASER, ... */
+		*val = 0; /* GICR_CTLR (no LPIs) and reserved */
+		break;
 	}
+	return VGIC_OK;
 }
 
 /**
- * Guest access by vCPU @self at offset @off of the redistributor window
- * (all the partition's frames). Caller holds g->lock.
+ * Guest access of @size bytes (1, 2, 4 or 8) by vCPU @self at offset @off
+ * of the redistributor window (all the partition's frames). Returns
+ * VGIC_BAD_ACCESS for an unaligned access, a width the register does not
+ * allow or a frame no vCPU of the partition has. Caller holds g->lock.
  */
 enum vgic_result vgic_redist_access(struct vgic *g, unsigned self,
 				    uint64_t off, unsigned size, bool write,
 				    uint64_t *val)
 {
 	unsigned vcpu = (unsigned)(off / HV_GUEST_GICR_STRIDE);
-	enum vgic_bitreg reg;
+	const struct vgic_reg_row *r;
+	uint32_t n;
 
 	off %= HV_GUEST_GICR_STRIDE;
 	if (vcpu >= g->vcpu_count || (off & (size - 1)) != 0) {
 		return VGIC_BAD_ACCESS;
 	}
-	if (off >= GICR_IPRIORITYR && off < GICR_IPRIORITYR + 32) {
-		return vgic_prio_access(g, self, vcpu,
-					(uint32_t)(off - GICR_IPRIORITYR), size,
-					write, val);
-	}
-	if (size == 8 && off == GICR_TYPER && !write) {
-		*val = typer(g, vcpu);
-		return VGIC_OK;
-	}
-	if (size != 4) {
+	r = vgic_decode(gicr_map, gicr_rows, (uint32_t)off, size, &n);
+	if (r == NULL) {
 		return VGIC_BAD_ACCESS;
 	}
-	if (bitreg(off, &reg)) {
-		if (write) {
-			vgic_bits_write(g, self, vcpu, 0, reg, (uint32_t)*val);
-		} else {
-			*val = vgic_bits_read(g, vcpu, 0, reg);
-		}
-	} else if (off == GICR_ICFGR0 || off == GICR_ICFGR1) {
+	switch (r->kind) {
+	case VGIC_K_RD_CTL:
+		return rd_ctl_access(g, vcpu, n, size, write, val);
+	case VGIC_K_ID:
 		if (!write) {
-			*val = vgic_cfg_read(g, vcpu, off == GICR_ICFGR0 ? 0 : 16);
+			*val = off == GICR_PIDR2 ? 0x3b : 0; /* ArchRev 3 */
 		}
-	} else if (write) {
-		if (off == GICR_WAKER) {
-			g->cpu[vcpu].gicr_waker = (uint32_t)*val & WAKER_PSLEEP;
-		}
-	} else {
-		*val = rd_read(g, vcpu, off);
+		return VGIC_OK;
+	default:
+		return vgic_irq_access(g, self, vcpu, r, n, size, write, val);
 	}
-	return VGIC_OK;
 }
 
 /**

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Register helpers shared by the distributor and redistributor emulation:
- * the one-bit-per-interrupt registers, priorities and configuration.
- * Interrupts the partition does not own read as zero and ignore writes.
+ * The register families the distributor and the redistributors share:
+ * the one-bit-per-interrupt registers, priorities and configuration,
+ * reached through a row of a decode table (vgic_regs.h). Interrupts the
+ * partition does not own read as zero and ignore writes.
  *
- * GIC Architecture Specification, IHI 0069H: 12.9.x (GICD_ISENABLER<n> and
- * the other set/clear registers, GICD_IPRIORITYR<n>, GICD_ICFGR<n>).
+ * GIC Architecture Specification, IHI 0069H: 12.9 (GICD_IGROUPR<n>,
+ * GICD_ISENABLER<n> and the other set/clear registers, GICD_IPRIORITYR<n>,
+ * GICD_ICFGR<n>), 12.11 (their GICR_*0 counterparts); GICv2: IHI 0048B,
+ * 4.3.
  */
 #include "vgic_regs.h"
 
 /* Read one register of 32 one-bit fields for INTIDs first..first+31. */
-uint32_t vgic_bits_read(struct vgic *g, unsigned vcpu, uint32_t first,
-			enum vgic_bitreg reg)
+static uint32_t bits_read(struct vgic *g, unsigned vcpu, uint32_t first,
+			  enum vgic_bitreg reg)
 {
 	uint32_t v = 0;
 
@@ -45,8 +48,8 @@ uint32_t vgic_bits_read(struct vgic *g, unsigned vcpu, uint32_t first,
 }
 
 /* Write one such register: set, clear or (groups) assign each bit. */
-void vgic_bits_write(struct vgic *g, unsigned self, unsigned vcpu,
-		     uint32_t first, enum vgic_bitreg reg, uint32_t val)
+static void bits_write(struct vgic *g, unsigned self, unsigned vcpu,
+		       uint32_t first, enum vgic_bitreg reg, uint32_t val)
 {
 	for (unsigned b = 0; b < 32; b++) {
 		struct virq *q = vgic_virq(g, vcpu, first + b);
@@ -87,15 +90,12 @@ void vgic_bits_write(struct vgic *g, unsigned self, unsigned vcpu,
  * virtual CPU interface implements are kept (ICH_VTR_EL2.PRIbits; QEMU:
  * five), so the distributor and the CPU interface agree (IHI 0069H 4.8
  * "Interrupt prioritization"). */
-enum vgic_result vgic_prio_access(struct vgic *g, unsigned self,
-				  unsigned vcpu, uint32_t intid,
-				  unsigned size, bool write, uint64_t *val)
+static void prio_access(struct vgic *g, unsigned self, unsigned vcpu,
+			uint32_t intid, unsigned size, bool write,
+			uint64_t *val)
 {
 	uint64_t out = 0;
 
-	if (size != 1 && size != 4) {
-		return VGIC_BAD_ACCESS;
-	}
 	for (unsigned i = 0; i < size; i++) {
 		struct virq *q = vgic_virq(g, vcpu, intid + i);
 		uint8_t byte = (uint8_t)(*val >> (8 * i));
@@ -113,13 +113,12 @@ enum vgic_result vgic_prio_access(struct vgic *g, unsigned self,
 	if (!write) {
 		*val = out;
 	}
-	return VGIC_OK;
 }
 
 /* Trigger configuration: two bits per INTID, bit 1 set = edge. SGIs are
  * always edge; PPIs are fixed (the timers are level); SPIs follow the
  * guest and, when HW-backed, the physical configuration follows. */
-uint32_t vgic_cfg_read(struct vgic *g, unsigned vcpu, uint32_t first)
+static uint32_t cfg_read(struct vgic *g, unsigned vcpu, uint32_t first)
 {
 	uint32_t v = 0;
 
@@ -133,8 +132,8 @@ uint32_t vgic_cfg_read(struct vgic *g, unsigned vcpu, uint32_t first)
 	return v;
 }
 
-void vgic_cfg_write(struct vgic *g, unsigned self, unsigned vcpu,
-		    uint32_t first, uint32_t val)
+static void cfg_write(struct vgic *g, unsigned self, unsigned vcpu,
+		      uint32_t first, uint32_t val)
 {
 	for (unsigned i = 0; i < 16; i++) {
 		struct virq *q = vgic_virq(g, vcpu, first + i);
@@ -151,4 +150,46 @@ void vgic_cfg_write(struct vgic *g, unsigned self, unsigned vcpu,
 		}
 		vgic_changed(g, self, q, vcpu, VREQ_REFRESH);
 	}
+}
+
+/**
+ * An access the decode (vgic_decode()) gave row @r and start INTID
+ * @intid, of one of the shared families or reserved, to the registers of
+ * vCPU @vcpu (the redistributor's; the accessing vCPU's in the
+ * distributor) by vCPU @self. The size is already checked.
+ */
+enum vgic_result vgic_irq_access(struct vgic *g, unsigned self,
+				 unsigned vcpu, const struct vgic_reg_row *r,
+				 uint32_t intid, unsigned size, bool write,
+				 uint64_t *val)
+{
+	uint32_t v = (uint32_t)*val;
+
+	switch (r->kind) {
+	case VGIC_K_BITS:
+		if (write) {
+			bits_write(g, self, vcpu, intid,
+				   (enum vgic_bitreg)r->reg, v);
+		} else {
+			*val = bits_read(g, vcpu, intid,
+					 (enum vgic_bitreg)r->reg);
+		}
+		break;
+	case VGIC_K_PRIO:
+		prio_access(g, self, vcpu, intid, size, write, val);
+		break;
+	case VGIC_K_CFG:
+		if (write) {
+			cfg_write(g, self, vcpu, intid, v);
+		} else {
+			*val = cfg_read(g, vcpu, intid);
+		}
+		break;
+	default: /* reserved */
+		if (!write) {
+			*val = 0;
+		}
+		break;
+	}
+	return VGIC_OK;
 }
