@@ -115,10 +115,44 @@ vgic_decode(const uint8_t *map, const struct vgic_reg_row *rows,
 	return r;
 }
 
-enum vgic_result vgic_irq_access(struct vgic *g, unsigned self,
-				 unsigned vcpu, const struct vgic_reg_row *r,
-				 uint32_t intid, unsigned size, bool write,
+enum vgic_result vgic_bits_access(struct vgic *g, unsigned self,
+				  unsigned vcpu, uint32_t first,
+				  enum vgic_bitreg reg, bool write, uint64_t *val);
+enum vgic_result vgic_prio_access(struct vgic *g, unsigned self,
+				  unsigned vcpu, uint32_t intid,
+				  unsigned size, bool write, uint64_t *val);
+enum vgic_result vgic_cfg_access(struct vgic *g, unsigned self,
+				 unsigned vcpu, uint32_t first, bool write,
 				 uint64_t *val);
+
+/**
+ * An access the decode gave row @r and start INTID @intid, of one of the
+ * families the distributor and the redistributors share or reserved, to
+ * the registers of vCPU @vcpu (the redistributor's; the accessing vCPU's
+ * in the distributor) by vCPU @self. The size is already checked. Inline:
+ * its switch joins the caller's, and the handler is a tail call.
+ */
+static inline enum vgic_result
+vgic_irq_access(struct vgic *g, unsigned self, unsigned vcpu,
+		const struct vgic_reg_row *r, uint32_t intid, unsigned size,
+		bool write, uint64_t *val)
+{
+	switch (r->kind) {
+	case VGIC_K_BITS:
+		return vgic_bits_access(g, self, vcpu, intid,
+					(enum vgic_bitreg)r->reg, write, val);
+	case VGIC_K_PRIO:
+		return vgic_prio_access(g, self, vcpu, intid, size, write,
+					val);
+	case VGIC_K_CFG:
+		return vgic_cfg_access(g, self, vcpu, intid, write, val);
+	default: /* reserved */
+		if (!write) {
+			*val = 0;
+		}
+		return VGIC_OK;
+	}
+}
 
 /* Identification. */
 #define VGIC_IIDR 0x4200043bu /* product 0x42 ('B'ulkhead), Arm JEP106 */
