@@ -1152,6 +1152,7 @@ TEST(vgic, families_reach_the_intids_their_offset_names)
 	dist_w(1, 0xf20 + 5, 1, 0x1);
 	EXPECT_EQ(dist(1, 0xf24, 4), 0x1u << 8);
 	EXPECT_EQ(dist(0, 0xf24, 4), 0);
+	EXPECT_EQ(dist(1, 0x200, 4) & 0xffff, 1u << 5); /* SGI 5 pending */
 	dist_w(1, 0xf10 + 5, 1, 0x1);
 	EXPECT_EQ(dist(1, 0xf24, 4), 0);
 }
