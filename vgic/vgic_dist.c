@@ -170,8 +170,9 @@ router_access(struct vgic *g, unsigned self, uint32_t intid, bool half,
  *     message-based SPIs (GICD_TYPER.MBIS = 0);
  *   - GICD_IGRPMODR<n> (0xd00) and GICD_NSACR<n> (0xe00): RAZ/WI with
  *     GICD_CTLR.DS = 1 (IHI 0069H 12.9, GICD_IGRPMODR<n>, GICD_NSACR<n>);
- *   - the extended SPI range (0x1000-0x5fff, 0x8000-0xbfff):
- *     GICD_TYPER.ESPI = 0;
+ *   - GICD_INMIR<n> (0xf80): no NMIs (GICD_TYPER.NMI = 0);
+ *   - the extended SPI registers (0x1000-0x3bff, GICD_IROUTER<n>E at
+ *     0x8000-0x9ffc): GICD_TYPER.ESPI = 0;
  *   - GICv3 GICD_ITARGETSR<n>, GICD_SGIR, GICD_[CS]PENDSGIR<n>: RES0 with
  *     affinity routing (IHI 0069H 12.9); GICv2 has no GICD_IROUTER<n>.
  * With affinity routing the SGIs and PPIs live in the redistributors, so
