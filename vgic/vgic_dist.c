@@ -39,9 +39,8 @@ static uint32_t typer(const struct vgic *g)
 	return v;
 }
 
-static VGIC_OUT_OF_LINE enum vgic_result write_ctlr(struct vgic *g,
-						     unsigned self,
-						     uint32_t val)
+static VGIC_OUT_OF_LINE enum vgic_result
+write_ctlr(struct vgic *g, unsigned self, uint32_t val)
 {
 	g->ctlr = val & 3u; /* EnableGrp0, EnableGrp1 */
 	vgic_update_all(g, self);
@@ -270,8 +269,9 @@ static uint32_t ctl_read(const struct vgic *g, uint32_t off)
 }
 
 /* The GICv2 block at GICD_SGIR; @n is the offset in it. */
-static VGIC_OUT_OF_LINE enum vgic_result sgi_access(struct vgic *g, unsigned self, uint32_t n,
-				   unsigned size, bool write, uint64_t *val)
+static VGIC_OUT_OF_LINE enum vgic_result
+sgi_access(struct vgic *g, unsigned self, uint32_t n, unsigned size,
+	   bool write, uint64_t *val)
 {
 	uint32_t pend = n - (GICD_CPENDSGIR - GICD_SGIR);
 
