@@ -789,7 +789,7 @@ static void virq_init(struct virq *q, uint32_t intid, uint8_t flags)
  */
 void vgic_reset_state(struct vgic *g)
 {
-	g->ctlr = 0;
+	__atomic_store_n(&g->ctlr, 0, __ATOMIC_RELAXED);
 	for (unsigned v = 0; v < g->vcpu_count; v++) {
 		struct vgic_vcpu *c = &g->cpu[v];
 

@@ -42,7 +42,8 @@ static uint32_t typer(const struct vgic *g)
 static VGIC_OUT_OF_LINE enum vgic_result
 write_ctlr(struct vgic *g, unsigned self, uint32_t val)
 {
-	g->ctlr = val & 3u; /* EnableGrp0, EnableGrp1 */
+	/* EnableGrp0, EnableGrp1; stored whole (vgic_dist_read_nolock()). */
+	__atomic_store_n(&g->ctlr, val & 3u, __ATOMIC_RELAXED);
 	vgic_update_all(g, self);
 	return VGIC_OK;
 }
@@ -257,8 +258,9 @@ static const uint8_t gicd_map_v3[GICD_BLOCKS] = {
 static uint32_t ctl_read(const struct vgic *g, uint32_t off)
 {
 	switch (off) {
-	case GICD_CTLR:
-		return g->ctlr | (g->version == 3 ? CTLR_ARE | CTLR_DS : 0);
+	case GICD_CTLR: /* see vgic_dist_read_nolock() */
+		return __atomic_load_n(&g->ctlr, __ATOMIC_RELAXED) |
+		       (g->version == 3 ? CTLR_ARE | CTLR_DS : 0);
 	case GICD_TYPER:
 		return typer(g);
 	case GICD_IIDR:
@@ -266,6 +268,12 @@ static uint32_t ctl_read(const struct vgic *g, uint32_t off)
 	default:
 		return 0;
 	}
+}
+
+/* The ID registers (IHI 0069H 12.9.x GICD_PIDR2: ArchRev). */
+static uint32_t id_read(const struct vgic *g, uint64_t off)
+{
+	return off == GICD_PIDR2 ? g->version << 4 : 0;
 }
 
 /* The GICv2 block at GICD_SGIR; @n is the offset in it. */
@@ -329,10 +337,34 @@ enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 		return sgi_access(g, self, n, size, write, val);
 	case VGIC_K_ID:
 		if (!write) {
-			*val = off == GICD_PIDR2 ? g->version << 4 : 0;
+			*val = id_read(g, off);
 		}
 		return VGIC_OK;
 	default:
 		return vgic_irq_access(g, self, self, r, n, size, write, val);
 	}
+}
+
+/**
+ * A 32-bit read of GICD_CTLR, TYPER, IIDR, TYPER2 or an ID register
+ * (0xffd0-0xfffc), answered as vgic_dist_access() answers it but without
+ * the lock, for the exit's light path: these reads change nothing, and
+ * only GICD_CTLR's value can change, a word stored whole with the lock
+ * held and loaded here atomically, so the value is one the register had.
+ * False, with nothing read, for any other access.
+ */
+bool vgic_dist_read_nolock(const struct vgic *g, uint64_t off, unsigned size,
+			   uint64_t *val)
+{
+	if (size != 4 || (off & 3) != 0) {
+		return false;
+	}
+	if (off < 0x10) {
+		*val = ctl_read(g, (uint32_t)off);
+	} else if (off >= 0xffd0 && off < GICD_FRAME) {
+		*val = id_read(g, off);
+	} else {
+		return false;
+	}
+	return true;
 }

@@ -145,29 +145,6 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
 	return r == VGIC_OK;
 }
 
-/**
- * A 32-bit read of a distributor register that only the partition's
- * configuration and GICD_CTLR make: CTLR, TYPER, IIDR, TYPER2 and the ID
- * registers (IHI 0069H 12.9; IHI 0048B 4.3), answered without the lock
- * (the exit's light path). Such a read changes nothing; GICD_CTLR is a
- * word only ever stored whole (under the lock), and an aligned word load
- * is single-copy atomic (DDI 0487 J.a B2.2.1), so the value is one the
- * register had. False for anything else: the caller takes vgic_mmio().
- */
-bool vgic_mmio_read_nolock(struct vcpu *v, uint64_t ipa, unsigned size,
-			   uint64_t *val)
-{
-	struct vgic *g = &v->part->vgic;
-	uint64_t off = ipa - HV_GUEST_GICD_IPA;
-	uint64_t ids = g->version == 3 ? 0xffd0 : 0xfd0;
-
-	if (size != 4 || off >= HV_GUEST_GICD_SIZE || (off & 3) != 0 ||
-	    (off >= 0x10 && (off < ids || off >= ids + 0x30))) {
-		return false;
-	}
-	return vgic_dist_access(g, v->index, off, 4, false, val) == VGIC_OK;
-}
-
 /** Trapped ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 / ICC_SGI0R_EL1 write. */
 void vgic_sgi_sysreg(struct vcpu *v, uint64_t val)
 {

@@ -187,23 +187,31 @@ bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
 		return false;
 	}
 	ipa = esr_fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2));
-	kind = mmio_kind(v, ipa);
 	/* A read that changes nothing (UARTFR polled for every character
 	 * written, GICD_CTLR polled after distributor writes, ...) needs no
 	 * lock, and no interrupt changes with it. */
-	if (!esr_dabt_write(esr) &&
-	    (kind == EXIT_UART
-		     ? vpl011_read_nolock(&v->part->uart,
-					  ipa - HV_GUEST_UART_IPA, size, &val)
-		     : kind == EXIT_GIC &&
-			       vgic_mmio_read_nolock(v, ipa, size, &val))) {
-		vcpu_set_reg(v, rt, extend_load(val, size, esr));
-	} else if ((kind == EXIT_GIC || kind == EXIT_UART) &&
-		   mmio_access(v, kind, esr, ipa)) {
-		vcpu_vgic_sync(v);
-	} else {
+	if (!esr_dabt_write(esr)) {
+		uint64_t gicd = ipa - HV_GUEST_GICD_IPA;
+		uint64_t uart = ipa - HV_GUEST_UART_IPA;
+
+		kind = gicd < HV_GUEST_GICD_SIZE ? EXIT_GIC : EXIT_UART;
+		if (gicd < HV_GUEST_GICD_SIZE
+			    ? vgic_dist_read_nolock(&v->part->vgic, gicd, size,
+						    &val)
+			    : uart < HV_GUEST_UART_SIZE &&
+				      vpl011_read_nolock(&v->part->uart, uart,
+							 size, &val)) {
+			vcpu_set_reg(v, rt, extend_load(val, size, esr));
+			goto done;
+		}
+	}
+	kind = mmio_kind(v, ipa);
+	if ((kind != EXIT_GIC && kind != EXIT_UART) ||
+	    !mmio_access(v, kind, esr, ipa)) {
 		return false;
 	}
+	vcpu_vgic_sync(v);
+done:
 	vcpu_count(v, kind);
 	/* A data abort with a syndrome from AArch64: a 32-bit instruction
 	 * (ESR_EL2.IL is 1: exceptions from AArch32 take another vector). */

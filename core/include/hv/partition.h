@@ -101,8 +101,6 @@ static inline void vcpu_vgic_sync(struct vcpu *v)
 void vcpu_vgic_power_on(struct vcpu *v);
 bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
 	       uint64_t *val);
-bool vgic_mmio_read_nolock(struct vcpu *v, uint64_t ipa, unsigned size,
-			   uint64_t *val);
 void vgic_sgi_sysreg(struct vcpu *v, uint64_t val);
 bool vgic_owns_ipa(const struct vcpu *v, uint64_t ipa);
 

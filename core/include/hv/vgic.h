@@ -194,6 +194,8 @@ static inline bool vgic_has_work(struct vgic *g, unsigned self)
 enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 				  uint64_t off, unsigned size, bool write,
 				  uint64_t *val);
+bool vgic_dist_read_nolock(const struct vgic *g, uint64_t off, unsigned size,
+			   uint64_t *val);
 enum vgic_result vgic_redist_access(struct vgic *g, unsigned self,
 				    uint64_t off, unsigned size, bool write,
 				    uint64_t *val);
