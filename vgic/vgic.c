@@ -844,6 +844,7 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 	g->prio_mask = 0xff;
 	g->hw_eoi = vgic_hw_lr_deactivates();
 	g->fast_ok = vgic_hw_fast_irq() && g->hw_eoi;
+	g->gicd_typer = vgic_dist_typer(g);
 	for (unsigned v = 0; v < c->cpu_count && v < VGIC_MAX_VCPUS; v++) {
 		struct vgic_vcpu *cpu = &g->cpu[v];
 

@@ -29,7 +29,8 @@
 #define CTLR_ARE (1u << 4)
 #define CTLR_DS (1u << 6)
 
-static uint32_t typer(const struct vgic *g)
+/** GICD_TYPER of @g, fixed once its configuration is (vgic_init()). */
+uint32_t vgic_dist_typer(const struct vgic *g)
 {
 	uint32_t v = (g->spi_count / 32) | ((g->vcpu_count - 1) << 5);
 
@@ -262,7 +263,7 @@ static uint32_t ctl_read(const struct vgic *g, uint32_t off)
 		return __atomic_load_n(&g->ctlr, __ATOMIC_RELAXED) |
 		       (g->version == 3 ? CTLR_ARE | CTLR_DS : 0);
 	case GICD_TYPER:
-		return typer(g);
+		return g->gicd_typer;
 	case GICD_IIDR:
 		return VGIC_IIDR;
 	default:

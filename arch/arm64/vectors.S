@@ -155,8 +155,10 @@ guest_sync:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
 	ubfx	x0, x1, #26, #6		/* EC */
+	cmp	x0, #0x24		/* data abort from a lower EL */
+	b.eq	6f
 	cmp	x0, #0x16		/* HVC from AArch64 */
-	b.ne	6f
+	b.ne	1f
 	tst	x1, #0xffff		/* imm16 */
 	b.ne	1f
 	adr_l	x1, hv_exit_mitigation
@@ -198,9 +200,7 @@ guest_sync:
 	 * arch_trap_dabt_light(vCPU, ESR) try it. If it did, restore those
 	 * and ERET; if not, complete the save and take the full path.
 	 */
-6:	cmp	x0, #0x24		/* data abort from a lower EL */
-	b.ne	1b
-	tbz	x1, #24, 1b		/* ISV */
+6:	tbz	x1, #24, 1b		/* ISV */
 	adr_l	x0, hv_exit_mitigation
 	ldr	w0, [x0]
 	cbnz	w0, 1b

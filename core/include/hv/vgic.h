@@ -130,6 +130,7 @@ struct vgic {
 	uint32_t spi_count; /* SPIs exposed (multiple of 32) */
 	uint32_t ctlr;	    /* GICD_CTLR */
 	uint32_t lr_count;
+	uint32_t gicd_typer; /* vgic_dist_typer(), set by vgic_init() */
 	uint8_t prio_mask; /* priority bits the virtual CPU interface has */
 	/* The GIC deactivates a HW interrupt's physical side at the guest's
 	 * EOI and re-signals it if still pending. If not (QEMU's GICv2),
@@ -194,6 +195,7 @@ static inline bool vgic_has_work(struct vgic *g, unsigned self)
 enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 				  uint64_t off, unsigned size, bool write,
 				  uint64_t *val);
+uint32_t vgic_dist_typer(const struct vgic *g);
 bool vgic_dist_read_nolock(const struct vgic *g, uint64_t off, unsigned size,
 			   uint64_t *val);
 enum vgic_result vgic_redist_access(struct vgic *g, unsigned self,
