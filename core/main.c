@@ -26,7 +26,7 @@ extern char secondary_entry[];
 
 struct pcpu hv_pcpus[HV_MAX_CPUS];
 uint8_t hv_stacks[HV_MAX_CPUS + 1][2 * HV_STACK_SIZE]
-	__attribute__((aligned(2 * HV_STACK_SIZE), section(".bss.stacks")));
+	__attribute__((aligned(2 * HV_STACK_SIZE), section(".noinit.stacks")));
 static uint8_t hv_emerg_stacks[HV_MAX_CPUS][HV_EMERG_STACK]
 	__attribute__((aligned(16)));
 

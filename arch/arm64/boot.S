@@ -34,41 +34,33 @@ primary_entry:
 	mov	x20, x0			/* DTB from the loader */
 	/*
 	 * The loader cleans only the loaded file to the PoC (booting.rst,
-	 * "Caches, MMUs"). Lines of the range past it (.bss: stacks, page
-	 * tables, per-core state) may still be cached, clean or dirty, from
-	 * the loader's own use of that memory with its D-cache on. Everything
-	 * up to arch_mmu_on() writes there with the MMU off, that is straight
-	 * to memory (Device-nGnRnE, DDI 0487 I.a D8.2.10), so drop those lines
-	 * first: a dirty one evicted later would overwrite our writes, and a
-	 * clean one would be read instead of them once the MMU is on. With
-	 * SCTLR_EL2.M clear nothing is allocated again until then. The
-	 * table pool past __bss_end is done page by page as it is taken
-	 * (arch_invalidate_range() from pool_alloc()). Both ends are 4 KiB
-	 * aligned (hv.ld.S): 8 lines an iteration when 8 fit in 4 KiB.
+	 * "Caches, MMUs"). Lines of the range past it (.bss: page-table
+	 * roots, per-core state; the boot stack) may still be cached, clean
+	 * or dirty, from the loader's own use of that memory with its D-cache
+	 * on. Everything up to arch_mmu_on() writes there with the MMU off,
+	 * that is straight to memory (Device-nGnRnE, DDI 0487 I.a D8.2.10), so
+	 * drop those lines first: a dirty one evicted later would overwrite
+	 * our writes, and a clean one would be read instead of them once the
+	 * MMU is on. With SCTLR_EL2.M clear nothing is allocated again until
+	 * then. The rest of .noinit needs nothing here: the per-core stacks
+	 * are first used with the MMU on, and the table pool is done page by
+	 * page as it is taken (arch_invalidate_range() from pool_alloc()).
 	 */
 	adr_l	x1, __rodata_end	/* start of the writable part */
 	adr_l	x2, __bss_end
-	mrs	x3, ctr_el0
-	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
-	mov	x4, #4
-	lsl	x4, x4, x3		/* line size in bytes */
-	cmp	x4, #512
-	b.hi	0f
-3:	.rept	8
-	dc	ivac, x1
-	add	x1, x1, x4
-	.endr
-	cmp	x1, x2
-	b.lo	3b
-	b	4f
-0:	dc	ivac, x1
-	add	x1, x1, x4
-	cmp	x1, x2
-	b.lo	0b
-4:	dsb	sy
-	/* Zero .bss (it holds the stacks) before using any stack, 128 bytes
-	 * an iteration: both ends are 4 KiB aligned (hv.ld.S). With the MMU
-	 * off this is Device memory, where DC ZVA would fault. */
+	bl	boot_invalidate
+	/* The boot stack: the mapped upper half of the extra slot after the
+	 * per-core ones. It keeps hv_main()'s frame across arch_mmu_on(). */
+	adr_l	x1, hv_stacks
+	mov	x2, #(HV_MAX_CPUS_ASM + 1)
+	lsl	x2, x2, #(STACK_SHIFT + 1)
+	add	x2, x1, x2
+	sub	x1, x2, #(1 << STACK_SHIFT)
+	bl	boot_invalidate
+	/* Zero .bss before using any stack, 128 bytes an iteration: both ends
+	 * are 4 KiB aligned (hv.ld.S). With the MMU off this is Device memory,
+	 * where DC ZVA would fault. The stacks are not in .bss: they need no
+	 * initial value. */
 	adr_l	x1, __bss_start
 	adr_l	x2, __bss_end
 1:	cmp	x1, x2
@@ -104,6 +96,28 @@ primary_entry:
 	mov	x0, x20
 	bl	hv_main
 	b	.
+
+/*
+ * boot_invalidate: DC IVAC every line of [x1, x2), both ends 4 KiB aligned,
+ * then DSB. 8 lines an iteration when 8 fit in 4 KiB. Uses x1-x4, no stack.
+ */
+boot_invalidate:
+	dcache_line_size x4, x3
+	cmp	x4, #512
+	b.hi	1f
+0:	.rept	8
+	dc	ivac, x1
+	add	x1, x1, x4
+	.endr
+	cmp	x1, x2
+	b.lo	0b
+	b	2f
+1:	dc	ivac, x1
+	add	x1, x1, x4
+	cmp	x1, x2
+	b.lo	1b
+2:	dsb	sy
+	ret
 
 wrong_el:
 	/* At EL1 writing VBAR_EL2 is UNDEFINED: say so and stop. */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* FP/SIMD state reset, in assembly because C is built general-regs-only. */
+#include "arch/asm.h"
+
 	.arch	armv8-a+fp+simd
 	.text
 	.global	arch_fpsimd_reset
@@ -42,10 +44,7 @@ arch_fpsimd_reset:
 
 /* DC \op over every line of [x0, x1), then DSB and return. */
 	.macro	dcache_by_line op
-	mrs	x3, ctr_el0
-	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
-	mov	x4, #4
-	lsl	x4, x4, x3		/* line size in bytes */
+	dcache_line_size x4, x3
 	sub	x5, x4, #1
 	bic	x0, x0, x5
 .Lline_\@:
@@ -76,10 +75,7 @@ arch_zero_and_clean:
 	mov	x5, x0
 	cmp	x4, #512		/* 8 blocks divide 4 KiB: unrolled */
 	b.hi	1f
-	mrs	x6, ctr_el0
-	ubfx	x6, x6, #16, #4		/* DminLine: log2(words) */
-	mov	x7, #4
-	lsl	x7, x7, x6		/* line size in bytes */
+	dcache_line_size x7, x6
 	cmp	x7, x4
 	b.ne	6f
 10:	.rept	8
@@ -109,10 +105,7 @@ arch_zero_and_clean:
 	b.lo	2b
 4:	/* Clean: 4 KiB aligned too, so 8 lines an iteration when they
 	 * divide it; otherwise the general loop below. */
-	mrs	x3, ctr_el0
-	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
-	mov	x4, #4
-	lsl	x4, x4, x3		/* line size in bytes */
+	dcache_line_size x4, x3
 	cmp	x4, #512
 	b.hi	7f
 	mov	x5, x0

@@ -28,18 +28,20 @@ SECTIONS
 	. = ALIGN(4096);
 	__bss_start = .;
 	.bss (NOLOAD) : {
-		. = ALIGN(32768);
-		__bss_stacks = .;
-		KEEP(*(.bss.stacks))
-		__bss_stacks_end = .;
 		*(.bss .bss.*)
 		*(COMMON)
 	}
 	. = ALIGN(4096);
 	__bss_end = .;
-	/* Not zeroed nor invalidated by boot.S: the EL2 table pool, whose
-	 * pages are invalidated and zeroed when taken (stage2/pt.c). */
+	/* Neither zeroed nor (but for the boot stack) invalidated by boot.S:
+	 * the per-core stacks, which need no initial value and which only the
+	 * boot stack's core uses before its MMU is on, and the EL2 table pool,
+	 * whose pages are invalidated and zeroed when taken (stage2/pt.c). */
 	.noinit (NOLOAD) : {
+		. = ALIGN(32768);
+		__stacks = .;
+		KEEP(*(.noinit.stacks))
+		__stacks_end = .;
 		*(.noinit .noinit.*)
 	}
 	. = ALIGN(4096);

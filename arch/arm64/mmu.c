@@ -21,8 +21,8 @@
 #define HV_PT_POOL_PAGES 512
 
 extern const struct hv_config hv_cfg;
-extern char __hv_start[], __text_end[], __rodata_end[], __bss_stacks[],
-	__bss_stacks_end[], __hv_end[];
+extern char __hv_start[], __text_end[], __rodata_end[], __stacks[],
+	__stacks_end[], __hv_end[];
 extern uint8_t hv_stacks[][2 * HV_STACK_SIZE];
 
 struct mmu_regs hv_mmu_regs;
@@ -88,7 +88,7 @@ void arch_mmu_build(void)
 	map_or_panic((uintptr_t)__hv_start, (uintptr_t)__text_end, S1_TEXT);
 	map_or_panic((uintptr_t)__text_end, (uintptr_t)__rodata_end,
 		     S1_RODATA);
-	map_or_panic((uintptr_t)__rodata_end, (uintptr_t)__bss_stacks,
+	map_or_panic((uintptr_t)__rodata_end, (uintptr_t)__stacks,
 		     S1_DATA);
 	/* Each stack slot: lower half is the unmapped guard. */
 	for (unsigned i = 0; i <= HV_MAX_CPUS; i++) {
@@ -96,7 +96,7 @@ void arch_mmu_build(void)
 
 		map_or_panic(top - HV_STACK_SIZE, top, S1_DATA);
 	}
-	map_or_panic((uintptr_t)__bss_stacks_end, (uintptr_t)__hv_end,
+	map_or_panic((uintptr_t)__stacks_end, (uintptr_t)__hv_end,
 		     S1_DATA);
 	map_devices();
 
