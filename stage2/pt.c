@@ -121,7 +121,40 @@ static hv_err_t check_range(const struct pt *t, uint64_t va, uint64_t pa,
 	return HV_OK;
 }
 
-/* Map the one leaf that starts at @va; return its size through @done. */
+/*
+ * Write the leaves of one table from @slot on: @va maps at @level, and so
+ * do the following pages or blocks while the range lasts and the table
+ * does (within one table no address is aligned to the level above, so the
+ * choice of level cannot change: it is the choice map_one() would make
+ * again for each of them). Returns the bytes mapped through @done.
+ */
+static hv_err_t map_run(uint64_t *slot, uint64_t *end, unsigned level,
+			uint64_t pa, uint64_t size, uint64_t attrs,
+			uint64_t *done)
+{
+	uint64_t blk = pte_level_size(level);
+	uint64_t n = 0;
+
+	do {
+		uint64_t leaf = pte_leaf(pa + n, attrs, level);
+
+		/* Overmapping a different mapping is an error. */
+		if (pte_valid(*slot) && *slot != leaf) {
+			*done = n;
+			return HV_EEXIST;
+		}
+		pte_write(slot, leaf);
+		slot++;
+		n += blk;
+	} while (slot < end && size - n >= blk);
+	*done = n;
+	return HV_OK;
+}
+
+/*
+ * Map the leaves that start at @va, as many as fit in the table that holds
+ * the first one; return their size through @done.
+ */
 static hv_err_t map_one(struct pt *t, struct pt_pool *pool, uint64_t va,
 			uint64_t pa, uint64_t size, uint64_t attrs,
 			unsigned flags, uint64_t *done)
@@ -129,6 +162,8 @@ static hv_err_t map_one(struct pt *t, struct pt_pool *pool, uint64_t va,
 	uint64_t *table = t->root;
 
 	for (unsigned level = t->start_level; level < PT_LEVELS; level++) {
+		unsigned entries = level == t->start_level ? t->root_entries
+							   : PT_ENTRIES;
 		uint64_t *slot = &table[index_at(t, level, va)];
 		uint64_t blk = pte_level_size(level);
 		bool block = !(flags & PT_NO_BLOCKS) &&
@@ -136,15 +171,8 @@ static hv_err_t map_one(struct pt *t, struct pt_pool *pool, uint64_t va,
 			     is_aligned(va | pa, blk) && size >= blk;
 
 		if (level == 3 || block) {
-			uint64_t leaf = pte_leaf(pa, attrs, level);
-
-			/* Overmapping a different mapping is an error. */
-			if (pte_valid(*slot) && *slot != leaf) {
-				return HV_EEXIST;
-			}
-			pte_write(slot, leaf);
-			*done = blk;
-			return HV_OK;
+			return map_run(slot, &table[entries], level, pa, size,
+				       attrs, done);
 		}
 		if (!pte_valid(*slot)) {
 			uint64_t *next = pool_alloc(pool, 1);
@@ -292,7 +320,7 @@ hv_err_t pt_walk_leaves(const struct pt *t, pt_leaf_fn fn, void *arg)
 			depth--;
 			continue;
 		}
-		cur[depth].idx++;
+		cur[depth].idx = i + 1;
 		pte = cur[depth].table[i];
 		va = cur[depth].base + (uint64_t)i * pte_level_size(level);
 		if (pte_is_table(pte, level)) {

@@ -123,6 +123,67 @@ TEST(pt, refuses_overmap)
 		  HV_EEXIST);
 }
 
+TEST(pt, page_runs_cross_table_ends)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+	uint64_t base = 3 * SZ_1G + SZ_2M - 3 * SZ_4K;
+	uint64_t pa, sz;
+
+	ASSERT_EQ(pt_init(&t, pool, 40, true), HV_OK);
+	/* Pages only, across two level-3 tables and on into a third. */
+	ASSERT_EQ(pt_map(&t, pool, base, 0x50000000, SZ_2M + 6 * SZ_4K,
+			 S2_AP_RW, PT_NO_BLOCKS),
+		  HV_OK);
+	for (uint64_t off = 0; off < SZ_2M + 6 * SZ_4K; off += SZ_4K) {
+		ASSERT_TRUE(pt_lookup(&t, base + off, &pa, NULL, &sz));
+		EXPECT_EQ(pa, 0x50000000 + off);
+		EXPECT_EQ(sz, SZ_4K);
+	}
+	EXPECT_TRUE(!pt_lookup(&t, base - SZ_4K, NULL, NULL, NULL));
+	EXPECT_TRUE(!pt_lookup(&t, base + SZ_2M + 6 * SZ_4K, NULL, NULL,
+			       NULL));
+	/* 2 MiB blocks run on to the end of their level-2 table, then the
+	 * next table; the level-1 table boundary is no 1 GiB block because
+	 * the PA is only 2 MiB aligned. */
+	ASSERT_EQ(pt_map(&t, pool, 6 * SZ_1G - SZ_2M, 0x40200000, 3 * SZ_2M,
+			 S2_AP_RO, 0),
+		  HV_OK);
+	for (unsigned i = 0; i < 3; i++) {
+		ASSERT_TRUE(pt_lookup(&t, 6 * SZ_1G - SZ_2M + i * SZ_2M, &pa,
+				      NULL, &sz));
+		EXPECT_EQ(pa, 0x40200000 + i * SZ_2M);
+		EXPECT_EQ(sz, SZ_2M);
+	}
+}
+
+TEST(pt, overmap_inside_a_run_is_refused)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+	uint64_t pa;
+
+	ASSERT_EQ(pt_init(&t, pool, 40, true), HV_OK);
+	ASSERT_EQ(pt_map(&t, pool, SZ_1G + 5 * SZ_4K, 0x9000000, SZ_4K,
+			 S2_AP_RW, 0),
+		  HV_OK);
+	/* The fifth page of the run differs from what is mapped there. */
+	EXPECT_EQ(pt_map(&t, pool, SZ_1G, 0x70000000, 8 * SZ_4K, S2_AP_RW, 0),
+		  HV_EEXIST);
+	ASSERT_TRUE(pt_lookup(&t, SZ_1G + 5 * SZ_4K, &pa, NULL, NULL));
+	EXPECT_EQ(pa, 0x9000000);
+	/* A run over an identical page is harmless (elsewhere: the refused
+	 * run above may have mapped its first pages). */
+	ASSERT_EQ(pt_map(&t, pool, 2 * SZ_1G + 5 * SZ_4K, 0x9000000, SZ_4K,
+			 S2_AP_RW, 0),
+		  HV_OK);
+	EXPECT_EQ(pt_map(&t, pool, 2 * SZ_1G, 0x9000000 - 5 * SZ_4K, 8 * SZ_4K,
+			 S2_AP_RW, 0),
+		  HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, 2 * SZ_1G + 7 * SZ_4K, &pa, NULL, NULL));
+	EXPECT_EQ(pa, 0x9000000 + 2 * SZ_4K);
+}
+
 TEST(pt, bad_arguments)
 {
 	struct pt_pool *pool = new_pool(POOL_PAGES);
@@ -206,6 +267,54 @@ TEST(pt, walk_visits_every_leaf)
 	ASSERT_EQ(pt_walk_leaves(&t, count_leaf, n), HV_OK);
 	EXPECT_EQ(n[0], 4);
 	EXPECT_EQ(n[1], SZ_1G + SZ_2M + 2 * SZ_4K);
+}
+
+/* Records the input addresses a walk reports, in order. */
+struct leaf_log {
+	uint64_t va[8];
+	unsigned n;
+};
+
+static hv_err_t log_leaf(void *arg, uint64_t va, uint64_t pa, uint64_t size,
+			 uint64_t attrs)
+{
+	struct leaf_log *l = arg;
+
+	(void)pa;
+	(void)size;
+	(void)attrs;
+	if (l->n < 8) {
+		l->va[l->n] = va;
+	}
+	l->n++;
+	return HV_OK;
+}
+
+TEST(pt, walk_finds_leaves_at_every_position_of_a_sparse_table)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	/* First, last, and entries on either side of a four-entry step. */
+	static const unsigned idx[] = { 0, 3, 4, 9, 510, 511 };
+	struct leaf_log l = { .n = 0 };
+	struct pt t;
+
+	ASSERT_EQ(pt_init(&t, pool, 40, true), HV_OK);
+	for (unsigned i = 0; i < ARRAY_SIZE(idx); i++) {
+		ASSERT_EQ(pt_map(&t, pool, SZ_1G + idx[i] * SZ_4K,
+				 0x9000000 + idx[i] * SZ_4K, SZ_4K, S2_AP_RW,
+				 0),
+			  HV_OK);
+	}
+	/* And the last entry of the first of the two root tables. */
+	ASSERT_EQ(pt_map(&t, pool, 0x8000000000ULL - SZ_4K, 0, SZ_4K, S2_AP_RW,
+			 0),
+		  HV_OK);
+	ASSERT_EQ(pt_walk_leaves(&t, log_leaf, &l), HV_OK);
+	ASSERT_EQ(l.n, ARRAY_SIZE(idx) + 1);
+	for (unsigned i = 0; i < ARRAY_SIZE(idx); i++) {
+		EXPECT_EQ(l.va[i], SZ_1G + idx[i] * SZ_4K);
+	}
+	EXPECT_EQ(l.va[ARRAY_SIZE(idx)], 0x8000000000ULL - SZ_4K);
 }
 
 static const struct hv_board_desc v3_board = { .gic_version = HV_GIC_V3 };
