@@ -293,6 +293,22 @@ bool pt_lookup(const struct pt *t, uint64_t va, uint64_t *pa, uint64_t *attrs,
 	return true;
 }
 
+/*
+ * The index of the first valid entry of @table from @i on, or @n. Most of
+ * a sparse table is invalid: four entries a step while none is valid.
+ */
+static unsigned skip_invalid(const uint64_t *table, unsigned i, unsigned n)
+{
+	while (i + 4 <= n && ((table[i] | table[i + 1] | table[i + 2] |
+			       table[i + 3]) & PTE_VALID) == 0) {
+		i += 4;
+	}
+	while (i < n && !pte_valid(table[i])) {
+		i++;
+	}
+	return i;
+}
+
 /**
  * Call @fn for every valid leaf in ascending input-address order, with an
  * explicit cursor per level. Stops at, and returns, the first non-OK result.
@@ -313,7 +329,8 @@ hv_err_t pt_walk_leaves(const struct pt *t, pt_leaf_fn fn, void *arg)
 	cur[0].base = 0;
 	while (depth >= 0) {
 		unsigned level = t->start_level + (unsigned)depth;
-		unsigned i = cur[depth].idx;
+		unsigned i = skip_invalid(cur[depth].table, cur[depth].idx,
+					 cur[depth].entries);
 		uint64_t pte, va;
 
 		if (i == cur[depth].entries) {
