@@ -9,6 +9,7 @@
  */
 #include "hv/pt.h"
 
+#include "hv/string.h"
 #include "hv/types.h"
 
 /** Pointer to the table a descriptor names (identity: VA == PA). */
@@ -63,9 +64,7 @@ static uint64_t *pool_alloc(struct pt_pool *pool, size_t n)
 	if (pool->take != NULL) {
 		pool->take(p, n * SZ_4K);
 	}
-	for (size_t i = 0; i < n * PT_ENTRIES; i++) {
-		p[i] = 0;
-	}
+	memset(p, 0, n * SZ_4K);
 	pool->used = first + n;
 	return p;
 }
