@@ -152,6 +152,57 @@ static int prop_eq(const char *got, const char *want)
 
 /* ---- positive tests ---- */
 
+/* Two aligned name buffers, or one shifted off alignment. */
+static struct {
+	_Alignas(8) char a[HV_NAME_LEN + 1];
+	_Alignas(8) char b[HV_NAME_LEN];
+} names;
+
+static bool streq_set(const char *a, size_t alen, const char *b, size_t blen,
+		      bool shift)
+{
+	char *pa = shift ? names.a + 1 : names.a;
+
+	memset(&names, 0x5a, sizeof(names)); /* bytes after the NUL differ */
+	memset(names.b, 0xa5, sizeof(names.b));
+	memcpy(pa, a, alen);
+	memcpy(names.b, b, blen);
+	return cfg_streq(pa, names.b, HV_NAME_LEN);
+}
+
+TEST(cfg, streq_words_and_bytes)
+{
+	for (int shift = 0; shift < 2; shift++) {
+		/* Equal up to the NUL, whatever follows it, at every length
+		 * around the 8-byte steps. */
+		static const char *const eq[] = { "", "a", "abcdefg",
+						  "abcdefgh", "abcdefghi",
+						  "virtio_mmio@a000200",
+						  "0123456789abcdef0123456789abcde" };
+
+		for (unsigned i = 0; i < ARRAY_SIZE(eq); i++) {
+			size_t n = strlen(eq[i]) + 1;
+
+			EXPECT_TRUE(streq_set(eq[i], n, eq[i], n, shift));
+		}
+		/* A difference before the NUL, inside and across words. */
+		EXPECT_TRUE(!streq_set("virtio_mmio@a000200", 20,
+				       "virtio_mmio@a000400", 20, shift));
+		EXPECT_TRUE(!streq_set("abcdefgh", 9, "abcdefgx", 9, shift));
+		EXPECT_TRUE(!streq_set("abcdefgh", 9, "abcdefghi", 10, shift));
+		EXPECT_TRUE(!streq_set("abcdefghi", 10, "abcdefgh", 9, shift));
+		EXPECT_TRUE(!streq_set("x", 2, "y", 2, shift));
+		EXPECT_TRUE(!streq_set("", 1, "y", 2, shift));
+		/* No NUL in either buffer: all 32 bytes decide. */
+		EXPECT_TRUE(streq_set("0123456789abcdef0123456789abcdef", 32,
+				      "0123456789abcdef0123456789abcdef", 32,
+				      shift));
+		EXPECT_TRUE(!streq_set("0123456789abcdef0123456789abcdef", 32,
+				       "0123456789abcdef0123456789abcdeX", 32,
+				       shift));
+	}
+}
+
 TEST(cfg, valid_two_partitions)
 {
 	struct cfg_diag d;
