@@ -275,5 +275,34 @@ for b in "$BOARD" "$ROOT/boards/qemu-virt/board-gicv2.dts"; do
 	fi
 done
 
+# Layout: the device tree 2 MiB below the end of a 4 MiB partition, 64 KiB
+# below the end of a 2 MiB one (the smallest bhcfg lays out).
+for ram in 0x400000:0x200000 0x200000:0x1f0000; do
+	size=${ram%%:*}
+	want=${ram#*:}
+	name=layout.dtb_in_$((size >> 20))mib
+	cat >"$WORK/small.dts" <<EOT
+/dts-v1/;
+/ {
+	compatible = "bulkhead,system";
+	partitions {
+		alpha {
+			cpus = <0>;
+			memory-size = <0x0 $size>;
+			image = "hello.bin";
+		};
+	};
+};
+EOT
+	run_tool "$BOARD" "$WORK/small.dts"
+	if [ "$rc" -ne 0 ]; then
+		fail "$name" "exit status $rc: $(head -c 400 "$WORK/stderr")"
+	elif ! grep -A3 "\.dtb = {" "$OUT/cfg.c" | grep -q "\.offset = ${want}ULL"; then
+		fail "$name" "device tree not at offset $want"
+	else
+		pass "$name"
+	fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -22,10 +22,16 @@
 
 /* Largest generated guest device tree. */
 #define BH_DTB_MAX SZ_64K
-/* The guest device tree sits this far below the end of partition RAM. */
+/*
+ * The guest device tree sits this far below the end of partition RAM: in a
+ * 2 MiB region of its own (what the arm64 Linux boot protocol asks) from
+ * BH_DTB_LARGE_RAM on, in the last BH_DTB_MAX bytes of a smaller partition
+ * (too small for Linux; a bare-metal guest wants its RAM for itself).
+ */
 #define BH_DTB_FROM_END SZ_2M
-/* Smallest partition RAM the tool can lay out (image + device tree). */
-#define BH_MIN_RAM (2 * SZ_2M)
+#define BH_DTB_LARGE_RAM (2 * SZ_2M)
+/* Smallest partition RAM the tool lays out. */
+#define BH_MIN_RAM SZ_2M
 #define BH_MAX_INCDIRS 32
 /* Phandles used in every generated guest device tree. */
 #define BH_PHANDLE_GIC 1u

@@ -298,7 +298,7 @@ static int bh_check_kernel_room(const struct bh_ctx *ctx, int p)
 
 /**
  * Places the blobs inside each partition's RAM: the device tree 2 MiB below
- * the end, the initrd right below it (4 KiB aligned), the image at its load
+ * the end (64 KiB below it in a partition of less than 4 MiB), the initrd right below it (4 KiB aligned), the image at its load
  * offset; defaults the entry offset to the load offset. Returns 0, or -1
  * after printing the error.
  */
@@ -317,11 +317,13 @@ int bh_blobs_place(struct bh_ctx *ctx)
 			bh_part_error(
 				ctx, (int)p, "memory-size",
 				"0x%" PRIx64
-				" bytes is too small: at least 4 MiB is needed (the device tree goes 2 MiB below the end of RAM)",
+				" bytes is too small: at least 2 MiB is needed",
 				pc->ram_size);
 			return -1;
 		}
-		pc->dtb.offset = pc->ram_size - BH_DTB_FROM_END;
+		pc->dtb.offset = pc->ram_size - (pc->ram_size >= BH_DTB_LARGE_RAM
+							 ? BH_DTB_FROM_END
+							 : BH_DTB_MAX);
 		if (pc->initrd.size > pc->dtb.offset) {
 			bh_part_error(
 				ctx, (int)p, "initrd",
