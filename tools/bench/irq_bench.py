@@ -10,7 +10,10 @@ every figure is a path length in instructions and is the same in every run.
 Per board three boots: the guest natively (QEMU virt at EL1, no
 hypervisor), in a partition beside an idle neighbour
 (tests/configs/qemu-virt/bench-idle.dts) and beside a busy one
-(bench-busy.dts).
+(bench-busy.dts); and two boots that stop at the guest's first
+instruction: the partition alone (bench-alone.dts), and bench-idle.dts with
+4 MiB instead of 2 MiB partitions (bench-ram.dts), which gives the cost of
+clearing partition RAM per MiB.
 
 usage: irq_bench.py [BOARD...]     (default: qemu-virt qemu-virt-gicv2)
 Writes build/bench/irq-latency.json, the guest logs and, with gnuplot,
@@ -29,6 +32,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OUT = os.path.join(ROOT, "build", "bench")
 CONFIGS = {"idle": "tests/configs/qemu-virt/bench-idle.dts",
            "busy": "tests/configs/qemu-virt/bench-busy.dts"}
+# Booted only to the first guest instruction.
+ALONE = "tests/configs/qemu-virt/bench-alone.dts"
+# bench-idle.dts with RAM_MIB_BIG instead of RAM_MIB MiB in each of its
+# RAM_PARTITIONS partitions.
+RAM_CONFIG = "tests/configs/qemu-virt/bench-ram.dts"
+RAM_MIB, RAM_MIB_BIG, RAM_PARTITIONS = 2, 4, 2
 # One instruction per nanosecond, and a counter at 1 GHz: one tick per
 # instruction (docs/performance.md).
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off",
@@ -43,7 +52,8 @@ FIGURES = [("timer", "timer IRQ latency, idle neighbour"),
            ("hvc", "hypercall round trip (PSCI_VERSION)"),
            ("mmio-gicd", "emulated read: GICD_TYPER"),
            ("mmio-uart", "emulated read: UARTFR (PL011)"),
-           ("entry", "first guest instruction (counter)")]
+           ("entry", "first guest instruction (counter)"),
+           ("entry-alone", "first guest instruction, partition alone")]
 
 
 def make(board, config, *targets):
@@ -57,8 +67,8 @@ def make(board, config, *targets):
     return r.stdout.strip()
 
 
-def boot(cmd, log_path):
-    """Run QEMU until the guest prints "bench: done"; return its figures."""
+def boot(cmd, log_path, until="bench: done"):
+    """Run QEMU until the guest prints @until; return its output lines."""
     start = time.monotonic()
     lines = []
     with open(log_path, "w") as log:
@@ -69,16 +79,29 @@ def boot(cmd, log_path):
             for line in proc.stdout:
                 log.write(line)
                 lines.append(line)
-                if "bench: done" in line:
+                if until in line:
                     break
                 if time.monotonic() - start > TIMEOUT:
                     break
         finally:
             proc.kill()
             proc.wait()
-    if not any("bench: done" in l for l in lines):
+    if not any(until in l for l in lines):
         sys.exit(f"bench: no results, see {os.path.relpath(log_path, ROOT)}")
-    return parse(lines, log_path)
+    return lines
+
+
+def entry_only(board, config, log_name):
+    """Boot @config to the guest's first instruction; return the counter."""
+    make(board, config, "all")
+    cmd = (["qemu-system-aarch64"] + make(board, config, "print-qemu").split() +
+           ICOUNT + ["-kernel", make(board, config, "print-image")])
+    log_path = os.path.join(OUT, log_name)
+    for l in boot(cmd, log_path, until="bench: entry:"):
+        m = re.search(r"bench: entry: (\d+)", l)
+        if m:
+            return int(m.group(1))
+    sys.exit(f"bench: no entry figure, see {os.path.relpath(log_path, ROOT)}")
 
 
 def parse(lines, log_path):
@@ -139,26 +162,37 @@ def bench(board):
     native_cmd = (["qemu-system-aarch64"] + make(board, None, "print-native-qemu").split() +
                   ICOUNT + ["-kernel", "build/guests/native/bench.bin",
                             "-append", "timers=1000"])
-    native, n_hist = boot(native_cmd, os.path.join(OUT, f"irq-native-{board}.log"))
+    log = os.path.join(OUT, f"irq-native-{board}.log")
+    native, n_hist = parse(boot(native_cmd, log), log)
     part, hists = {}, {"native": n_hist}
     for mode, config in CONFIGS.items():
         make(board, config, "all")
         cmd = (["qemu-system-aarch64"] + make(board, config, "print-qemu").split() +
                ICOUNT + ["-kernel", make(board, config, "print-image")])
-        figs, hist = boot(cmd, os.path.join(OUT, f"irq-bulkhead-{mode}-{board}.log"))
+        log = os.path.join(OUT, f"irq-bulkhead-{mode}-{board}.log")
+        figs, hist = parse(boot(cmd, log), log)
         hists[f"Bulkhead, {mode} neighbour"] = hist
         if mode == "idle":
             part.update(figs)
         else:
             part["timer-busy"] = figs["timer"]
+    alone = entry_only(board, ALONE, f"irq-bulkhead-alone-{board}.log")
+    part["entry-alone"] = {"n": 1, "min": alone, "mean": float(alone), "max": alone}
+    big = entry_only(board, RAM_CONFIG, f"irq-bulkhead-ram-{board}.log")
+    ram = {"mib": RAM_MIB, "entry": part["entry"]["min"],
+           "big_mib": RAM_MIB_BIG, "big_entry": big,
+           "per_mib": (big - part["entry"]["min"]) /
+                      ((RAM_MIB_BIG - RAM_MIB) * RAM_PARTITIONS)}
     native["timer-busy"] = native["timer"]  # natively there is no neighbour
+    native["entry-alone"] = native["entry"]
     rows = []
     for key, label in FIGURES:
         if key in native and key in part:
             rows.append({"figure": key, "label": label, "native": native[key],
                          "bulkhead": part[key],
                          "added_mean": round(part[key]["mean"] - native[key]["mean"], 1)})
-    return {"board": board, "rows": rows, "histogram": histogram(board, hists),
+    return {"board": board, "rows": rows, "ram_clearing": ram,
+            "histogram": histogram(board, hists),
             "timer_histogram": {k: v for k, v in hists.items()}}
 
 
@@ -184,6 +218,12 @@ def main(argv):
         for r in res["rows"]:
             print(f"  {r['label']:<40}{fmt(r['native']):>18}{fmt(r['bulkhead']):>22}"
                   f"{num(r['added_mean']):>12}")
+        ram = res["ram_clearing"]
+        print(f"  first-instruction figures are for {ram['mib']} MiB partitions; "
+              f"clearing and cleaning partition RAM costs {ram['per_mib']:,.0f} "
+              f"instructions per MiB\n  (with {ram['big_mib']} MiB partitions: "
+              f"{ram['big_entry']:,} instead of {ram['entry']:,}); each partition "
+              f"loaded before the guest adds that per MiB of its RAM")
         if res["histogram"]:
             print(f"  histogram: {res['histogram']}")
     path = os.path.join(OUT, "irq-latency.json")
