@@ -68,23 +68,30 @@ static size_t cv_strnlen(const char *s, size_t max)
 
 /* A 64-bit word that may alias the characters it is loaded from. */
 typedef uint64_t __attribute__((may_alias)) cv_word_t;
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "cfg_streq() reads a string's first character as a word's low byte");
 
-/* True if some byte of @x is zero (exact: the borrow cannot give a false
- * positive below the lowest zero byte, and a byte above it does not
- * matter). */
-static bool cv_has_zero_byte(uint64_t x)
+/*
+ * Of a word loaded from a string (little-endian: the first character is the
+ * low byte), the mask of the bytes up to and including the first NUL, or 0
+ * if it has none. The borrow of the subtraction runs only above a zero
+ * byte, so the lowest bit it leaves set is that of the first zero byte.
+ */
+static uint64_t cv_upto_nul(uint64_t x)
 {
-	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+	uint64_t z = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+
+	return z == 0 ? 0 : z ^ (z - 1);
 }
 
 /**
  * True if the two strings are equal within their @max-byte buffers. When
  * both buffers are 8-byte aligned (the names in struct hv_config are), it
- * compares whole words first: equal words without a NUL are the bytes the
- * byte loop would step over, and a word of @a without a NUL that differs
- * from @b's holds the first difference, before any NUL. A word with a NUL
- * is left to the byte loop. Aligned loads only: the hypervisor runs this
- * with the MMU off.
+ * compares words: while @a's word holds no NUL, equal words go on and a
+ * different one decides; in the word with @a's first NUL only the bytes up
+ * to it count. Other buffers, and any bytes after the last whole word, go
+ * byte by byte. Aligned loads only: the hypervisor runs this with the MMU
+ * off.
  */
 bool cfg_streq(const char *a, const char *b, size_t max)
 {
@@ -94,9 +101,10 @@ bool cfg_streq(const char *a, const char *b, size_t max)
 		for (; i + 8 <= max; i += 8) {
 			uint64_t x = *(const cv_word_t *)(const void *)(a + i);
 			uint64_t y = *(const cv_word_t *)(const void *)(b + i);
+			uint64_t nul = cv_upto_nul(x);
 
-			if (cv_has_zero_byte(x)) {
-				break;
+			if (nul != 0) {
+				return ((x ^ y) & nul) == 0;
 			}
 			if (x != y) {
 				return false;
@@ -328,7 +336,27 @@ static bool cv_board_dev_clashes(const struct hv_board_desc *b, uint64_t base,
 	return false;
 }
 
-static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i)
+/*
+ * A 32-bit digest (FNV-1a) of the bytes of @s before its NUL, at most @max:
+ * equal names have equal digests, so only names with equal digests need
+ * comparing.
+ */
+static uint32_t cv_name_digest(const char *s, size_t max)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < max && s[i] != '\0'; i++) {
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Board device @i is well formed and named unlike devices 0..i-1, whose
+ * name digests are in @digest[0..i-1]; records its own in @digest[i].
+ */
+static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i,
+			    uint32_t *digest)
 {
 	const struct hv_board_device *dev = &b->devices[i];
 	uint64_t rbase, rsize;
@@ -336,8 +364,10 @@ static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i)
 	if (!cv_str_ok(dev->name, HV_NAME_LEN)) {
 		return false;
 	}
+	digest[i] = cv_name_digest(dev->name, HV_NAME_LEN);
 	for (uint32_t j = 0; j < i; j++) {
-		if (cfg_streq(dev->name, b->devices[j].name, HV_NAME_LEN)) {
+		if (digest[j] == digest[i] &&
+		    cfg_streq(dev->name, b->devices[j].name, HV_NAME_LEN)) {
 			return false;
 		}
 	}
@@ -360,6 +390,7 @@ static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i)
 
 static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 {
+	uint32_t digest[HV_MAX_BOARD_DEVICES];
 	enum cfg_err e;
 
 	if (!cv_str_ok(b->name, HV_NAME_LEN)) {
@@ -375,7 +406,7 @@ static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 		return cv_bfail(d, -1, "devices");
 	}
 	for (uint32_t i = 0; i < b->device_count; i++) {
-		if (!cv_board_dev_ok(b, i)) {
+		if (!cv_board_dev_ok(b, i, digest)) {
 			return cv_bfail(d, (int)i, "devices");
 		}
 	}

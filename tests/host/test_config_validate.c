@@ -429,6 +429,11 @@ TEST(cfg, board_devices)
 	strcpy(cfg.board.devices[4].name, "pl031@9010000"); /* duplicate */
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 4);
 	valid();
+	/* Equal up to the NUL, different after it: still a duplicate. */
+	strcpy(cfg.board.devices[4].name, cfg.board.devices[1].name);
+	cfg.board.devices[4].name[HV_NAME_LEN - 1] = 'z';
+	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 4);
+	valid();
 	cfg.board.devices[4].size = 0;
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 4);
 	valid();
