@@ -152,7 +152,7 @@ void hv_main(uint64_t dtb)
 	arch_cpu_init_el2();
 	arch_mmu_build();
 	partition_prepare_all();
-	pt_pool_seal(&hv_pt_pool);
+	arch_mmu_seal();
 	arch_mmu_on(&hv_mmu_regs);
 	log_enable_locking();
 	log_info("EL2 MMU on (W^X), %zu of %d table pages used; %u "

@@ -2,8 +2,9 @@
 /*
  * The hypervisor's own EL2 stage-1 map: identity mapped, W^X (text RX,
  * rodata R, data RW XN, SCTLR_EL2.WXN on), stacks with unmapped guard
- * pages, devices as Device-nGnRE. Partition RAM is not mapped except
- * through a temporary window while an image is (re)loaded.
+ * pages, of the table pool only the pages taken, devices as
+ * Device-nGnRE. Partition RAM is not mapped except through a temporary
+ * window while an image is (re)loaded.
  *
  * Arm ARM DDI 0487 J.a, D8 "The AArch64 Virtual Memory System
  * Architecture"; TCR_EL2 D19.2.139, SCTLR_EL2 D19.2.118.
@@ -96,8 +97,12 @@ void arch_mmu_build(void)
 
 		map_or_panic(top - HV_STACK_SIZE, top, S1_DATA);
 	}
-	map_or_panic((uintptr_t)__stacks_end, (uintptr_t)__hv_end,
+	/* The table pool is mapped by arch_mmu_seal(), as far as it is used;
+	 * anything else in .noinit is mapped here. */
+	map_or_panic((uintptr_t)__stacks_end, (uintptr_t)pt_pool_pages,
 		     S1_DATA);
+	map_or_panic((uintptr_t)pt_pool_pages[HV_PT_POOL_PAGES],
+		     (uintptr_t)__hv_end, S1_DATA);
 	map_devices();
 
 	hv_mmu_regs.mair = MAIR_EL2_VALUE;
@@ -107,6 +112,26 @@ void arch_mmu_build(void)
 	hv_mmu_regs.ttbr0 = (uintptr_t)el2_pt.root;
 	hv_mmu_regs.sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA |
 			    SCTLR_I | SCTLR_WXN;
+}
+
+/**
+ * Map the table pages taken from the pool (mapping them may take more, so
+ * until all are mapped) and seal the pool. The rest of the pool stays
+ * unmapped: nothing can take it any more. Boot core, MMU off, after every
+ * table is built.
+ */
+void arch_mmu_seal(void)
+{
+	size_t mapped = 0;
+
+	while (mapped < hv_pt_pool.used) {
+		size_t used = hv_pt_pool.used;
+
+		map_or_panic((uintptr_t)pt_pool_pages[mapped],
+			     (uintptr_t)pt_pool_pages[used], S1_DATA);
+		mapped = used;
+	}
+	pt_pool_seal(&hv_pt_pool);
 }
 
 static void tlb_flush_el2(void)

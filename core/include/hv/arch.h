@@ -26,6 +26,7 @@ extern struct pt_pool hv_pt_pool;
 
 void arch_cpu_init_el2(void);
 void arch_mmu_build(void);
+void arch_mmu_seal(void);
 void arch_mmu_on(const struct mmu_regs *r);
 void arch_mmu_prepare_window(const struct partition *p);
 void arch_mmu_map_window(const struct partition *p);
