@@ -125,28 +125,32 @@ static hv_err_t check_range(const struct pt *t, uint64_t va, uint64_t pa,
  * do the following pages or blocks while the range lasts and the table
  * does (within one table no address is aligned to the level above, so the
  * choice of level cannot change: it is the choice map_one() would make
- * again for each of them). Returns the bytes mapped through @done.
+ * again for each of them). Each leaf is the one before plus the leaf size:
+ * check_range() keeps the output addresses below PTE_ADDR_MASK, so the sum
+ * never carries into the attributes. Returns the bytes mapped through
+ * @done.
  */
-static hv_err_t map_run(uint64_t *slot, uint64_t *end, unsigned level,
+static hv_err_t map_run(uint64_t *slot, const uint64_t *end, unsigned level,
 			uint64_t pa, uint64_t size, uint64_t attrs,
 			uint64_t *done)
 {
 	uint64_t blk = pte_level_size(level);
-	uint64_t n = 0;
+	uint64_t leaf = pte_leaf(pa, attrs, level);
+	uint64_t count = size / blk;
+	uint64_t i;
 
-	do {
-		uint64_t leaf = pte_leaf(pa + n, attrs, level);
-
+	if (count > (uint64_t)(end - slot)) {
+		count = (uint64_t)(end - slot);
+	}
+	for (i = 0; i < count; i++, leaf += blk) {
 		/* Overmapping a different mapping is an error. */
-		if (pte_valid(*slot) && *slot != leaf) {
-			*done = n;
+		if (pte_valid(slot[i]) && slot[i] != leaf) {
+			*done = i * blk;
 			return HV_EEXIST;
 		}
-		pte_write(slot, leaf);
-		slot++;
-		n += blk;
-	} while (slot < end && size - n >= blk);
-	*done = n;
+		pte_write(&slot[i], leaf);
+	}
+	*done = count * blk;
 	return HV_OK;
 }
 
