@@ -10,32 +10,8 @@
  */
 #include "hv/vpl011.h"
 
-#define UARTDR 0x000
-#define UARTRSR 0x004
-#define UARTFR 0x018
-#define UARTILPR 0x020
-#define UARTIBRD 0x024
-#define UARTFBRD 0x028
-#define UARTLCR_H 0x02c
-#define UARTCR 0x030
-#define UARTIFLS 0x034
-#define UARTIMSC 0x038
-#define UARTRIS 0x03c
-#define UARTMIS 0x040
-#define UARTICR 0x044
-#define UARTDMACR 0x048
-#define UART_ID_BASE 0xfe0
-
-#define FR_RXFE (1u << 4)
-#define FR_RXFF (1u << 6)
-#define FR_TXFE (1u << 7)
-#define INT_RX (1u << 4)
-#define INT_TX (1u << 5)
-#define INT_RT (1u << 6)
-#define INT_ALL 0x7ffu
-
 /* UARTPeriphID0-3 then UARTPCellID0-3 (3.3.14-3.3.15). */
-static const uint8_t vpl011_ids[8] = { 0x11, 0x10, 0x14, 0x00,
+const uint8_t vpl011_ids[8] = { 0x11, 0x10, 0x14, 0x00,
 				       0x0d, 0xf0, 0x05, 0xb1 };
 
 /** Reset values (TRM 3.2): UART and both directions enabled as firmware
@@ -62,12 +38,6 @@ void vpl011_reset(struct vpl011 *u)
  * data waits (a simplification of the trigger level and the receive
  * timeout, which a driver handles the same way: it reads until RXFE).
  */
-#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
-static uint32_t ris(const struct vpl011 *u)
-{
-	return LOAD(u->ris) | (LOAD(u->rx_count) != 0 ? INT_RX | INT_RT : 0);
-}
-
 /** Queue a received character for the guest. */
 bool vpl011_rx_push(struct vpl011 *u, uint8_t c)
 {
@@ -93,54 +63,6 @@ static uint32_t rx_pop(struct vpl011 *u)
 	return c;
 }
 
-static bool access_ok(uint64_t off, unsigned size)
-{
-	return (size == 1 || size == 2 || size == 4) && off < 0x1000 &&
-	       (off & (size - 1)) == 0;
-}
-
-/*
- * The value of register @reg (word offset), for any register but UARTDR,
- * whose read pops the FIFO. No side effect. Fields are loaded atomically:
- * vpl011_read_nolock() runs without the partition lock, while console
- * input may push into the receive FIFO on another core (each value read
- * is then one the FIFO had at some instant).
- */
-static inline __attribute__((always_inline)) uint32_t
-reg_value(const struct vpl011 *u, uint64_t reg)
-{
-	if (reg == UARTFR) { /* first: polled for every character sent */
-		uint32_t count = LOAD(u->rx_count);
-
-		/* Output is never backed up. */
-		return FR_TXFE | (count == 0 ? FR_RXFE : 0) |
-		       (count == VPL011_RX_FIFO ? FR_RXFF : 0);
-	}
-	switch (reg) {
-	case UARTILPR: return LOAD(u->ilpr);
-	case UARTIBRD: return LOAD(u->ibrd);
-	case UARTFBRD: return LOAD(u->fbrd);
-	case UARTLCR_H: return LOAD(u->lcr_h);
-	case UARTCR: return LOAD(u->cr);
-	case UARTIFLS: return LOAD(u->ifls);
-	case UARTIMSC: return LOAD(u->imsc);
-	case UARTRIS: return ris(u);
-	case UARTMIS: return ris(u) & LOAD(u->imsc);
-	case UARTDMACR: return LOAD(u->dmacr);
-	default:
-		if (reg >= UART_ID_BASE) {
-			return vpl011_ids[(reg - UART_ID_BASE) / 4];
-		}
-		return 0; /* UARTRSR, reserved: zero */
-	}
-}
-
-/* The bytes of register value @v an access of @size at @off reads. */
-static uint64_t lanes_of(uint32_t v, uint64_t off, unsigned size)
-{
-	return (v >> (8 * (off & 3))) &
-	       (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
-}
 
 /**
  * Guest read of @size bytes at @off. Reserved offsets read as zero, like
@@ -152,32 +74,16 @@ enum vpl011_result vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 	uint64_t reg = off & ~3ULL;
 	uint32_t v;
 
-	if (!access_ok(off, size)) {
+	if (!vpl011_access_ok(off, size)) {
 		return VPL011_BAD_ACCESS;
 	}
 	if (reg == UARTDR) {
 		v = off == UARTDR ? rx_pop(u) : 0;
 	} else {
-		v = reg_value(u, reg);
+		v = vpl011_reg_value(u, reg);
 	}
-	*val = lanes_of(v, off, size);
+	*val = vpl011_lanes(v, off, size);
 	return VPL011_OK;
-}
-
-/**
- * The same read without the partition lock, for a register whose read
- * changes nothing (all but UARTDR) and so cannot change the interrupt
- * line either: the exit's light path. False for UARTDR or an access
- * vpl011_read() refuses; the caller then takes the locked path.
- */
-bool vpl011_read_nolock(const struct vpl011 *u, uint64_t off, unsigned size,
-			uint64_t *val)
-{
-	if (off < 4 || !access_ok(off, size)) { /* UARTDR, or refused */
-		return false;
-	}
-	*val = lanes_of(reg_value(u, off & ~3ULL), off, size);
-	return true;
 }
 
 /* A sub-word write changes only the bytes it covers. */
@@ -227,7 +133,7 @@ enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
 	uint32_t lanes, v;
 
 	*out_len = 0;
-	if (!access_ok(off, size)) {
+	if (!vpl011_access_ok(off, size)) {
 		return VPL011_BAD_ACCESS;
 	}
 	lanes = (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1)
@@ -258,5 +164,5 @@ enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
 /** Level of the UART's combined interrupt line (UARTINTR). */
 bool vpl011_irq_level(const struct vpl011 *u)
 {
-	return (ris(u) & u->imsc) != 0;
+	return (vpl011_ris(u) & u->imsc) != 0;
 }

@@ -13,9 +13,9 @@
  */
 #include "vgic_regs.h"
 
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
+#define GICD_CTLR VGICD_CTLR
+#define GICD_PIDR2 VGICD_PIDR2
+
 #define GICD_IGROUPR 0x0080
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
@@ -24,10 +24,7 @@
 #define GICD_CPENDSGIR 0x0f10
 #define GICD_SPENDSGIR 0x0f20
 #define GICD_IROUTER 0x6000
-#define GICD_PIDR2 0xffe8
 
-#define CTLR_ARE (1u << 4)
-#define CTLR_DS (1u << 6)
 
 /** GICD_TYPER of @g, fixed once its configuration is (vgic_init()). */
 uint32_t vgic_dist_typer(const struct vgic *g)
@@ -254,29 +251,6 @@ static const uint8_t gicd_map_v3[GICD_BLOCKS] = {
 	[VGIC_BLOCK(GICD_PIDR2)] = ROW_ID,
 };
 
-/* GICD_CTLR, GICD_TYPER, GICD_IIDR (IHI 0069H 12.9; IHI 0048B 4.3):
- * read-only but for CTLR's enable bits. */
-static uint32_t ctl_read(const struct vgic *g, uint32_t off)
-{
-	switch (off) {
-	case GICD_CTLR: /* see vgic_dist_read_nolock() */
-		return __atomic_load_n(&g->ctlr, __ATOMIC_RELAXED) |
-		       (g->version == 3 ? CTLR_ARE | CTLR_DS : 0);
-	case GICD_TYPER:
-		return g->gicd_typer;
-	case GICD_IIDR:
-		return VGIC_IIDR;
-	default:
-		return 0;
-	}
-}
-
-/* The ID registers (IHI 0069H 12.9.x GICD_PIDR2: ArchRev). */
-static uint32_t id_read(const struct vgic *g, uint64_t off)
-{
-	return off == GICD_PIDR2 ? g->version << 4 : 0;
-}
-
 /* The GICv2 block at GICD_SGIR; @n is the offset in it. */
 static VGIC_OUT_OF_LINE enum vgic_result
 sgi_access(struct vgic *g, unsigned self, uint32_t n, unsigned size,
@@ -325,7 +299,7 @@ enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 	switch (r->kind) {
 	case VGIC_K_CTL:
 		if (!write) {
-			*val = ctl_read(g, n);
+			*val = vgic_dist_ctl_read(g, n);
 		} else if (n == GICD_CTLR) {
 			return write_ctlr(g, self, (uint32_t)*val);
 		}
@@ -338,7 +312,7 @@ enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 		return sgi_access(g, self, n, size, write, val);
 	case VGIC_K_ID:
 		if (!write) {
-			*val = id_read(g, off);
+			*val = vgic_dist_id_read(g, off);
 		}
 		return VGIC_OK;
 	default:
@@ -346,26 +320,3 @@ enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 	}
 }
 
-/**
- * A 32-bit read of GICD_CTLR, TYPER, IIDR, TYPER2 or an ID register
- * (0xffd0-0xfffc), answered as vgic_dist_access() answers it but without
- * the lock, for the exit's light path: these reads change nothing, and
- * only GICD_CTLR's value can change, a word stored whole with the lock
- * held and loaded here atomically, so the value is one the register had.
- * False, with nothing read, for any other access.
- */
-bool vgic_dist_read_nolock(const struct vgic *g, uint64_t off, unsigned size,
-			   uint64_t *val)
-{
-	if (size != 4 || (off & 3) != 0) {
-		return false;
-	}
-	if (off < 0x10) {
-		*val = ctl_read(g, (uint32_t)off);
-	} else if (off >= 0xffd0 && off < GICD_FRAME) {
-		*val = id_read(g, off);
-	} else {
-		return false;
-	}
-	return true;
-}

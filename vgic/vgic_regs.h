@@ -155,6 +155,5 @@ vgic_irq_access(struct vgic *g, unsigned self, unsigned vcpu,
 }
 
 /* Identification. */
-#define VGIC_IIDR 0x4200043bu /* product 0x42 ('B'ulkhead), Arm JEP106 */
 
 #endif /* VGIC_REGS_H */

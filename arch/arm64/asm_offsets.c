@@ -23,6 +23,7 @@ void asm_offsets(void)
 	DEFINE(VCPU_REGS_SPSR, offsetof(struct pcpu, vcpu.regs.spsr));
 	DEFINE(PCPU_STACK_TOP, offsetof(struct pcpu, stack_top));
 	DEFINE(PCPU_EMERG_SP, offsetof(struct pcpu, emerg_sp));
+	DEFINE(PCPU_EXIT_MITIGATION, offsetof(struct pcpu, exit_mitigation));
 	DEFINE(PCPU_SIZE, sizeof(struct pcpu));
 	DEFINE(STACK_SHIFT, HV_STACK_SHIFT);
 	DEFINE(HV_MAX_CPUS_ASM, HV_MAX_CPUS);

@@ -15,6 +15,7 @@
 #include "hv/arch.h"
 #include "hv/hardening.h"
 #include "hv/log.h"
+#include "hv/pcpu.h"
 #include "hv/psci.h"
 
 /* Firmware's answers to ARCH_FEATURES; written by the boot core before
@@ -74,6 +75,9 @@ void arch_smccc_probe(void)
  * firmware offers it. */
 void arch_smccc_core_init(void)
 {
+	/* The vectors' fast paths read it through TPIDR_EL2 (the boot core
+	 * calls this again after arch_smccc_probe()). */
+	pcpu_this()->exit_mitigation = hv_exit_mitigation;
 	/* 0: the mitigation can be switched per PE; switch it on for good.
 	 * Guests are told it is not required (-2) and cannot turn it off. */
 	if (fw_wa2 == 0) {

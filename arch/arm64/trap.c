@@ -182,7 +182,10 @@ bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
 	uint64_t ipa;
 	uint64_t val;
 
-	if ((rt > 18 && rt < 30) || !esr_fsc_is_s2_kind(esr) ||
+	/* Emulated devices are never mapped: their accesses are stage-2
+	 * translation faults (ESR_EL2.ISS.DFSC 0b0001LL). */
+	if ((rt > 18 && rt < 30) ||
+	    (esr_fsc(esr) & FSC_TYPE_MASK) != FSC_TRANSLATION ||
 	    esr_dabt_s1ptw(esr)) {
 		return false;
 	}
@@ -194,13 +197,13 @@ bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
 		uint64_t gicd = ipa - HV_GUEST_GICD_IPA;
 		uint64_t uart = ipa - HV_GUEST_UART_IPA;
 
-		kind = gicd < HV_GUEST_GICD_SIZE ? EXIT_GIC : EXIT_UART;
-		if (gicd < HV_GUEST_GICD_SIZE
-			    ? vgic_dist_read_nolock(&v->part->vgic, gicd, size,
-						    &val)
-			    : uart < HV_GUEST_UART_SIZE &&
-				      vpl011_read_nolock(&v->part->uart, uart,
-							 size, &val)) {
+		kind = uart < HV_GUEST_UART_SIZE ? EXIT_UART : EXIT_GIC;
+		if (uart < HV_GUEST_UART_SIZE
+			    ? vpl011_read_nolock(&v->part->uart, uart, size,
+						 &val)
+			    : gicd < HV_GUEST_GICD_SIZE &&
+				      vgic_dist_read_nolock(&v->part->vgic,
+							    gicd, size, &val)) {
 			vcpu_set_reg(v, rt, extend_load(val, size, esr));
 			goto done;
 		}

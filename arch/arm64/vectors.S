@@ -147,7 +147,7 @@ el2_spx_serror:	el2_exception 7
  * return address of HVC is the next instruction). Only W0 identifies the
  * function (SMCCC 2.5: SMC32/HVC32 IDs). Anything else, or any call while
  * arch_spectre_exit() has firmware work to do on every exit
- * (hv_exit_mitigation), takes the full path. Nothing is pending here that
+ * (pcpu->exit_mitigation, a copy of hv_exit_mitigation), takes the full path. Nothing is pending here that
  * the full path would handle: requests and interrupts for this core come
  * with a kick (an SGI), which is taken right after the ERET.
  */
@@ -161,8 +161,8 @@ guest_sync:
 	b.ne	1f
 	tst	x1, #0xffff		/* imm16 */
 	b.ne	1f
-	adr_l	x1, hv_exit_mitigation
-	ldr	w1, [x1]
+	mrs	x1, tpidr_el2
+	ldr	w1, [x1, #PCPU_EXIT_MITIGATION]
 	cbnz	w1, 1f
 	ldr	w0, [sp]		/* guest W0: function ID */
 	movz	w1, #((FAST_PSCI_VERSION >> 16) & 0xffff), lsl #16
@@ -201,8 +201,8 @@ guest_sync:
 	 * and ERET; if not, complete the save and take the full path.
 	 */
 6:	tbz	x1, #24, 1b		/* ISV */
-	adr_l	x0, hv_exit_mitigation
-	ldr	w0, [x0]
+	mrs	x0, tpidr_el2
+	ldr	w0, [x0, #PCPU_EXIT_MITIGATION]
 	cbnz	w0, 1b
 	mrs	x0, tpidr_el2
 	regs_x2_x17 stp, x0
@@ -263,8 +263,7 @@ guest_irq:
 	stp	x2, x3, [sp, #-32]!
 	stp	x4, x5, [sp, #16]
 	mov	x2, x1
-	adr_l	x1, hv_exit_mitigation
-	ldr	w1, [x1]
+	ldr	w1, [x0, #PCPU_EXIT_MITIGATION]
 	cbnz	w1, 1f
 	mrs	x1, ICC_IAR1_EL1
 	cmp	w1, w2

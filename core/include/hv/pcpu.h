@@ -22,6 +22,7 @@ struct pcpu {
 	uint64_t emerg_sp;  /* used after a stack overflow at EL2 */
 	uint32_t index;	    /* board core index */
 	uint32_t used;	    /* 1 if a partition owns the core */
+	uint32_t exit_mitigation; /* hv_exit_mitigation, for the vectors */
 	uint64_t mpidr;
 };
 

@@ -196,8 +196,63 @@ enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 				  uint64_t off, unsigned size, bool write,
 				  uint64_t *val);
 uint32_t vgic_dist_typer(const struct vgic *g);
-bool vgic_dist_read_nolock(const struct vgic *g, uint64_t off, unsigned size,
-			   uint64_t *val);
+
+/* Distributor registers answered without per-interrupt state (IHI 0069H
+ * 12.9; IHI 0048B 4.3). */
+#define VGICD_CTLR 0x0000
+#define VGICD_TYPER 0x0004
+#define VGICD_IIDR 0x0008
+#define VGICD_PIDR2 0xffe8
+#define VGICD_CTLR_ARE (1u << 4)
+#define VGICD_CTLR_DS (1u << 6)
+#define VGIC_IIDR 0x4200043bu /* product 0x42 ('B'ulkhead), Arm JEP106 */
+
+/* GICD_CTLR, GICD_TYPER, GICD_IIDR: read-only but for CTLR's enable
+ * bits; anything else in their block reads as zero. */
+static inline uint32_t vgic_dist_ctl_read(const struct vgic *g, uint32_t off)
+{
+	switch (off) {
+	case VGICD_CTLR: /* stored whole: see vgic_dist_read_nolock() */
+		return __atomic_load_n(&g->ctlr, __ATOMIC_RELAXED) |
+		       (g->version == 3 ? VGICD_CTLR_ARE | VGICD_CTLR_DS : 0);
+	case VGICD_TYPER:
+		return g->gicd_typer;
+	case VGICD_IIDR:
+		return VGIC_IIDR;
+	default:
+		return 0;
+	}
+}
+
+/* The ID registers (IHI 0069H 12.9.x VGICD_PIDR2: ArchRev). */
+static inline uint32_t vgic_dist_id_read(const struct vgic *g, uint64_t off)
+{
+	return off == VGICD_PIDR2 ? g->version << 4 : 0;
+}
+
+/**
+ * A 32-bit read of VGICD_CTLR, TYPER, IIDR, TYPER2 or an ID register
+ * (0xffd0-0xfffc), answered as vgic_dist_access() answers it but without
+ * the lock, for the exit's light path (inline there): these reads change
+ * nothing, and only VGICD_CTLR's value can change, a word stored whole
+ * with the lock held and loaded here atomically, so the value is one the
+ * register had. False, with nothing read, for any other access.
+ */
+static inline bool vgic_dist_read_nolock(const struct vgic *g, uint64_t off,
+					 unsigned size, uint64_t *val)
+{
+	if (size != 4 || (off & 3) != 0) {
+		return false;
+	}
+	if (off < 0x10) {
+		*val = vgic_dist_ctl_read(g, (uint32_t)off);
+	} else if (off >= 0xffd0 && off < 0x10000) {
+		*val = vgic_dist_id_read(g, off);
+	} else {
+		return false;
+	}
+	return true;
+}
 enum vgic_result vgic_redist_access(struct vgic *g, unsigned self,
 				    uint64_t off, unsigned size, bool write,
 				    uint64_t *val);

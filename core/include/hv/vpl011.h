@@ -31,8 +31,6 @@ enum vpl011_result {
 void vpl011_reset(struct vpl011 *u);
 enum vpl011_result vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 			       uint64_t *val);
-bool vpl011_read_nolock(const struct vpl011 *u, uint64_t off, unsigned size,
-			uint64_t *val);
 /** A write; a completed output line is copied to @out (NUL-terminated)
  * and its length returned through @out_len (0 if none). */
 enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
@@ -41,5 +39,110 @@ enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
 bool vpl011_irq_level(const struct vpl011 *u);
 /** Queue a received character; false (and counted) if the FIFO is full. */
 bool vpl011_rx_push(struct vpl011 *u, uint8_t c);
+
+/* Register map: DDI 0183G, 3.2. */
+#define UARTDR 0x000
+#define UARTRSR 0x004
+#define UARTFR 0x018
+#define UARTILPR 0x020
+#define UARTIBRD 0x024
+#define UARTFBRD 0x028
+#define UARTLCR_H 0x02c
+#define UARTCR 0x030
+#define UARTIFLS 0x034
+#define UARTIMSC 0x038
+#define UARTRIS 0x03c
+#define UARTMIS 0x040
+#define UARTICR 0x044
+#define UARTDMACR 0x048
+#define UART_ID_BASE 0xfe0
+
+#define FR_RXFE (1u << 4)
+#define FR_RXFF (1u << 6)
+#define FR_TXFE (1u << 7)
+#define INT_RX (1u << 4)
+#define INT_TX (1u << 5)
+#define INT_RT (1u << 6)
+#define INT_ALL 0x7ffu
+
+extern const uint8_t vpl011_ids[8]; /* UARTPeriphID0-3, UARTPCellID0-3 */
+
+#define VPL011_LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/*
+ * Receive interrupts follow the FIFO level: RXRIS and RTRIS are set while
+ * data waits (a simplification of the trigger level and the receive
+ * timeout, which a driver handles the same way: it reads until RXFE).
+ */
+static inline uint32_t vpl011_ris(const struct vpl011 *u)
+{
+	return VPL011_LOAD(u->ris) |
+	       (VPL011_LOAD(u->rx_count) != 0 ? INT_RX | INT_RT : 0);
+}
+
+/*
+ * The value of register @reg (word offset), for any register but UARTDR,
+ * whose read pops the FIFO. No side effect. Fields are loaded atomically:
+ * vpl011_read_nolock() runs without the partition lock, while console
+ * input may push into the receive FIFO on another core (each value read
+ * is then one the FIFO had at some instant).
+ */
+static inline uint32_t vpl011_reg_value(const struct vpl011 *u, uint64_t reg)
+{
+	if (reg == UARTFR) { /* first: polled for every character sent */
+		uint32_t count = VPL011_LOAD(u->rx_count);
+
+		/* Output is never backed up. */
+		return FR_TXFE | (count == 0 ? FR_RXFE : 0) |
+		       (count == VPL011_RX_FIFO ? FR_RXFF : 0);
+	}
+	switch (reg) {
+	case UARTILPR: return VPL011_LOAD(u->ilpr);
+	case UARTIBRD: return VPL011_LOAD(u->ibrd);
+	case UARTFBRD: return VPL011_LOAD(u->fbrd);
+	case UARTLCR_H: return VPL011_LOAD(u->lcr_h);
+	case UARTCR: return VPL011_LOAD(u->cr);
+	case UARTIFLS: return VPL011_LOAD(u->ifls);
+	case UARTIMSC: return VPL011_LOAD(u->imsc);
+	case UARTRIS: return vpl011_ris(u);
+	case UARTMIS: return vpl011_ris(u) & VPL011_LOAD(u->imsc);
+	case UARTDMACR: return VPL011_LOAD(u->dmacr);
+	default:
+		if (reg >= UART_ID_BASE) {
+			return vpl011_ids[(reg - UART_ID_BASE) / 4];
+		}
+		return 0; /* UARTRSR, reserved: zero */
+	}
+}
+
+/* Byte, halfword or word, aligned, inside the 4 KiB frame. */
+static inline bool vpl011_access_ok(uint64_t off, unsigned size)
+{
+	return (size == 1 || size == 2 || size == 4) && off < 0x1000 &&
+	       (off & (size - 1)) == 0;
+}
+
+/* The bytes of register value @v an access of @size at @off reads. */
+static inline uint64_t vpl011_lanes(uint32_t v, uint64_t off, unsigned size)
+{
+	return (v >> (8 * (off & 3))) &
+	       (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
+}
+
+/**
+ * vpl011_read() without the partition lock, for a register whose read
+ * changes nothing (all but UARTDR) and so cannot change the interrupt
+ * line either: the exit's light path (inline there). False for UARTDR or
+ * an access vpl011_read() refuses; the caller then takes the locked path.
+ */
+static inline bool vpl011_read_nolock(const struct vpl011 *u, uint64_t off,
+				      unsigned size, uint64_t *val)
+{
+	if (off < 4 || !vpl011_access_ok(off, size)) { /* UARTDR, refused */
+		return false;
+	}
+	*val = vpl011_lanes(vpl011_reg_value(u, off & ~3ULL), off, size);
+	return true;
+}
 
 #endif /* HV_VPL011_H */
