@@ -764,22 +764,39 @@ void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 	}
 }
 
-static void virq_init(struct virq *q, uint32_t intid, uint8_t flags)
+/*
+ * The reset state of a virq as the two little-endian words of its 16
+ * bytes: intid, pintid, flags, lr = -1 in the first; target and
+ * targets = 1 in the second; every other field 0. Two 64-bit stores
+ * (struct virq is 8-byte aligned; the word type may alias it) instead of
+ * a store per field: vgic_reset_state() does this for every virq of a
+ * partition at each load.
+ */
+_Static_assert(sizeof(struct virq) == 16 &&
+		       offsetof(struct virq, intid) == 0 &&
+		       offsetof(struct virq, pintid) == 2 &&
+		       offsetof(struct virq, flags) == 4 &&
+		       offsetof(struct virq, lr) == 7 &&
+		       offsetof(struct virq, target) == 9 &&
+		       offsetof(struct virq, targets) == 10,
+	       "virq_init() writes struct virq as two words");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "virq_init() assumes little-endian words");
+
+typedef uint64_t virq_word __attribute__((may_alias));
+
+/* pintid and the HW and OWNED flags in the first word. */
+#define VIRQ_KEEP_MASK \
+	((uint64_t)0xffffu << 16 | (uint64_t)(VIRQ_HW | VIRQ_OWNED) << 32)
+
+static void virq_init(struct virq *q, uint32_t intid, uint8_t flags,
+		      uint16_t pintid, uint8_t target)
 {
-	q->intid = (uint16_t)intid;
-	q->pintid = 0;
-	q->flags = flags;
-	q->req = 0;
-	q->prio = 0;
-	q->lr = -1;
-	q->lr_vcpu = 0;
-	q->target = 0;
-	q->targets = 1;
-	q->sgi_src = 0;
-	q->lr_src = 0;
-	q->sgi_again = 0;
-	q->sgi_taken = false;
-	q->soft = false;
+	virq_word *w = (virq_word *)q;
+
+	w[0] = (uint64_t)(uint16_t)intid | (uint64_t)pintid << 16 |
+	       (uint64_t)flags << 32 | (uint64_t)0xffu << 56;
+	w[1] = (uint64_t)target << 8 | (uint64_t)1u << 16;
 }
 
 /**
@@ -802,9 +819,9 @@ void vgic_reset_state(struct vgic *g)
 				  keep | (i < 16 ? VIRQ_EDGE : 0) |
 					  (i < 16 && g->version == 2
 						   ? VIRQ_ENABLED
-						   : 0));
-			c->priv[i].pintid = (keep & VIRQ_HW) ? (uint16_t)i : 0;
-			c->priv[i].target = (uint8_t)v;
+						   : 0),
+				  (keep & VIRQ_HW) ? (uint16_t)i : 0,
+				  (uint8_t)v);
 		}
 		for (unsigned i = 0; i < VGIC_MAX_LRS; i++) {
 			c->lr_intid[i] = VGIC_NO_IRQ;
@@ -817,13 +834,19 @@ void vgic_reset_state(struct vgic *g)
 		c->gicr_waker = 1u << 1; /* ProcessorSleep */
 		c->gicr_ctlr = 0;
 	}
-	for (unsigned i = 0; i < g->spi_count; i++) {
-		struct virq *q = &g->spi[i];
-		uint8_t keep = q->flags & (VIRQ_HW | VIRQ_OWNED);
-		uint16_t pintid = q->pintid;
+	/*
+	 * SPIs keep pintid and the HW and OWNED flags: the first word masked,
+	 * as virq_init() lays it out. Locals, because the word stores may
+	 * alias *g.
+	 */
+	virq_word *w = (virq_word *)g->spi;
+	virq_word *const end = w + 2 * g->spi_count;
+	uint64_t intid = VGIC_PRIVATE;
 
-		virq_init(q, VGIC_PRIVATE + i, keep);
-		q->pintid = pintid;
+	for (; w < end; w += 2, intid++) {
+		w[0] = (w[0] & VIRQ_KEEP_MASK) | intid |
+		       (uint64_t)0xffu << 56;
+		w[1] = (uint64_t)1u << 16;
 	}
 }
 

@@ -83,7 +83,9 @@ struct virq {
 			    * their instance sat in an LR */
 	bool sgi_taken;	 /* GICv2 SGIs: the LR's instance was acknowledged */
 	bool soft;	 /* HW: pended by the guest (ISPENDR), not its line */
-};
+} __attribute__((aligned(8))); /* virq_init() stores it as two words; the
+				* arrays of it already sit at multiples
+				* of 8 in struct vgic_vcpu and struct vgic */
 
 /** Decoded list register (GICv3 ICH_LR<n>_EL2 / GICv2 GICH_LR<n>). */
 struct lr_val {
