@@ -29,11 +29,19 @@
 
 extern const struct hv_config hv_cfg;
 
-/* One page per partition; mapped read-only into monitors (stage 2). */
+/*
+ * One page per partition; mapped read-only into monitors (stage 2). In
+ * .noinit, neither zeroed nor invalidated by boot.S: health_init()
+ * invalidates and zeroes the page of each configured partition before
+ * anything reads it, and the pages of partition indices beyond the
+ * configuration are never mapped or read (health_stats_pa() is asked only
+ * for configured partitions).
+ */
 static union {
 	struct hv_stats s;
 	uint8_t page[HV_STATS_PAGE];
-} hv_stats_pages[HV_MAX_PARTITIONS] __attribute__((aligned(HV_STATS_PAGE)));
+} hv_stats_pages[HV_MAX_PARTITIONS]
+	__attribute__((aligned(HV_STATS_PAGE), section(".noinit.stats")));
 
 static void clean(const void *p, size_t n)
 {
@@ -54,12 +62,15 @@ uint64_t health_stats_pa(uint32_t partition)
 
 /**
  * Boot: set up @p's stats page and point its vCPUs' exit counters into it.
- * Before any vCPU runs.
+ * Before any vCPU runs, with the MMU off (partition_prepare_all()).
  */
 void health_init(struct partition *p)
 {
 	struct hv_stats *st = &hv_stats_pages[p->index].s;
 
+	/* The page is in .noinit: drop what the loader may have left cached
+	 * before writing it with the MMU off (as boot.S does for .bss). */
+	arch_invalidate_range(st, sizeof(hv_stats_pages[0]));
 	memset(st, 0, sizeof(hv_stats_pages[0]));
 	st->magic = HV_STATS_MAGIC;
 	st->version = HV_STATS_VERSION;

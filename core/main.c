@@ -27,8 +27,13 @@ extern char secondary_entry[];
 struct pcpu hv_pcpus[HV_MAX_CPUS];
 uint8_t hv_stacks[HV_MAX_CPUS + 1][2 * HV_STACK_SIZE]
 	__attribute__((aligned(2 * HV_STACK_SIZE), section(".noinit.stacks")));
+/* In .noinit, like the per-core stacks: a stack needs no initial value,
+ * and neither does this one need invalidating at boot (boot.S). It is
+ * taken only after a stack overflow at EL2, which then ends in a panic:
+ * with the MMU on, cached accesses see whatever lines the loader left as
+ * data; with it still off, the writes go to memory and the core halts. */
 static uint8_t hv_emerg_stacks[HV_MAX_CPUS][HV_EMERG_STACK]
-	__attribute__((aligned(16)));
+	__attribute__((aligned(16), section(".noinit.emerg")));
 
 void log_enable_locking(void);
 void hv_main(uint64_t dtb);

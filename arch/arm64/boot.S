@@ -42,9 +42,10 @@ primary_entry:
 	 * drop those lines first: a dirty one evicted later would overwrite
 	 * our writes, and a clean one would be read instead of them once the
 	 * MMU is on. With SCTLR_EL2.M clear nothing is allocated again until
-	 * then. The rest of .noinit needs nothing here: the per-core stacks
-	 * are first used with the MMU on, and the table pool is done page by
-	 * page as it is taken (arch_invalidate_range() from pool_alloc()).
+	 * then. The rest of .noinit needs nothing here: the per-core and
+	 * emergency stacks need no value, the table pool is done page by page
+	 * as it is taken (arch_invalidate_range() from pool_alloc()), and the
+	 * statistics pages by health_init() (hv.ld.S).
 	 */
 	adr_l	x1, __rodata_end	/* start of the writable part */
 	adr_l	x2, __bss_end

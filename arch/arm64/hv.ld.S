@@ -35,8 +35,10 @@ SECTIONS
 	__bss_end = .;
 	/* Neither zeroed nor (but for the boot stack) invalidated by boot.S:
 	 * the per-core stacks, which need no initial value and which only the
-	 * boot stack's core uses before its MMU is on, and the EL2 table pool,
-	 * whose pages are invalidated and zeroed when taken (stage2/pt.c). */
+	 * boot stack's core uses before its MMU is on; the emergency stacks
+	 * (core/main.c); the statistics pages, each invalidated and zeroed by
+	 * health_init() (core/health.c); and the EL2 table pool, whose pages
+	 * are invalidated and zeroed when taken (stage2/pt.c). */
 	.noinit (NOLOAD) : {
 		. = ALIGN(32768);
 		__stacks = .;
