@@ -337,40 +337,85 @@ static bool cv_board_dev_clashes(const struct hv_board_desc *b, uint64_t base,
 }
 
 /*
- * A 32-bit digest (FNV-1a) of the bytes of @s before its NUL, at most @max:
- * equal names have equal digests, so only names with equal digests need
- * comparing.
+ * The board device names are HV_NAME_LEN-byte buffers inside struct
+ * hv_board_device, which starts 8-byte aligned (it holds uint64_t fields).
  */
-static uint32_t cv_name_digest(const char *s, size_t max)
-{
-	uint32_t h = 2166136261u;
+_Static_assert(HV_NAME_LEN % 8 == 0 &&
+		       offsetof(struct hv_board_device, name) % 8 == 0,
+	       "cv_name_words() reads board device names a word at a time");
 
-	for (size_t i = 0; i < max && s[i] != '\0'; i++) {
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
+/*
+ * Is the name in the HV_NAME_LEN-byte buffer @s non-empty and NUL-terminated
+ * within it (as cv_str_ok())? If so, also a 32-bit digest of its bytes
+ * before the NUL into @digest: equal names have equal digests, so only
+ * names with equal digests need comparing. A word at a time: each word,
+ * the one holding the NUL with the bytes after the NUL cleared
+ * (cv_upto_nul()), mixed in FNV-1a fashion, then the result folded; bytes
+ * after the NUL never count. Aligned loads only (the MMU may be off); an unaligned
+ * buffer, which struct hv_board_device never gives, is read byte by byte
+ * into the same words.
+ */
+static bool cv_name_words(const char *s, uint32_t *digest)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < HV_NAME_LEN; i += 8) {
+		uint64_t x = 0;
+		uint64_t nul;
+
+		if (((uintptr_t)s & 7) == 0) {
+			x = *(const cv_word_t *)(const void *)(s + i);
+		} else {
+			for (unsigned k = 0; k < 8; k++) {
+				x |= (uint64_t)(uint8_t)s[i + k] << (8 * k);
+			}
+		}
+		nul = cv_upto_nul(x);
+		h = (h ^ (nul != 0 ? x & nul : x)) * 1099511628211ULL;
+		if (nul != 0) {
+			/* The product's low bits see only the words' low
+			 * bytes: fold the high half in before using any. */
+			h ^= h >> 32;
+			h *= 0x9e3779b97f4a7c15ULL;
+			*digest = (uint32_t)(h >> 32);
+			/* Empty if the NUL is the first byte. */
+			return i != 0 || (x & 0xff) != 0;
+		}
 	}
-	return h;
+	return false;
 }
+
+/* One bit per digest value modulo 256: which digests devices had so far. */
+#define CV_DIGEST_BITS 256u
 
 /*
  * Board device @i is well formed and named unlike devices 0..i-1, whose
- * name digests are in @digest[0..i-1]; records its own in @digest[i].
+ * name digests are in @digest[0..i-1] and marked in @seen; records its
+ * own in @digest[i] and @seen. Only if its digest's bit is already set
+ * can an earlier name be equal, and only then are the earlier devices
+ * searched (for equal digests, then equal names).
  */
 static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i,
-			    uint32_t *digest)
+			    uint32_t *digest, uint64_t *seen)
 {
 	const struct hv_board_device *dev = &b->devices[i];
 	uint64_t rbase, rsize;
+	uint32_t bit;
 
-	if (!cv_str_ok(dev->name, HV_NAME_LEN)) {
+	if (!cv_name_words(dev->name, &digest[i])) {
 		return false;
 	}
-	digest[i] = cv_name_digest(dev->name, HV_NAME_LEN);
-	for (uint32_t j = 0; j < i; j++) {
-		if (digest[j] == digest[i] &&
-		    cfg_streq(dev->name, b->devices[j].name, HV_NAME_LEN)) {
-			return false;
+	bit = digest[i] % CV_DIGEST_BITS;
+	if (seen[bit / 64] & (1ULL << (bit % 64))) {
+		for (uint32_t j = 0; j < i; j++) {
+			if (digest[j] == digest[i] &&
+			    cfg_streq(dev->name, b->devices[j].name,
+				      HV_NAME_LEN)) {
+				return false;
+			}
 		}
 	}
+	seen[bit / 64] |= 1ULL << (bit % 64);
 	if (!cv_page_round(dev->base, dev->size, &rbase, &rsize) ||
 	    cv_board_dev_clashes(b, rbase, rsize)) {
 		return false;
@@ -391,6 +436,7 @@ static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i,
 static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 {
 	uint32_t digest[HV_MAX_BOARD_DEVICES];
+	uint64_t seen[CV_DIGEST_BITS / 64] = { 0 };
 	enum cfg_err e;
 
 	if (!cv_str_ok(b->name, HV_NAME_LEN)) {
@@ -406,7 +452,7 @@ static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 		return cv_bfail(d, -1, "devices");
 	}
 	for (uint32_t i = 0; i < b->device_count; i++) {
-		if (!cv_board_dev_ok(b, i, digest)) {
+		if (!cv_board_dev_ok(b, i, digest, seen)) {
 			return cv_bfail(d, (int)i, "devices");
 		}
 	}

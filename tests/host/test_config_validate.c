@@ -442,6 +442,46 @@ TEST(cfg, board_devices)
 	valid();
 	memset(cfg.board.devices[0].name, 'x', HV_NAME_LEN); /* no NUL */
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 0);
+	valid();
+	strcpy(cfg.board.devices[2].name, ""); /* empty */
+	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 2);
+}
+
+/* Names are checked a word at a time: differences and the NUL at every
+ * position of the 32-byte buffer, duplicates at every length. */
+TEST(cfg, board_device_names_by_word)
+{
+	struct cfg_diag diag;
+
+	for (size_t len = 1; len < HV_NAME_LEN; len++) {
+		valid();
+		memset(cfg.board.devices[1].name, 0, HV_NAME_LEN);
+		memset(cfg.board.devices[1].name, 'a', len);
+		memcpy(cfg.board.devices[4].name, cfg.board.devices[1].name,
+		       HV_NAME_LEN);
+		CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 4);
+		/* Bytes after the NUL do not count. */
+		memset(cfg.board.devices[4].name + len + 1, 'z',
+		       HV_NAME_LEN - len - 1);
+		CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 4);
+		memset(cfg.board.devices[4].name + len + 1, 0,
+		       HV_NAME_LEN - len - 1);
+		for (size_t k = 0; k < len; k++) {
+			cfg.board.devices[4].name[k] = 'b';
+			EXPECT_EQ(config_validate(&cfg, &diag), CFG_OK);
+			cfg.board.devices[4].name[k] = 'a';
+		}
+		/* One character longer or shorter: a different name. */
+		cfg.board.devices[4].name[len] = 'a';
+		if (len + 1 < HV_NAME_LEN) {
+			EXPECT_EQ(config_validate(&cfg, &diag), CFG_OK);
+		}
+		cfg.board.devices[4].name[len] = '\0';
+		cfg.board.devices[4].name[len - 1] = '\0';
+		if (len > 1) {
+			EXPECT_EQ(config_validate(&cfg, &diag), CFG_OK);
+		}
+	}
 }
 
 TEST(cfg, no_partitions)
