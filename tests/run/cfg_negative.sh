@@ -276,11 +276,16 @@ for b in "$BOARD" "$ROOT/boards/qemu-virt/board-gicv2.dts"; do
 done
 
 # Layout: the device tree 2 MiB below the end of a 4 MiB partition, 64 KiB
-# below the end of a 2 MiB one (the smallest bhcfg lays out).
-for ram in 0x400000:0x200000 0x200000:0x1f0000; do
+# below the end of a 2 MiB one and of a 1 MiB one (the smallest bhcfg lays
+# out, with 4 KiB pages).
+for ram in 0x400000:0x200000 0x200000:0x1f0000 0x100000:0xf0000; do
 	size=${ram%%:*}
 	want=${ram#*:}
 	name=layout.dtb_in_$((size >> 20))mib
+	pages=
+	if [ $((size % 0x200000)) -ne 0 ]; then
+		pages="memory-no-blocks;"
+	fi
 	cat >"$WORK/small.dts" <<EOT
 /dts-v1/;
 / {
@@ -290,6 +295,7 @@ for ram in 0x400000:0x200000 0x200000:0x1f0000; do
 			cpus = <0>;
 			memory-size = <0x0 $size>;
 			image = "hello.bin";
+			$pages
 		};
 	};
 };

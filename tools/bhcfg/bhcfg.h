@@ -30,8 +30,13 @@
  */
 #define BH_DTB_FROM_END SZ_2M
 #define BH_DTB_LARGE_RAM (2 * SZ_2M)
-/* Smallest partition RAM the tool lays out. */
-#define BH_MIN_RAM SZ_2M
+/*
+ * Smallest partition RAM the tool lays out: an image, its data and the
+ * device tree (a small RTOS or bare-metal guest). Below 2 MiB the size is
+ * not a multiple of a stage-2 block, so config_validate() asks for
+ * memory-no-blocks (4 KiB pages).
+ */
+#define BH_MIN_RAM SZ_1M
 #define BH_MAX_INCDIRS 32
 /* Phandles used in every generated guest device tree. */
 #define BH_PHANDLE_GIC 1u

@@ -298,8 +298,9 @@ static int bh_check_kernel_room(const struct bh_ctx *ctx, int p)
 
 /**
  * Places the blobs inside each partition's RAM: the device tree 2 MiB below
- * the end (64 KiB below it in a partition of less than 4 MiB), the initrd right below it (4 KiB aligned), the image at its load
- * offset; defaults the entry offset to the load offset. Returns 0, or -1
+ * the end (64 KiB below it in a partition of less than 4 MiB), the initrd
+ * right below it (4 KiB aligned), the image at its load offset; defaults
+ * the entry offset to the load offset. Returns 0, or -1
  * after printing the error.
  */
 int bh_blobs_place(struct bh_ctx *ctx)
@@ -317,7 +318,7 @@ int bh_blobs_place(struct bh_ctx *ctx)
 			bh_part_error(
 				ctx, (int)p, "memory-size",
 				"0x%" PRIx64
-				" bytes is too small: at least 2 MiB is needed",
+				" bytes is too small: at least 1 MiB is needed",
 				pc->ram_size);
 			return -1;
 		}

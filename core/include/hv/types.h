@@ -45,6 +45,7 @@ static inline uint64_t ipa_raw(ipa_t a)
 
 #define SZ_4K 0x1000ULL
 #define SZ_64K 0x10000ULL
+#define SZ_1M 0x100000ULL
 #define SZ_2M 0x200000ULL
 #define SZ_1G 0x40000000ULL
 
