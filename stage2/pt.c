@@ -242,6 +242,8 @@ static uint64_t *find_slot(const struct pt *t, uint64_t va, unsigned *level)
  * Remove the mappings of [va, va + size). Leaves must lie wholly inside the
  * range (a block is never split); unmapped parts are skipped. Tables stay
  * allocated, so the range can be mapped again after the pool is sealed.
+ * From an aligned slot on, the following slots of the same table that the
+ * range covers whole are cleared without walking again from the root.
  */
 hv_err_t pt_unmap(struct pt *t, uint64_t va, uint64_t size)
 {
@@ -253,17 +255,30 @@ hv_err_t pt_unmap(struct pt *t, uint64_t va, uint64_t size)
 		uint64_t *slot = find_slot(t, va, &level);
 		uint64_t blk = pte_level_size(level);
 		uint64_t next = align_down(va, blk) + blk;
+		uint64_t run;
 
 		if (slot == NULL) {
 			return HV_ERANGE;
 		}
-		if (pte_valid(*slot)) {
-			if (!is_aligned(va, blk) || next > end) {
+		if (!is_aligned(va, blk) || next > end) {
+			if (pte_valid(*slot)) {
 				return HV_EINVAL;
 			}
-			pte_write(slot, 0);
+			va = next;
+			continue;
 		}
-		va = next;
+		/* Slots of this table from @slot on that the range covers. */
+		run = (level == t->start_level ? t->root_entries : PT_ENTRIES) -
+		      index_at(t, level, va);
+		if (run > (end - va) / blk) {
+			run = (end - va) / blk;
+		}
+		for (uint64_t k = 0; k < run; k++) {
+			if (pte_valid(slot[k])) {
+				pte_write(&slot[k], 0);
+			}
+		}
+		va += run * blk;
 	}
 	return HV_OK;
 }
@@ -312,6 +327,38 @@ static unsigned skip_invalid(const uint64_t *table, unsigned i, unsigned n)
 	return i;
 }
 
+/*
+ * From the non-table entry at @*idx - 1 of @table (input address @va), call
+ * @fn for it and for the leaves that follow it in the table, up to the
+ * first invalid or table entry, which is left at @*idx for the cursor loop
+ * (as is the end of the table). A run of pages costs no return to that
+ * loop per page. An entry that is valid but no leaf (a level-3 entry
+ * without its page bit) is skipped, as before.
+ */
+static hv_err_t walk_run(unsigned *idx, const uint64_t *table, unsigned n,
+			 unsigned level, uint64_t va, pt_leaf_fn fn, void *arg)
+{
+	const uint64_t blk = pte_level_size(level);
+	unsigned i = *idx - 1;
+	uint64_t pte = table[i];
+
+	for (;;) {
+		if (level < 3 || (pte & PTE_TYPE_TABLE)) {
+			TRY(fn(arg, va, pte_addr(pte), blk, pte_attrs(pte)));
+		}
+		if (++i == n) {
+			break;
+		}
+		pte = table[i];
+		if (!pte_valid(pte) || pte_is_table(pte, level)) {
+			break;
+		}
+		va += blk;
+	}
+	*idx = i;
+	return HV_OK;
+}
+
 /**
  * Call @fn for every valid leaf in ascending input-address order, with an
  * explicit cursor per level. Stops at, and returns, the first non-OK result.
@@ -349,10 +396,9 @@ hv_err_t pt_walk_leaves(const struct pt *t, pt_leaf_fn fn, void *arg)
 			cur[depth].idx = 0;
 			cur[depth].entries = PT_ENTRIES;
 			cur[depth].base = va;
-		} else if (pte_valid(pte) &&
-			   (level < 3 || (pte & PTE_TYPE_TABLE))) {
-			TRY(fn(arg, va, pte_addr(pte), pte_level_size(level),
-			       pte_attrs(pte)));
+		} else {
+			TRY(walk_run(&cur[depth].idx, cur[depth].table,
+				     cur[depth].entries, level, va, fn, arg));
 		}
 	}
 	return HV_OK;
