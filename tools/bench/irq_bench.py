@@ -11,9 +11,9 @@ Per board three boots: the guest natively (QEMU virt at EL1, no
 hypervisor), in a partition beside an idle neighbour
 (tests/configs/qemu-virt/bench-idle.dts) and beside a busy one
 (bench-busy.dts); and two boots that stop at the guest's first
-instruction: the partition alone (bench-alone.dts), and bench-idle.dts with
-4 MiB instead of 2 MiB partitions (bench-ram.dts), which gives the cost of
-clearing partition RAM per MiB.
+instruction: the partition alone with 1 MiB of RAM (bench-alone.dts), and
+bench-idle.dts with 4 MiB instead of 2 MiB partitions (bench-ram.dts), which
+gives the cost of clearing partition RAM per MiB.
 
 usage: irq_bench.py [BOARD...]     (default: qemu-virt qemu-virt-gicv2)
 Writes build/bench/irq-latency.json, the guest logs and, with gnuplot,
@@ -32,8 +32,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OUT = os.path.join(ROOT, "build", "bench")
 CONFIGS = {"idle": "tests/configs/qemu-virt/bench-idle.dts",
            "busy": "tests/configs/qemu-virt/bench-busy.dts"}
-# Booted only to the first guest instruction.
+# Booted only to the first guest instruction: the benchmark partition alone,
+# with ALONE_MIB MiB of RAM (4 KiB pages).
 ALONE = "tests/configs/qemu-virt/bench-alone.dts"
+ALONE_MIB = 1
 # bench-idle.dts with RAM_MIB_BIG instead of RAM_MIB MiB in each of its
 # RAM_PARTITIONS partitions.
 RAM_CONFIG = "tests/configs/qemu-virt/bench-ram.dts"
@@ -180,6 +182,7 @@ def bench(board):
     part["entry-alone"] = {"n": 1, "min": alone, "mean": float(alone), "max": alone}
     big = entry_only(board, RAM_CONFIG, f"irq-bulkhead-ram-{board}.log")
     ram = {"mib": RAM_MIB, "entry": part["entry"]["min"],
+           "alone_mib": ALONE_MIB, "alone_entry": alone,
            "big_mib": RAM_MIB_BIG, "big_entry": big,
            "per_mib": (big - part["entry"]["min"]) /
                       ((RAM_MIB_BIG - RAM_MIB) * RAM_PARTITIONS)}
@@ -224,6 +227,11 @@ def main(argv):
               f"instructions per MiB\n  (with {ram['big_mib']} MiB partitions: "
               f"{ram['big_entry']:,} instead of {ram['entry']:,}); each partition "
               f"loaded before the guest adds that per MiB of its RAM")
+        print(f"  the partition alone has {ram['alone_mib']} MiB: of its "
+              f"{ram['alone_entry']:,}, about "
+              f"{ram['per_mib'] * ram['alone_mib']:,.0f} clear and clean its RAM "
+              f"and {ram['alone_entry'] - ram['per_mib'] * ram['alone_mib']:,.0f} "
+              f"are the hypervisor's boot and load")
         if res["histogram"]:
             print(f"  histogram: {res['histogram']}")
     path = os.path.join(OUT, "irq-latency.json")
