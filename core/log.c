@@ -12,6 +12,8 @@
 #include "hv/pcpu.h"
 #include "hv/spinlock.h"
 
+#include "arch/sysreg.h"
+
 extern const struct hv_config hv_cfg;
 
 static struct spinlock log_lock = SPINLOCK_INIT;
@@ -38,13 +40,30 @@ void log_set_panic_mode(void)
 	__atomic_store_n(&log_panicked, true, __ATOMIC_SEQ_CST);
 }
 
+/* Write @c to the board UART once its transmit FIFO has room. */
+static inline void tx_putc(uint64_t status, uint32_t full, uint64_t data,
+			   char c)
+{
+	while (mmio_read32(status) & full) {
+		__asm__ volatile("yield");
+	}
+	mmio_write32(data, (uint8_t)c);
+}
+
+/* The first @len characters of @s, or those before a NUL; "\r" before
+ * "\n". The registers are looked up once a string, not per character. */
 static void out(const char *s, size_t len)
 {
+	const uint64_t base = hv_cfg.board.uart_base;
+	const uint64_t status = base + board_uart_tx.status;
+	const uint64_t data = base + board_uart_tx.data;
+	const uint32_t full = board_uart_tx.full;
+
 	for (size_t i = 0; i < len && s[i] != '\0'; i++) {
 		if (s[i] == '\n') {
-			board_uart_putc(hv_cfg.board.uart_base, '\r');
+			tx_putc(status, full, data, '\r');
 		}
-		board_uart_putc(hv_cfg.board.uart_base, s[i]);
+		tx_putc(status, full, data, s[i]);
 	}
 }
 

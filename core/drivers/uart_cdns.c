@@ -44,14 +44,12 @@ void board_uart_init(uint64_t base)
 	mmio_write32(base + CDNS_CONTROL, CONTROL_TXEN | CONTROL_RXEN);
 }
 
-/** Write @c once the transmit FIFO has room. */
-void board_uart_putc(uint64_t base, char c)
-{
-	while (mmio_read32(base + CDNS_CHANNEL_STS) & STS_TFUL) {
-		__asm__ volatile("yield");
-	}
-	mmio_write32(base + CDNS_TX_RX_FIFO, (uint8_t)c);
-}
+/* A character goes to tx_rx_fifo0 once channel_sts.TFUL reads 0. */
+const struct board_uart_tx board_uart_tx = {
+	.status = CDNS_CHANNEL_STS,
+	.full = STS_TFUL,
+	.data = CDNS_TX_RX_FIFO,
+};
 
 /**
  * Interrupt on every received character: a trigger level of 1 raises

@@ -28,14 +28,12 @@ void board_uart_init(uint64_t base)
 	mmio_write32(base + UARTCR, cr | CR_UARTEN | CR_TXE | CR_RXE);
 }
 
-/** Write @c once the transmit FIFO has room. */
-void board_uart_putc(uint64_t base, char c)
-{
-	while (mmio_read32(base + UARTFR) & FR_TXFF) {
-		__asm__ volatile("yield");
-	}
-	mmio_write32(base + UARTDR, (uint8_t)c);
-}
+/* A character goes to UARTDR once UARTFR.TXFF reads 0. */
+const struct board_uart_tx board_uart_tx = {
+	.status = UARTFR,
+	.full = FR_TXFF,
+	.data = UARTDR,
+};
 
 /** Interrupt on received data and on the receive timeout. */
 void board_uart_rx_enable(uint64_t base)

@@ -10,8 +10,19 @@
 
 /** Prepare the board UART for output; may run with the MMU off. */
 void board_uart_init(uint64_t base);
-/** Write one character, waiting while the transmit FIFO is full. */
-void board_uart_putc(uint64_t base, char c);
+/**
+ * A board UART's transmitter, as offsets from the UART's base: the status
+ * register and its transmit-FIFO-full bit, and the data register. The log
+ * writes a character to the data register once the bit reads 0
+ * (core/log.c), in one loop per string.
+ */
+struct board_uart_tx {
+	uint32_t status;
+	uint32_t full;
+	uint32_t data;
+};
+/** The board UART driver's transmitter. */
+extern const struct board_uart_tx board_uart_tx;
 /** Raise the UART interrupt when characters arrive. */
 void board_uart_rx_enable(uint64_t base);
 /** A received character, or -1 if none is waiting. */
