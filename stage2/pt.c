@@ -128,11 +128,12 @@ static hv_err_t check_range(const struct pt *t, uint64_t va, uint64_t pa,
  * again for each of them). Each leaf is the one before plus the leaf size:
  * check_range() keeps the output addresses below PTE_ADDR_MASK, so the sum
  * never carries into the attributes. Returns the bytes mapped through
- * @done.
+ * @done. With PT_TABLES_ONLY in @flags it only checks that the slots are
+ * invalid.
  */
 static hv_err_t map_run(uint64_t *slot, const uint64_t *end, unsigned level,
 			uint64_t pa, uint64_t size, uint64_t attrs,
-			uint64_t *done)
+			unsigned flags, uint64_t *done)
 {
 	uint64_t blk = pte_level_size(level);
 	uint64_t leaf = pte_leaf(pa, attrs, level);
@@ -141,6 +142,16 @@ static hv_err_t map_run(uint64_t *slot, const uint64_t *end, unsigned level,
 
 	if (count > (uint64_t)(end - slot)) {
 		count = (uint64_t)(end - slot);
+	}
+	if (flags & PT_TABLES_ONLY) {
+		for (i = 0; i < count; i++) {
+			if (pte_valid(slot[i])) {
+				*done = i * blk;
+				return HV_EEXIST;
+			}
+		}
+		*done = count * blk;
+		return HV_OK;
 	}
 	for (i = 0; i < count; i++, leaf += blk) {
 		/* Overmapping a different mapping is an error. */
@@ -175,7 +186,7 @@ static hv_err_t map_one(struct pt *t, struct pt_pool *pool, uint64_t va,
 
 		if (level == 3 || block) {
 			return map_run(slot, &table[entries], level, pa, size,
-				       attrs, done);
+				       attrs, flags, done);
 		}
 		if (!pte_valid(*slot)) {
 			uint64_t *next = pool_alloc(pool, 1);
@@ -195,7 +206,8 @@ static hv_err_t map_one(struct pt *t, struct pt_pool *pool, uint64_t va,
 
 /**
  * Map [va, va + size) to [pa, pa + size) with leaf attributes @attrs, using
- * the largest blocks alignment allows unless PT_NO_BLOCKS. Mapping the same
+ * the largest blocks alignment allows unless PT_NO_BLOCKS (or, with
+ * PT_TABLES_ONLY, only take the tables that needs). Mapping the same
  * thing twice is harmless; mapping over something different returns
  * HV_EEXIST. On failure part of the range may be mapped: callers run at boot
  * and treat failure as fatal, or map ranges whose tables already exist.

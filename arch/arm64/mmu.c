@@ -41,7 +41,8 @@ static uint64_t pt_pool_pages[HV_PT_POOL_PAGES][PT_ENTRIES]
 #define S1_DEVICE \
 	(S1_ATTRIDX(MAIR_IDX_DEVICE_nGnRE) | PTE_AF | S1_AP_RW | PTE_XN)
 
-static void map_or_panic(uint64_t base, uint64_t end, uint64_t attrs)
+static void map_flags_or_panic(uint64_t base, uint64_t end, uint64_t attrs,
+			       unsigned flags)
 {
 	hv_err_t e;
 
@@ -49,10 +50,15 @@ static void map_or_panic(uint64_t base, uint64_t end, uint64_t attrs)
 		return;
 	}
 	e = pt_map(&el2_pt, &hv_pt_pool, base, base, align_up(end - base, SZ_4K),
-		   attrs, 0);
+		   attrs, flags);
 	if (e != HV_OK) {
 		hv_panic("EL2 map of 0x%lx-0x%lx failed (%d)", base, end, e);
 	}
+}
+
+static void map_or_panic(uint64_t base, uint64_t end, uint64_t attrs)
+{
+	map_flags_or_panic(base, end, attrs, 0);
 }
 
 static void map_devices(void)
@@ -144,14 +150,16 @@ static void tlb_flush_el2(void)
 
 /**
  * Create the tables of @p's loading window (its RAM at VA == PA) so that
- * mapping it later needs no allocation, then leave it unmapped. Boot only.
+ * mapping it later needs no allocation; the window itself stays unmapped
+ * (PT_TABLES_ONLY writes no leaf, and fails if any of its slots is
+ * already mapped). Boot only.
  */
 void arch_mmu_prepare_window(const struct partition *p)
 {
 	const struct hv_partition_cfg *c = p->cfg;
 
-	map_or_panic(c->ram_pa, c->ram_pa + c->ram_size, S1_DATA);
-	CHECK(pt_unmap(&el2_pt, c->ram_pa, c->ram_size) == HV_OK);
+	map_flags_or_panic(c->ram_pa, c->ram_pa + c->ram_size, S1_DATA,
+			   PT_TABLES_ONLY);
 }
 
 /** Map @p's RAM at EL2 for loading; tables exist (prepared at boot). */

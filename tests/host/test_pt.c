@@ -251,6 +251,79 @@ static hv_err_t count_leaf(void *arg, uint64_t va, uint64_t pa,
 	return HV_OK;
 }
 
+/* The loading window's preparation: tables taken, no leaf written. */
+TEST(pt, tables_only_takes_tables_and_maps_nothing)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+	size_t used;
+
+	ASSERT_EQ(pt_init(&t, pool, 39, false), HV_OK);
+	ASSERT_EQ(pt_map(&t, pool, 0x40100000, 0x40100000, 0x100000, S1_AP_RW,
+			 PT_NO_BLOCKS | PT_TABLES_ONLY),
+		  HV_OK);
+	used = pool->used;
+	EXPECT_TRUE(used > 0);
+	for (uint64_t va = 0x40100000; va < 0x40200000; va += SZ_4K) {
+		EXPECT_TRUE(!pt_lookup(&t, va, NULL, NULL, NULL));
+	}
+	pt_pool_seal(pool);
+	EXPECT_EQ(pt_map(&t, pool, 0x40100000, 0x40100000, 0x100000, S1_AP_RW,
+			 PT_NO_BLOCKS),
+		  HV_OK);
+	EXPECT_EQ(pool->used, used);
+	/* Over a mapped page: refused. */
+	EXPECT_EQ(pt_map(&t, pool, 0x401ff000, 0x401ff000, SZ_4K, S1_AP_RW,
+			 PT_NO_BLOCKS | PT_TABLES_ONLY),
+		  HV_EEXIST);
+	ASSERT_EQ(pt_unmap(&t, 0x40100000, 0x100000), HV_OK);
+	EXPECT_EQ(pt_map(&t, pool, 0x40100000, 0x40100000, 0x100000, S1_AP_RW,
+			 PT_NO_BLOCKS | PT_TABLES_ONLY),
+		  HV_OK);
+}
+
+/* Unmapping runs of pages across a table end leaves the rest mapped. */
+TEST(pt, unmap_page_runs_across_table_ends)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+
+	ASSERT_EQ(pt_init(&t, pool, 39, false), HV_OK);
+	ASSERT_EQ(pt_map(&t, pool, 0x40100000, 0x40100000, 0x200000, S1_AP_RW,
+			 PT_NO_BLOCKS),
+		  HV_OK);
+	/* 0x401fe000-0x40202000 spans the end of one level-3 table. */
+	ASSERT_EQ(pt_unmap(&t, 0x401fe000, 4 * SZ_4K), HV_OK);
+	for (uint64_t va = 0x40100000; va < 0x40300000; va += SZ_4K) {
+		bool gone = va >= 0x401fe000 && va < 0x40202000;
+
+		EXPECT_EQ(pt_lookup(&t, va, NULL, NULL, NULL), !gone);
+	}
+	/* Unmapping what is already unmapped, and the rest. */
+	EXPECT_EQ(pt_unmap(&t, 0x40100000, 0x200000), HV_OK);
+	for (uint64_t va = 0x40100000; va < 0x40300000; va += SZ_4K) {
+		EXPECT_TRUE(!pt_lookup(&t, va, NULL, NULL, NULL));
+	}
+}
+
+/* Runs of pages in a walk: every page reported once, holes skipped. */
+TEST(pt, walk_reports_every_page_of_runs)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct pt t;
+	uint64_t n[2] = { 0, 0 };
+
+	ASSERT_EQ(pt_init(&t, pool, 39, false), HV_OK);
+	ASSERT_EQ(pt_map(&t, pool, 0x40100000, 0x40100000, 600 * SZ_4K,
+			 S1_AP_RW, PT_NO_BLOCKS),
+		  HV_OK);
+	ASSERT_EQ(pt_unmap(&t, 0x40100000 + 300 * SZ_4K, SZ_4K), HV_OK);
+	ASSERT_EQ(pt_walk_leaves(&t, count_leaf, n), HV_OK);
+	EXPECT_EQ(n[0], 599);
+	EXPECT_EQ(n[1], 599 * SZ_4K);
+}
+
+
 TEST(pt, walk_visits_every_leaf)
 {
 	struct pt_pool *pool = new_pool(POOL_PAGES);

@@ -47,6 +47,9 @@ struct pt {
 
 /** Map flags. */
 #define PT_NO_BLOCKS (1u << 0) /* use 4 KiB pages only */
+/* Take the tables the range needs, write no leaf; every leaf slot of the
+ * range must be invalid (HV_EEXIST otherwise). */
+#define PT_TABLES_ONLY (1u << 1)
 
 /** Visitor for pt_walk_leaves(): return HV_OK to go on. */
 typedef hv_err_t (*pt_leaf_fn)(void *arg, uint64_t va, uint64_t pa,
