@@ -24,7 +24,16 @@
 extern const struct hv_config hv_cfg;
 extern _Atomic uint32_t hv_halted;
 
-struct partition hv_partitions[HV_MAX_PARTITIONS];
+/*
+ * In .noinit, page-aligned: boot.S neither zeroes nor invalidates it
+ * (76 KiB for HV_MAX_PARTITIONS, of which a system uses its
+ * partition_count entries). partition_prepare_all() invalidates the
+ * configured entries and zeroes each before anything else touches it;
+ * every other index into it is a validated partition index (channel peers,
+ * the console's focus, vCPUs' partitions), below partition_count.
+ */
+struct partition hv_partitions[HV_MAX_PARTITIONS]
+	__attribute__((aligned(4096), section(".noinit.partitions")));
 
 /*
  * Map the stats pages of the partitions @p may monitor, read-only, one
@@ -59,11 +68,18 @@ static hv_err_t map_monitor_pages(struct partition *p)
  */
 void partition_prepare_all(void)
 {
+	/* MMU off: drop what the loader may have left cached of the entries
+	 * used, before any write to them (as boot.S does for .bss); the
+	 * array starts on a page, so no line of it holds anything written
+	 * before. */
+	arch_invalidate_range(hv_partitions,
+			      hv_cfg.partition_count * sizeof(hv_partitions[0]));
 	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
 		struct partition *p = &hv_partitions[i];
 		const struct hv_partition_cfg *c = &hv_cfg.partitions[i];
 		hv_err_t e;
 
+		memset(p, 0, sizeof(*p));
 		p->cfg = c;
 		p->index = i;
 		p->vmid = i + 1;

@@ -44,8 +44,9 @@ primary_entry:
 	 * MMU is on. With SCTLR_EL2.M clear nothing is allocated again until
 	 * then. The rest of .noinit needs nothing here: the per-core and
 	 * emergency stacks need no value, the table pool is done page by page
-	 * as it is taken (arch_invalidate_range() from pool_alloc()), and the
-	 * statistics pages by health_init() (hv.ld.S).
+	 * as it is taken (arch_invalidate_range() from pool_alloc()), the
+	 * statistics pages by health_init() and the partitions' state by
+	 * partition_prepare_all() (hv.ld.S).
 	 */
 	adr_l	x1, __rodata_end	/* start of the writable part */
 	adr_l	x2, __bss_end

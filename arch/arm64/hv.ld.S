@@ -37,8 +37,10 @@ SECTIONS
 	 * the per-core stacks, which need no initial value and which only the
 	 * boot stack's core uses before its MMU is on; the emergency stacks
 	 * (core/main.c); the statistics pages, each invalidated and zeroed by
-	 * health_init() (core/health.c); and the EL2 table pool, whose pages
-	 * are invalidated and zeroed when taken (stage2/pt.c). */
+	 * health_init() (core/health.c); the partitions' state, whose
+	 * configured entries partition_prepare_all() invalidates and zeroes
+	 * (partitions/partition.c); and the EL2 table pool, whose pages are
+	 * invalidated and zeroed when taken (stage2/pt.c). */
 	.noinit (NOLOAD) : {
 		. = ALIGN(32768);
 		__stacks = .;
