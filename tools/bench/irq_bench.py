@@ -222,7 +222,7 @@ def main(argv):
             print(f"  {r['label']:<40}{fmt(r['native']):>18}{fmt(r['bulkhead']):>22}"
                   f"{num(r['added_mean']):>12}")
         ram = res["ram_clearing"]
-        print(f"  first-instruction figures are for {ram['mib']} MiB partitions; "
+        print(f"  the first-instruction figure beside the neighbour is for {ram['mib']} MiB partitions; "
               f"clearing and cleaning partition RAM costs {ram['per_mib']:,.0f} "
               f"instructions per MiB\n  (with {ram['big_mib']} MiB partitions: "
               f"{ram['big_entry']:,} instead of {ram['entry']:,}); each partition "
