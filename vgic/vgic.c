@@ -202,14 +202,17 @@ static bool virq_hw(const struct virq *q)
  * arms it again. Another core changing the interrupt (enable, priority,
  * pending state) records a request on it and kicks this core: an
  * instance the vector injects in between is followed by that exit, as if
- * it had come just before the change. Only with a GIC whose HW LRs
- * deactivate at the guest's EOI and a vector that can reach it
- * (g->fast_ok).
+ * it had come just before the change. Where the guest's EOI does not
+ * deactivate the physical interrupt (QEMU's GICv2, g->hw_eoi false) the
+ * armed LR asks for EOI maintenance, and the vector takes that
+ * maintenance interrupt too when the armed LR is its only cause: it
+ * deactivates the physical interrupt and empties the LR, which leaves
+ * exactly the state a HW LR has after the guest's EOI.
  */
 static void fast_arm(const struct vgic *g, struct vgic_vcpu *c,
 		     const struct virq *q, struct lr_val lr)
 {
-	if (g->fast_ok && lr.hw && q->pintid >= 16 && q->pintid < 32) {
+	if (g->fast_ok && virq_hw(q) && q->pintid >= 16 && q->pintid < 32) {
 		c->fast_lr = vgic_hw_lr_encode(&lr);
 		c->fast_irq = q->pintid | ((uint64_t)(uint8_t)q->lr << 32);
 	}
@@ -262,15 +265,20 @@ static struct lr_val lr_from_virq(const struct vgic *g, const struct virq *q,
 }
 
 /*
- * A HW virq's LR is released with final state 0 after holding state @old:
- * its physical interrupt, active since we took it, is still active unless
- * the guest's EOI deactivated it through the LR's HW bit. (IHI 0069H
- * 12.5.x ICH_LR<n>_EL2.HW; IHI 0048B 5.3.11 GICH_LRn.HW.)
+ * A HW virq's LR is released with final state 0 after holding state @old
+ * (@empty: the LR reads as empty, ELRSR). Its physical interrupt, active
+ * since we took it, is still active unless the guest's EOI ended it: an
+ * LR with the HW bit is empty once its state is 0, and the EOI deactivated
+ * the physical interrupt (IHI 0069H 12.5.x ICH_LR<n>_EL2.HW; IHI 0048B
+ * 5.3.11 GICH_LRn.HW). An LR asking for EOI maintenance instead (QEMU's
+ * GICv2) is not empty after the EOI (5.3.9 GICH_ELRSRn) until the
+ * maintenance interrupt is handled; the vector's fast path handles it by
+ * deactivating the physical interrupt and emptying the LR. So the
+ * physical interrupt is still active unless the LR is empty with state 0.
  */
-static void release_hw(const struct vgic *g, const struct virq *q,
-		       uint8_t old)
+static void release_hw(const struct virq *q, uint8_t old, bool empty)
 {
-	if (virq_hw(q) && (old != 0 || !g->hw_eoi)) {
+	if (virq_hw(q) && (old != 0 || !empty)) {
 		vgic_hw_deactivate(q->pintid);
 	}
 }
@@ -405,7 +413,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 			bool latch = (q->flags & VIRQ_PENDING) != 0;
 
 			q->req = 0;
-			release_hw(g, q, 0);
+			release_hw(q, 0, (empty >> i) & 1);
 			if (lr.eoi_maint) {
 				lr_write(g, self, i, &(struct lr_val){ 0 });
 			}
@@ -437,7 +445,7 @@ void vgic_sync(struct vgic *g, unsigned self)
 			continue;
 		}
 		if (lr.state == 0) {
-			release_hw(g, q, old);
+			release_hw(q, old, (empty >> i) & 1);
 		}
 		/* An LR left with state 0 and its EOI bit set keeps the EOI
 		 * maintenance interrupt asserted (ICH_EISR_EL2, GICH_EISRn):
@@ -607,10 +615,9 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 
 		if (c->lr_intid[i] != VGIC_NO_IRQ && q != NULL) {
 			struct lr_val lr = vgic_hw_lr_read(i);
+			bool empty = (vgic_hw_lr_empty() >> i) & 1;
 
-			release_hw(g, q,
-				   ((vgic_hw_lr_empty() >> i) & 1) ? 0
-								    : lr.state);
+			release_hw(q, empty ? 0 : lr.state, empty);
 			q->flags &= ~VIRQ_ACTIVE;
 			q->req = 0;
 			q->lr = -1;
@@ -694,10 +701,9 @@ bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid)
 	}
 	empty = vgic_hw_lr_empty();
 	if (q->lr >= 0) {
-		/* Reused only if the guest's EOI deactivated the last
-		 * instance through the HW bit (not on QEMU's GICv2, where the
-		 * maintenance path does it: g->hw_eoi). */
-		if (!g->hw_eoi || !((empty >> q->lr) & 1)) {
+		/* Reused only if the last instance ended and was deactivated
+		 * physically: its LR is empty (release_hw() says when). */
+		if (!((empty >> q->lr) & 1)) {
 			return false;
 		}
 		i = q->lr;
@@ -866,7 +872,7 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 	g->lr_count = lr_count > VGIC_MAX_LRS ? VGIC_MAX_LRS : lr_count;
 	g->prio_mask = 0xff;
 	g->hw_eoi = vgic_hw_lr_deactivates();
-	g->fast_ok = vgic_hw_fast_irq() && g->hw_eoi;
+	g->fast_ok = vgic_hw_fast_irq();
 	g->gicd_typer = vgic_dist_typer(g);
 	for (unsigned v = 0; v < c->cpu_count && v < VGIC_MAX_VCPUS; v++) {
 		struct vgic_vcpu *cpu = &g->cpu[v];

@@ -4,9 +4,12 @@
  * machine, on the fake list registers of tests/host/fakes. The input is a
  * GIC version byte, then 12-byte operations a guest (or the hardware) can
  * cause: distributor and redistributor accesses of any offset, size and
- * value, SGI register writes, physical interrupts, maintenance, guest
- * acknowledge/EOI of a list register, flush and sync. Built with ASan and
- * UBSan; any report or crash is a finding.
+ * value, SGI register writes, physical interrupts (through the vector's
+ * fast path, the private HW fast path or the general path, as the
+ * hypervisor takes them), maintenance (the vector's or C's), guest
+ * acknowledge/EOI of a list register, flush and sync; the first byte also
+ * picks a GIC that does or does not deactivate at the guest's EOI. Built
+ * with ASan and UBSan; any report or crash is a finding.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -54,10 +57,19 @@ static void one_op(const uint8_t *op)
 		vgic_sgi1r(&g, self, val);
 		break;
 	case 3:
-		vgic_phys_irq(&g, self, off & 0x3ff);
+		/* As guest_irq, then vcpu_take_irqs() take it. */
+		if ((op[3] & 4) && fake_vector_irq(&g, self, off & 0x3ff)) {
+			break;
+		}
+		if (!(op[3] & 8) ||
+		    !vgic_inject_private_hw(&g, self, off & 0x3ff)) {
+			vgic_phys_irq(&g, self, off & 0x3ff);
+		}
 		break;
 	case 4:
-		vgic_maintenance(&g, self);
+		if (!(op[3] & 4) || !fake_vector_maint(&g, self)) {
+			vgic_maintenance(&g, self);
+		}
 		break;
 	case 5:
 		fake_guest_ack(op[4] % FAKE_LRS);
@@ -82,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fake_partition_cfg(&c);
 	fake_reset();
+	fake.no_hw_eoi = (data[0] & 2) != 0;
 	memset(&g, 0, sizeof(g));
 	vgic_init(&g, &c, (data[0] & 1) ? 3 : 2, 256, FAKE_LRS);
 	for (size_t i = 1; i + 12 <= size; i += 12) {

@@ -828,23 +828,98 @@ TEST(vgic, vector_fast_path_follows_changes)
 	EXPECT_EQ(c->fast_irq, 0u);
 }
 
-/* Never armed where the vector cannot inject (a GICv2 has no system
- * register interface) or where the physical interrupt must be deactivated
- * by the hypervisor (QEMU's GICv2). */
+/* Never armed where the board's vector has no fast path
+ * (vgic_hw_fast_irq()), nor for a virq without a physical interrupt. */
 TEST(vgic, vector_fast_path_only_where_it_applies)
 {
 	setup(2);
 	fake.no_fast_irq = true;
-	g.fast_ok = vgic_hw_fast_irq() && g.hw_eoi;
+	g.fast_ok = vgic_hw_fast_irq();
 	dist_w(0, 0x000, 4, 1);
 	dist_w(0, 0x100, 4, 1u << 27);
 	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
 	EXPECT_EQ(g.cpu[0].fast_irq, 0u);
-	setup_gic(3, true);
+	setup(3);
 	enable_all_group1();
-	redist_w(0, 0x10100, 1u << 27);
-	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	redist_w(0, 0x10100, 1u << 26); /* PPI 26: no HW */
+	EXPECT_TRUE(!vgic_inject_private_hw(&g, 0, 26));
 	EXPECT_EQ(g.cpu[0].fast_irq, 0u);
+}
+
+/*
+ * A GIC whose guest EOI does not deactivate a HW interrupt (QEMU's GICv2):
+ * the armed value asks for EOI maintenance, fake_vector_maint() doing what
+ * gicv2_fast.S does ends it (deactivating the physical interrupt once,
+ * emptying the LR), after which the vector injects the next instance into
+ * the same LR, and C folds what it finds without a second deactivation.
+ * When the maintenance interrupt has another cause the vector leaves it
+ * to C, which deactivates it once as well.
+ */
+TEST(vgic, vector_fast_path_ends_eoi_maintenance)
+{
+	struct vgic_vcpu *c;
+	int lr;
+
+	setup_gic(2, true);
+	c = &g.cpu[0];
+	dist_w(0, 0x000, 4, 1);
+	dist_w(0, 0x100, 4, 1u << 27);
+	EXPECT_TRUE(!fake_vector_maint(&g, 0)); /* nothing armed */
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(c->fast_irq, 27u | (uint64_t)lr << 32);
+	EXPECT_TRUE(!fake.lr[lr].hw && fake.lr[lr].eoi_maint);
+	EXPECT_TRUE(!fake_vector_maint(&g, 0)); /* no EOI yet */
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	EXPECT_EQ(fake.deactivated[27], 0);
+	/* Not empty until the EOI maintenance is done: no new instance. */
+	EXPECT_TRUE(!fake_vector_irq(&g, 0, 27));
+	ASSERT_TRUE(fake_vector_maint(&g, 0));
+	EXPECT_EQ(fake.deactivated[27], 1);
+	EXPECT_TRUE((vgic_hw_lr_empty() >> lr) & 1);
+	fake.phys_pending[27] = true; /* the timer's line, asserted again */
+	ASSERT_TRUE(fake_vector_irq(&g, 0, 27));
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	EXPECT_TRUE(!fake.lr[lr].hw && fake.lr[lr].eoi_maint);
+	/* C sees it pending, then taken and ended by the vector again, and
+	 * folds the empty LR without deactivating a second time. */
+	vgic_sync(&g, 0);
+	EXPECT_TRUE(vgic_is_pending(&g, &c->priv[27], 0));
+	fake_guest_ack((unsigned)lr);
+	fake.phys_pending[27] = false; /* the handler re-armed the timer */
+	vgic_sync(&g, 0);
+	EXPECT_TRUE(vgic_is_active(&g, &c->priv[27], 0));
+	EXPECT_EQ(c->fast_irq, 27u | (uint64_t)lr << 32); /* still armed */
+	fake_guest_eoi((unsigned)lr);
+	ASSERT_TRUE(fake_vector_maint(&g, 0));
+	EXPECT_EQ(fake.deactivated[27], 2);
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake.deactivated[27], 2);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_TRUE(!vgic_is_pending(&g, &c->priv[27], 0));
+	EXPECT_TRUE(!vgic_is_active(&g, &c->priv[27], 0));
+	EXPECT_EQ(c->fast_irq, 0u); /* the fold freed it */
+	/* Another LR owing EOI maintenance too: C ends both, once each. */
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	lr = fake_lr_of(27);
+	ASSERT_TRUE(lr >= 0);
+	fake.lr[(lr + 1) % FAKE_LRS] =
+		(struct lr_val){ .vintid = 40, .eoi_maint = true };
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	EXPECT_TRUE(!fake_vector_maint(&g, 0));
+	fake.lr[(lr + 1) % FAKE_LRS] = (struct lr_val){ 0 };
+	/* An underflow request pending as well: C again. */
+	fake.uie = true;
+	EXPECT_TRUE(!fake_vector_maint(&g, 0));
+	fake.uie = false;
+	vgic_maintenance(&g, 0);
+	EXPECT_EQ(fake.deactivated[27], 3);
+	EXPECT_EQ(fake_lr_of(27), -1);
+	EXPECT_EQ(c->fast_irq, 0u);
+	EXPECT_TRUE(!fake_vector_maint(&g, 0));
 }
 
 /* The light exit's lock-free distributor read answers what the locked

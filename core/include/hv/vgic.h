@@ -114,11 +114,13 @@ struct vgic_vcpu {
 	uint8_t v2_cpumask;		 /* physical GICv2 CPU interface bit */
 	/*
 	 * The exception vector's injection fast path (arch/arm64/vectors.S,
-	 * guest_irq): while fast_irq is not 0, a physical interrupt whose
-	 * INTID is fast_irq's low 32 bits goes straight into LR fast_irq >> 32
-	 * as the value fast_lr, if that LR is empty. Written only on this
-	 * vCPU's core, with g->lock (vgic/vgic.c, fast_arm()); read by the
-	 * vector on the same core without it.
+	 * guest_irq; gicv3_fast.S, gicv2_fast.S): while fast_irq is not 0, a
+	 * physical interrupt whose INTID is fast_irq's low 32 bits goes
+	 * straight into LR fast_irq >> 32 as the value fast_lr, if that LR is
+	 * empty. Where that value asks for EOI maintenance (!hw_eoi), a
+	 * maintenance interrupt raised by that LR alone is handled there too.
+	 * Written only on this vCPU's core, with g->lock (vgic/vgic.c,
+	 * fast_arm()); read by the vector on the same core without it.
 	 */
 	uint64_t fast_irq;
 	uint64_t fast_lr;
@@ -137,9 +139,10 @@ struct vgic {
 	/* The GIC deactivates a HW interrupt's physical side at the guest's
 	 * EOI and re-signals it if still pending. If not (QEMU's GICv2),
 	 * HW-backed virqs go in LRs with HW 0 and EOI 1, and the hypervisor
-	 * deactivates the physical interrupt on the maintenance interrupt. */
+	 * deactivates the physical interrupt on the maintenance interrupt
+	 * (the vector's fast path, or vgic_sync()). */
 	bool hw_eoi;
-	bool fast_ok; /* the vector can inject: vgic_hw_fast_irq() && hw_eoi */
+	bool fast_ok; /* the vector can inject: vgic_hw_fast_irq() */
 	uint64_t injected; /* interrupts made pending for the guest, ever:
 			    * forwarded physical ones, SGIs, emulated device
 			    * line rises (not guest ISPENDR writes) */

@@ -91,12 +91,12 @@ bool vgic_hw_lr_deactivates(void)
 	return !fake.no_hw_eoi;
 }
 
-/* A readable stand-in: state, HW, priority, pINTID, vINTID. */
+/* A readable stand-in: state, HW, EOI, priority, pINTID, vINTID. */
 uint64_t vgic_hw_lr_encode(const struct lr_val *lr)
 {
 	return (uint64_t)lr->state << 62 | (uint64_t)lr->hw << 61 |
-	       (uint64_t)lr->prio << 48 | (uint64_t)lr->pintid << 32 |
-	       lr->vintid;
+	       (uint64_t)lr->eoi_maint << 60 | (uint64_t)lr->prio << 48 |
+	       (uint64_t)lr->pintid << 32 | lr->vintid;
 }
 
 bool vgic_hw_fast_irq(void)
@@ -178,8 +178,59 @@ bool fake_vector_irq(const struct vgic *g, unsigned self, uint32_t pintid)
 		.prio = (uint8_t)(raw >> 48),
 		.state = (uint8_t)(raw >> 62),
 		.hw = ((raw >> 61) & 1) != 0,
+		.eoi_maint = ((raw >> 60) & 1) != 0,
 		.group1 = true,
 	};
+	fake.lr_writes++;
+	return true;
+}
+
+/* The LRs whose EOI maintenance is owed (IHI 0048B 5.3.7 GICH_EISR0). */
+static uint32_t fake_eisr(void)
+{
+	uint32_t m = 0;
+
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		if (fake.lr[i].state == 0 && !fake.lr[i].hw &&
+		    fake.lr[i].eoi_maint) {
+			m |= 1u << i;
+		}
+	}
+	return m;
+}
+
+/* GICH_MISR (IHI 0048B 5.3.5) as the fake's underflow requests make it:
+ * EOI (bit 0), U (1: at most one LR in use), NP (3: none pending). */
+static uint32_t fake_misr(void)
+{
+	unsigned used = 0;
+	bool pending = false;
+
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		used += fake.lr[i].state != 0;
+		pending = pending || (fake.lr[i].state & LR_STATE_P);
+	}
+	return (fake_eisr() != 0 ? 1u : 0) |
+	       (fake.uie && used <= 1 ? 2u : 0) |
+	       (fake.npie && !pending ? 8u : 0);
+}
+
+/*
+ * What arch/arm64/gicv2_fast.S does with the maintenance interrupt on
+ * vCPU @self's core: if the fast path is armed and the armed LR's EOI
+ * request is its only cause, deactivate the physical interrupt, empty
+ * the LR and report true; otherwise leave it to C (false).
+ */
+bool fake_vector_maint(const struct vgic *g, unsigned self)
+{
+	const struct vgic_vcpu *c = &g->cpu[self];
+	unsigned i = (unsigned)(c->fast_irq >> 32);
+
+	if (c->fast_irq == 0 || fake_misr() != 1 || fake_eisr() != 1u << i) {
+		return false;
+	}
+	fake.deactivated[(uint32_t)c->fast_irq]++;
+	fake.lr[i] = (struct lr_val){ 0 };
 	fake.lr_writes++;
 	return true;
 }
