@@ -46,7 +46,7 @@ static const char *const exit_names[EXIT_KINDS] = {
 	[EXIT_SMC] = "smc",	  [EXIT_SYSREG] = "sysreg", [EXIT_GIC] = "gic",
 	[EXIT_UART] = "uart",	  [EXIT_GPIO] = "gpio",   [EXIT_WDOG] = "wdog",
 	[EXIT_ABORT] = "abort",	  [EXIT_WFX] = "wfx",	  [EXIT_OTHER] = "other",
-	[EXIT_IRQ_FAST] = "irqfast",
+	[EXIT_IRQ_FAST] = "irqfast", [EXIT_MAINT_FAST] = "maintfast",
 };
 
 /* List registers the vGIC model holds for vCPU @n (a racy read: only for

@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 
+#include "hv/config.h"
 #include "hv/pcpu.h"
 #include "hv/psci.h"
 #include "hv/trap.h"
@@ -32,6 +33,16 @@ void asm_offsets(void)
 	DEFINE(EXIT_HVC_OFF, EXIT_HVC * sizeof(uint64_t));
 	DEFINE(EXIT_IRQ_OFF, EXIT_IRQ * sizeof(uint64_t));
 	DEFINE(EXIT_IRQ_FAST_OFF, EXIT_IRQ_FAST * sizeof(uint64_t));
+	DEFINE(EXIT_MAINT_OFF, EXIT_MAINT * sizeof(uint64_t));
+	DEFINE(EXIT_MAINT_FAST_OFF, EXIT_MAINT_FAST * sizeof(uint64_t));
+	/* guest_irq_done cleans the line of the first slot and of the one
+	 * it is given: the maintenance fast path's EXIT_MAINT count shares
+	 * the first slot's line. */
+	_Static_assert(EXIT_MAINT * sizeof(uint64_t) < 64,
+		       "EXIT_MAINT in the first line of a vCPU's counters");
+	DEFINE(VGIC_MAINT_INTID, VGIC_MAINT_INTID);
+	DEFINE(CFG_GICC_BASE, offsetof(struct hv_config, board.gicc_base));
+	DEFINE(CFG_GICH_BASE, offsetof(struct hv_config, board.gich_base));
 	DEFINE(VCPU_VGIC_FAST, offsetof(struct pcpu, vcpu.vgic_fast));
 	DEFINE(VCPU_IRQ_IAR, offsetof(struct pcpu, vcpu.irq_iar));
 	/* The vector loads both with one LDP. */

@@ -235,25 +235,16 @@ guest_sync:
 
 /*
  * Interrupt exit. Fast path first, for the one interrupt that dominates:
- * the vCPU's own timer PPI, forwarded with the HW bit. While the vGIC has
- * armed it (struct vgic_vcpu, fast_irq; vgic_fast_rearm() states the
- * conditions) and no speculation workaround has to run on exit:
- * acknowledge (ICC_IAR1_EL1; IHI 0069H 12.2.13); if it is that PPI and its
- * LR is empty (ICH_ELRSR_EL2, 12.5.10: the guest's EOI of the last
- * instance deactivated the physical interrupt through the HW bit), drop
- * the running priority (ICC_EOIR1_EL1, 12.2.10; EOImode 1 leaves it
- * active for the guest's EOI to deactivate), write the prepared value
- * into that LR (ICH_LR<n>_EL2, 12.5.11), count it, and ERET. It touches
- * only x0-x5, restored before the ERET (which synchronises the LR write
- * with the guest, DDI 0487 J.a D1.10.1). Anything else takes the full
- * path; an interrupt acknowledged here is handed over in v->irq_iar.
- * Only armed on a GICv3 (vgic_hw_fast_irq()): on a GICv2 fast_irq is 0
- * and none of these system registers is touched.
+ * the vCPU's own timer PPI, forwarded to it. While the vGIC has armed it
+ * (struct vgic_vcpu, fast_irq; vgic/vgic.c, fast_arm() states the
+ * conditions) and no speculation workaround has to run on exit, the GIC's
+ * half (gic_fast_irq: gicv3_fast.S or gicv2_fast.S, whichever the board
+ * links) acknowledges the interrupt and, if it is one it can finish,
+ * finishes it and comes back to guest_irq_done to count it and ERET;
+ * otherwise it hands the acknowledged interrupt to C in v->irq_iar
+ * (guest_irq_iar). The fast path touches only x0-x5, restored before the
+ * ERET.
  */
-#define ICC_IAR1_EL1	S3_0_C12_C12_0
-#define ICC_EOIR1_EL1	S3_0_C12_C12_1
-#define ICH_ELRSR_EL2	S3_4_C12_C11_5
-
 guest_irq:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
@@ -262,61 +253,37 @@ guest_irq:
 	cbz	x1, 2f
 	stp	x2, x3, [sp, #-32]!
 	stp	x4, x5, [sp, #16]
-	mov	x2, x1
-	ldr	w1, [x0, #PCPU_EXIT_MITIGATION]
-	cbnz	w1, 1f
-	mrs	x1, ICC_IAR1_EL1
-	cmp	w1, w2
-	b.ne	5f
-	lsr	x2, x2, #32
-	mrs	x4, ICH_ELRSR_EL2
-	lsr	x4, x4, x2
-	tbz	x4, #0, 5f
-	msr	ICC_EOIR1_EL1, x1
-	ldr	x3, [x0, #VCPU_VGIC_FAST]
-	ldr	x3, [x3, #8]			/* fast_lr */
-	adr	x4, 3f
-	add	x4, x4, x2, lsl #3
-	br	x4
-5:	str	w1, [x0, #VCPU_IRQ_IAR]		/* acknowledged: C takes it */
+	ldr	w2, [x0, #PCPU_EXIT_MITIGATION]
+	cbz	w2, gic_fast_irq		/* x0 = pcpu, x1 = fast_irq */
+	b	1f
+
+/* gic_fast_irq could not finish it: w1 = the IAR it read, for C. */
+.global guest_irq_iar
+guest_irq_iar:
+	str	w1, [x0, #VCPU_IRQ_IAR]
 1:	ldp	x4, x5, [sp, #16]
 	ldp	x2, x3, [sp], #32
 2:	save_guest_rest
 	bl	arch_trap_irq
 	b	vcpu_return
 
-	/* msr ICH_LR<n>_EL2, x3; two instructions an entry. */
-	.macro	lr_entry crm, op2
-	msr	S3_4_C12_\crm\()_\op2, x3
-	b	4f
-	.endm
-3:	lr_entry C12, 0
-	lr_entry C12, 1
-	lr_entry C12, 2
-	lr_entry C12, 3
-	lr_entry C12, 4
-	lr_entry C12, 5
-	lr_entry C12, 6
-	lr_entry C12, 7
-	lr_entry C13, 0
-	lr_entry C13, 1
-	lr_entry C13, 2
-	lr_entry C13, 3
-	lr_entry C13, 4
-	lr_entry C13, 5
-	lr_entry C13, 6
-	lr_entry C13, 7
-	/* Count the exit and the injection (vcpu_count(): stats page,
-	 * cleaned to PoC, C5.3.13). */
-4:	ldr	x0, [x0, #VCPU_EXITS]
+/*
+ * gic_fast_irq finished an exit: count it as an interrupt exit and in the
+ * counter at offset x5 of the vCPU's exit counters (irqfast for an
+ * injection, maintfast for a maintenance interrupt; vcpu_count(): stats
+ * page, cleaned to PoC, C5.3.13), and return to the guest.
+ */
+.global guest_irq_done
+guest_irq_done:
+	ldr	x0, [x0, #VCPU_EXITS]
 	ldr	x1, [x0, #EXIT_IRQ_OFF]
-	ldr	x2, [x0, #EXIT_IRQ_FAST_OFF]
+	ldr	x2, [x0, x5]
 	add	x1, x1, #1
 	add	x2, x2, #1
 	str	x1, [x0, #EXIT_IRQ_OFF]
-	str	x2, [x0, #EXIT_IRQ_FAST_OFF]
+	str	x2, [x0, x5]
 	dc	cvac, x0
-	add	x0, x0, #EXIT_IRQ_FAST_OFF
+	add	x0, x0, x5
 	dc	cvac, x0
 	ldp	x4, x5, [sp, #16]
 	ldp	x2, x3, [sp], #32

@@ -3,7 +3,7 @@
 HV_LOAD_ADDR := 0x40200000
 BOARD_SRCS := core/drivers/uart_pl011.c
 GIC_SRCS := arch/arm64/gicv$(GIC_VERSION).c arch/arm64/gicv$(GIC_VERSION)_sr.c \
-	arch/arm64/gicv$(GIC_VERSION)_lr.c
+	arch/arm64/gicv$(GIC_VERSION)_lr.c arch/arm64/gicv$(GIC_VERSION)_fast.S
 QEMU_MACHINE := virt,virtualization=on,gic-version=$(GIC_VERSION)
 QEMU_ARGS := -M $(QEMU_MACHINE) -cpu cortex-a53 -smp 4 -m 1G \
 	-display none -monitor none -serial stdio

@@ -4,7 +4,8 @@
 HV_LOAD_ADDR := 0x200000
 BOARD_DTS := boards/rpi4/board.dts
 BOARD_SRCS := core/drivers/uart_pl011.c
-GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c
+GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c \
+	arch/arm64/gicv2_fast.S
 # Expanded only by targets that start QEMU (make run, print-qemu).
 QEMU_ARGS = $(error BOARD=rpi4 cannot be booted in QEMU; see docs/boards/rpi4.md)
 NATIVE_QEMU_ARGS = $(QEMU_ARGS)

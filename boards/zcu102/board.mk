@@ -3,7 +3,8 @@
 HV_LOAD_ADDR := 0x200000
 BOARD_DTS := boards/zcu102/board.dts
 BOARD_SRCS := core/drivers/uart_cdns.c
-GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c
+GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c \
+	arch/arm64/gicv2_fast.S
 QEMU_MACHINE := xlnx-zcu102,virtualization=on
 # QEMU gives its NICs to GEM0, GEM1, ... in order, so GEM3, the board's
 # Ethernet port (the demo's Linux uses it), is the fourth: a user-mode

@@ -50,6 +50,7 @@ enum vcpu_exit {
 	EXIT_WFX,	/* trapped WFI/WFE */
 	EXIT_OTHER,	/* anything else (fault policy applied) */
 	EXIT_IRQ_FAST,	/* of EXIT_IRQ: injected by the vector's fast path */
+	EXIT_MAINT_FAST, /* of EXIT_MAINT: ended by the vector's fast path */
 	EXIT_KINDS
 };
 

@@ -56,7 +56,7 @@ static void print_page(const volatile struct hv_stats *st, uint64_t now)
 	static const char *const exits[] = { "irq", "maint", "hvc", "smc",
 					     "sysreg", "gic", "uart", "gpio",
 					     "wdog", "abort", "wfx", "other",
-					     "irqfast" };
+					     "irqfast", "maintfast" };
 	uint64_t hz = st->counter_hz != 0 ? st->counter_hz : 1;
 	uint64_t up = now > st->started_at ? now - st->started_at : 0;
 	char name[sizeof(st->name) + 1];
