@@ -13,9 +13,6 @@
  */
 #include "vgic_regs.h"
 
-#define GICD_CTLR VGICD_CTLR
-#define GICD_PIDR2 VGICD_PIDR2
-
 #define GICD_IGROUPR 0x0080
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
@@ -199,7 +196,7 @@ static const struct vgic_reg_row gicd_rows[] = {
 	[ROW_RES] = VGIC_ROW_ONE(VGIC_K_RES, VGIC_SZ(4), 0),
 	/* GICD_CTLR, GICD_TYPER, GICD_IIDR; TYPER2 (0x00c) and the rest of
 	 * the block are reserved here. */
-	[ROW_CTL] = VGIC_ROW_ONE(VGIC_K_CTL, VGIC_SZ(4), GICD_CTLR),
+	[ROW_CTL] = VGIC_ROW_ONE(VGIC_K_CTL, VGIC_SZ(4), VGICD_CTLR),
 	/* GICD_IGROUPR<n> .. GICD_ICACTIVER<n>: 32 one-bit fields a word;
 	 * GICD_ICFGR<n>: 16 two-bit fields a word. */
 	VGIC_ROWS_BITS(ROW_BITS, GICD_IGROUPR, 0, ALL_INTIDS),
@@ -233,22 +230,22 @@ static const struct vgic_reg_row gicd_rows[] = {
 #define BLOCKS(first, last) [VGIC_BLOCK(first)... VGIC_BLOCK(last)]
 
 static const uint8_t gicd_map_v2[GICD_BLOCKS] = {
-	[VGIC_BLOCK(GICD_CTLR)] = ROW_CTL,
+	[VGIC_BLOCK(VGICD_CTLR)] = ROW_CTL,
 	VGIC_MAP_BITS(ROW_BITS, GICD_IGROUPR),
 	BLOCKS(GICD_IPRIORITYR, 0x7ff) = ROW_IPRIORITYR,
 	BLOCKS(GICD_ITARGETSR, 0xbff) = ROW_ITARGETSR,
 	BLOCKS(GICD_ICFGR, 0xcff) = ROW_ICFGR,
 	[VGIC_BLOCK(GICD_SGIR)] = ROW_SGI,
-	[VGIC_BLOCK(GICD_PIDR2)] = ROW_ID,
+	[VGIC_BLOCK(VGICD_PIDR2)] = ROW_ID,
 };
 
 static const uint8_t gicd_map_v3[GICD_BLOCKS] = {
-	[VGIC_BLOCK(GICD_CTLR)] = ROW_CTL,
+	[VGIC_BLOCK(VGICD_CTLR)] = ROW_CTL,
 	VGIC_MAP_BITS(ROW_BITS_AR, GICD_IGROUPR),
 	BLOCKS(GICD_IPRIORITYR, 0x7ff) = ROW_IPRIORITYR,
 	BLOCKS(GICD_ICFGR, 0xcff) = ROW_ICFGR_AR,
 	BLOCKS(GICD_IROUTER, 0x7fff) = ROW_IROUTER,
-	[VGIC_BLOCK(GICD_PIDR2)] = ROW_ID,
+	[VGIC_BLOCK(VGICD_PIDR2)] = ROW_ID,
 };
 
 /* The GICv2 block at GICD_SGIR; @n is the offset in it. */
@@ -300,7 +297,7 @@ enum vgic_result vgic_dist_access(struct vgic *g, unsigned self,
 	case VGIC_K_CTL:
 		if (!write) {
 			*val = vgic_dist_ctl_read(g, n);
-		} else if (n == GICD_CTLR) {
+		} else if (n == VGICD_CTLR) {
 			return write_ctlr(g, self, (uint32_t)*val);
 		}
 		return VGIC_OK;

@@ -229,17 +229,17 @@ static inline uint32_t vgic_dist_ctl_read(const struct vgic *g, uint32_t off)
 	}
 }
 
-/* The ID registers (IHI 0069H 12.9.x VGICD_PIDR2: ArchRev). */
+/* The ID registers (IHI 0069H 12.9.x GICD_PIDR2: ArchRev). */
 static inline uint32_t vgic_dist_id_read(const struct vgic *g, uint64_t off)
 {
 	return off == VGICD_PIDR2 ? g->version << 4 : 0;
 }
 
 /**
- * A 32-bit read of VGICD_CTLR, TYPER, IIDR, TYPER2 or an ID register
+ * A 32-bit read of GICD_CTLR, TYPER, IIDR, TYPER2 or an ID register
  * (0xffd0-0xfffc), answered as vgic_dist_access() answers it but without
  * the lock, for the exit's light path (inline there): these reads change
- * nothing, and only VGICD_CTLR's value can change, a word stored whole
+ * nothing, and only GICD_CTLR's value can change, a word stored whole
  * with the lock held and loaded here atomically, so the value is one the
  * register had. False, with nothing read, for any other access.
  */
