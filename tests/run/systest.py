@@ -15,6 +15,8 @@ Each tests/system/*.test file describes one test:
   input: TEXT                               once the expects before it have
                                             matched, type TEXT on the console
                                             (\r, \xNN escapes)
+  repeat: 150                               the next expect or input line
+                                            counts that many times
   contains: REGEX                           must match somewhere
   forbid: REGEX                             must never match
   settle: 2                                 seconds to keep reading after
@@ -69,6 +71,7 @@ def parse(path):
             "build-only": None,
             "config": None, "input": None, "native": None, "boot": None, "disk": None,
             "script": None}
+    times = 1
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -76,18 +79,26 @@ def parse(path):
                 continue
             key, sep, val = line.partition(":")
             key, val = key.strip(), val.strip()
+            if key == "repeat" and val.isdigit() and int(val) > 0:
+                times = int(val)
+                continue
             if not sep or key not in spec:
                 raise SystemExit(f"{path}:{lineno}: unknown line: {line}")
+            if times != 1 and key not in ("expect", "input"):
+                raise SystemExit(f"{path}:{lineno}: repeat applies to expect or input only")
             if key in ("make", "qemu"):
                 spec[key] += val.split()
             elif key == "input":
-                spec["expect"].append(val.encode().decode("unicode_escape").encode("latin-1"))
-            elif key in ("expect", "contains", "forbid", "quiet-after"):
+                spec["expect"] += [val.encode().decode("unicode_escape").encode("latin-1")] * times
+            elif key == "expect":
+                spec[key] += [re.compile(val)] * times
+            elif key in ("contains", "forbid", "quiet-after"):
                 spec[key].append(re.compile(val))
             elif key in ("timeout", "settle"):
                 spec[key] = float(val)
             else:
                 spec[key] = val
+            times = 1
     if spec["boot"] not in (None, "uboot"):
         raise SystemExit(f"{path}: unknown boot: {spec['boot']}")
     if not spec["config"] and not spec["native"]:
