@@ -17,13 +17,31 @@ struct spinlock {
 
 #define SPINLOCK_INIT { 0, 0 }
 
+/*
+ * Waiting for the ticket sleeps in WFE instead of spinning: the load of
+ * the owner is exclusive (LDAXRH), which arms this core's exclusives
+ * monitor on it, and the releasing core's store to it clears the monitor,
+ * which is a WFE wake-up event (DDI 0487 J.a, "Wait for Event mechanism
+ * and Send event"; B2.9, the exclusives monitors). SEVL makes the first
+ * WFE fall through, so an owner already equal to our ticket is seen at
+ * once; any other wake-up (an interrupt, another core taking a ticket)
+ * just loads again.
+ */
 static inline void spin_lock(struct spinlock *l)
 {
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	uint32_t owner;
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me) {
-		__asm__ volatile("yield");
+	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == me) {
+		return;
 	}
+	__asm__ volatile("sevl" ::: "memory");
+	do {
+		__asm__ volatile("wfe\n\tldaxrh %w0, %1"
+				 : "=&r"(owner)
+				 : "Q"(l->owner)
+				 : "memory");
+	} while ((uint16_t)owner != me);
 }
 
 static inline void spin_unlock(struct spinlock *l)
