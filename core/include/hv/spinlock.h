@@ -22,7 +22,8 @@ struct spinlock {
  * the owner is exclusive (LDAXRH), which arms this core's exclusives
  * monitor on it, and the releasing core's store to it clears the monitor,
  * which is a WFE wake-up event (DDI 0487 J.a, "Wait for Event mechanism
- * and Send event"; B2.9, the exclusives monitors). SEVL makes the first
+ * and Send event", and "Synchronization and semaphores" for the
+ * exclusives monitors). SEVL makes the first
  * WFE fall through, so an owner already equal to our ticket is seen at
  * once; any other wake-up (an interrupt, another core taking a ticket)
  * just loads again.
