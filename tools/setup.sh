@@ -10,7 +10,16 @@ have_cmd aarch64-linux-gnu-gcc || need="$need gcc-aarch64-linux-gnu"
 # The C library for the static arm64 tools of the Linux initramfs (a
 # Recommends of the cross compiler, so not there with --no-install-recommends).
 [ -f /usr/aarch64-linux-gnu/lib/libc.a ] || need="$need libc6-dev-arm64-cross"
-have_cmd qemu-system-aarch64 || need="$need qemu-system-arm"
+# QEMU 10.0 or newer: its virt machine has an SMMUv3 with stage 2 (the DMA
+# isolation tests) and it models the Raspberry Pi 4 (raspi4b). Debian 13
+# ships it; on Debian 12 it comes from the bookworm-backports suite of the
+# same archive (enable_backports below).
+qemu_major() {
+	qemu-system-aarch64 --version 2>/dev/null |
+		sed -n 's/^QEMU emulator version \([0-9]*\)\..*/\1/p'
+}
+qemu_ok() { [ "$(qemu_major)" -ge 10 ] 2>/dev/null; }
+qemu_ok || need="$need qemu-system-arm"
 # QEMU's virt machine loads the boot ROM of its default virtio NIC at start
 # and refuses to run without it (a Recommends of qemu-system-data).
 [ -f /usr/lib/ipxe/qemu/efi-virtio.rom ] || need="$need ipxe-qemu"
@@ -42,6 +51,56 @@ if [ "$(id -u)" != 0 ]; then
 	SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+
+# On Debian 12, add the bookworm-backports suite of the archive apt already
+# uses: same URIs and key as the configured bookworm entry, written to a
+# file of our own. No host name is named here; apt's sources decide.
+# Backports have priority 100, so only what we ask for comes from there.
+BPO=/etc/apt/sources.list.d/bulkhead-backports.sources
+enable_backports() {
+	[ -f "$BPO" ] && return 0
+	src=$(for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk 'BEGIN { RS = ""; FS = "\n" }
+		     /(^|\n)Suites:[^\n]*[ \t]bookworm([ \t]|\n|$)/ ||
+		     /(^|\n)Suites:[ \t]*bookworm([ \t]|\n|$)/ {
+			u = ""; k = ""
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^URIs:/) u = $i
+				if ($i ~ /^Signed-By:/) k = $i
+			}
+			if (u != "") { print u; print k; exit }
+		     }' "$f"
+	done | head -n 2)
+	uris=$(printf '%s\n' "$src" | sed -n 's/^URIs:[ \t]*//p')
+	key=$(printf '%s\n' "$src" | sed -n 's/^Signed-By:[ \t]*//p')
+	if [ -z "$uris" ]; then
+		# One-line format in sources.list.
+		uris=$(sed -n 's/^deb[ \t]\{1,\}\(\[[^]]*\][ \t]\{1,\}\)\{0,1\}\([^ \t]*\)[ \t]\{1,\}bookworm[ \t].*/\2/p' \
+			/etc/apt/sources.list 2>/dev/null | head -n 1)
+	fi
+	[ -n "$uris" ] || { echo "setup: no bookworm entry in apt's sources to derive bookworm-backports from" >&2; return 1; }
+	[ -n "$key" ] || key=/usr/share/keyrings/debian-archive-keyring.gpg
+	echo "setup: enabling bookworm-backports ($BPO)"
+	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
+		"$uris" "$key" | $SUDO tee "$BPO" >/dev/null
+}
+codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+QEMU_T=""
+case " $need " in
+*" qemu-system-arm "*)
+	if [ "$codename" = bookworm ]; then
+		enable_backports
+		QEMU_T="-t bookworm-backports"
+	fi ;;
+esac
+
 $SUDO apt-get update -qq
+if [ -n "$QEMU_T" ]; then
+	need=$(printf '%s' "$need" | sed 's/ qemu-system-arm//')
+	# An older QEMU beside the new one breaks its module loading.
+	$SUDO apt-get install -y -qq --no-install-recommends $QEMU_T qemu-system-arm
+fi
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $need
+[ -z "$(echo $need)" ] || $SUDO apt-get install -y -qq --no-install-recommends $need
+qemu_ok || { echo "setup: qemu-system-aarch64 is older than 10.0: $(qemu-system-aarch64 --version | head -n 1)" >&2; exit 1; }
