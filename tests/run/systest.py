@@ -27,8 +27,11 @@ Each tests/system/*.test file describes one test:
   build-only: yes                           only build (a board QEMU cannot
                                             boot): the build must succeed and
                                             make an arm64 Image
-  disk: virtio                              attach a fresh 8 MiB ext4 disk
-                                            (tools/linux/mkdisk.sh) whose
+  disk: virtio | pci                        attach a fresh 8 MiB ext4 disk
+                                            (tools/linux/mkdisk.sh), as a
+                                            virtio-mmio device (the last slot)
+                                            or a virtio-blk-pci device on the
+                                            PCIe bus (behind the SMMU), whose
                                             bulkhead.txt holds a random token;
                                             {token} in patterns stands for it,
                                             {token_upper} for it in capitals
@@ -212,16 +215,23 @@ def with_token(spec, token):
     return out
 
 
+DISK_DEVICES = {"virtio": "virtio-blk-device", "pci": "virtio-blk-pci"}
+
+
 def attach_disk(spec):
     """Write a fresh disk image with a random token and attach it as a
-    virtio-blk device (QEMU puts it in the last virtio-mmio slot)."""
+    virtio-blk device: on virtio-mmio (QEMU puts it in the last slot) or
+    on PCIe."""
+    if spec["disk"] not in DISK_DEVICES:
+        raise SystemExit(f"{spec['name']}: disk: {spec['disk']} is not one of "
+                         f"{', '.join(DISK_DEVICES)}")
     token = "token-" + secrets.token_hex(8)
     img = os.path.join(LOG_DIR, spec["name"] + "-disk.img")
     subprocess.run(["sh", "tools/linux/mkdisk.sh", img, token], cwd=ROOT, check=True)
     spec = with_token(spec, token)
     spec["qemu"] = spec["qemu"] + [
         "-drive", f"if=none,format=raw,id=disk0,file={img}",
-        "-device", "virtio-blk-device,drive=disk0"]
+        "-device", f"{DISK_DEVICES[spec['disk']]},drive=disk0"]
     return spec
 
 
