@@ -68,4 +68,7 @@ linux: $(LINUX_PAYLOADS)
 # Benchmark: Linux boot time natively and under Bulkhead (tools/bench/).
 bench-linux: deps
 	$(Q)python3 tools/bench/linux_boot.py
-.PHONY: linux bench-linux
+# Disk throughput through the SMMU against native (tools/bench/).
+bench-disk: deps
+	$(Q)python3 tools/bench/linux_disk.py
+.PHONY: linux bench-linux bench-disk
