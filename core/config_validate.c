@@ -416,9 +416,15 @@ static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i,
 		}
 	}
 	seen[bit / 64] |= 1ULL << (bit % 64);
-	if (!cv_page_round(dev->base, dev->size, &rbase, &rsize) ||
-	    cv_board_dev_clashes(b, rbase, rsize)) {
+	if (dev->reg_count == 0 || dev->reg_count > HV_MAX_DEV_REGS) {
 		return false;
+	}
+	for (uint32_t k = 0; k < dev->reg_count; k++) {
+		if (!cv_page_round(dev->regs[k].base, dev->regs[k].size,
+				   &rbase, &rsize) ||
+		    cv_board_dev_clashes(b, rbase, rsize)) {
+			return false;
+		}
 	}
 	if (dev->irq_count > HV_MAX_DEV_IRQS) {
 		return false;
@@ -617,17 +623,24 @@ static enum cfg_err cv_part_blobs(const struct hv_config *c, int p,
 	return CFG_OK;
 }
 
-/* True if @dev lies inside the page-rounded range of some board device. */
+/*
+ * True if @dev lies inside the page-rounded range of one region of some
+ * board device. The board's counts have been checked.
+ */
 static bool cv_dev_on_board(const struct hv_board_desc *b,
 			    const struct hv_device *dev)
 {
 	for (uint32_t i = 0; i < b->device_count; i++) {
-		uint64_t rbase, rsize;
+		const struct hv_board_device *bd = &b->devices[i];
 
-		if (cv_page_round(b->devices[i].base, b->devices[i].size,
-				  &rbase, &rsize) &&
-		    range_within(dev->pa, dev->size, rbase, rsize)) {
-			return true;
+		for (uint32_t k = 0; k < bd->reg_count; k++) {
+			uint64_t rbase, rsize;
+
+			if (cv_page_round(bd->regs[k].base, bd->regs[k].size,
+					  &rbase, &rsize) &&
+			    range_within(dev->pa, dev->size, rbase, rsize)) {
+				return true;
+			}
 		}
 	}
 	return false;

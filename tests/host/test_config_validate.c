@@ -26,8 +26,10 @@ static void add_board_dev(struct hv_board_desc *b, const char *name,
 	struct hv_board_device *d = &b->devices[b->device_count++];
 
 	strcpy(d->name, name);
-	d->base = base;
-	d->size = size;
+	d->reg_count = 1;
+	d->regs[0].base = base;
+	d->regs[0].size = size;
+	d->smmu = HV_NO_SMMU;
 	d->irq_count = irq != 0 ? 1 : 0;
 	d->irqs[0] = irq;
 }
@@ -414,13 +416,13 @@ TEST(cfg, board_gic_and_uart)
 TEST(cfg, board_devices)
 {
 	valid();
-	cfg.board.devices[1].base = 0x40001000ULL; /* in RAM */
+	cfg.board.devices[1].regs[0].base = 0x40001000ULL; /* in RAM */
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 1);
 	valid();
-	cfg.board.devices[0].base = 0x09000800ULL; /* UART page */
+	cfg.board.devices[0].regs[0].base = 0x09000800ULL; /* UART page */
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 0);
 	valid();
-	cfg.board.devices[2].base = 0x080a0000ULL; /* GICR */
+	cfg.board.devices[2].regs[0].base = 0x080a0000ULL; /* GICR */
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 2);
 	valid();
 	cfg.board.devices[3].irqs[0] = 33; /* the UART's */
@@ -434,10 +436,10 @@ TEST(cfg, board_devices)
 	cfg.board.devices[4].name[HV_NAME_LEN - 1] = 'z';
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 4);
 	valid();
-	cfg.board.devices[4].size = 0;
+	cfg.board.devices[4].regs[0].size = 0;
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 4);
 	valid();
-	cfg.board.devices[4].base = UINT64_MAX - 0x10; /* wraps */
+	cfg.board.devices[4].regs[0].base = UINT64_MAX - 0x10; /* wraps */
 	CHECK_ITEM(CFG_E_BOARD, -1, -1, "devices", 4);
 	valid();
 	memset(cfg.board.devices[0].name, 'x', HV_NAME_LEN); /* no NUL */

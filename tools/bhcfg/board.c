@@ -183,6 +183,39 @@ static int bh_board_uart(struct bh_ctx *ctx, const struct bh_node *root)
 	return 0;
 }
 
+/* Reads the device's "reg": 1..HV_MAX_DEV_REGS <base size> ranges. */
+static int bh_board_dev_regs(const struct bh_node *dn,
+			     struct hv_board_device *dev)
+{
+	const uint8_t *cells;
+	int count;
+
+	if (bh_prop_cells(dn, "reg", true, 4, &cells, &count) != 0) {
+		return -1;
+	}
+	if (count == 0 || count > HV_MAX_DEV_REGS) {
+		bh_node_error(dn, "reg", "needs 1..%d ranges, has %d",
+			      HV_MAX_DEV_REGS, count);
+		return -1;
+	}
+	for (int k = 0; k < count; k++) {
+		struct hv_region *r = &dev->regs[k];
+
+		r->base = ((uint64_t)bh_cell(cells, 4 * k) << 32) |
+			  bh_cell(cells, 4 * k + 1);
+		r->size = ((uint64_t)bh_cell(cells, 4 * k + 2) << 32) |
+			  bh_cell(cells, 4 * k + 3);
+		if (r->size == 0 || r->base > UINT64_MAX - SZ_4K ||
+		    r->size > UINT64_MAX - SZ_4K - r->base) {
+			bh_node_error(dn, "reg",
+				      "range %d is empty or wraps around", k);
+			return -1;
+		}
+	}
+	dev->reg_count = (uint32_t)count;
+	return 0;
+}
+
 /* Parses one child of /devices into board device slot @i. */
 static int bh_board_device(struct bh_ctx *ctx, struct bh_node *dn, int i)
 {
@@ -198,14 +231,9 @@ static int bh_board_device(struct bh_ctx *ctx, struct bh_node *dn, int i)
 		return -1;
 	}
 	memcpy(dev->name, name, strlen(name) + 1);
-	if (bh_check_children(dn, NULL) != 0 ||
-	    bh_prop_reg(dn, "reg", true, &dev->base, &dev->size) != 0 ||
+	dev->smmu = HV_NO_SMMU;
+	if (bh_check_children(dn, NULL) != 0 || bh_board_dev_regs(dn, dev) != 0 ||
 	    bh_prop_cells(dn, "interrupts", false, 3, &irq, &count) < 0) {
-		return -1;
-	}
-	if (dev->size == 0 || dev->base > UINT64_MAX - SZ_4K ||
-	    dev->size > UINT64_MAX - SZ_4K - dev->base) {
-		bh_node_error(dn, "reg", "range is empty or wraps around");
 		return -1;
 	}
 	if (count > HV_MAX_DEV_IRQS) {

@@ -71,11 +71,44 @@ static void bh_c_board_devices(FILE *f, const struct hv_board_desc *b)
 
 		fprintf(f, "\t\t\t[%" PRIu32 "] = {\n\t\t\t\t.name = ", i);
 		bh_c_string(f, d->name, HV_NAME_LEN);
-		fprintf(f, ",\n\t\t\t\t.base = 0x%" PRIx64 "ULL,\n", d->base);
-		fprintf(f, "\t\t\t\t.size = 0x%" PRIx64 "ULL,\n", d->size);
+		fprintf(f, ",\n\t\t\t\t.flags = 0x%" PRIx32 ",\n", d->flags);
+		fprintf(f, "\t\t\t\t.reg_count = %" PRIu32 ",\n\t\t\t\t.regs = {\n",
+			d->reg_count);
+		for (uint32_t k = 0; k < d->reg_count && k < HV_MAX_DEV_REGS;
+		     k++) {
+			fprintf(f,
+				"\t\t\t\t\t{ .base = 0x%" PRIx64
+				"ULL, .size = 0x%" PRIx64 "ULL },\n",
+				d->regs[k].base, d->regs[k].size);
+		}
+		fprintf(f, "\t\t\t\t},\n");
+		fprintf(f, "\t\t\t\t.smmu = 0x%" PRIx32 "u,\n", d->smmu);
+		fprintf(f, "\t\t\t\t.sid_first = 0x%" PRIx32 "u,\n",
+			d->sid_first);
+		fprintf(f, "\t\t\t\t.sid_count = 0x%" PRIx32 "u,\n",
+			d->sid_count);
 		fprintf(f, "\t\t\t\t.irq_count = %" PRIu32 ",\n", d->irq_count);
 		bh_c_irqs(f, "\t\t\t\t", d->irqs, d->irq_count);
 		fprintf(f, "\t\t\t},\n");
+	}
+	fprintf(f, "\t\t},\n");
+}
+
+static void bh_c_board_smmus(FILE *f, const struct hv_board_desc *b)
+{
+	fprintf(f, "\t\t.smmu_count = %" PRIu32 ",\n", b->smmu_count);
+	if (b->smmu_count == 0) {
+		return;
+	}
+	fprintf(f, "\t\t.smmus = {\n");
+	for (uint32_t i = 0; i < b->smmu_count && i < HV_MAX_SMMUS; i++) {
+		const struct hv_smmu_desc *s = &b->smmus[i];
+
+		fprintf(f,
+			"\t\t\t{ .base = 0x%" PRIx64 "ULL, .size = 0x%" PRIx64
+			"ULL, .evtq_irq = %" PRIu32 ", .gerror_irq = %" PRIu32
+			" },\n",
+			s->base, s->size, s->evtq_irq, s->gerror_irq);
 	}
 	fprintf(f, "\t\t},\n");
 }
@@ -111,6 +144,7 @@ static void bh_c_board(FILE *f, const struct hv_board_desc *b)
 	fprintf(f, "\t\t.uart_irq = %" PRIu32 ",\n", b->uart_irq);
 	fprintf(f, "\t\t.uart_base = 0x%" PRIx64 "ULL,\n", b->uart_base);
 	bh_c_board_devices(f, b);
+	bh_c_board_smmus(f, b);
 	fprintf(f, "\t},\n");
 }
 
@@ -174,6 +208,24 @@ static void bh_c_part_chans(FILE *f, const struct hv_partition_cfg *pc)
 	fprintf(f, "\t\t\t},\n");
 }
 
+static void bh_c_part_sids(FILE *f, const struct hv_partition_cfg *pc)
+{
+	fprintf(f, "\t\t\t.sid_count = %" PRIu32 ",\n", pc->sid_count);
+	if (pc->sid_count == 0) {
+		return;
+	}
+	fprintf(f, "\t\t\t.sids = {\n");
+	for (uint32_t i = 0; i < pc->sid_count && i < HV_MAX_PART_SIDS; i++) {
+		const struct hv_sid_range *r = &pc->sids[i];
+
+		fprintf(f,
+			"\t\t\t\t{ .smmu = %" PRIu32 ", .first = 0x%" PRIx32
+			", .count = 0x%" PRIx32 " },\n",
+			r->smmu, r->first, r->count);
+	}
+	fprintf(f, "\t\t\t},\n");
+}
+
 static void bh_c_partition(FILE *f, const struct hv_partition_cfg *pc,
 			   uint32_t p)
 {
@@ -203,6 +255,7 @@ static void bh_c_partition(FILE *f, const struct hv_partition_cfg *pc,
 	fprintf(f, "\t\t\t.flags = 0x%" PRIx32 ",\n", pc->flags);
 	bh_c_part_devices(f, pc);
 	bh_c_part_chans(f, pc);
+	bh_c_part_sids(f, pc);
 	fprintf(f, "\t\t\t.bootargs = ");
 	bh_c_string(f, pc->bootargs, HV_MAX_BOOTARGS);
 	fprintf(f, ",\n\t\t},\n");

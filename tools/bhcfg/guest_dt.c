@@ -230,37 +230,45 @@ static int bh_dt_monitor(void *fdt, const struct bh_ctx *ctx,
 	return fdt_end_node(fdt);
 }
 
-/* Guest address of board device @bd: its range's IPA minus PA offset. */
-static uint64_t bh_dev_guest_base(const struct hv_partition_cfg *pc,
-				  const struct hv_board_device *bd)
+/* Guest address of physical address @pa of a device the partition owns. */
+static uint64_t bh_dev_guest_addr(const struct hv_partition_cfg *pc,
+				  uint64_t pa)
 {
 	for (uint32_t i = 0; i < pc->device_count && i < HV_MAX_DEVICES; i++) {
 		const struct hv_device *d = &pc->devices[i];
 
-		if (bd->base >= d->pa && bd->base - d->pa < d->size) {
-			return bd->base - d->pa + d->ipa;
+		if (pa >= d->pa && pa - d->pa < d->size) {
+			return pa - d->pa + d->ipa;
 		}
 	}
-	return bd->base;
+	return pa;
 }
 
 /* Writes one property of a copied board device, adjusting what must be. */
 static int bh_dt_copy_prop(void *fdt, const char *name, const void *val,
-			   int len, uint64_t guest_base)
+			   int len, const struct hv_partition_cfg *pc)
 {
 	if (strcmp(name, "phandle") == 0 ||
 	    strcmp(name, "linux,phandle") == 0 ||
 	    strcmp(name, "interrupt-parent") == 0) {
 		return 0; /* our own phandles and parent apply */
 	}
-	if (strcmp(name, "reg") == 0 && len == 16) {
+	if (strcmp(name, "reg") == 0 && len % 16 == 0) {
 		fdt32_t *cells;
 
+		/* Each <base size> range (2 + 2 cells): base to guest. */
 		BH_TRY(fdt_property_placeholder(fdt, name, len,
 						(void **)&cells));
 		memcpy(cells, val, (size_t)len);
-		cells[0] = cpu_to_fdt32((uint32_t)(guest_base >> 32));
-		cells[1] = cpu_to_fdt32((uint32_t)guest_base);
+		for (int k = 0; k < len / 16; k++) {
+			uint64_t pa = ((uint64_t)fdt32_to_cpu(cells[4 * k])
+				       << 32) |
+				      fdt32_to_cpu(cells[4 * k + 1]);
+			uint64_t ga = bh_dev_guest_addr(pc, pa);
+
+			cells[4 * k] = cpu_to_fdt32((uint32_t)(ga >> 32));
+			cells[4 * k + 1] = cpu_to_fdt32((uint32_t)ga);
+		}
 		return 0;
 	}
 	if (strcmp(name, "clocks") == 0 && len % 4 == 0) {
@@ -287,7 +295,6 @@ static int bh_dt_devices(void *fdt, const struct bh_ctx *ctx, int p)
 		const struct hv_board_device *bd =
 			&ctx->cfg.board.devices[bp->dev[i]];
 		int node = ctx->board_dev_node[bp->dev[i]];
-		uint64_t gbase = bh_dev_guest_base(pc, bd);
 		int prop;
 
 		BH_TRY(fdt_begin_node(fdt, bd->name));
@@ -300,7 +307,7 @@ static int bh_dt_devices(void *fdt, const struct bh_ctx *ctx, int p)
 			if (val == NULL || name == NULL) {
 				return len < 0 ? len : -FDT_ERR_BADSTRUCTURE;
 			}
-			BH_TRY(bh_dt_copy_prop(fdt, name, val, len, gbase));
+			BH_TRY(bh_dt_copy_prop(fdt, name, val, len, pc));
 		}
 		BH_TRY(fdt_end_node(fdt));
 	}

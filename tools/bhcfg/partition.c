@@ -319,7 +319,10 @@ int bh_partition_parse(struct bh_ctx *ctx, int p, int node)
 	return 0;
 }
 
-/* Sorts the named board devices of @bp by physical base (insertion sort). */
+/*
+ * Sorts the named board devices of @bp by the base of their first region
+ * (insertion sort): the order of their guest device-tree nodes.
+ */
 static void bh_sort_devs(const struct bh_ctx *ctx, struct bh_part *bp)
 {
 	const struct hv_board_device *bd = ctx->cfg.board.devices;
@@ -327,12 +330,53 @@ static void bh_sort_devs(const struct bh_ctx *ctx, struct bh_part *bp)
 	for (int i = 1; i < bp->dev_count; i++) {
 		int v = bp->dev[i], j = i;
 
-		while (j > 0 && bd[bp->dev[j - 1]].base > bd[v].base) {
+		while (j > 0 && bd[bp->dev[j - 1]].regs[0].base >
+					bd[v].regs[0].base) {
 			bp->dev[j] = bp->dev[j - 1];
 			j--;
 		}
 		bp->dev[j] = v;
 	}
+}
+
+/* One MMIO region of a board device named by a partition. */
+struct bh_dev_reg {
+	int dev; /* board device index */
+	int reg; /* index into its regs[] */
+};
+
+static uint64_t bh_reg_base(const struct bh_ctx *ctx, struct bh_dev_reg r)
+{
+	return ctx->cfg.board.devices[r.dev].regs[r.reg].base;
+}
+
+/*
+ * Lists the regions of the board devices named by @bp into @out, sorted by
+ * physical base (insertion sort). Returns how many.
+ */
+static int bh_sorted_regs(const struct bh_ctx *ctx, const struct bh_part *bp,
+			  struct bh_dev_reg *out)
+{
+	int n = 0;
+
+	for (int i = 0; i < bp->dev_count; i++) {
+		const struct hv_board_device *bd =
+			&ctx->cfg.board.devices[bp->dev[i]];
+
+		for (uint32_t k = 0; k < bd->reg_count && k < HV_MAX_DEV_REGS;
+		     k++) {
+			struct bh_dev_reg v = { bp->dev[i], (int)k };
+			int j = n++;
+
+			while (j > 0 && bh_reg_base(ctx, out[j - 1]) >
+						bh_reg_base(ctx, v)) {
+				out[j] = out[j - 1];
+				j--;
+			}
+			out[j] = v;
+		}
+	}
+	return n;
 }
 
 /* Adds the interrupts of board device @bd to @dev, skipping duplicates. */
@@ -363,22 +407,27 @@ static int bh_merge_irqs(const struct bh_ctx *ctx, int p, struct hv_device *dev,
 
 /**
  * Builds the device ranges of partition @p from the board devices it names:
- * each board range is rounded out to 4 KiB pages, and board devices whose
- * pages overlap (e.g. virtio-mmio slots 0x200 apart) become one range named
- * after the first, with the union of their interrupts. IPA = PA.
- * Returns 0, or -1 after printing the error.
+ * each region of a board device (most have one; a PCIe host bridge has
+ * three) is rounded out to 4 KiB pages, and regions whose pages overlap
+ * (e.g. virtio-mmio slots 0x200 apart) become one range named after the
+ * first. A board device's interrupts go with the range holding its first
+ * region. IPA = PA. Returns 0, or -1 after printing the error.
  */
 int bh_partition_devices(struct bh_ctx *ctx, int p)
 {
 	struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
-	struct bh_part *bp = &ctx->part[p];
+	struct bh_dev_reg regs[HV_MAX_BOARD_DEVICES * HV_MAX_DEV_REGS];
+	int n;
 
-	bh_sort_devs(ctx, bp);
-	for (int i = 0; i < bp->dev_count; i++) {
+	bh_sort_devs(ctx, &ctx->part[p]);
+	n = bh_sorted_regs(ctx, &ctx->part[p], regs);
+
+	for (int i = 0; i < n; i++) {
 		const struct hv_board_device *bd =
-			&ctx->cfg.board.devices[bp->dev[i]];
-		uint64_t start = bd->base & ~(SZ_4K - 1);
-		uint64_t end = (bd->base + bd->size + SZ_4K - 1) & ~(SZ_4K - 1);
+			&ctx->cfg.board.devices[regs[i].dev];
+		const struct hv_region *r = &bd->regs[regs[i].reg];
+		uint64_t start = r->base & ~(SZ_4K - 1);
+		uint64_t end = (r->base + r->size + SZ_4K - 1) & ~(SZ_4K - 1);
 		struct hv_device *dev = NULL;
 
 		if (pc->device_count > 0) {
@@ -401,7 +450,8 @@ int bh_partition_devices(struct bh_ctx *ctx, int p)
 		if (end > dev->pa + dev->size) {
 			dev->size = end - dev->pa;
 		}
-		if (bh_merge_irqs(ctx, p, dev, bd) != 0) {
+		if (regs[i].reg == 0 &&
+		    bh_merge_irqs(ctx, p, dev, bd) != 0) {
 			return -1;
 		}
 	}

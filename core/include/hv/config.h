@@ -24,6 +24,15 @@
 #define HV_MAX_BOARD_DEVICES 48
 #define HV_MAX_DEVICES 16 /* per partition */
 #define HV_MAX_DEV_IRQS 4 /* per device */
+/* MMIO regions per board device: one for most; a PCIe host bridge has its
+ * ECAM, its 32-bit memory window and its I/O window. */
+#define HV_MAX_DEV_REGS 4
+#define HV_MAX_SMMUS 1
+#define HV_MAX_PART_SIDS 4 /* StreamID ranges per partition */
+#define HV_NO_SMMU 0xffffffffu
+/* StreamIDs the hypervisor's stream tables cover (a 16-bit PCIe requester
+ * ID: bus, device, function). Every other StreamID aborts. */
+#define HV_SMMU_SID_LIMIT 0x10000u
 #define HV_MAX_BOOTARGS 256
 /*
  * Channels (docs/channels.md): shared memory between two partitions with a
@@ -110,13 +119,39 @@ struct hv_ram_bank {
 	uint64_t size;
 };
 
+/** A physical address range. */
+struct hv_region {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* Board device flags (docs/config.md, "Bus masters"). */
+#define HV_DEV_BUS_MASTER (1u << 0) /* can master the bus: its DMA reaches memory */
+#define HV_DEV_PCI_HOST (1u << 1)   /* a PCIe ECAM host bridge (regs: ECAM,
+				     * 32-bit memory window, I/O window) */
+
 /** A device on the board that may be passed through to one partition. */
 struct hv_board_device {
 	char name[HV_NAME_LEN]; /* board device-tree node name */
-	uint64_t base;
-	uint64_t size;
+	uint32_t flags;		/* HV_DEV_* */
+	uint32_t reg_count;
+	struct hv_region regs[HV_MAX_DEV_REGS];
 	uint32_t irq_count;
 	uint32_t irqs[HV_MAX_DEV_IRQS]; /* GIC INTIDs (SPIs: >= 32) */
+	/* For a bus master: the SMMU in front of it (index into
+	 * hv_board_desc.smmus, or HV_NO_SMMU) and the StreamIDs its
+	 * transactions carry there: sid_first .. sid_first+sid_count-1. */
+	uint32_t smmu;
+	uint32_t sid_first;
+	uint32_t sid_count;
+};
+
+/** An Arm SMMUv3 that the hypervisor owns (never mapped into a partition). */
+struct hv_smmu_desc {
+	uint64_t base; /* register pages 0 and 1 */
+	uint64_t size;
+	uint32_t evtq_irq;   /* INTID of its event-queue interrupt (wired SPI) */
+	uint32_t gerror_irq; /* INTID of its global-error interrupt (wired SPI) */
 };
 
 /** What the board has. Filled from boards/<board>/board.dts. */
@@ -140,6 +175,8 @@ struct hv_board_desc {
 	uint64_t uart_base;
 	uint32_t device_count;
 	struct hv_board_device devices[HV_MAX_BOARD_DEVICES];
+	uint32_t smmu_count;
+	struct hv_smmu_desc smmus[HV_MAX_SMMUS];
 };
 
 /** A passthrough device in a partition: MMIO mapped, interrupts owned. */
@@ -187,6 +224,16 @@ struct hv_chan_end {
 #define HV_PART_TRAP_WFE (1u << 2)	/* WFE exits to EL2 (HCR_EL2.TWE) */
 #define HV_PART_PMU (1u << 3)		/* the PMU is the guest's (if PMUv3p1) */
 #define HV_PART_DEBUG (1u << 4)		/* debug registers are the guest's */
+/* It owns a bus master with no SMMU in front of it: it can reach all of
+ * physical memory and is part of the trusted base (docs/traps.md). */
+#define HV_PART_DMA_UNPROTECTED (1u << 5)
+
+/** StreamIDs of one SMMU whose transactions a partition's stage 2 translates. */
+struct hv_sid_range {
+	uint32_t smmu; /* index into hv_board_desc.smmus */
+	uint32_t first;
+	uint32_t count;
+};
 
 /** One partition: cores, memory, images, devices, policy. */
 struct hv_partition_cfg {
@@ -207,6 +254,10 @@ struct hv_partition_cfg {
 	struct hv_device devices[HV_MAX_DEVICES];
 	uint32_t chan_count; /* channel ends */
 	struct hv_chan_end chans[HV_MAX_PART_CHANNELS];
+	/* The StreamIDs of its bus masters behind an SMMU: translated by its
+	 * own stage 2 (its VMID and tables). */
+	uint32_t sid_count;
+	struct hv_sid_range sids[HV_MAX_PART_SIDS];
 	char bootargs[HV_MAX_BOOTARGS];
 };
 
