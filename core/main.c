@@ -164,6 +164,14 @@ void hv_main(uint64_t dtb)
 		 "partition(s)",
 		 hv_pt_pool.used, (int)hv_pt_pool.count,
 		 hv_cfg.partition_count);
+	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
+		if (hv_cfg.partitions[i].flags & HV_PART_DMA_UNPROTECTED) {
+			log_info("WARNING: partition %s is dma-unprotected: its "
+				 "bus masters reach all of physical memory, so "
+				 "it is part of the trusted base",
+				 hv_cfg.partitions[i].name);
+		}
+	}
 	/* Before the other cores start: they read what firmware offers. */
 	arch_smccc_probe();
 	arch_smccc_core_init();
