@@ -85,7 +85,11 @@ GUEST_LIB := tests/guests/lib/start.S tests/guests/lib/guest.c \
 GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin \
 	$(GUEST_DIR)/irqtest.bin $(GUEST_DIR)/gictest.bin \
 	$(GUEST_DIR)/attack.bin $(GUEST_DIR)/fuzz.bin \
-	$(GUEST_DIR)/chantest.bin $(GUEST_DIR)/bench.bin
+	$(GUEST_DIR)/chantest.bin $(GUEST_DIR)/bench.bin \
+	$(GUEST_DIR)/dma_attack.bin
+# The bare-metal PCIe virtio-blk driver of the DMA attack guest.
+GUEST_PCI := tests/guests/lib/pci.c tests/guests/lib/virtio_pci_blk.c
+GUEST_PCI_H := tests/guests/lib/pci.h tests/guests/lib/virtio_pci_blk.h
 GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld
 
@@ -189,6 +193,19 @@ $(GUEST_DIR)/attack.elf: tests/guests/attack.c tests/guests/lib/gic.c tests/gues
 	@echo "  GUEST   $@"
 	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x48000000 $< \
 		tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
+
+# The DMA attack guest: linked at the partition RAM base, natively at RAM +
+# 2 MiB like the others.
+$(GUEST_DIR)/dma_attack.elf: tests/guests/dma_attack.c $(GUEST_PCI) $(GUEST_PCI_H) $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x40000000 $< \
+		$(GUEST_PCI) $(GUEST_LIB) -lgcc -o $@
+
+$(GUEST_DIR)/native/dma_attack.elf: tests/guests/dma_attack.c $(GUEST_PCI) $(GUEST_PCI_H) $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x40200000 $< \
+		$(GUEST_PCI) $(GUEST_LIB) -lgcc -o $@
 
 # Guests built on the GIC library; linked at the partition RAM base.
 $(GUEST_DIR)/%.elf: tests/guests/%.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The DMA attack guest (issue 14, section 5). It owns a PCIe virtio-blk
+ * device (tests/guests/lib/virtio_pci_blk.c) and aims the device's DMA at
+ * memory it does not own. Under Bulkhead the device sits behind the
+ * hypervisor's SMMU, which translates its DMA addresses with this
+ * partition's stage 2: an address outside the partition's map must fault
+ * there. Run natively (no hypervisor, SMMU off), the same code reaches its
+ * target: the control that shows the attack really issues DMA.
+ *
+ * Boot arguments (all optional; without victim-pa it runs the native
+ * control, aiming at the middle of the RAM it was given):
+ *   victim-pa=A victim-size=N   the victim partition's RAM (physical)
+ *   hv-pa=A                     the hypervisor's text (physical)
+ *   gicd-pa=A                   the GIC distributor
+ *   restart-test                the restart test instead (see restart())
+ *
+ * Output, one line per step:
+ *   dma own: ok (...)                  DMA into its own RAM works (b)
+ *   dma victim 0x...: blocked (...)    a target the device could not reach
+ *   dma victim 0x...: REACHED (...)    a target the device wrote (a)
+ *   hv digest before/after: 0x...      the hypervisor's text digest
+ *
+ * How a target is judged: a sector holding a pattern is read from the disk
+ * into the target (the device writes the target: the attack), then the
+ * target is written to a second, cleared sector (the device reads it) and
+ * that sector is read into this guest's own RAM. The target was reached if
+ * the pattern came back. A blocked DMA shows in several ways depending on
+ * the device: an error status, no completion, a device that needs a reset,
+ * or (QEMU's virtio, which bounces a failed mapping through a buffer) a
+ * completion with status 0 whose data went nowhere; the pattern never
+ * comes back in any of them. The request status is printed as seen.
+ */
+#include "guest.h"
+#include "virtio_pci_blk.h"
+
+#define PAGE 4096u
+#define SECTOR VBLK_SECTOR
+#define WAIT_MS 500u
+
+/* Disk layout (sectors): own test at 8, targets from 64 (two each), the
+ * restart test from 1024. */
+#define OWN_SECTOR 8u
+#define TARGET_SECTOR 64u
+#define RESTART_SECTOR 1024u
+
+/* Bulkhead vendor hypercall: digest of the hypervisor's text.
+ * TODO(smmu): the function ID and ABI are the smmu branch's; until it
+ * lands the call answers NOT_SUPPORTED and the guest says so. */
+#define HVC_HV_TEXT_DIGEST 0xc6000010u
+#define SMCCC_NOT_SUPPORTED (-1)
+
+static struct dt_info dt;
+static struct pci_host host;
+static struct vblk blk;
+static bool native;
+
+static uint8_t own_out[PAGE] __attribute__((aligned(PAGE)));
+static uint8_t own_in[PAGE] __attribute__((aligned(PAGE)));
+
+static void fill(uint8_t *p, unsigned n, uint64_t seed)
+{
+	for (unsigned i = 0; i < n; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		p[i] = (uint8_t)(seed >> 56);
+	}
+}
+
+static unsigned matching(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+	unsigned same = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		same += a[i] == b[i];
+	}
+	return same;
+}
+
+static const char *result_text(enum vblk_result r)
+{
+	switch (r) {
+	case VBLK_DONE:
+		return "completed";
+	case VBLK_TIMEOUT:
+		return "no completion";
+	default:
+		return "device needs reset";
+	}
+}
+
+/* A request that must work: on the guest's own RAM. */
+static bool own_rw(bool write, uint64_t sector, void *buf, uint32_t len)
+{
+	uint8_t st = 0;
+	enum vblk_result r =
+		vblk_rw(&blk, write, sector, (uint64_t)buf, len, WAIT_MS, &st);
+
+	if (r != VBLK_DONE || st != 0) {
+		gprintf("dma own: FAILED (%s %s, status %u)\n",
+			write ? "write" : "read", result_text(r), st);
+		return false;
+	}
+	return true;
+}
+
+/* (b): a page out of own RAM to the disk and back into another page. */
+static bool dma_own(void)
+{
+	fill(own_out, PAGE, 0x0123456789abcdefULL);
+	for (unsigned i = 0; i < PAGE; i++) {
+		own_in[i] = 0;
+	}
+	if (!own_rw(true, OWN_SECTOR, own_out, PAGE) ||
+	    !own_rw(false, OWN_SECTOR, own_in, PAGE)) {
+		return false;
+	}
+	if (matching(own_out, own_in, PAGE) != PAGE) {
+		gprintf("dma own: FAILED (%u of %u bytes came back)\n",
+			matching(own_out, own_in, PAGE), PAGE);
+		return false;
+	}
+	gprintf("dma own: ok (%u bytes out of 0x%lx, back into 0x%lx)\n",
+		PAGE, (uint64_t)own_out, (uint64_t)own_in);
+	return true;
+}
+
+/* After a request that did not complete cleanly the device may hold it
+ * forever: start it again. */
+static bool recover(enum vblk_result r)
+{
+	if (r == VBLK_DONE) {
+		return true;
+	}
+	if (!vblk_init(&blk)) {
+		gputs("dma: device did not come back after a reset");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * (a): aim one disk read (the device writes memory) at @pa, then read it
+ * back through the device as described at the top. Returns true if the
+ * target was NOT reached.
+ */
+static bool dma_target(const char *name, uint64_t pa, unsigned idx)
+{
+	uint64_t pat_sec = TARGET_SECTOR + 2 * idx, back_sec = pat_sec + 1;
+	uint8_t st_w = 0, st_r = 0;
+	enum vblk_result rw, rr;
+	unsigned same;
+
+	/* The pattern on disk, and the read-back sector cleared. */
+	fill(own_out, SECTOR, pa ^ 0xa77ac4ULL);
+	for (unsigned i = 0; i < SECTOR; i++) {
+		own_in[i] = 0xee;
+	}
+	if (!own_rw(true, pat_sec, own_out, SECTOR) ||
+	    !own_rw(true, back_sec, own_in, SECTOR)) {
+		return false;
+	}
+	rw = vblk_rw(&blk, false, pat_sec, pa, SECTOR, WAIT_MS, &st_w);
+	if (!recover(rw)) {
+		return false;
+	}
+	rr = vblk_rw(&blk, true, back_sec, pa, SECTOR, WAIT_MS, &st_r);
+	if (!recover(rr) || !own_rw(false, back_sec, own_in, SECTOR)) {
+		return false;
+	}
+	same = matching(own_out, own_in, SECTOR);
+	gprintf("dma %s 0x%lx: %s (write %s status %u, read-back %s status "
+		"%u, %u of %u pattern bytes back)\n",
+		name, pa, same == SECTOR ? "REACHED" : "blocked",
+		result_text(rw), st_w, result_text(rr), st_r, same, SECTOR);
+	if (native && same == SECTOR) {
+		uint64_t v = 0;
+
+		(void)probe_read(pa, &v);
+		gprintf("dma %s 0x%lx: the CPU reads 0x%016lx there (pattern "
+			"0x%016lx)\n",
+			name, pa, v, *(uint64_t *)own_out);
+	}
+	return same != SECTOR;
+}
+
+static bool hv_digest(uint64_t *d)
+{
+	int64_t r = psci_call(HVC_HV_TEXT_DIGEST, 0, 0, 0);
+
+	*d = (uint64_t)r;
+	return r != SMCCC_NOT_SUPPORTED;
+}
+
+static void print_digest(const char *when, bool *have, uint64_t *d)
+{
+	if (native) {
+		*have = false;
+		return;
+	}
+	*have = hv_digest(d);
+	if (*have) {
+		gprintf("hv digest %s: 0x%016lx\n", when, *d);
+	} else {
+		gprintf("hv digest %s: not available (TODO: smmu branch's "
+			"hypercall)\n",
+			when);
+	}
+}
+
+static void attack(void)
+{
+	uint64_t vpa = arg_num(dt.bootargs, "victim-pa", 0);
+	uint64_t vsize = arg_num(dt.bootargs, "victim-size", 0);
+	uint64_t hv = arg_num(dt.bootargs, "hv-pa", 0);
+	uint64_t gicd = arg_num(dt.bootargs, "gicd-pa", 0);
+	uint64_t d0 = 0, d1 = 0;
+	bool have0, have1;
+	unsigned blocked = 0, tried = 0;
+
+	print_digest("before", &have0, &d0);
+	if (!dma_own()) {
+		return;
+	}
+	if (native) {
+		/* No hypervisor: "victim" is RAM this guest was not told
+		 * about. Nothing stops the device. */
+		vpa = dt.mem_base + dt.mem_size / 2;
+		vsize = 0;
+	}
+	tried++;
+	blocked += dma_target("victim", vpa, 0);
+	if (vsize >= 2 * PAGE) {
+		tried++;
+		blocked += dma_target("victim-last", vpa + vsize - PAGE, 1);
+	}
+	if (hv != 0) {
+		tried++;
+		blocked += dma_target("hv-text", hv, 2);
+	}
+	if (gicd != 0) {
+		tried++;
+		blocked += dma_target("gicd", gicd, 3);
+	}
+	/* Still working for its owner after all that. */
+	if (!dma_own()) {
+		return;
+	}
+	print_digest("after", &have1, &d1);
+	if (have0 && have1) {
+		gprintf("hv digest: %s\n", d0 == d1 ? "unchanged" : "CHANGED");
+	}
+	gprintf("dma attack: done, %u of %u targets blocked\n", blocked, tried);
+}
+
+void guest_main(const void *dtb)
+{
+	if (!dt_parse(dtb, &dt)) {
+		gputs("no valid DTB in x0");
+		return;
+	}
+	native = !arg_has(dt.bootargs, "victim-pa");
+	gprintf("dma attack: RAM 0x%lx+0x%lx, %s\n", dt.mem_base, dt.mem_size,
+		native ? "native control (no victim-pa)" : dt.bootargs);
+	if (!vblk_probe(dtb, &host, &blk) || !vblk_init(&blk)) {
+		return;
+	}
+	gprintf("vblk: %02x:%02x.%x %04x:%04x (StreamID 0x%x), ECAM 0x%lx%s, "
+		"features 0x%lx%s, %lu sectors\n",
+		blk.pci.bus, blk.pci.dev, blk.pci.fn, blk.pci.vendor,
+		blk.pci.device,
+		(blk.pci.bus << 8) | (blk.pci.dev << 3) | blk.pci.fn,
+		host.ecam_base, host.from_dt ? "" : " (default)", blk.features,
+		(blk.features >> 33) & 1 ? " (ACCESS_PLATFORM)" : "",
+		blk.capacity);
+	attack();
+}
+
+void guest_secondary(uint64_t index)
+{
+	(void)index;
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
