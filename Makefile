@@ -194,12 +194,13 @@ $(GUEST_DIR)/attack.elf: tests/guests/attack.c tests/guests/lib/gic.c tests/gues
 	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x48000000 $< \
 		tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
 
-# The DMA attack guest: linked at the partition RAM base, natively at RAM +
-# 2 MiB like the others.
+# The DMA attack guest runs at guest-base 0x60000000 (RAM elsewhere), so
+# that its IPAs differ from its physical addresses and no target's
+# physical address is one of its IPAs; natively at RAM + 2 MiB.
 $(GUEST_DIR)/dma_attack.elf: tests/guests/dma_attack.c $(GUEST_PCI) $(GUEST_PCI_H) $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
-	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x40000000 $< \
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x60000000 $< \
 		$(GUEST_PCI) $(GUEST_LIB) -lgcc -o $@
 
 $(GUEST_DIR)/native/dma_attack.elf: tests/guests/dma_attack.c $(GUEST_PCI) $(GUEST_PCI_H) $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
