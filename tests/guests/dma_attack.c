@@ -13,6 +13,9 @@
  *   victim-pa=A victim-size=N   the victim partition's RAM (physical)
  *   hv-pa=A                     the hypervisor's text (physical)
  *   gicd-pa=A                   the GIC distributor
+ *   own-pa=A                    where its own RAM really is: used only if
+ *                               DMA at its own addresses fails (no
+ *                               translation), to attack all the same
  *   restart-test                the restart test instead (see restart())
  *                               (native: without victim-pa too)
  *
@@ -26,11 +29,13 @@
  * into the target (the device writes the target: the attack), then the
  * target is written to a second, cleared sector (the device reads it) and
  * that sector is read into this guest's own RAM. The target was reached if
- * the pattern came back. A blocked DMA shows in several ways depending on
- * the device: an error status, no completion, a device that needs a reset,
- * or (QEMU's virtio, which bounces a failed mapping through a buffer) a
- * completion with status 0 whose data went nowhere; the pattern never
- * comes back in any of them. The request status is printed as seen.
+ * the pattern came back (written), or any other data that is not zero (read:
+ * registers such as the GICD's do not keep what was written). A blocked
+ * DMA shows in several ways depending on the device: an error status, no
+ * completion, a device that needs a reset, or (QEMU's virtio, which
+ * bounces a mapping that failed through a zeroed buffer) a completion
+ * with status 0 whose data went nowhere and whose reads gave zeros; no
+ * data comes back in any of them. The request status is printed as seen.
  */
 #include "guest.h"
 #include "virtio_pci_blk.h"
@@ -45,6 +50,9 @@
 #define TARGET_SECTOR 64u
 #define RESTART_SECTOR 1024u
 
+/* GICv3 (IHI 0069) 12.9.18 GICD_IPRIORITYR<n>: one byte per INTID. */
+#define GICD_IPRIORITYR_232 (0x400u + 232u)
+
 /* Bulkhead vendor hypercall (smmu branch, core/include/hv/psci.h
  * HV_HVC_TEXT_DIGEST): x0 = 0 and x1 = the FNV-1a 64 digest of the
  * hypervisor's text; NOT_SUPPORTED (-1) from a hypervisor without it. */
@@ -54,10 +62,14 @@ static struct dt_info dt;
 static struct pci_host host;
 static struct vblk blk;
 static bool native;
+/* Added to own-RAM addresses given to the device: 0 unless the device
+ * turned out to see physical addresses untranslated (see attack()). */
+static uint64_t own_off;
 static const void *dt_blob;
 
 static uint8_t own_out[PAGE] __attribute__((aligned(PAGE)));
 static uint8_t own_in[PAGE] __attribute__((aligned(PAGE)));
+static uint8_t own_scratch[SECTOR] __attribute__((aligned(SECTOR)));
 
 static void fill(uint8_t *p, unsigned n, uint64_t seed)
 {
@@ -77,6 +89,17 @@ static unsigned matching(const uint8_t *a, const uint8_t *b, unsigned n)
 	return same;
 }
 
+/* Bytes of @p that are 0 or @fill. */
+static unsigned zeros_or(const uint8_t *p, unsigned n, uint8_t fill)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		k += p[i] == 0 || p[i] == fill;
+	}
+	return k;
+}
+
 static const char *result_text(enum vblk_result r)
 {
 	switch (r) {
@@ -94,7 +117,8 @@ static bool own_rw(bool write, uint64_t sector, void *buf, uint32_t len)
 {
 	uint8_t st = 0;
 	enum vblk_result r =
-		vblk_rw(&blk, write, sector, (uint64_t)buf, len, WAIT_MS, &st);
+		vblk_rw(&blk, write, sector, (uint64_t)buf + own_off, len,
+			WAIT_MS, &st);
 
 	if (r != VBLK_DONE || st != 0) {
 		gprintf("dma own: FAILED (%s %s, status %u)\n",
@@ -140,16 +164,25 @@ static bool recover(enum vblk_result r)
 }
 
 /*
- * (a): aim one disk read (the device writes memory) at @pa, then read it
- * back through the device as described at the top. Returns true if the
- * target was NOT reached.
+ * (a): aim one disk read (the device writes memory) at @tlen bytes at @pa,
+ * then read them back through the device as described at the top; the
+ * rest of the sector goes to and from this guest's own RAM. A short @tlen
+ * makes the device's accesses no wider than a register. Returns true if
+ * the target was NOT reached.
  */
-static bool dma_target(const char *name, uint64_t pa, unsigned idx)
+static bool dma_target(const char *name, uint64_t pa, uint32_t tlen,
+		       unsigned idx)
 {
 	uint64_t pat_sec = TARGET_SECTOR + 2 * idx, back_sec = pat_sec + 1;
+	struct vblk_seg seg[2] = {
+		{ pa, tlen },
+		{ (uint64_t)own_scratch + own_off, SECTOR - tlen },
+	};
+	unsigned nseg = tlen < SECTOR ? 2 : 1;
 	uint8_t st_w = 0, st_r = 0;
 	enum vblk_result rw, rr;
-	unsigned same;
+	unsigned same, data;
+	bool reached;
 
 	/* The pattern on disk, and the read-back sector cleared. */
 	fill(own_out, SECTOR, pa ^ 0xa77ac4ULL);
@@ -160,28 +193,33 @@ static bool dma_target(const char *name, uint64_t pa, unsigned idx)
 	    !own_rw(true, back_sec, own_in, SECTOR)) {
 		return false;
 	}
-	rw = vblk_rw(&blk, false, pat_sec, pa, SECTOR, WAIT_MS, &st_w);
+	rw = vblk_rw_sg(&blk, false, pat_sec, seg, nseg, WAIT_MS, &st_w);
 	if (!recover(rw)) {
 		return false;
 	}
-	rr = vblk_rw(&blk, true, back_sec, pa, SECTOR, WAIT_MS, &st_r);
+	rr = vblk_rw_sg(&blk, true, back_sec, seg, nseg, WAIT_MS, &st_r);
 	if (!recover(rr) || !own_rw(false, back_sec, own_in, SECTOR)) {
 		return false;
 	}
-	same = matching(own_out, own_in, SECTOR);
+	same = matching(own_out, own_in, tlen);
+	data = tlen - zeros_or(own_in, tlen, 0xee);
+	/* The pattern back: the device wrote the target. Other data back:
+	 * it read the target. Nothing (zeros, or the cleared sector
+	 * untouched): neither. */
+	reached = same == tlen || data != 0;
 	gprintf("dma %s 0x%lx: %s (write %s status %u, read-back %s status "
-		"%u, %u of %u pattern bytes back)\n",
-		name, pa, same == SECTOR ? "REACHED" : "blocked",
-		result_text(rw), st_w, result_text(rr), st_r, same, SECTOR);
-	if (native && same == SECTOR) {
-		uint64_t v = 0;
-
-		(void)probe_read(pa, &v);
-		gprintf("dma %s 0x%lx: the CPU reads 0x%016lx there (pattern "
-			"0x%016lx)\n",
-			name, pa, v, *(uint64_t *)own_out);
+		"%u, %u of %u pattern bytes back, %u other bytes)\n",
+		name, pa, reached ? "REACHED" : "blocked", result_text(rw),
+		st_w, result_text(rr), st_r, same, tlen,
+		same == tlen ? 0 : data);
+	if (native && same == tlen) {
+		/* Natively the CPU can look too; 32 bits suit registers. */
+		gprintf("dma %s 0x%lx: the CPU reads 0x%08x there (pattern "
+			"0x%08x)\n",
+			name, pa, *(volatile uint32_t *)pa,
+			*(uint32_t *)own_out);
 	}
-	return same != SECTOR;
+	return !reached;
 }
 
 static bool hv_digest(uint64_t *d)
@@ -217,14 +255,24 @@ static void attack(void)
 	uint64_t vsize = arg_num(dt.bootargs, "victim-size", 0);
 	uint64_t hv = arg_num(dt.bootargs, "hv-pa", 0);
 	uint64_t gicd = arg_num(dt.bootargs, "gicd-pa", 0);
+	uint64_t own_pa = arg_num(dt.bootargs, "own-pa", 0);
 	uint64_t d0 = 0, d1 = 0;
 	bool have0, have1;
 	unsigned blocked = 0, tried = 0;
 
 	print_digest("before", &have0, &d0);
-	/* Go on if it fails: with no translation the targets may still be
-	 * hit, and the victim and the digest are the ones to tell. */
-	(void)dma_own();
+	if (!dma_own() && own_pa != 0) {
+		/* The device does not see this guest's addresses as its CPU
+		 * does: perhaps nothing translates them. An attacker who
+		 * knows where its RAM really is (static partitioning: the
+		 * layout is no secret) names physical addresses itself. */
+		own_off = own_pa - dt.mem_base;
+		blk.dma_offset = own_off;
+		if (vblk_init(&blk) && dma_own()) {
+			gputs("dma own: works only with physical addresses: "
+			      "the device's DMA is NOT translated");
+		}
+	}
 	if (native) {
 		/* No hypervisor: "victim" is RAM this guest was not told
 		 * about. Nothing stops the device. */
@@ -232,18 +280,23 @@ static void attack(void)
 		vsize = 0;
 	}
 	tried++;
-	blocked += dma_target("victim", vpa, 0);
+	blocked += dma_target("victim", vpa, SECTOR, 0);
 	if (vsize >= 2 * PAGE) {
 		tried++;
-		blocked += dma_target("victim-last", vpa + vsize - PAGE, 1);
+		blocked += dma_target("victim-last", vpa + vsize - PAGE, SECTOR,
+				      1);
 	}
 	if (hv != 0) {
 		tried++;
-		blocked += dma_target("hv-text", hv, 2);
+		blocked += dma_target("hv-text", hv, SECTOR, 2);
 	}
 	if (gicd != 0) {
+		/* One 32-bit register, so that a GIC which takes only 32-bit
+		 * accesses (QEMU's refuses the wider ones a 512-byte
+		 * transfer makes) would take it: the priorities of INTIDs
+		 * 232-235, which no partition here uses. */
 		tried++;
-		blocked += dma_target("gicd", gicd, 3);
+		blocked += dma_target("gicd", gicd + GICD_IPRIORITYR_232, 4, 3);
 	}
 	/* Still working for its owner after all that. */
 	(void)dma_own();

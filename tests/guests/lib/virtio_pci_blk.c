@@ -304,20 +304,21 @@ static bool setup_queue(struct vblk *b)
 
 	cc_w16(b, CC_Q_SELECT, 0);
 	max = cc_r16(b, CC_Q_SIZE);
-	if (max == 0 || cc_r16(b, CC_Q_ENABLE) != 0) {
-		gputs("vblk: queue 0 unavailable");
+	/* The descriptor slots assume the whole table (VBLK_QSIZE). */
+	if (max < VBLK_QSIZE || cc_r16(b, CC_Q_ENABLE) != 0) {
+		gputs("vblk: queue 0 unavailable or too small");
 		return false;
 	}
-	b->qsize = max < VBLK_QSIZE ? max : VBLK_QSIZE;
+	b->qsize = VBLK_QSIZE;
 	clear_rings();
 	b->avail_idx = b->used_seen = 0;
 	b->inflight = 0;
 	cc_w16(b, CC_Q_SIZE, b->qsize);
 	cc_w16(b, CC_Q_MSIX, NO_VECTOR);
 	cc_w16(b, CC_MSIX, NO_VECTOR);
-	cc_w64(b, CC_Q_DESC, (uint64_t)vq.desc);
-	cc_w64(b, CC_Q_AVAIL, (uint64_t)&vq.avail);
-	cc_w64(b, CC_Q_USED, (uint64_t)&vq.used);
+	cc_w64(b, CC_Q_DESC, (uint64_t)vq.desc + b->dma_offset);
+	cc_w64(b, CC_Q_AVAIL, (uint64_t)&vq.avail + b->dma_offset);
+	cc_w64(b, CC_Q_USED, (uint64_t)&vq.used + b->dma_offset);
 	/* 4.1.4.4: the queue's notification address. */
 	b->notify = (uint8_t *)(b->notify_base +
 				(uint64_t)cc_r16(b, CC_Q_NOFF) * b->notify_mult);
@@ -348,16 +349,17 @@ static void set_desc(uint16_t i, uint64_t addr, uint32_t len, uint16_t flags)
 	vq.desc[i].next = (uint16_t)((i + 1) % VBLK_QSIZE);
 }
 
-int vblk_submit(struct vblk *b, bool write, uint64_t sector, uint64_t addr,
-		uint32_t len)
+int vblk_submit_sg(struct vblk *b, bool write, uint64_t sector,
+		   const struct vblk_seg *seg, unsigned nseg)
 {
-	/* Slot s uses descriptors 3s..3s+2; slots are taken round-robin, so
-	 * the one after the last completed request is free when fewer than
-	 * VBLK_MAX_INFLIGHT are in flight. */
+	/* Slot s uses descriptors VBLK_DESCS * s onwards; slots are taken
+	 * round-robin and vblk_wait_all() waits for all, so the next one is
+	 * free when fewer than VBLK_MAX_INFLIGHT are in flight. */
 	unsigned slot = b->avail_idx % VBLK_MAX_INFLIGHT;
-	uint16_t d = (uint16_t)(3 * slot);
+	uint16_t d = (uint16_t)(VBLK_DESCS * slot), head = d;
 
-	if (b->inflight >= VBLK_MAX_INFLIGHT) {
+	if (b->inflight >= VBLK_MAX_INFLIGHT || nseg == 0 ||
+	    nseg > VBLK_MAX_SEGS) {
 		return -1;
 	}
 	vq.hdr[slot].type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
@@ -365,12 +367,15 @@ int vblk_submit(struct vblk *b, bool write, uint64_t sector, uint64_t addr,
 	vq.hdr[slot].sector = sector;
 	vq.status[slot] = STATUS_UNWRITTEN;
 	/* 5.2.6: header (device reads), data, status byte (device writes). */
-	set_desc(d, (uint64_t)&vq.hdr[slot], sizeof(vq.hdr[slot]),
-		 VIRTQ_DESC_F_NEXT);
-	set_desc(d + 1, addr, len,
-		 VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE));
-	set_desc(d + 2, (uint64_t)&vq.status[slot], 1, VIRTQ_DESC_F_WRITE);
-	vq.avail.ring[b->avail_idx % b->qsize] = d;
+	set_desc(d++, (uint64_t)&vq.hdr[slot] + b->dma_offset,
+		 sizeof(vq.hdr[slot]), VIRTQ_DESC_F_NEXT);
+	for (unsigned i = 0; i < nseg; i++) {
+		set_desc(d++, seg[i].addr, seg[i].len,
+			 VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE));
+	}
+	set_desc(d, (uint64_t)&vq.status[slot] + b->dma_offset, 1,
+		 VIRTQ_DESC_F_WRITE);
+	vq.avail.ring[b->avail_idx % b->qsize] = head;
 	/* 2.7.13.2: descriptors and ring entry before the index. */
 	dsb();
 	b->avail_idx++;
@@ -380,6 +385,14 @@ int vblk_submit(struct vblk *b, bool write, uint64_t sector, uint64_t addr,
 	dsb();
 	*(volatile uint16_t *)b->notify = 0;
 	return (int)slot;
+}
+
+int vblk_submit(struct vblk *b, bool write, uint64_t sector, uint64_t addr,
+		uint32_t len)
+{
+	struct vblk_seg seg = { addr, len };
+
+	return vblk_submit_sg(b, write, sector, &seg, 1);
 }
 
 enum vblk_result vblk_wait_all(struct vblk *b, unsigned timeout_ms)
@@ -415,11 +428,11 @@ uint8_t vblk_status(const struct vblk *b, int slot)
 	return *(volatile uint8_t *)&vq.status[slot];
 }
 
-enum vblk_result vblk_rw(struct vblk *b, bool write, uint64_t sector,
-			 uint64_t addr, uint32_t len, unsigned timeout_ms,
-			 uint8_t *status)
+enum vblk_result vblk_rw_sg(struct vblk *b, bool write, uint64_t sector,
+			    const struct vblk_seg *seg, unsigned nseg,
+			    unsigned timeout_ms, uint8_t *status)
 {
-	int slot = vblk_submit(b, write, sector, addr, len);
+	int slot = vblk_submit_sg(b, write, sector, seg, nseg);
 	enum vblk_result r;
 
 	if (slot < 0) {
@@ -429,4 +442,13 @@ enum vblk_result vblk_rw(struct vblk *b, bool write, uint64_t sector,
 	r = vblk_wait_all(b, timeout_ms);
 	*status = vblk_status(b, slot);
 	return r;
+}
+
+enum vblk_result vblk_rw(struct vblk *b, bool write, uint64_t sector,
+			 uint64_t addr, uint32_t len, unsigned timeout_ms,
+			 uint8_t *status)
+{
+	struct vblk_seg seg = { addr, len };
+
+	return vblk_rw_sg(b, write, sector, &seg, 1, timeout_ms, status);
 }

@@ -18,8 +18,16 @@
 
 #define VBLK_SECTOR 512u
 #define VBLK_QSIZE 16u
-/* Requests in flight at once: three descriptors each. */
-#define VBLK_MAX_INFLIGHT (VBLK_QSIZE / 3)
+/* Data segments per request, and so descriptors: header, data, status. */
+#define VBLK_MAX_SEGS 2u
+#define VBLK_DESCS (VBLK_MAX_SEGS + 2)
+#define VBLK_MAX_INFLIGHT (VBLK_QSIZE / VBLK_DESCS)
+
+/** One piece of a request's data: @len bytes at the device address @addr. */
+struct vblk_seg {
+	uint64_t addr;
+	uint32_t len;
+};
 
 /* What became of one request. */
 enum vblk_result {
@@ -37,6 +45,11 @@ struct vblk {
 	volatile uint8_t *devcfg;	/* struct virtio_blk_config */
 	uint64_t notify_base;
 	uint32_t notify_mult;
+	/* Added to every address of the library's own ring memory that the
+	 * device is given: 0 when the device's addresses are this guest's
+	 * (physical or, behind an IOMMU, translated like its own); the
+	 * guest's RAM offset if it must name physical addresses itself. */
+	uint64_t dma_offset;
 	uint64_t features;		/* negotiated */
 	uint64_t capacity;		/* in 512-byte sectors */
 	uint16_t qsize;
@@ -57,7 +70,8 @@ bool vblk_probe(const void *dtb, struct pci_host *host, struct vblk *b);
  * Reset the device and bring it up again: features VERSION_1 and, if the
  * device offers it, ACCESS_PLATFORM; queue 0 in this library's static ring
  * memory (guest RAM; its addresses go to the device as they are); no
- * interrupts. Also the way to recover a device that broke. Returns false
+ * interrupts. Also the way to recover a device that broke. Ring
+ * addresses are given to the device plus b->dma_offset. Returns false
  * with a message printed if the device refuses.
  */
 bool vblk_init(struct vblk *b);
@@ -70,6 +84,14 @@ bool vblk_init(struct vblk *b);
  */
 int vblk_submit(struct vblk *b, bool write, uint64_t sector, uint64_t addr,
 		uint32_t len);
+
+/*
+ * The same with the data in 1..VBLK_MAX_SEGS pieces, one descriptor each
+ * (their lengths add up to a multiple of 512): a piece can be as small as
+ * a register, so the device accesses it with accesses no wider.
+ */
+int vblk_submit_sg(struct vblk *b, bool write, uint64_t sector,
+		   const struct vblk_seg *seg, unsigned nseg);
 
 /*
  * Wait up to @timeout_ms (virtual time) for all submitted requests to
@@ -88,6 +110,11 @@ uint8_t vblk_status(const struct vblk *b, int slot);
 enum vblk_result vblk_rw(struct vblk *b, bool write, uint64_t sector,
 			 uint64_t addr, uint32_t len, unsigned timeout_ms,
 			 uint8_t *status);
+
+/* vblk_rw() with the data in pieces, as vblk_submit_sg(). */
+enum vblk_result vblk_rw_sg(struct vblk *b, bool write, uint64_t sector,
+			    const struct vblk_seg *seg, unsigned nseg,
+			    unsigned timeout_ms, uint8_t *status);
 
 /* The device status register (virtio 1.2, 2.1). */
 uint8_t vblk_device_status(const struct vblk *b);
