@@ -71,7 +71,8 @@ BHCFG_SRCS := $(wildcard tools/bhcfg/*.c) core/config_validate.c \
 	core/config_channels.c
 HOST_TEST_SRCS := tests/host/harness.c $(wildcard tests/host/test_*.c) \
 	tests/host/fakes/vgic_hw_fake.c \
-	stage2/pt.c stage2/stage2.c core/config_validate.c core/config_channels.c \
+	stage2/pt.c stage2/stage2.c stage2/smmu_tbl.c core/lib/digest.c \
+	core/config_validate.c core/config_channels.c \
 	core/vpl011.c core/vpl061.c core/vwdt.c \
 	core/lib/fmt.c vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c \
 	vgic/vgic_redist.c arch/arm64/gicv3_lr.c arch/arm64/gicv2_lr.c \
