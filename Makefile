@@ -58,6 +58,7 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	core/selftest.c core/console.c core/vwdt.c core/health.c \
 	core/config_validate.c core/config_channels.c core/vpl061.c \
 	core/channel.c core/lib/fmt.c core/lib/string.c \
+	core/lib/digest.c arch/arm64/smmuv3.c stage2/smmu_tbl.c \
 	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
 HV_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(HV_SRCS)) \
 	$(OUT)/obj/gen/config.c.o $(OUT)/obj/gen/images.S.o

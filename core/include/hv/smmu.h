@@ -225,4 +225,27 @@ hv_err_t __must_check smmu_plan_build(struct smmu_plan *plan,
 				      const struct hv_config *c,
 				      uint32_t smmu);
 
+/*
+ * The EL2 driver (arch/arm64/smmuv3.c). Every function does nothing on a
+ * board without an SMMU. A partition's StreamIDs translate through its
+ * stage 2 only while it runs: smmu_partition_allow() when it is opened,
+ * smmu_partition_block() when it is stopped or (re)loaded, which returns
+ * once the SMMU can no longer use the old configuration or any
+ * translation cached from it.
+ */
+struct partition;
+extern uint32_t smmu_hv_irqs[2]; /* event queue, global error; 0: none */
+
+void smmu_init(void);
+void smmu_init_irqs(unsigned core);
+void smmu_partition_block(const struct partition *p);
+void smmu_partition_allow(const struct partition *p);
+void smmu_handle_irq(uint32_t intid);
+
+/** Is @intid one of the SMMU's (never 0: an SGI)? */
+static inline bool smmu_is_irq(uint32_t intid)
+{
+	return intid == smmu_hv_irqs[0] || intid == smmu_hv_irqs[1];
+}
+
 #endif /* HV_SMMU_H */
