@@ -532,7 +532,7 @@ static void init_one(uint32_t i)
 	build_tables(s, i);
 	program(s);
 	log_info("SMMUv3 at 0x%lx: %u StreamIDs of %u partition(s) "
-		 "translated by stage 2, all others abort (%u-bit "
+		 "translated by stage 2, all others blocked (%u-bit "
 		 "StreamIDs, %u level-2 tables, %s, %lu us)",
 		 s->base, s->plan.sids_owned, s->plan.owners, s->sid_bits,
 		 s->plan.tables_used,
