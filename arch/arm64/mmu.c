@@ -68,6 +68,11 @@ static void map_devices(void)
 	map_or_panic(align_down(b->uart_base, SZ_4K),
 		     align_down(b->uart_base, SZ_4K) + SZ_4K, S1_DEVICE);
 	map_or_panic(b->gicd_base, b->gicd_base + SZ_64K, S1_DEVICE);
+	/* The SMMUs are the hypervisor's alone (never in a stage 2). */
+	for (uint32_t i = 0; i < b->smmu_count; i++) {
+		map_or_panic(b->smmus[i].base,
+			     b->smmus[i].base + b->smmus[i].size, S1_DEVICE);
+	}
 	if (b->gic_version == HV_GIC_V3) {
 		map_or_panic(b->gicr_base,
 			     b->gicr_base + 0x20000ULL * b->cpu_count,

@@ -215,7 +215,10 @@ def with_token(spec, token):
     return out
 
 
-DISK_DEVICES = {"virtio": "virtio-blk-device", "pci": "virtio-blk-pci"}
+# QEMU lets a virtio PCI device bypass the IOMMU unless it offers
+# VIRTIO_F_ACCESS_PLATFORM (boards/qemu-virt/virt.mk, VIRTIO_PCI_SMMU).
+DISK_DEVICES = {"virtio": "virtio-blk-device",
+                "pci": "virtio-blk-pci,disable-legacy=on,iommu_platform=on"}
 
 
 def attach_disk(spec):
