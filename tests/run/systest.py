@@ -30,9 +30,8 @@ Each tests/system/*.test file describes one test:
   disk: virtio | pci                        attach a fresh 8 MiB ext4 disk
                                             (tools/linux/mkdisk.sh), as a
                                             virtio-mmio device (the last slot)
-                                            or a modern virtio-blk-pci device
-                                            on the PCIe bus, its DMA through
-                                            the SMMU (iommu_platform), whose
+                                            or a virtio-blk-pci device on the
+                                            PCIe bus (behind the SMMU), whose
                                             bulkhead.txt holds a random token;
                                             {token} in patterns stands for it,
                                             {token_upper} for it in capitals
@@ -216,13 +215,10 @@ def with_token(spec, token):
     return out
 
 
-# QEMU's virtio devices bypass the IOMMU (their DMA goes straight to
-# physical memory) unless iommu_platform=on, which needs a modern-only
-# device (disable-legacy=on): without those the SMMU never sees the disk.
-DISK_DEVICES = {
-    "virtio": "virtio-blk-device",
-    "pci": "virtio-blk-pci,disable-legacy=on,iommu_platform=on",
-}
+# QEMU lets a virtio PCI device bypass the IOMMU unless it offers
+# VIRTIO_F_ACCESS_PLATFORM (boards/qemu-virt/virt.mk, VIRTIO_PCI_SMMU).
+DISK_DEVICES = {"virtio": "virtio-blk-device",
+                "pci": "virtio-blk-pci,disable-legacy=on,iommu_platform=on"}
 
 
 def attach_disk(spec):
