@@ -35,6 +35,9 @@ Each tests/system/*.test file describes one test:
                                             bulkhead.txt holds a random token;
                                             {token} in patterns stands for it,
                                             {token_upper} for it in capitals
+  disk: pci read-bps=2000000                the same, its reads throttled to
+                                            that many bytes per second (DMA
+                                            that stays in flight)
   native: NAME                              boot guest NAME on the board's
                                             QEMU machine with no hypervisor
                                             (config is then not needed); a
@@ -225,16 +228,19 @@ def attach_disk(spec):
     """Write a fresh disk image with a random token and attach it as a
     virtio-blk device: on virtio-mmio (QEMU puts it in the last slot) or
     on PCIe."""
-    if spec["disk"] not in DISK_DEVICES:
-        raise SystemExit(f"{spec['name']}: disk: {spec['disk']} is not one of "
-                         f"{', '.join(DISK_DEVICES)}")
+    kind, _, rate = spec["disk"].partition(" read-bps=")
+    if kind not in DISK_DEVICES or (rate and not rate.isdigit()):
+        raise SystemExit(f"{spec['name']}: disk: {spec['disk']}: not one of "
+                         f"{', '.join(DISK_DEVICES)}, optionally with read-bps=N")
     token = "token-" + secrets.token_hex(8)
     img = os.path.join(LOG_DIR, spec["name"] + "-disk.img")
     subprocess.run(["sh", "tools/linux/mkdisk.sh", img, token], cwd=ROOT, check=True)
     spec = with_token(spec, token)
+    # read-bps: QEMU's block throttling, so that reads stay in flight.
+    throttle = f",throttling.bps-read={rate}" if rate else ""
     spec["qemu"] = spec["qemu"] + [
-        "-drive", f"if=none,format=raw,id=disk0,file={img}",
-        "-device", f"{DISK_DEVICES[spec['disk']]},drive=disk0"]
+        "-drive", f"if=none,format=raw,id=disk0,file={img}{throttle}",
+        "-device", f"{DISK_DEVICES[kind]},drive=disk0"]
     return spec
 
 
