@@ -55,7 +55,7 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c vgic/vgic_redist.c \
 	vgic/vgic_glue.c \
 	core/main.c core/log.c core/panic.c core/psci.c core/vpl011.c \
-	core/selftest.c core/console.c core/vwdt.c core/health.c \
+	core/selftest.c core/console.c core/vwdt.c core/health.c core/pcie.c \
 	core/config_validate.c core/config_channels.c core/vpl061.c \
 	core/channel.c core/lib/fmt.c core/lib/string.c \
 	core/lib/digest.c arch/arm64/smmuv3.c stage2/smmu_tbl.c \

@@ -16,6 +16,7 @@
 #include "hv/log.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
+#include "hv/pcie.h"
 #include "hv/smmu.h"
 #include "hv/stage2.h"
 #include "hv/string.h"
@@ -116,6 +117,18 @@ void partition_prepare_all(void)
 	}
 }
 
+/*
+ * No DMA of @p's devices until it runs again: its StreamIDs abort (no
+ * stale translation survives, hv/smmu.h), then its PCIe functions are
+ * quiesced, so requests they had queued cannot complete into its next
+ * incarnation (hv/pcie.h). Caller owns the partition.
+ */
+static void dma_stop(const struct partition *p)
+{
+	smmu_partition_block(p);
+	pcie_quiesce(p->cfg);
+}
+
 /**
  * Clear @p's RAM and copy in its pristine image, DTB and initrd through the
  * temporary EL2 window, then drop the window and stale translations. The
@@ -129,7 +142,7 @@ void partition_load(struct partition *p)
 	/* No DMA of its devices until it runs again (it may be in flight:
 	 * it must not land in the fresh image), and no stale translation
 	 * survives (hv/smmu.h). */
-	smmu_partition_block(p);
+	dma_stop(p);
 	__atomic_store_n(&p->dma_request, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&p->dma_faults, 0, __ATOMIC_SEQ_CST);
 	arch_mmu_map_window(p);
@@ -229,7 +242,7 @@ void partition_stop(struct partition *p, const char *why)
 		health_set_state(p);
 		log_info("partition %s: stopped: %s", p->cfg->name, why);
 		evict_others(p, self);
-		smmu_partition_block(p);
+		dma_stop(p);
 		gic_quiesce_partition(p->cfg);
 	}
 	__atomic_store_n(&self->power, VCPU_OFF, __ATOMIC_SEQ_CST);
