@@ -171,12 +171,13 @@ static uint64_t cv_add_pages(uint64_t sum, uint64_t size)
 	return sum > UINT64_MAX - pages ? UINT64_MAX : sum + pages;
 }
 
-/*
+/**
  * The board device range rounded out to whole 4 KiB pages: what a partition
- * that owns the device gets mapped. False if the range is empty or wraps.
+ * that owns the device gets mapped. False if the range is empty or wraps
+ * (internal, also used by config_dma.c).
  */
-static bool cv_page_round(uint64_t base, uint64_t size, uint64_t *rbase,
-			  uint64_t *rsize)
+bool cfg_page_round(uint64_t base, uint64_t size, uint64_t *rbase,
+		    uint64_t *rsize)
 {
 	if (size == 0 || size > UINT64_MAX - SZ_4K ||
 	    cfg_wraps(base, size + SZ_4K)) {
@@ -317,9 +318,12 @@ static enum cfg_err cv_board_gic_uart(const struct hv_board_desc *b,
 	return CFG_OK;
 }
 
-/* True if the page-rounded device range hits RAM, the UART or the GIC. */
-static bool cv_board_dev_clashes(const struct hv_board_desc *b, uint64_t base,
-				 uint64_t size)
+/**
+ * True if the range hits RAM, the UART page or the GIC (internal, also used
+ * by config_dma.c). The board's cpu_count must have been checked.
+ */
+bool cfg_board_clashes(const struct hv_board_desc *b, uint64_t base,
+		       uint64_t size)
 {
 	uint64_t gbase[CV_MAX_GIC_REGIONS], gsize[CV_MAX_GIC_REGIONS];
 	int n = cv_gic_regions(b, gbase, gsize);
@@ -420,9 +424,9 @@ static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i,
 		return false;
 	}
 	for (uint32_t k = 0; k < dev->reg_count; k++) {
-		if (!cv_page_round(dev->regs[k].base, dev->regs[k].size,
+		if (!cfg_page_round(dev->regs[k].base, dev->regs[k].size,
 				   &rbase, &rsize) ||
-		    cv_board_dev_clashes(b, rbase, rsize)) {
+		    cfg_board_clashes(b, rbase, rsize)) {
 			return false;
 		}
 	}
@@ -462,7 +466,7 @@ static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 			return cv_bfail(d, (int)i, "devices");
 		}
 	}
-	return CFG_OK;
+	return config_validate_board_dma(b, d);
 }
 
 static enum cfg_err cv_part_name(const struct hv_config *c, int p,
@@ -636,7 +640,7 @@ static bool cv_dev_on_board(const struct hv_board_desc *b,
 		for (uint32_t k = 0; k < bd->reg_count; k++) {
 			uint64_t rbase, rsize;
 
-			if (cv_page_round(bd->regs[k].base, bd->regs[k].size,
+			if (cfg_page_round(bd->regs[k].base, bd->regs[k].size,
 					  &rbase, &rsize) &&
 			    range_within(dev->pa, dev->size, rbase, rsize)) {
 				return true;
@@ -663,6 +667,9 @@ static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
 	if (ranges_overlap(dev->pa, dev->size, c->board.hv_base,
 			   c->board.hv_size)) {
 		return cv_pfail(d, CFG_E_OVERLAPS_HV, p, i, "devices");
+	}
+	if (cfg_smmu_range(&c->board, dev->pa, dev->size)) {
+		return cv_pfail(d, CFG_E_SMMU_OWNED, p, i, "devices");
 	}
 	if (!cv_dev_on_board(&c->board, dev)) {
 		return cv_pfail(d, CFG_E_DEV_NOT_ON_BOARD, p, i, "devices");
@@ -728,6 +735,10 @@ static enum cfg_err cv_dev_irqs(const struct hv_config *c, int p, int i,
 			/* The hypervisor owns its console's interrupt. */
 			return cv_pfail(d, CFG_E_IRQ_TWO_OWNERS, p, i,
 					"devices");
+		}
+		if (cfg_smmu_irq(&c->board, irq)) {
+			/* The hypervisor owns its SMMU's interrupts. */
+			return cv_pfail(d, CFG_E_SMMU_OWNED, p, i, "devices");
 		}
 		for (int q = 0; q <= p; q++) {
 			const struct hv_partition_cfg *qc = &c->partitions[q];
@@ -862,7 +873,8 @@ static enum cfg_err cv_partition(const struct hv_config *c, int p,
 	e = e != CFG_OK ? e : cv_part_ram(c, p, d);
 	e = e != CFG_OK ? e : cv_part_blobs(c, p, d);
 	e = e != CFG_OK ? e : cv_part_devices(c, p, d);
-	return e != CFG_OK ? e : cv_part_ipa(c, p, d);
+	e = e != CFG_OK ? e : cv_part_ipa(c, p, d);
+	return e != CFG_OK ? e : config_validate_part_dma(c, p, d);
 }
 
 /* The blobs are embedded in the hypervisor image: they must fit with it. */
@@ -963,6 +975,20 @@ static const char *const cv_messages[CFG_E_COUNT] = {
 	[CFG_E_POLICY] =
 		"unknown policy, or \"inject\" for a PSCI reset or power-off",
 	[CFG_E_MONITOR] = "monitor names a partition that does not exist",
+	[CFG_E_SMMU_OWNED] =
+		"range or interrupt belongs to the hypervisor's SMMU",
+	[CFG_E_PCI_HOST] =
+		"PCIe host bridge must be given whole (ECAM, memory and I/O windows) at guest address = physical address",
+	[CFG_E_DMA_UNPROTECTED] =
+		"bus master with no SMMU in front of it given to a partition not marked dma-unprotected",
+	[CFG_E_DMA_STALE] =
+		"partition is marked dma-unprotected but owns no bus master without an SMMU",
+	[CFG_E_SID] =
+		"StreamID range is invalid or is not exactly that of a bus master the partition owns",
+	[CFG_E_SID_TWO_OWNERS] =
+		"StreamID range overlaps another range on the same SMMU",
+	[CFG_E_SID_MISSING] =
+		"bus master behind an SMMU is given without its StreamIDs",
 	[CFG_E_HV_TOO_SMALL] =
 		"embedded images and the hypervisor do not fit the hypervisor region",
 	[CFG_E_CHAN_COUNT] = "partition has more than 4 channel ends",

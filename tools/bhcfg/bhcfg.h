@@ -42,6 +42,9 @@
 #define BH_PHANDLE_GIC 1u
 #define BH_PHANDLE_CLK 2u
 #define BH_PHANDLE_GPIO 3u
+/* #address-cells of the generated GIC node (an interrupt-map's parent
+ * unit address has this many cells). */
+#define BH_GIC_ADDR_CELLS 2
 
 /** A device tree input: the user's path and the checked blob. */
 struct bh_dt {
@@ -127,6 +130,13 @@ void bh_report_diag(const struct bh_ctx *ctx, const struct cfg_diag *d);
 void bh_diag_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		     char *buf, size_t len);
 
+/* report_dma.c */
+bool bh_dma_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
+		    char *buf, size_t len);
+bool bh_dma_board_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
+			  char *buf, size_t len);
+void bh_dma_warnings(const struct bh_ctx *ctx);
+
 /* fdt_io.c */
 int bh_dt_load(const struct bh_ctx *ctx, const char *path, struct bh_dt *dt);
 int bh_dt_check(const char *path, const void *buf, size_t size);
@@ -174,8 +184,13 @@ void bh_chan_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		     char *buf, size_t len);
 int bh_dt_channels(void *fdt, const struct bh_ctx *ctx, int p);
 
-/* guest_dt.c */
+/* guest_dt.c, pci_dt.c */
 int bh_guest_dt_build(struct bh_ctx *ctx, int p);
+uint64_t bh_dt_guest_addr(const struct hv_partition_cfg *pc, uint64_t pa);
+bool bh_pci_prop_generated(const char *name);
+int bh_dt_pci_host(void *fdt, const struct bh_ctx *ctx,
+		   const struct hv_partition_cfg *pc,
+		   const struct hv_board_device *bd, int node);
 
 /* emit.c, emit_c.c */
 int bh_emit_all(struct bh_ctx *ctx);

@@ -18,10 +18,10 @@
 static const char *const bh_root_props[] = { "compatible", "model",
 					     "#address-cells", "#size-cells",
 					     NULL };
-static const char *const bh_root_nodes[] = { "cpus",   "memory",  "hypervisor",
-					     "gic",    "uart",	  "devices",
-					     "clocks", "aliases", "chosen",
-					     NULL };
+static const char *const bh_root_nodes[] = {
+	"cpus",	  "memory",  "hypervisor", "gic",  "uart", "devices",
+	"clocks", "aliases", "chosen",	   "smmu", NULL
+};
 static const char *const bh_cells_props[] = { "#address-cells", "#size-cells",
 					      "ranges", NULL };
 static const char *const bh_cpu_nodes[] = { "cpu", NULL };
@@ -31,6 +31,10 @@ static const char *const bh_gic_props[] = { "version",	     "spi-count",
 					    "distributor",   "redistributors",
 					    "cpu-interface", "virtual-control",
 					    "virtual-cpu",   NULL };
+static const char *const bh_smmu_props[] = { "compatible",	"reg",
+					     "interrupts",	"interrupt-names",
+					     "dma-coherent", "#iommu-cells",
+					     NULL };
 static const char *const bh_uart_props[] = { "compatible",  "reg",
 					     "interrupts",  "clocks",
 					     "clock-names", "current-speed",
@@ -183,6 +187,105 @@ static int bh_board_uart(struct bh_ctx *ctx, const struct bh_node *root)
 	return 0;
 }
 
+/*
+ * The INTID of the SPI named @want in the node's "interrupt-names" (the
+ * specifier at the same index of "interrupts"), or 0 after an error.
+ */
+static uint32_t bh_named_spi(const struct bh_node *n, const char *want)
+{
+	const uint8_t *irq;
+	int count, idx;
+
+	if (bh_prop_cells(n, "interrupts", true, 3, &irq, &count) != 0) {
+		return 0;
+	}
+	idx = fdt_stringlist_search(n->fdt, n->off, "interrupt-names", want);
+	if (idx < 0 || idx >= count) {
+		bh_node_error(n, "interrupt-names",
+			      "needs \"%s\", naming one of \"interrupts\"",
+			      want);
+		return 0;
+	}
+	if (bh_cell(irq, 3 * idx) != BH_GIC_SPI) {
+		bh_node_error(n, "interrupts",
+			      "the \"%s\" interrupt is not an SPI", want);
+		return 0;
+	}
+	return bh_spi_intid(bh_cell(irq, 3 * idx + 1));
+}
+
+/*
+ * The optional top-level "smmu" node: an Arm SMMUv3 the hypervisor owns.
+ * Its interrupts named "eventq" and "gerror" are the ones it uses.
+ */
+static int bh_board_smmu(struct bh_ctx *ctx, const struct bh_node *root)
+{
+	struct hv_board_desc *b = &ctx->cfg.board;
+	struct hv_smmu_desc *s = &b->smmus[0];
+	struct bh_node n;
+	char what[300];
+	int rc = bh_node_at(root, "smmu", false, &n, what, sizeof(what));
+
+	if (rc != 0) {
+		return rc < 0 ? -1 : 0;
+	}
+	if (bh_check_props(&n, bh_smmu_props) != 0 ||
+	    bh_check_children(&n, NULL) != 0 ||
+	    bh_prop_reg(&n, "reg", true, &s->base, &s->size) != 0) {
+		return -1;
+	}
+	if (fdt_node_check_compatible(n.fdt, n.off, "arm,smmu-v3") != 0) {
+		bh_node_error(&n, "compatible",
+			      "unknown SMMU (expected \"arm,smmu-v3\")");
+		return -1;
+	}
+	s->evtq_irq = bh_named_spi(&n, "eventq");
+	s->gerror_irq = s->evtq_irq != 0 ? bh_named_spi(&n, "gerror") : 0;
+	if (s->gerror_irq == 0) {
+		return -1;
+	}
+	b->smmu_count = 1;
+	return 0;
+}
+
+/*
+ * A device's DMA properties: "bus-master" (it can master the bus) and, if
+ * the board's SMMU is in front of it, "stream-ids = <first count>". A
+ * device compatible with "pci-host-ecam-generic" is a PCIe host bridge:
+ * reg is its ECAM, 32-bit memory window and I/O window; interrupts are
+ * INTA..INTD.
+ */
+static int bh_board_dev_dma(const struct bh_ctx *ctx, const struct bh_node *dn,
+			    struct hv_board_device *dev)
+{
+	const uint8_t *sids;
+	int count = 0, rc;
+	bool master;
+
+	if (bh_prop_bool(dn, "bus-master", &master) != 0) {
+		return -1;
+	}
+	dev->flags |= master ? HV_DEV_BUS_MASTER : 0u;
+	if (fdt_node_check_compatible(dn->fdt, dn->off,
+				      "pci-host-ecam-generic") == 0) {
+		dev->flags |= HV_DEV_PCI_HOST;
+	}
+	rc = bh_prop_cells(dn, "stream-ids", false, 2, &sids, &count);
+	if (rc != 0) {
+		return rc < 0 ? -1 : 0;
+	}
+	if (count != 1 || !master || ctx->cfg.board.smmu_count == 0) {
+		bh_node_error(
+			dn, "stream-ids",
+			"expected one <first count> range, on a bus-master device, with an smmu node on the board");
+		return -1;
+	}
+	dev->smmu = 0;
+	dev->sid_first = bh_cell(sids, 0);
+	dev->sid_count = bh_cell(sids, 1);
+	return 0;
+}
+
 /* Reads the device's "reg": 1..HV_MAX_DEV_REGS <base size> ranges. */
 static int bh_board_dev_regs(const struct bh_node *dn,
 			     struct hv_board_device *dev)
@@ -233,6 +336,7 @@ static int bh_board_device(struct bh_ctx *ctx, struct bh_node *dn, int i)
 	memcpy(dev->name, name, strlen(name) + 1);
 	dev->smmu = HV_NO_SMMU;
 	if (bh_check_children(dn, NULL) != 0 || bh_board_dev_regs(dn, dev) != 0 ||
+	    bh_board_dev_dma(ctx, dn, dev) != 0 ||
 	    bh_prop_cells(dn, "interrupts", false, 3, &irq, &count) < 0) {
 		return -1;
 	}
@@ -326,7 +430,7 @@ int bh_board_parse(struct bh_ctx *ctx)
 	memcpy(ctx->cfg.board.name, model, strlen(model) + 1);
 	if (bh_board_cpus(ctx, &root) != 0 ||
 	    bh_board_memory(ctx, &root) != 0 || bh_board_gic(ctx, &root) != 0 ||
-	    bh_board_uart(ctx, &root) != 0 ||
+	    bh_board_uart(ctx, &root) != 0 || bh_board_smmu(ctx, &root) != 0 ||
 	    bh_board_devices(ctx, &root) != 0) {
 		return -1;
 	}

@@ -138,7 +138,7 @@ static int bh_dt_gic(void *fdt, const struct bh_ctx *ctx,
 	}
 	BH_TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
 	BH_TRY(bh_prop_empty(fdt, "interrupt-controller"));
-	BH_TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	BH_TRY(fdt_property_u32(fdt, "#address-cells", BH_GIC_ADDR_CELLS));
 	BH_TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	BH_TRY(bh_prop_empty(fdt, "ranges"));
 	return fdt_end_node(fdt);
@@ -230,9 +230,8 @@ static int bh_dt_monitor(void *fdt, const struct bh_ctx *ctx,
 	return fdt_end_node(fdt);
 }
 
-/* Guest address of physical address @pa of a device the partition owns. */
-static uint64_t bh_dev_guest_addr(const struct hv_partition_cfg *pc,
-				  uint64_t pa)
+/** Guest address of physical address @pa of a device the partition owns. */
+uint64_t bh_dt_guest_addr(const struct hv_partition_cfg *pc, uint64_t pa)
 {
 	for (uint32_t i = 0; i < pc->device_count && i < HV_MAX_DEVICES; i++) {
 		const struct hv_device *d = &pc->devices[i];
@@ -253,6 +252,10 @@ static int bh_dt_copy_prop(void *fdt, const char *name, const void *val,
 	    strcmp(name, "interrupt-parent") == 0) {
 		return 0; /* our own phandles and parent apply */
 	}
+	if (strcmp(name, "bus-master") == 0 ||
+	    strcmp(name, "stream-ids") == 0) {
+		return 0; /* for bhcfg: the partition sees no SMMU */
+	}
 	if (strcmp(name, "reg") == 0 && len % 16 == 0) {
 		fdt32_t *cells;
 
@@ -264,7 +267,7 @@ static int bh_dt_copy_prop(void *fdt, const char *name, const void *val,
 			uint64_t pa = ((uint64_t)fdt32_to_cpu(cells[4 * k])
 				       << 32) |
 				      fdt32_to_cpu(cells[4 * k + 1]);
-			uint64_t ga = bh_dev_guest_addr(pc, pa);
+			uint64_t ga = bh_dt_guest_addr(pc, pa);
 
 			cells[4 * k] = cpu_to_fdt32((uint32_t)(ga >> 32));
 			cells[4 * k + 1] = cpu_to_fdt32((uint32_t)ga);
@@ -295,6 +298,7 @@ static int bh_dt_devices(void *fdt, const struct bh_ctx *ctx, int p)
 		const struct hv_board_device *bd =
 			&ctx->cfg.board.devices[bp->dev[i]];
 		int node = ctx->board_dev_node[bp->dev[i]];
+		bool pci = (bd->flags & HV_DEV_PCI_HOST) != 0;
 		int prop;
 
 		BH_TRY(fdt_begin_node(fdt, bd->name));
@@ -307,7 +311,13 @@ static int bh_dt_devices(void *fdt, const struct bh_ctx *ctx, int p)
 			if (val == NULL || name == NULL) {
 				return len < 0 ? len : -FDT_ERR_BADSTRUCTURE;
 			}
+			if (pci && bh_pci_prop_generated(name)) {
+				continue;
+			}
 			BH_TRY(bh_dt_copy_prop(fdt, name, val, len, pc));
+		}
+		if (pci) {
+			BH_TRY(bh_dt_pci_host(fdt, ctx, pc, bd, node));
 		}
 		BH_TRY(fdt_end_node(fdt));
 	}

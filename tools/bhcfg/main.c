@@ -94,6 +94,7 @@ static int bh_run(struct bh_ctx *ctx, const char *board, const char *system)
 		bh_report_diag(ctx, &diag);
 		return -1;
 	}
+	bh_dma_warnings(ctx);
 	return bh_emit_all(ctx);
 }
 

@@ -34,6 +34,7 @@ static const char *const bh_part_props[] = { "cpus",
 					     "on-system-reset",
 					     "on-system-off",
 					     "monitor",
+					     "dma-unprotected",
 					     NULL };
 
 static const char *const bh_policies[HV_FAULT_POLICIES] = {
@@ -43,8 +44,9 @@ static const char *const bh_policies[HV_FAULT_POLICIES] = {
 	[HV_FAULT_LOG] = "log",
 };
 
-/* Trap controls, all booleans: "trap-wfi" and "trap-wfe" (default not
- * trapped, for latency), "pmu" and "debug" (default trapped). */
+/* Boolean flags: "trap-wfi" and "trap-wfe" (default not trapped, for
+ * latency), "pmu" and "debug" (default trapped), "dma-unprotected"
+ * (default: every bus master must be behind an SMMU). */
 static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 {
 	static const struct {
@@ -55,6 +57,7 @@ static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 		{ "trap-wfe", HV_PART_TRAP_WFE },
 		{ "pmu", HV_PART_PMU },
 		{ "debug", HV_PART_DEBUG },
+		{ "dma-unprotected", HV_PART_DMA_UNPROTECTED },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
@@ -405,6 +408,38 @@ static int bh_merge_irqs(const struct bh_ctx *ctx, int p, struct hv_device *dev,
 	return 0;
 }
 
+/*
+ * Gives partition @p the StreamID range of every board device behind an
+ * SMMU whose pages it has, in board order. Returns 0, or -1 after
+ * printing the error.
+ */
+static int bh_partition_sids(struct bh_ctx *ctx, int p)
+{
+	struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
+	const struct hv_board_desc *b = &ctx->cfg.board;
+
+	for (uint32_t i = 0; i < b->device_count; i++) {
+		const struct hv_board_device *bd = &b->devices[i];
+
+		if (bd->smmu == HV_NO_SMMU || !cfg_part_has_dev(pc, bd)) {
+			continue;
+		}
+		if (pc->sid_count == HV_MAX_PART_SIDS) {
+			bh_part_error(
+				ctx, p, "devices",
+				"more than %d devices behind an SMMU (device \"%.*s\" is one too many) [CFG_E_SID]",
+				HV_MAX_PART_SIDS, HV_NAME_LEN, bd->name);
+			return -1;
+		}
+		pc->sids[pc->sid_count++] = (struct hv_sid_range){
+			.smmu = bd->smmu,
+			.first = bd->sid_first,
+			.count = bd->sid_count,
+		};
+	}
+	return 0;
+}
+
 /**
  * Builds the device ranges of partition @p from the board devices it names:
  * each region of a board device (most have one; a PCIe host bridge has
@@ -455,7 +490,7 @@ int bh_partition_devices(struct bh_ctx *ctx, int p)
 			return -1;
 		}
 	}
-	return 0;
+	return bh_partition_sids(ctx, p);
 }
 
 /**

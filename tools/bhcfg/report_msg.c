@@ -67,6 +67,8 @@ static void bh_msg_board(const struct bh_ctx *ctx, const struct cfg_diag *d,
 	} else if (strcmp(p, "uart/interrupts") == 0) {
 		BH_MSG("UART interrupt %u is not an SPI of the board",
 		       b->uart_irq);
+	} else if (bh_dma_board_message(ctx, d, buf, len)) {
+		return;
 	} else if (strcmp(p, "devices") == 0 && d->item >= 0 &&
 		   d->item < HV_MAX_BOARD_DEVICES) {
 		BH_MSG("device \"%.*s\" needs a unique name, a range whose 4 KiB pages avoid RAM, the GIC and the UART, and at most %d SPIs other than the UART's",
@@ -279,6 +281,10 @@ static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		BH_MSG("device \"%.*s\": interrupt %u is also given to partition \"%.*s\"",
 		       HV_NAME_LEN, dev->name, bh_bad_irq(ctx, d, dev),
 		       HV_NAME_LEN, on);
+	} else if (d->code == CFG_E_SMMU_OWNED) {
+		BH_MSG("device \"%.*s\" (physical 0x%" PRIx64 "+0x%" PRIx64
+		       "): its pages or interrupts are the hypervisor's SMMU's",
+		       HV_NAME_LEN, dev->name, dev->pa, dev->size);
 	} else if (d->code == CFG_E_IRQ_NOT_ON_BOARD ||
 		   d->code == CFG_E_IRQ_TWO_OWNERS) {
 		BH_MSG("device \"%.*s\": interrupt %u: %s", HV_NAME_LEN,
@@ -323,6 +329,8 @@ void bh_diag_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		bh_chan_message(ctx, d, buf, len);
 	} else if (d->code == CFG_E_BOARD) {
 		bh_msg_board(ctx, d, buf, len);
+	} else if (bh_dma_message(ctx, d, buf, len)) {
+		return;
 	} else if (d->code == CFG_E_NO_CPUS ||
 		   d->code == CFG_E_CPU_NOT_ON_BOARD ||
 		   d->code == CFG_E_CPU_TWO_OWNERS) {

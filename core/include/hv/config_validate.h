@@ -45,6 +45,13 @@ enum cfg_err {
 	CFG_E_CHAN_ACCESS,	   /* unknown access, or no end may write */
 	CFG_E_CHAN_PEER,	   /* the two ends of a channel do not agree */
 	CFG_E_MONITOR,		   /* monitor names a partition that is not there */
+	CFG_E_SMMU_OWNED,	   /* device range or interrupt is the SMMU's */
+	CFG_E_PCI_HOST,		   /* PCIe host bridge not whole, or not IPA = PA */
+	CFG_E_DMA_UNPROTECTED,	   /* bus master with no SMMU, partition not dma-unprotected */
+	CFG_E_DMA_STALE,	   /* dma-unprotected, but no unprotected bus master */
+	CFG_E_SID,		   /* StreamID range bad, or not one of its bus masters' */
+	CFG_E_SID_TWO_OWNERS,	   /* StreamID ranges of two partitions (or two of one) overlap */
+	CFG_E_SID_MISSING,	   /* bus master behind an SMMU, its StreamIDs not given */
 	CFG_E_COUNT,
 };
 
@@ -74,6 +81,24 @@ bool cfg_streq(const char *a, const char *b, size_t max);
 bool cfg_wraps(uint64_t base, uint64_t size);
 enum cfg_err config_validate_channels(const struct hv_config *c,
 				      struct cfg_diag *d);
+bool cfg_page_round(uint64_t base, uint64_t size, uint64_t *rbase,
+		    uint64_t *rsize);
+bool cfg_board_clashes(const struct hv_board_desc *b, uint64_t base,
+		       uint64_t size);
+/* config_dma.c: the bus-master, SMMU and StreamID rules. */
+enum cfg_err config_validate_board_dma(const struct hv_board_desc *b,
+				       struct cfg_diag *d);
+enum cfg_err config_validate_part_dma(const struct hv_config *c, int p,
+				      struct cfg_diag *d);
+bool cfg_smmu_range(const struct hv_board_desc *b, uint64_t base,
+		    uint64_t size);
+bool cfg_smmu_irq(const struct hv_board_desc *b, uint32_t irq);
+/**
+ * True if partition @pc has a page of board device @bd mapped (then it
+ * drives the device, and the device's DMA). Used by bhcfg too.
+ */
+bool cfg_part_has_dev(const struct hv_partition_cfg *pc,
+		      const struct hv_board_device *bd);
 /** The property naming each event's policy: "on-trap", "on-watchdog"... */
 extern const char *const config_event_props[HV_EVENTS];
 
