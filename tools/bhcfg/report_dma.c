@@ -37,6 +37,20 @@ static const struct hv_sid_range *bh_sid(const struct bh_ctx *ctx, int p,
 	return &ctx->cfg.partitions[p].sids[j];
 }
 
+/* True if partition @p names board device @i in its "devices". */
+static bool bh_named(const struct bh_ctx *ctx, int p, int i)
+{
+	if (p < 0 || p >= HV_MAX_PARTITIONS) {
+		return false;
+	}
+	for (int k = 0; k < ctx->part[p].dev_count; k++) {
+		if (ctx->part[p].dev[k] == i) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void bh_msg_pci_host(const struct hv_board_device *bd, char *buf,
 			    size_t len)
 {
@@ -101,8 +115,11 @@ bool bh_dma_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		}
 		return true;
 	case CFG_E_DMA_UNPROTECTED:
-		BH_MSG("device \"%.*s\" can master the bus and has no SMMU in front of it, so its DMA reaches all of physical memory: mark the partition \"dma-unprotected;\" to accept that it joins the trusted base, or give it a device behind the SMMU",
-		       HV_NAME_LEN, name);
+		BH_MSG("device \"%.*s\"%s can master the bus and has no SMMU in front of it, so its DMA reaches all of physical memory: mark the partition \"dma-unprotected;\" to accept that it joins the trusted base, or give it a device behind the SMMU",
+		       HV_NAME_LEN, name,
+		       bh_named(ctx, d->partition, d->item)
+			       ? ""
+			       : " (in a 4 KiB page the partition is given)");
 		return true;
 	case CFG_E_DMA_STALE:
 		BH_MSG("the partition is marked dma-unprotected but owns no bus master without an SMMU: remove the marking");
