@@ -150,6 +150,7 @@ $(OUT)/bulkhead.bin: $(OUT)/bulkhead.elf
 
 -include $(shell find build -name '*.d' -type f -not -path 'build/linux/*' 2>/dev/null)
 include tools/fit/fit.mk
+include tools/sdcard/sdcard.mk
 
 # ---- host tools ----
 

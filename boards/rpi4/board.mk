@@ -9,3 +9,5 @@ GIC_SRCS := arch/arm64/gicv2.c arch/arm64/gicv2_sr.c arch/arm64/gicv2_lr.c \
 # Expanded only by targets that start QEMU (make run, print-qemu).
 QEMU_ARGS = $(error BOARD=rpi4 cannot be booted in QEMU; see docs/boards/rpi4.md)
 NATIVE_QEMU_ARGS = $(QEMU_ARGS)
+# make sdcard: the card's files and its boot under QEMU's raspi4b.
+SDCARD_MK := tools/rpi4/sdcard.mk
