@@ -27,7 +27,7 @@ $(OUT)/sdcard.img: $(SDCARD_FILES) tools/sdcard/mkimg.sh
 	@echo "  SDCARD  $@ ($$(($$(stat -c %s $@) / 1048576)) MiB)"
 
 print-sdcard-qemu:
-	@echo $(or $(SDCARD_QEMU_ARGS),$(error $@: QEMU does not model $(BOARD)))
+	@echo $(or $(SDCARD_QEMU_ARGS),$(error $@: BOARD=$(BOARD)'s SD card is not booted in QEMU; see docs/boards/))
 
 run-sdcard: deps sdcard-qemu
 	qemu-system-aarch64 $(SDCARD_QEMU_ARGS)
