@@ -86,7 +86,7 @@ GUEST_LIB := tests/guests/lib/start.S tests/guests/lib/guest.c \
 	tests/guests/lib/fdt.c
 GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin \
 	$(GUEST_DIR)/irqtest.bin $(GUEST_DIR)/gictest.bin \
-	$(GUEST_DIR)/attack.bin $(GUEST_DIR)/fuzz.bin \
+	$(GUEST_DIR)/attack.bin $(GUEST_DIR)/attack-10000000.bin $(GUEST_DIR)/fuzz.bin \
 	$(GUEST_DIR)/chantest.bin $(GUEST_DIR)/bench.bin \
 	$(GUEST_DIR)/dma_attack.bin
 # The bare-metal PCIe virtio-blk driver of the DMA attack guest.
@@ -156,6 +156,7 @@ $(OUT)/bulkhead.bin: $(OUT)/bulkhead.elf
 
 -include $(shell find build -name '*.d' -type f -not -path 'build/linux/*' 2>/dev/null)
 include tools/fit/fit.mk
+include tools/sdcard/sdcard.mk
 
 # ---- host tools ----
 
@@ -209,6 +210,14 @@ $(GUEST_DIR)/native/dma_attack.elf: tests/guests/dma_attack.c $(GUEST_PCI) $(GUE
 	@mkdir -p $(dir $@)
 	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x40200000 $< \
 		$(GUEST_PCI) $(GUEST_LIB) -lgcc -o $@
+
+# The same, identity mapped at 0x10000000, for the Raspberry Pi 4, whose RAM
+# ends below 1 GiB (tests/configs/rpi4/attack-suite.dts).
+$(GUEST_DIR)/attack-10000000.elf: tests/guests/attack.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x10000000 $< \
+		tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
 
 # Guests built on the GIC library; linked at the partition RAM base.
 $(GUEST_DIR)/%.elf: tests/guests/%.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld

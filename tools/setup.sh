@@ -28,6 +28,10 @@ have_cmd dtc || need="$need device-tree-compiler"
 have_cmd mkimage || need="$need u-boot-tools"
 [ -f /usr/lib/u-boot/qemu_arm64/u-boot.bin ] || need="$need u-boot-qemu"
 have_cmd mcopy || need="$need mtools"
+# make sdcard: the card's FAT32 partition and its MBR (tools/sdcard/).
+have_cmd mkfs.fat || [ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need="$need dosfstools"
+have_cmd sfdisk || [ -x /usr/sbin/sfdisk ] || [ -x /sbin/sfdisk ] || need="$need fdisk"
+have_cmd fdtput || need="$need device-tree-compiler"
 # The Linux partition's test disk (tools/linux/mkdisk.sh) and its packages.
 [ -x /sbin/mke2fs ] || [ -x /usr/sbin/mke2fs ] || need="$need e2fsprogs"
 have_cmd dpkg-deb || need="$need dpkg"

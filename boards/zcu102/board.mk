@@ -17,3 +17,5 @@ QEMU_ARGS := -M $(QEMU_MACHINE) -m 2G \
 # No native runs: QEMU makes no device tree for this machine, and the test
 # guests need one.
 NATIVE_QEMU_ARGS :=
+# make sdcard: what Bulkhead owns of the card (docs/boards/zcu102.md).
+SDCARD_MK := tools/zcu102/sdcard.mk

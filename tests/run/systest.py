@@ -46,6 +46,10 @@ Each tests/system/*.test file describes one test:
   boot: uboot                               boot U-Boot as firmware, which
                                             loads the FIT image (make fit,
                                             make print-uboot-qemu)
+  boot: sdcard                              boot the board's SD-card image
+                                            as the board does (TF-A, U-Boot,
+                                            boot.scr; make sdcard-qemu,
+                                            make print-sdcard-qemu)
   script: python3 tests/run/x.py {log}      after the boot, run this command
                                             ({log}: the boot's log); it must
                                             exit 0; its output goes to
@@ -105,7 +109,7 @@ def parse(path):
             else:
                 spec[key] = val
             times = 1
-    if spec["boot"] not in (None, "uboot"):
+    if spec["boot"] not in (None, "uboot", "sdcard"):
         raise SystemExit(f"{path}: unknown boot: {spec['boot']}")
     if not spec["config"] and not spec["native"]:
         raise SystemExit(f"{path}: no config")
@@ -127,6 +131,10 @@ def run_qemu(spec, image, log):
     if spec["boot"] == "uboot":
         # U-Boot is the firmware and loads the image itself: no -kernel.
         args = make(spec, "print-uboot-qemu").stdout.split()
+        cmd = ["qemu-system-aarch64"] + args + spec["qemu"]
+    elif spec["boot"] == "sdcard":
+        # The firmware and the card load everything: no -kernel.
+        args = make(spec, "print-sdcard-qemu").stdout.split()
         cmd = ["qemu-system-aarch64"] + args + spec["qemu"]
     env = dict(os.environ, QEMU_AUDIO_DRV="none")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
@@ -273,6 +281,8 @@ def run_one(spec):
     target = native_image(spec["native"]) if spec["native"] else "all"
     if spec["boot"] == "uboot":
         target = "fit"
+    elif spec["boot"] == "sdcard":
+        target = "sdcard-qemu"
     build = make(spec, target)
     if spec["build-fails"] is not None:
         with open(log_path, "w") as log:
