@@ -92,6 +92,13 @@ GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=non
 include payloads/keel/keel.mk
 include payloads/linux/linux.mk
 
+# The test guests and payloads this system description names (its image and
+# initrd strings): only those are built for it, so `make run` of the demo
+# compiles none of the test guests. `make guests` builds them all.
+CONFIG_WORDS := $(shell tr -c 'A-Za-z0-9._-' ' ' < $(CONFIG_DTS) 2>/dev/null)
+CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
+	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
+
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench \
 	test-fuzz fuzz fuzz-targets bench-irq
 
@@ -109,7 +116,7 @@ $(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(GUESTS) $(PAYLOADS) \
+$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
 		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
 	@mkdir -p $(OUT)/gen/dtbs
 	@echo "  BHCFG   $(CONFIG_DTS)"
