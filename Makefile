@@ -2,6 +2,7 @@
 #
 #   make                 build the hypervisor for BOARD and CONFIG
 #   make run             boot the demo in QEMU
+#   make layout          a picture (SVG) and a text table of the system
 #   make test            install what is missing, run every test
 #   make test-host       host unit tests (ASan/UBSan)
 #   make test-cfg        configuration tool negative tests
@@ -99,7 +100,7 @@ CONFIG_WORDS := $(shell tr -c 'A-Za-z0-9._-' ' ' < $(CONFIG_DTS) 2>/dev/null)
 CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
 	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
 
-.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench \
+.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
 	test-fuzz fuzz fuzz-targets bench-irq
 
 all: $(OUT)/bulkhead.bin
@@ -124,6 +125,19 @@ $(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
 		-I build/payloads --out-c $@ --out-s $(OUT)/gen/images.S \
 		--out-dir $(OUT)/gen/dtbs
 $(OUT)/gen/images.S: $(OUT)/gen/config.c
+
+# A picture of the system (SVG) and a text table: RAM, cores, devices,
+# interrupts, channels (docs/config.md, "A picture of the system").
+$(OUT)/layout.svg: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
+		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
+	@mkdir -p $(dir $@)
+	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
+		-I build/payloads --layout-svg $@ --layout-text $(OUT)/layout.txt
+$(OUT)/layout.txt: $(OUT)/layout.svg
+
+layout: $(OUT)/layout.svg
+	@cat $(OUT)/layout.txt
+	@echo "  LAYOUT  $(OUT)/layout.svg $(OUT)/layout.txt"
 
 $(OUT)/obj/%.c.o: %.c $(OUT)/gen/asm_offsets.h
 	@mkdir -p $(dir $@)
