@@ -3,6 +3,7 @@
 #   make                 build the hypervisor for BOARD and CONFIG
 #   make run             boot the demo in QEMU
 #   make layout          a picture (SVG) and a text table of the system
+#   make debug, make gdb QEMU halted with its gdb stub; gdb attached to it
 #   make test            install what is missing, run every test
 #   make test-host       host unit tests (ASan/UBSan)
 #   make test-cfg        configuration tool negative tests
@@ -101,6 +102,7 @@ CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
 	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
+	debug gdb \
 	test-fuzz fuzz fuzz-targets bench-irq
 
 all: $(OUT)/bulkhead.bin
@@ -239,6 +241,21 @@ bench-irq: deps $(BHCFG)
 
 run: deps $(OUT)/bulkhead.bin $(RUN_DEPS)
 	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
+
+# make debug: QEMU halted before the first instruction, its gdb stub on
+# localhost:GDB_PORT; make gdb (same BOARD and CONFIG) attaches gdb with the
+# hypervisor's symbols and the commands of tools/debug/bulkhead.py
+# (docs/testing.md, "Debugging with gdb").
+GDB_PORT ?= 1234
+GDB ?= gdb-multiarch
+debug: deps $(OUT)/bulkhead.bin $(OUT)/layout.svg $(RUN_DEPS)
+	@echo "  DEBUG   QEMU halted, gdb stub on localhost:$(GDB_PORT); in another terminal:"
+	@echo "          make gdb BOARD=$(BOARD) CONFIG=$(CONFIG) GDB_PORT=$(GDB_PORT)"
+	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -S -gdb tcp:localhost:$(GDB_PORT) \
+		-kernel $(OUT)/bulkhead.bin
+
+gdb:
+	$(GDB) -q -x tools/debug/bulkhead.py -ex 'bh-connect $(OUT) $(GDB_PORT)'
 
 # The demo's data disk: an ext4 image whose bulkhead.txt the Linux
 # partition prints (boards' RUN_QEMU_ARGS attach it).

@@ -188,11 +188,14 @@ static void pic_part_lines(const struct bh_ctx *ctx, uint32_t p,
 		pc->ram_ipa == pc->ram_pa ? " (identity)" : "",
 		(pc->flags & HV_PART_RAM_NO_BLOCKS) != 0 ? ", 4 KiB pages"
 							 : "");
-	pic_add(l, "image: 0x%" PRIx64 " bytes at +0x%" PRIx64
+	pic_add(l, "image: %s, 0x%" PRIx64 " bytes at +0x%" PRIx64
 		   ", entry +0x%" PRIx64,
+		ctx->part[p].image_name != NULL ? ctx->part[p].image_name : "?",
 		pc->image.size, pc->image.offset, pc->entry_offset);
 	if (pc->initrd.size != 0) {
-		pic_add(l, "initrd: 0x%" PRIx64 " bytes at +0x%" PRIx64,
+		pic_add(l, "initrd: %s, 0x%" PRIx64 " bytes at +0x%" PRIx64,
+			ctx->part[p].initrd_name != NULL ? ctx->part[p].initrd_name
+							 : "?",
 			pc->initrd.size, pc->initrd.offset);
 	}
 	pic_add(l, "device tree: 0x%" PRIx64 " bytes at +0x%" PRIx64,
