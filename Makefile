@@ -112,6 +112,10 @@ deps:
 
 # ---- hypervisor ----
 
+# A refused description leaves no empty build folder: remove the folders
+# made for it, up to the first one that holds anything.
+BUILD_DIR_UNDO := rmdir -p --ignore-fail-on-non-empty
+
 # Generated first, after the configuration: a broken description fails fast.
 $(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/gen/config.c
 	@mkdir -p $(dir $@)
@@ -125,7 +129,7 @@ $(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
 	@echo "  BHCFG   $(CONFIG_DTS)"
 	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
 		-I build/payloads --out-c $@ --out-s $(OUT)/gen/images.S \
-		--out-dir $(OUT)/gen/dtbs
+		--out-dir $(OUT)/gen/dtbs || { $(BUILD_DIR_UNDO) $(OUT)/gen/dtbs; exit 1; }
 $(OUT)/gen/images.S: $(OUT)/gen/config.c
 
 # A picture of the system (SVG) and a text table: RAM, cores, devices,
@@ -134,7 +138,8 @@ $(OUT)/layout.svg: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
 		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
 	@mkdir -p $(dir $@)
 	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
-		-I build/payloads --layout-svg $@ --layout-text $(OUT)/layout.txt
+		-I build/payloads --layout-svg $@ --layout-text $(OUT)/layout.txt || \
+		{ $(BUILD_DIR_UNDO) $(OUT); exit 1; }
 $(OUT)/layout.txt: $(OUT)/layout.svg
 
 layout: $(OUT)/layout.svg
