@@ -335,5 +335,8 @@ print-qemu:
 	@echo $(QEMU_ARGS)
 print-image:
 	@echo $(OUT)/bulkhead.bin
+# The QEMU command line of make run (docs/boards/qemu-virt.md quotes it).
+print-run:
+	@echo qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 print-native-qemu:
 	@echo $(NATIVE_QEMU_ARGS)
