@@ -8,6 +8,7 @@
 #   make test-host       host unit tests (ASan/UBSan)
 #   make test-cfg        configuration tool negative tests
 #   make test-qemu       system tests, one fresh QEMU boot each
+#   make test-docs       the claims in README.md and docs/ a script can check
 #   make test-fuzz       build the libFuzzer targets, run each on its seeds
 #   make fuzz            long fuzzing: libFuzzer targets (FUZZ_SECONDS each)
 #                        and the fuzzing guest's long run in QEMU
@@ -102,7 +103,7 @@ CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
 	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
-	debug gdb \
+	debug gdb test-docs \
 	test-fuzz fuzz fuzz-targets bench-irq
 
 all: $(OUT)/bulkhead.bin
@@ -278,6 +279,11 @@ test-host: build/tests/host_tests
 
 test-cfg: $(BHCFG_SAN)
 	$(Q)BHCFG=$(BHCFG_SAN) sh tests/run/cfg_negative.sh
+
+# Claims in README.md and docs/ that a script can check (paths, quoted
+# errors, performance figures, quoted files and commands).
+test-docs: $(BHCFG)
+	$(Q)python3 tests/run/docs_check.py
 
 test-qemu: guests $(BHCFG)
 	$(Q)python3 tests/run/systest.py
