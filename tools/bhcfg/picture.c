@@ -222,9 +222,10 @@ static void pic_part_lines(const struct bh_ctx *ctx, uint32_t p,
 			dev->name, dev->pa, dev->size, dev->ipa,
 			ints[0] != '\0' ? ", INTID " : "", ints);
 	}
-	pic_add(l, "interrupts: passthrough %s; virtual: UART %d, timer 27%s",
-		irqs[0] != '\0' ? irqs : "none", HV_GUEST_UART_INTID,
-		gpio ? ", doorbells 39" : "");
+	pic_add(l, "interrupts passed through: %s",
+		irqs[0] != '\0' ? irqs : "none");
+	pic_add(l, "virtual interrupts: UART %d, virtual timer 27%s",
+		HV_GUEST_UART_INTID, gpio ? ", doorbells 39" : "");
 	pic_add(l, "emulated: GIC 0x%llx, PL011 0x%llx, SP805 0x%llx%s",
 		HV_GUEST_GICD_IPA, HV_GUEST_UART_IPA, HV_GUEST_WDOG_IPA,
 		gpio ? ", PL061 0x9030000" : "");
