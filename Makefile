@@ -2,10 +2,13 @@
 #
 #   make                 build the hypervisor for BOARD and CONFIG
 #   make run             boot the demo in QEMU
+#   make layout          a picture (SVG) and a text table of the system
+#   make debug, make gdb QEMU halted with its gdb stub; gdb attached to it
 #   make test            install what is missing, run every test
 #   make test-host       host unit tests (ASan/UBSan)
 #   make test-cfg        configuration tool negative tests
 #   make test-qemu       system tests, one fresh QEMU boot each
+#   make test-docs       the claims in README.md and docs/ a script can check
 #   make test-fuzz       build the libFuzzer targets, run each on its seeds
 #   make fuzz            long fuzzing: libFuzzer targets (FUZZ_SECONDS each)
 #                        and the fuzzing guest's long run in QEMU
@@ -98,7 +101,15 @@ GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=non
 include payloads/keel/keel.mk
 include payloads/linux/linux.mk
 
-.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench \
+# The test guests and payloads this system description names (its image and
+# initrd strings): only those are built for it, so `make run` of the demo
+# compiles none of the test guests. `make guests` builds them all.
+CONFIG_WORDS := $(shell tr -c 'A-Za-z0-9._-' ' ' < $(CONFIG_DTS) 2>/dev/null)
+CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
+	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
+
+.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
+	debug gdb test-docs \
 	test-fuzz fuzz fuzz-targets bench-irq
 
 all: $(OUT)/bulkhead.bin
@@ -108,6 +119,10 @@ deps:
 
 # ---- hypervisor ----
 
+# A refused description leaves no empty build folder: remove the folders
+# made for it, up to the first one that holds anything.
+BUILD_DIR_UNDO := rmdir -p --ignore-fail-on-non-empty
+
 # Generated first, after the configuration: a broken description fails fast.
 $(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/gen/config.c
 	@mkdir -p $(dir $@)
@@ -115,14 +130,28 @@ $(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(GUESTS) $(PAYLOADS) \
+$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
 		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
 	@mkdir -p $(OUT)/gen/dtbs
 	@echo "  BHCFG   $(CONFIG_DTS)"
 	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
 		-I build/payloads --out-c $@ --out-s $(OUT)/gen/images.S \
-		--out-dir $(OUT)/gen/dtbs
+		--out-dir $(OUT)/gen/dtbs || { $(BUILD_DIR_UNDO) $(OUT)/gen/dtbs; exit 1; }
 $(OUT)/gen/images.S: $(OUT)/gen/config.c
+
+# A picture of the system (SVG) and a text table: RAM, cores, devices,
+# interrupts, channels (docs/config.md, "A picture of the system").
+$(OUT)/layout.svg: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
+		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
+	@mkdir -p $(dir $@)
+	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
+		-I build/payloads --layout-svg $@ --layout-text $(OUT)/layout.txt || \
+		{ $(BUILD_DIR_UNDO) $(OUT); exit 1; }
+$(OUT)/layout.txt: $(OUT)/layout.svg
+
+layout: $(OUT)/layout.svg
+	@cat $(OUT)/layout.txt
+	@echo "  LAYOUT  $(OUT)/layout.svg $(OUT)/layout.txt"
 
 $(OUT)/obj/%.c.o: %.c $(OUT)/gen/asm_offsets.h
 	@mkdir -p $(dir $@)
@@ -248,6 +277,21 @@ bench-irq: deps $(BHCFG)
 run: deps $(OUT)/bulkhead.bin $(RUN_DEPS)
 	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 
+# make debug: QEMU halted before the first instruction, its gdb stub on
+# localhost:GDB_PORT; make gdb (same BOARD and CONFIG) attaches gdb with the
+# hypervisor's symbols and the commands of tools/debug/bulkhead.py
+# (docs/testing.md, "Debugging with gdb").
+GDB_PORT ?= 1234
+GDB ?= gdb-multiarch
+debug: deps $(OUT)/bulkhead.bin $(OUT)/layout.svg $(RUN_DEPS)
+	@echo "  DEBUG   QEMU halted, gdb stub on localhost:$(GDB_PORT); in another terminal:"
+	@echo "          make gdb BOARD=$(BOARD) CONFIG=$(CONFIG) GDB_PORT=$(GDB_PORT)"
+	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -S -gdb tcp:localhost:$(GDB_PORT) \
+		-kernel $(OUT)/bulkhead.bin
+
+gdb:
+	$(GDB) -q -x tools/debug/bulkhead.py -ex 'bh-connect $(OUT) $(GDB_PORT)'
+
 # The demo's data disk: an ext4 image whose bulkhead.txt the Linux
 # partition prints (boards' RUN_QEMU_ARGS attach it).
 build/demo-disk.img: tools/linux/mkdisk.sh
@@ -264,6 +308,11 @@ test-host: build/tests/host_tests
 
 test-cfg: $(BHCFG_SAN)
 	$(Q)BHCFG=$(BHCFG_SAN) sh tests/run/cfg_negative.sh
+
+# Claims in README.md and docs/ that a script can check (paths, quoted
+# errors, performance figures, quoted files and commands).
+test-docs: $(BHCFG)
+	$(Q)python3 tests/run/docs_check.py
 
 test-qemu: guests $(BHCFG)
 	$(Q)python3 tests/run/systest.py
@@ -321,5 +370,8 @@ print-qemu:
 	@echo $(QEMU_ARGS)
 print-image:
 	@echo $(OUT)/bulkhead.bin
+# The QEMU command line of make run (docs/boards/qemu-virt.md quotes it).
+print-run:
+	@echo qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 print-native-qemu:
 	@echo $(NATIVE_QEMU_ARGS)

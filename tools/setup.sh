@@ -38,6 +38,8 @@ have_cmd dpkg-deb || need="$need dpkg"
 have_cmd python3 || need="$need python3"
 # make bench: the latency histograms.
 have_cmd gnuplot || need="$need gnuplot-nox"
+# make debug / make gdb, and the test of its gdb script.
+have_cmd gdb-multiarch || need="$need gdb-multiarch"
 have_cmd cc || need="$need gcc"
 have_cmd make || need="$need make"
 # Host fuzz targets (make fuzz; make test runs them briefly): clang's

@@ -291,6 +291,10 @@ def run_one(spec):
             return spec["name"], ["build succeeded but must fail"], log_path
         if spec["build-fails"] not in build.stdout:
             return spec["name"], [f"build failed without '{spec['build-fails']}'"], log_path
+        # A refused description leaves no (empty) build folder behind.
+        out = os.path.dirname(make(spec, "print-image").stdout.strip())
+        if os.path.isdir(os.path.join(ROOT, out)):
+            return spec["name"], [f"the failed build left {out}/ behind"], log_path
         return spec["name"], [], log_path
     if build.returncode != 0:
         with open(log_path, "w") as log:
