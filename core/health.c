@@ -157,12 +157,14 @@ static uint64_t to_counter(uint64_t wd)
 
 /*
  * After any change to @p's watchdog: arm this core's CNTHP for its reset
- * output, or disarm it. Caller holds p->lock, on the core of one of @p's
- * vCPUs.
+ * output, or disarm it; @now is the watchdog tick the model was brought
+ * up to. Never sooner than 1 ms after @now (vwdt_check_at()), so a guest
+ * that loads a tiny count cannot keep its core in EL2 timer interrupts.
+ * Caller holds p->lock, on the core of one of @p's vCPUs.
  */
-static void wdog_arm(struct partition *p)
+static void wdog_arm(struct partition *p, uint64_t now)
 {
-	uint64_t due = vwdt_reset_due(&p->wdog);
+	uint64_t due = vwdt_check_at(&p->wdog, now);
 	uint32_t core = pcpu_this()->index;
 
 	if (due == VWDT_NEVER) {
@@ -216,7 +218,7 @@ bool health_wdog_mmio(struct vcpu *v, uint64_t off, unsigned size,
 	} else {
 		r = vwdt_read(&p->wdog, off, size, now, val);
 	}
-	wdog_arm(p);
+	wdog_arm(p, now);
 	spin_unlock(&p->lock);
 	if (fired) {
 		wdog_expired(v, true);
@@ -244,8 +246,10 @@ void health_timer_irq(struct vcpu *v, uint32_t iar)
 	spin_lock(&p->lock);
 	if (p->wdog_core == pcpu_this()->index &&
 	    __atomic_load_n(&p->state, __ATOMIC_SEQ_CST) == PART_RUNNING) {
-		fired = vwdt_advance(&p->wdog, to_wdog(counter_now()));
-		wdog_arm(p);
+		uint64_t now = to_wdog(counter_now());
+
+		fired = vwdt_advance(&p->wdog, now);
+		wdog_arm(p, now);
 	} else {
 		write_sysreg(cnthp_ctl_el2, 0);
 		isb();
