@@ -76,6 +76,27 @@ static void log_lrs(const struct partition *p)
 	log_info("stats %s list registers in use:%s", p->cfg->name, line);
 }
 
+/* One line for a partition with channels: the doorbell changes each of
+ * its ends drove that the budget merged (a racy read of counters). */
+static void log_doorbells(const struct partition *p)
+{
+	char line[160];
+	size_t len = 0;
+
+	if (p->cfg->chan_count == 0) {
+		return;
+	}
+	line[0] = 0;
+	for (uint32_t i = 0; i < p->cfg->chan_count && len < sizeof(line); i++) {
+		len += fmt_snprintf(line + len, sizeof(line) - len,
+				    " %s %lu", p->cfg->chans[i].name,
+				    (unsigned long)__atomic_load_n(
+					    &p->db[i].coalesced,
+					    __ATOMIC_RELAXED));
+	}
+	log_info("stats %s doorbells coalesced:%s", p->cfg->name, line);
+}
+
 /**
  * Print each partition's state and counters (its stats page: restarts,
  * faults, watchdog expiries, interrupts injected), each vCPU's exit
@@ -129,6 +150,7 @@ void console_stats(void)
 			log_info("stats %s vcpu%u:%s", p->cfg->name, n, line);
 		}
 		log_lrs(p);
+		log_doorbells(p);
 	}
 	log_info("stats hypervisor: table pages %zu of %zu used, %zu when "
 		 "sealed at boot",

@@ -129,6 +129,16 @@ void health_set_state(struct partition *p)
 	clean(&p->stats->state, 4);
 }
 
+/** Publish @p's coalesced doorbell changes; caller holds p->lock. */
+void health_set_doorbells_coalesced(struct partition *p, uint64_t n)
+{
+	if (p->stats->doorbells_coalesced != n) {
+		__atomic_store_n(&p->stats->doorbells_coalesced, n,
+				 __ATOMIC_RELAXED);
+		clean(&p->stats->doorbells_coalesced, 8);
+	}
+}
+
 /** Publish the vGIC's injection count; caller holds p->vgic.lock. */
 void health_sync_irqs(struct partition *p)
 {
@@ -156,6 +166,46 @@ static uint64_t to_counter(uint64_t wd)
 }
 
 /*
+ * Program this core's CNTHP for the earliest of its deadlines, or turn it
+ * off. Each core serves one partition's watchdog and the doorbells its
+ * vCPU's partition holds back (core/channel.c), on this one timer.
+ */
+static void timer_program(void)
+{
+	const uint64_t *due = pcpu_this()->hyp_timer_due;
+	uint64_t first = 0;
+
+	for (unsigned t = 0; t < HYP_TIMERS; t++) {
+		if (due[t] != 0 && (first == 0 || due[t] < first)) {
+			first = due[t];
+		}
+	}
+	if (first == 0) {
+		write_sysreg(cnthp_ctl_el2, 0);
+	} else {
+		write_sysreg(cnthp_cval_el2, first);
+		write_sysreg(cnthp_ctl_el2, CNTHP_ENABLE);
+	}
+	isb();
+}
+
+/** Set this core's deadline @t to counter tick @due (0: none). */
+void health_timer_set(enum hyp_timer t, uint64_t due)
+{
+	uint64_t *slot = &pcpu_this()->hyp_timer_due[t];
+
+	if (*slot != due) {
+		*slot = due;
+		timer_program();
+	}
+}
+
+uint64_t health_counter_now(void)
+{
+	return counter_now();
+}
+
+/*
  * After any change to @p's watchdog: arm this core's CNTHP for its reset
  * output, or disarm it; @now is the watchdog tick the model was brought
  * up to. Never sooner than 1 ms after @now (vwdt_check_at()), so a guest
@@ -171,13 +221,11 @@ static void wdog_arm(struct partition *p, uint64_t now)
 		if (p->wdog_core == core) {
 			p->wdog_core = WDOG_NO_CORE;
 		}
-		write_sysreg(cnthp_ctl_el2, 0);
+		health_timer_set(HYP_TIMER_WDOG, 0);
 	} else {
 		p->wdog_core = core;
-		write_sysreg(cnthp_cval_el2, to_counter(due));
-		write_sysreg(cnthp_ctl_el2, CNTHP_ENABLE);
+		health_timer_set(HYP_TIMER_WDOG, to_counter(due));
 	}
-	isb();
 }
 
 /*
@@ -231,16 +279,13 @@ bool health_is_timer_irq(uint32_t intid)
 	return intid == HYP_TIMER_INTID;
 }
 
-/**
- * This core's CNTHP fired (taken, priority dropped, not yet deactivated):
- * if the core still watches its partition's watchdog, bring the model up
- * to date and re-arm (or apply the policy if it fired); else disarm. The
- * timer is re-armed or disabled before the interrupt is deactivated, so a
- * level that stays high cannot fire again at once.
+/*
+ * The watchdog deadline of this core passed: if the core still watches its
+ * partition's watchdog, bring the model up to date and re-arm; true if the
+ * reset output fired. Else the deadline is dropped.
  */
-void health_timer_irq(struct vcpu *v, uint32_t iar)
+static bool wdog_due(struct partition *p)
 {
-	struct partition *p = v->part;
 	bool fired = false;
 
 	spin_lock(&p->lock);
@@ -250,11 +295,33 @@ void health_timer_irq(struct vcpu *v, uint32_t iar)
 
 		fired = vwdt_advance(&p->wdog, now);
 		wdog_arm(p, now);
-	} else {
-		write_sysreg(cnthp_ctl_el2, 0);
-		isb();
 	}
 	spin_unlock(&p->lock);
+	return fired;
+}
+
+/**
+ * This core's CNTHP fired (taken, priority dropped, not yet deactivated):
+ * serve each deadline that has passed (the watchdog, held-back doorbells),
+ * then program the timer for what is left. The timer is re-armed or
+ * disabled before the interrupt is deactivated, so a level that stays
+ * high cannot fire again at once.
+ */
+void health_timer_irq(struct vcpu *v, uint32_t iar)
+{
+	uint64_t *due = pcpu_this()->hyp_timer_due;
+	uint64_t now = counter_now();
+	bool fired = false;
+
+	if (due[HYP_TIMER_WDOG] != 0 && now >= due[HYP_TIMER_WDOG]) {
+		due[HYP_TIMER_WDOG] = 0;
+		fired = wdog_due(v->part);
+	}
+	if (due[HYP_TIMER_DOORBELL] != 0 && now >= due[HYP_TIMER_DOORBELL]) {
+		due[HYP_TIMER_DOORBELL] = 0;
+		channel_timer(v->part);
+	}
+	timer_program();
 	gic_deactivate(iar);
 	if (fired) {
 		wdog_expired(v, __atomic_load_n(&v->in_guest,

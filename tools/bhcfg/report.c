@@ -40,6 +40,7 @@ static const char *const bh_code_names[] = {
 	[CFG_E_CHAN_NAME] = "CFG_E_CHAN_NAME",
 	[CFG_E_CHAN_ACCESS] = "CFG_E_CHAN_ACCESS",
 	[CFG_E_CHAN_PEER] = "CFG_E_CHAN_PEER",
+	[CFG_E_CHAN_DOORBELL] = "CFG_E_CHAN_DOORBELL",
 	[CFG_E_MONITOR] = "CFG_E_MONITOR",
 };
 

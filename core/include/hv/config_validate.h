@@ -45,6 +45,7 @@ enum cfg_err {
 	CFG_E_CHAN_ACCESS,	   /* unknown access, or no end may write */
 	CFG_E_CHAN_PEER,	   /* the two ends of a channel do not agree */
 	CFG_E_MONITOR,		   /* monitor names a partition that is not there */
+	CFG_E_CHAN_DOORBELL,	   /* doorbell interval over 1 s */
 	CFG_E_COUNT,
 };
 

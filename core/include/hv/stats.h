@@ -34,7 +34,10 @@ struct hv_stats {
 	uint64_t irqs_injected;	  /* 0x50: interrupts made pending for it */
 	uint64_t started_at;	  /* 0x58: physical counter at last start */
 	uint64_t counter_hz;	  /* 0x60: its frequency */
-	uint64_t reserved[3];	  /* 0x68 */
+	uint64_t doorbells_coalesced; /* 0x68: its doorbell line changes
+				       * merged by the budget */
+	 uint64_t console_dropped; /* 0x70: console bytes dropped */
+	uint64_t reserved[1];	  /* 0x78 */
 	/* 0x80: exits per vCPU, indexed by enum vcpu_exit (names in
 	 * docs/lifecycle.md: irq maint hvc smc sysreg gic uart gpio wdog
 	 * abort wfx other). */
