@@ -38,6 +38,7 @@ void console_init(unsigned core)
 {
 	board_uart_rx_enable(hv_cfg.board.uart_base);
 	gic_enable_hv_irq(hv_cfg.board.uart_irq, core);
+	log_start_rings();
 	announce();
 }
 
@@ -97,6 +98,13 @@ static void log_doorbells(const struct partition *p)
 	log_info("stats %s doorbells coalesced:%s", p->cfg->name, line);
 }
 
+/* One line: console output of @p dropped over its budget. */
+static void log_console(const struct partition *p)
+{
+	log_info("stats %s console: %lu bytes dropped", p->cfg->name,
+		 (unsigned long)log_dropped(p->index));
+}
+
 /**
  * Print each partition's state and counters (its stats page: restarts,
  * faults, watchdog expiries, interrupts injected), each vCPU's exit
@@ -151,6 +159,7 @@ void console_stats(void)
 		}
 		log_lrs(p);
 		log_doorbells(p);
+		log_console(p);
 	}
 	log_info("stats hypervisor: table pages %zu of %zu used, %zu when "
 		 "sealed at boot",
@@ -197,12 +206,16 @@ static void handle(uint8_t c)
 	}
 }
 
-/** The board UART interrupt: take every received character. */
-void console_rx(void)
+/**
+ * The board UART interrupt: take every received character, then send
+ * what the output rings hold (the transmit interrupt, core/log.c).
+ */
+void console_irq(void)
 {
 	int c;
 
 	while ((c = board_uart_getc(hv_cfg.board.uart_base)) >= 0) {
 		handle((uint8_t)c);
 	}
+	log_tx_irq();
 }

@@ -139,6 +139,16 @@ void health_set_doorbells_coalesced(struct partition *p, uint64_t n)
 	}
 }
 
+/** Publish @p's dropped console bytes (a count that only grows). */
+void health_set_console_dropped(struct partition *p, uint64_t n)
+{
+	if (__atomic_load_n(&p->stats->console_dropped, __ATOMIC_RELAXED) != n) {
+		__atomic_store_n(&p->stats->console_dropped, n,
+				 __ATOMIC_RELAXED);
+		clean(&p->stats->console_dropped, 8);
+	}
+}
+
 /** Publish the vGIC's injection count; caller holds p->vgic.lock. */
 void health_sync_irqs(struct partition *p)
 {

@@ -20,6 +20,7 @@
  *                  boot and check it at every heartbeat
  *   pmu-check      report whether the PMU is visible and works: PMUVer,
  *                  PMCR_EL0 readable or UNDEF, the cycle counter counting
+ *   flood          print lines to the console as fast as it can, forever
  *   wdog-load=N    start the SP805 at 0x09800000 with WdogLoad = N and
  *                  the reset enabled, and never pet it
  *
@@ -301,6 +302,12 @@ void guest_main(const void *dtb)
 	probe_list(dt.bootargs);
 	if (arg_num(dt.bootargs, "wdog-load", 0) != 0) {
 		wdog_start(arg_num(dt.bootargs, "wdog-load", 0));
+	}
+	if (arg_has(dt.bootargs, "flood")) {
+		for (uint64_t n = 0;; n++) {
+			gprintf("flood %lu: the quick brown fox jumps over the "
+				"lazy dog, again and again\n", n);
+		}
 	}
 	if (arg_has(dt.bootargs, "echo")) {
 		echo();

@@ -10,6 +10,7 @@
 
 #include "hv/config.h"
 #include "hv/doorbell.h"
+#include "hv/outring.h"
 #include "hv/pt.h"
 #include "hv/spinlock.h"
 #include "hv/vcpu.h"
@@ -75,6 +76,8 @@ struct partition {
 	_Atomic uint32_t events_logged; /* log/inject event reports, this
 					 * incarnation (rate limit) */
 	struct hv_stats *stats;	   /* its counter page (core/health.c) */
+	struct ratelimit life_lines; /* lifecycle lines (lock: by whoever
+				      * won the state change, or boots it) */
 	struct vgic vgic;	   /* own lock: vgic.lock */
 };
 
@@ -126,6 +129,7 @@ void health_count_restart(struct partition *p);
 void health_set_state(struct partition *p);
 void health_sync_irqs(struct partition *p);
 void health_set_doorbells_coalesced(struct partition *p, uint64_t n);
+void health_set_console_dropped(struct partition *p, uint64_t n);
 bool health_wdog_mmio(struct vcpu *v, uint64_t off, unsigned size,
 		      bool write, uint64_t *val);
 void health_timer_irq(struct vcpu *v, uint32_t iar);
