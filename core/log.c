@@ -15,8 +15,9 @@
  * never mix and a flooding partition gets one turn in N. No core ever
  * waits for the UART, and none holds a lock while it writes to it: a
  * producer copies its line under its ring's lock (other producers of the
- * same ring only), and if the transmitter is idle it starts it with what
- * the FIFO takes at once and enables the transmit interrupt. One core at a
+ * same ring only), then sends what the FIFO takes at once, up to twice
+ * the bytes it put (so its share of the work follows its own output), and
+ * leaves the rest to the transmit interrupt. One core at a
  * time drains (log_drainer, taken with an atomic exchange, never waited
  * for): whoever finds it taken leaves the work to its holder, who looks
  * again after letting go. A line that does not fit, or is over its
@@ -47,8 +48,8 @@ extern const struct hv_config hv_cfg;
 #define LOG_PART_BURST (16u * 1024u)
 #define LOG_PART_RING 16384u
 #define LOG_HV_RING 16384u
-/* Bytes a producer writes to start an idle transmitter (at most a FIFO),
- * and the most one transmit interrupt sends. */
+/* Bytes a producer whose line was dropped still sends, and the most one
+ * transmit interrupt sends. */
 #define LOG_PRIME 32u
 #define LOG_TX_CHUNK 64u
 #define LOG_HV HV_MAX_PARTITIONS /* index of the hypervisor's ring */
@@ -214,33 +215,32 @@ static bool drain(unsigned max)
 }
 
 /*
- * Become the drainer and take one step (@from_irq true: from the transmit
- * interrupt, false: a producer starting an idle transmitter); let go and
- * look again, so output put while another core drained is never left
- * without a drainer.
+ * Become the drainer and send up to @max bytes (@from_irq: from the
+ * transmit interrupt, which is acknowledged first); then let go and look
+ * again, so output put while another core drained is never left without
+ * a drainer. The transmit interrupt stays enabled while anything is left.
  */
-static void drain_turn(bool from_irq)
+static void drain_turn(bool from_irq, unsigned max)
 {
 	const uint64_t base = hv_cfg.board.uart_base;
 
 	do {
+		bool left;
+
 		if (__atomic_exchange_n(&log_drainer, 1, __ATOMIC_SEQ_CST)) {
 			return; /* the holder looks again after letting go */
 		}
-		if (from_irq || !log_tx_on) {
-			bool left;
-
-			if (from_irq && rings_pending()) {
-				board_uart_tx_ack(base);
-			}
-			left = drain(from_irq ? LOG_TX_CHUNK : LOG_PRIME);
-			if (left != log_tx_on) {
-				board_uart_tx_irq(base, left);
-				log_tx_on = left;
-			}
+		if (from_irq && rings_pending()) {
+			board_uart_tx_ack(base);
+		}
+		left = drain(max);
+		if (left != log_tx_on) {
+			board_uart_tx_irq(base, left);
+			log_tx_on = left;
 		}
 		__atomic_store_n(&log_drainer, 0, __ATOMIC_SEQ_CST);
 		from_irq = false;
+		max = LOG_PRIME;
 	} while (!__atomic_load_n(&log_tx_on, __ATOMIC_RELAXED) &&
 		 rings_pending());
 }
@@ -249,7 +249,7 @@ static void drain_turn(bool from_irq)
 void log_tx_irq(void)
 {
 	if (__atomic_load_n(&log_rings_on, __ATOMIC_SEQ_CST)) {
-		drain_turn(true);
+		drain_turn(true, LOG_TX_CHUNK);
 	}
 }
 
@@ -298,7 +298,10 @@ static bool ring_put(uint32_t i, const char *s, size_t n, bool budget)
 		log_note_at[i] = now;
 	}
 	spin_unlock(&log_ring_locks[i]);
-	drain_turn(false);
+	/* Send what the FIFO takes at once, up to twice what was put: a
+	 * core never waits, and the work it does for the rings is bounded
+	 * by its own output (itself bounded by its budget). */
+	drain_turn(false, put ? 2 * (unsigned)(k + n) : LOG_PRIME);
 	return put;
 }
 
