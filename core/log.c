@@ -9,8 +9,10 @@
  *
  * Then every line goes into an output ring (hv/outring.h): each
  * partition's console lines into its own ring, with a budget (bytes per
- * second, a burst); the hypervisor's "[bulkhead]" lines into one more
- * ring, without a budget. The UART's transmit interrupt (on the console
+ * second, a burst); a hypervisor "[bulkhead]" line into the ring of the
+ * partition whose core prints it, outside the budget (so it keeps its
+ * place among that partition's lines), or, on a core without a partition,
+ * into one more ring. The UART's transmit interrupt (on the console
  * core) drains the rings, whole line by whole line, round robin, so lines
  * never mix and a flooding partition gets one turn in N. No core ever
  * waits for the UART, and none holds a lock while it writes to it: a
@@ -22,11 +24,12 @@
  * for): whoever finds it taken leaves the work to its holder, who looks
  * again after letting go. A line that does not fit, or is over its
  * partition's budget, is dropped and counted; the count is reported in
- * the partition's ring before its next line that fits:
- * "[bulkhead] partition NAME: N bytes dropped".
+ * the partition's ring with its next line that fits, at most once a
+ * second: "[bulkhead] partition NAME: N bytes dropped".
  *
- * After a panic, lines go straight out again, lock-free, from the
- * panicking core only.
+ * After a panic, the panicking core writes out what the rings hold, then
+ * prints straight, lock-free, alone. Register dumps (log_raw) always go
+ * straight out.
  */
 #include <stdbool.h>
 
