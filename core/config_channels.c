@@ -18,6 +18,7 @@
 
 #include "hv/config.h"
 #include "hv/config_validate.h"
+#include "hv/doorbell.h"
 #include "hv/types.h"
 
 #define CC_IPA_LIMIT (1ULL << HV_GUEST_IPA_BITS)
@@ -84,8 +85,11 @@ static enum cfg_err cc_peer(const struct hv_config *c, int p, uint32_t i,
 	o = &qc->chans[e->peer_end];
 	if (o->peer != (uint32_t)p || o->peer_end != i ||
 	    !cfg_streq(o->name, e->name, HV_NAME_LEN) || o->pa != e->pa ||
-	    o->size != e->size) {
+	    o->size != e->size || o->db_interval_us != e->db_interval_us) {
 		return cc_fail(d, CFG_E_CHAN_PEER, p, (int)e->peer, (int)i);
+	}
+	if (e->db_interval_us > DOORBELL_MAX_INTERVAL_US) {
+		return cc_fail(d, CFG_E_CHAN_DOORBELL, p, -1, (int)i);
 	}
 	if (e->access == HV_CHAN_RO && o->access == HV_CHAN_RO) {
 		return cc_fail(d, CFG_E_CHAN_ACCESS, p, (int)e->peer, (int)i);

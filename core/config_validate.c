@@ -997,7 +997,9 @@ static const char *const cv_messages[CFG_E_COUNT] = {
 	[CFG_E_CHAN_ACCESS] =
 		"channel access is unknown, or neither end may write",
 	[CFG_E_CHAN_PEER] =
-		"the two ends of a channel do not name each other or disagree on the name or region",
+		"the two ends of a channel do not name each other or disagree on the name, region or doorbell interval",
+	[CFG_E_CHAN_DOORBELL] =
+		"channel doorbell-min-interval-us is more than 1000000 (1 s)",
 };
 
 /**

@@ -38,6 +38,7 @@ void console_init(unsigned core)
 {
 	board_uart_rx_enable(hv_cfg.board.uart_base);
 	gic_enable_hv_irq(hv_cfg.board.uart_irq, core, false);
+	log_start_rings();
 	announce();
 }
 
@@ -74,6 +75,34 @@ static void log_lrs(const struct partition *p)
 				    " vcpu%u %u", n, lrs_in_use(p, n));
 	}
 	log_info("stats %s list registers in use:%s", p->cfg->name, line);
+}
+
+/* One line for a partition with channels: the doorbell changes each of
+ * its ends drove that the budget merged (a racy read of counters). */
+static void log_doorbells(const struct partition *p)
+{
+	char line[160];
+	size_t len = 0;
+
+	if (p->cfg->chan_count == 0) {
+		return;
+	}
+	line[0] = 0;
+	for (uint32_t i = 0; i < p->cfg->chan_count && len < sizeof(line); i++) {
+		len += fmt_snprintf(line + len, sizeof(line) - len,
+				    " %s %lu", p->cfg->chans[i].name,
+				    (unsigned long)__atomic_load_n(
+					    &p->db[i].coalesced,
+					    __ATOMIC_RELAXED));
+	}
+	log_info("stats %s doorbells coalesced:%s", p->cfg->name, line);
+}
+
+/* One line: console output of @p dropped over its budget. */
+static void log_console(const struct partition *p)
+{
+	log_info("stats %s console: %lu bytes dropped", p->cfg->name,
+		 (unsigned long)log_dropped(p->index));
 }
 
 /**
@@ -131,6 +160,8 @@ void console_stats(void)
 			log_info("stats %s vcpu%u:%s", p->cfg->name, n, line);
 		}
 		log_lrs(p);
+		log_doorbells(p);
+		log_console(p);
 	}
 	log_info("stats hypervisor: table pages %zu of %zu used, %zu when "
 		 "sealed at boot",
@@ -177,12 +208,16 @@ static void handle(uint8_t c)
 	}
 }
 
-/** The board UART interrupt: take every received character. */
-void console_rx(void)
+/**
+ * The board UART interrupt: take every received character, then send
+ * what the output rings hold (the transmit interrupt, core/log.c).
+ */
+void console_irq(void)
 {
 	int c;
 
 	while ((c = board_uart_getc(hv_cfg.board.uart_base)) >= 0) {
 		handle((uint8_t)c);
 	}
+	log_tx_irq();
 }

@@ -134,6 +134,26 @@ void health_set_state(struct partition *p)
 	clean(&p->stats->state, 4);
 }
 
+/** Publish @p's coalesced doorbell changes; caller holds p->lock. */
+void health_set_doorbells_coalesced(struct partition *p, uint64_t n)
+{
+	if (p->stats->doorbells_coalesced != n) {
+		__atomic_store_n(&p->stats->doorbells_coalesced, n,
+				 __ATOMIC_RELAXED);
+		clean(&p->stats->doorbells_coalesced, 8);
+	}
+}
+
+/** Publish @p's dropped console bytes (a count that only grows). */
+void health_set_console_dropped(struct partition *p, uint64_t n)
+{
+	if (__atomic_load_n(&p->stats->console_dropped, __ATOMIC_RELAXED) != n) {
+		__atomic_store_n(&p->stats->console_dropped, n,
+				 __ATOMIC_RELAXED);
+		clean(&p->stats->console_dropped, 8);
+	}
+}
+
 /** Publish the vGIC's injection count; caller holds p->vgic.lock. */
 void health_sync_irqs(struct partition *p)
 {
@@ -161,26 +181,66 @@ static uint64_t to_counter(uint64_t wd)
 }
 
 /*
- * After any change to @p's watchdog: arm this core's CNTHP for its reset
- * output, or disarm it. Caller holds p->lock, on the core of one of @p's
- * vCPUs.
+ * Program this core's CNTHP for the earliest of its deadlines, or turn it
+ * off. Each core serves one partition's watchdog and the doorbells its
+ * vCPU's partition holds back (core/channel.c), on this one timer.
  */
-static void wdog_arm(struct partition *p)
+static void timer_program(void)
 {
-	uint64_t due = vwdt_reset_due(&p->wdog);
+	const uint64_t *due = pcpu_this()->hyp_timer_due;
+	uint64_t first = 0;
+
+	for (unsigned t = 0; t < HYP_TIMERS; t++) {
+		if (due[t] != 0 && (first == 0 || due[t] < first)) {
+			first = due[t];
+		}
+	}
+	if (first == 0) {
+		write_sysreg(cnthp_ctl_el2, 0);
+	} else {
+		write_sysreg(cnthp_cval_el2, first);
+		write_sysreg(cnthp_ctl_el2, CNTHP_ENABLE);
+	}
+	isb();
+}
+
+/** Set this core's deadline @t to counter tick @due (0: none). */
+void health_timer_set(enum hyp_timer t, uint64_t due)
+{
+	uint64_t *slot = &pcpu_this()->hyp_timer_due[t];
+
+	if (*slot != due) {
+		*slot = due;
+		timer_program();
+	}
+}
+
+uint64_t health_counter_now(void)
+{
+	return counter_now();
+}
+
+/*
+ * After any change to @p's watchdog: arm this core's CNTHP for its reset
+ * output, or disarm it; @now is the watchdog tick the model was brought
+ * up to. Never sooner than 1 ms after @now (vwdt_check_at()), so a guest
+ * that loads a tiny count cannot keep its core in EL2 timer interrupts.
+ * Caller holds p->lock, on the core of one of @p's vCPUs.
+ */
+static void wdog_arm(struct partition *p, uint64_t now)
+{
+	uint64_t due = vwdt_check_at(&p->wdog, now);
 	uint32_t core = pcpu_this()->index;
 
 	if (due == VWDT_NEVER) {
 		if (p->wdog_core == core) {
 			p->wdog_core = WDOG_NO_CORE;
 		}
-		write_sysreg(cnthp_ctl_el2, 0);
+		health_timer_set(HYP_TIMER_WDOG, 0);
 	} else {
 		p->wdog_core = core;
-		write_sysreg(cnthp_cval_el2, to_counter(due));
-		write_sysreg(cnthp_ctl_el2, CNTHP_ENABLE);
+		health_timer_set(HYP_TIMER_WDOG, to_counter(due));
 	}
-	isb();
 }
 
 /*
@@ -221,7 +281,7 @@ bool health_wdog_mmio(struct vcpu *v, uint64_t off, unsigned size,
 	} else {
 		r = vwdt_read(&p->wdog, off, size, now, val);
 	}
-	wdog_arm(p);
+	wdog_arm(p, now);
 	spin_unlock(&p->lock);
 	if (fired) {
 		wdog_expired(v, true);
@@ -234,28 +294,49 @@ bool health_is_timer_irq(uint32_t intid)
 	return intid == HYP_TIMER_INTID;
 }
 
-/**
- * This core's CNTHP fired (taken, priority dropped, not yet deactivated):
- * if the core still watches its partition's watchdog, bring the model up
- * to date and re-arm (or apply the policy if it fired); else disarm. The
- * timer is re-armed or disabled before the interrupt is deactivated, so a
- * level that stays high cannot fire again at once.
+/*
+ * The watchdog deadline of this core passed: if the core still watches its
+ * partition's watchdog, bring the model up to date and re-arm; true if the
+ * reset output fired. Else the deadline is dropped.
  */
-void health_timer_irq(struct vcpu *v, uint32_t iar)
+static bool wdog_due(struct partition *p)
 {
-	struct partition *p = v->part;
 	bool fired = false;
 
 	spin_lock(&p->lock);
 	if (p->wdog_core == pcpu_this()->index &&
 	    __atomic_load_n(&p->state, __ATOMIC_SEQ_CST) == PART_RUNNING) {
-		fired = vwdt_advance(&p->wdog, to_wdog(counter_now()));
-		wdog_arm(p);
-	} else {
-		write_sysreg(cnthp_ctl_el2, 0);
-		isb();
+		uint64_t now = to_wdog(counter_now());
+
+		fired = vwdt_advance(&p->wdog, now);
+		wdog_arm(p, now);
 	}
 	spin_unlock(&p->lock);
+	return fired;
+}
+
+/**
+ * This core's CNTHP fired (taken, priority dropped, not yet deactivated):
+ * serve each deadline that has passed (the watchdog, held-back doorbells),
+ * then program the timer for what is left. The timer is re-armed or
+ * disabled before the interrupt is deactivated, so a level that stays
+ * high cannot fire again at once.
+ */
+void health_timer_irq(struct vcpu *v, uint32_t iar)
+{
+	uint64_t *due = pcpu_this()->hyp_timer_due;
+	uint64_t now = counter_now();
+	bool fired = false;
+
+	if (due[HYP_TIMER_WDOG] != 0 && now >= due[HYP_TIMER_WDOG]) {
+		due[HYP_TIMER_WDOG] = 0;
+		fired = wdog_due(v->part);
+	}
+	if (due[HYP_TIMER_DOORBELL] != 0 && now >= due[HYP_TIMER_DOORBELL]) {
+		due[HYP_TIMER_DOORBELL] = 0;
+		channel_timer(v->part);
+	}
+	timer_program();
 	gic_deactivate(iar);
 	if (fired) {
 		wdog_expired(v, __atomic_load_n(&v->in_guest,

@@ -72,6 +72,10 @@ bool vwdt_advance(struct vwdt *w, uint64_t now)
 		w->start = next_zero(w);
 		w->count0 = w->load;
 		if (fire) {
+			/* Catch up with @now: the zeros skipped would each
+			 * fire the reset again; one report stands for them
+			 * (a load of 1 has 12 million zeros a second). */
+			w->start += (now - w->start) / period * period;
 			return true;
 		}
 		if (!(w->ctl & CTL_RESEN)) {
@@ -93,6 +97,18 @@ uint64_t vwdt_reset_due(const struct vwdt *w)
 		return next_zero(w);
 	}
 	return next_zero(w) + (uint64_t)w->load + 1;
+}
+
+/** See hv/vwdt.h. Pure. */
+uint64_t vwdt_check_at(const struct vwdt *w, uint64_t now)
+{
+	uint64_t due = vwdt_reset_due(w);
+
+	if (due == VWDT_NEVER) {
+		return VWDT_NEVER;
+	}
+	return due < now + VWDT_MIN_CHECK_TICKS ? now + VWDT_MIN_CHECK_TICKS
+						 : due;
 }
 
 static uint32_t value(const struct vwdt *w, uint64_t now)

@@ -68,6 +68,42 @@ static hv_err_t map_monitor_pages(struct partition *p)
  * cores and prepare the loading windows. Boot core, before the page-table
  * pool is sealed. Partitions stay RESETTING until their first load.
  */
+/*
+ * Lifecycle lines (started, stopped, restarting, restarted) are rate
+ * limited per partition like fault reports, but across incarnations: a
+ * burst of LIFE_BURST, then one per LIFE_PERIOD_MS; the next line let by
+ * says how many were not logged. A SYSTEM_RESET loop printed ~6,900 lines
+ * in 40 s without it.
+ */
+#define LIFE_BURST 8u
+#define LIFE_PERIOD_MS 500u
+
+static void life_log(struct partition *p, const char *fmt, ...)
+	HV_PRINTF(2, 3);
+
+static void life_log(struct partition *p, const char *fmt, ...)
+{
+	uint64_t period = read_sysreg(cntfrq_el0) * LIFE_PERIOD_MS / 1000u;
+	char text[200];
+	uint32_t missed;
+	va_list ap;
+
+	isb();
+	if (!ratelimit_take(&p->life_lines, read_sysreg(cntpct_el0), period,
+			    LIFE_BURST, &missed)) {
+		return;
+	}
+	va_start(ap, fmt);
+	(void)fmt_vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (missed != 0) {
+		log_info("partition %s: %s (%u lifecycle lines not logged)",
+			 p->cfg->name, text, missed);
+	} else {
+		log_info("partition %s: %s", p->cfg->name, text);
+	}
+}
+
 void partition_prepare_all(void)
 {
 	/* MMU off: drop what the loader may have left cached of the entries
@@ -82,6 +118,7 @@ void partition_prepare_all(void)
 		hv_err_t e;
 
 		memset(p, 0, sizeof(*p));
+		ratelimit_init(&p->life_lines, LIFE_BURST);
 		p->cfg = c;
 		p->index = i;
 		p->vmid = i + 1;
@@ -196,9 +233,9 @@ void partition_boot(struct partition *p)
 	const struct hv_partition_cfg *c = p->cfg;
 
 	partition_load(p);
-	log_info("partition %s: started: %u vCPU(s), RAM 0x%lx-0x%lx at IPA "
+	life_log(p, "started: %u vCPU(s), RAM 0x%lx-0x%lx at IPA "
 		 "0x%lx, entry 0x%lx",
-		 c->name, c->cpu_count, c->ram_pa, c->ram_pa + c->ram_size - 1,
+		 c->cpu_count, c->ram_pa, c->ram_pa + c->ram_size - 1,
 		 c->ram_ipa, c->ram_ipa + c->entry_offset);
 	partition_open(p);
 }
@@ -240,7 +277,7 @@ void partition_stop(struct partition *p, const char *why)
 
 	if (claim(p, PART_STOPPED)) {
 		health_set_state(p);
-		log_info("partition %s: stopped: %s", p->cfg->name, why);
+		life_log(p, "stopped: %s", why);
 		evict_others(p, self);
 		dma_stop(p);
 		gic_quiesce_partition(p->cfg);
@@ -260,12 +297,12 @@ void partition_restart(struct partition *p, const char *why)
 
 	if (claim(p, PART_RESETTING)) {
 		health_set_state(p);
-		log_info("partition %s: restarting: %s", p->cfg->name, why);
+		life_log(p, "restarting: %s", why);
 		evict_others(p, self);
 		partition_load(p);
 		__atomic_fetch_add(&p->restarts, 1, __ATOMIC_SEQ_CST);
 		health_count_restart(p);
-		log_info("partition %s: restarted (restart %u)", p->cfg->name,
+		life_log(p, "restarted (restart %u)",
 			 __atomic_load_n(&p->restarts, __ATOMIC_SEQ_CST));
 		partition_open(p);
 	} else {

@@ -49,7 +49,7 @@ void vcpu_take_irqs(struct vcpu *v)
 			continue;
 		}
 		if (irq == hv_cfg.board.uart_irq) {
-			console_rx();
+			console_irq();
 			gic_deactivate(iar);
 			continue;
 		}

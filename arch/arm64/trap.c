@@ -54,7 +54,8 @@ static bool mmio_uart(struct vcpu *v, uint64_t off, unsigned size,
 	spin_unlock(&p->vgic.lock);
 	spin_unlock(&p->lock);
 	if (len != 0) {
-		log_partition_line(p->cfg->name, line, len - 1);
+		log_partition_line(p->index, p->cfg->name, line, len - 1);
+		health_set_console_dropped(p, log_dropped(p->index));
 	}
 	return r == VPL011_OK;
 }

@@ -35,6 +35,7 @@
 
 /* intrpt_en / intrpt_dis / chnl_int_sts: one bit per event. */
 #define INT_RTRIG (1u << 0)   /* receive FIFO reached the trigger level */
+#define INT_TEMPTY (1u << 3)  /* transmit FIFO empty */
 #define INT_TIMEOUT (1u << 8) /* receiver timeout */
 #define INT_ALL 0x3fffu
 
@@ -50,6 +51,27 @@ const struct board_uart_tx board_uart_tx = {
 	.full = STS_TFUL,
 	.data = CDNS_TX_RX_FIFO,
 };
+
+bool board_uart_tx_room(uint64_t base)
+{
+	return (mmio_read32(base + CDNS_CHANNEL_STS) & STS_TFUL) == 0;
+}
+
+/*
+ * The transmit interrupt: TEMPTY (UG1087 intrpt_en/intrpt_dis bit 3), a
+ * sticky event set when the transmit FIFO becomes empty; acknowledged by
+ * writing 1 to it in chnl_int_sts before the FIFO is refilled.
+ */
+void board_uart_tx_irq(uint64_t base, bool on)
+{
+	mmio_write32(base + (on ? CDNS_INTRPT_EN : CDNS_INTRPT_DIS),
+		     INT_TEMPTY);
+}
+
+void board_uart_tx_ack(uint64_t base)
+{
+	mmio_write32(base + CDNS_CHNL_INT_STS, INT_TEMPTY);
+}
 
 /**
  * Interrupt on every received character: a trigger level of 1 raises

@@ -14,7 +14,9 @@
 #define UARTICR 0x044
 #define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
+#define UARTMIS 0x040
 #define INT_RX (1u << 4)
+#define INT_TX (1u << 5)
 #define INT_RT (1u << 6)
 #define CR_UARTEN (1u << 0)
 #define CR_TXE (1u << 8)
@@ -34,6 +36,30 @@ const struct board_uart_tx board_uart_tx = {
 	.full = FR_TXFF,
 	.data = UARTDR,
 };
+
+bool board_uart_tx_room(uint64_t base)
+{
+	return (mmio_read32(base + UARTFR) & FR_TXFF) == 0;
+}
+
+/*
+ * The transmit interrupt, TXIM in UARTIMSC (DDI 0183G 3.3.10): TXRIS is
+ * set when the FIFO drains to its trigger level (UARTIFLS) and cleared by
+ * filling it past that level or by UARTICR.TXIC (3.3.13). Only the
+ * console's drainer changes UARTIMSC after boot (core/log.c), so the
+ * read-modify-write keeps the receive bits.
+ */
+void board_uart_tx_irq(uint64_t base, bool on)
+{
+	uint32_t imsc = mmio_read32(base + UARTIMSC);
+
+	mmio_write32(base + UARTIMSC, on ? imsc | INT_TX : imsc & ~INT_TX);
+}
+
+void board_uart_tx_ack(uint64_t base)
+{
+	mmio_write32(base + UARTICR, INT_TX);
+}
 
 /** Interrupt on received data and on the receive timeout. */
 void board_uart_rx_enable(uint64_t base)

@@ -17,6 +17,11 @@
  *                 waiting for the reply, and print the round-trip times
  *   echo          (reader) ring back from the interrupt handler at once,
  *                 printing nothing: the other end of pingpong
+ *   role=storm    ring the peer as fast as possible, from every vCPU
+ *                 (the others started with CPU_ON): a doorbell storm
+ *   role=idle     the same vCPUs started, then idle in WFI: the control
+ *                 run (under icount a vCPU spinning on RAM would hold the
+ *                 others back for whole time slices, an emulation artefact)
  *   level         (both ends) the reader's doorbell input is level-sensitive
  *                 (high) instead of rising-edge: the writer holds its line
  *                 high until the reply comes, the reader masks the line
@@ -273,6 +278,32 @@ static void reader(bool hostile)
 	}
 }
 
+static volatile bool storming;
+
+/* Every vCPU: toggle the ring line (two trapped PL061 writes a ring), or
+ * (role=idle) wait for interrupts that never come; never returns. */
+static void storm(void)
+{
+	for (;;) {
+		if (storming) {
+			ring();
+		} else {
+			__asm__ volatile("wfi");
+		}
+	}
+}
+
+static void start_storm(const struct dt_info *dt, bool ring_it)
+{
+	storming = ring_it;
+	for (unsigned i = 1; i < dt->cpus; i++) {
+		(void)psci_call(0xc4000003, i, (uint64_t)secondary_entry, i);
+	}
+	gprintf("chan: %s on %u vCPUs\n", ring_it ? "storm" : "idle",
+		dt->cpus);
+	storm();
+}
+
 void guest_main(const void *dtb)
 {
 	struct dt_info dt;
@@ -280,7 +311,10 @@ void guest_main(const void *dtb)
 	if (!dt_parse(dtb, &dt) || !setup(dtb, &dt)) {
 		return;
 	}
-	if (arg_has(dt.bootargs, "role=writer")) {
+	if (arg_has(dt.bootargs, "role=storm") ||
+	    arg_has(dt.bootargs, "role=idle")) {
+		start_storm(&dt, arg_has(dt.bootargs, "role=storm"));
+	} else if (arg_has(dt.bootargs, "role=writer")) {
 		writer((unsigned)arg_num(dt.bootargs, "rounds", 3),
 		       (unsigned)arg_num(dt.bootargs, "pingpong", 0));
 	} else if (arg_has(dt.bootargs, "role=reader")) {
@@ -293,4 +327,5 @@ void guest_main(const void *dtb)
 void guest_secondary(uint64_t index)
 {
 	(void)index;
+	storm();
 }

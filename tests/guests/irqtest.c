@@ -8,6 +8,9 @@
  *   own-spi=I     enable SPI I (a passthrough device nothing drives):
  *                 any delivery of it is UNEXPECTED, and it must stay
  *                 enabled whatever the neighbour does
+ *   flood=N       after each tick print N console lines (about 80
+ *                 bytes each) at once: a console flood between WFIs
+ *   reset-after=N PSCI SYSTEM_RESET after N ticks (a reset loop)
  *   attack=I,J    each window, try to enable, pend, reprioritise, route,
  *                 reconfigure and disable SPIs I, J... (not ours), and
  *                 send SGIs to every vCPU in the system in every way
@@ -138,7 +141,7 @@ static void attack(const uint32_t *spis, unsigned n, bool report)
 
 void guest_main(const void *dtb)
 {
-	uint64_t window_ticks, stop, window_end;
+	uint64_t window_ticks, stop, window_end, flood, reset_after;
 	uint32_t spis[16];
 	unsigned nspis = 0;
 	uint64_t w = 0, last = 0;
@@ -173,7 +176,16 @@ void guest_main(const void *dtb)
 	gprintf("irqtest: GICv%u, period %lu ticks, %u SPIs to attack\n",
 		(unsigned)gic_version(), period, nspis);
 	window_end = now_ticks() + window_ticks;
+	flood = arg_num(dt.bootargs, "flood", 0);
+	reset_after = arg_num(dt.bootargs, "reset-after", ~0ULL);
 	while (ticks < stop) {
+		for (uint64_t i = 0; i < flood; i++) {
+			gprintf("flood %lu.%lu: the quick brown fox jumps over "
+				"the lazy dog again\n", ticks, i);
+		}
+		if (ticks >= reset_after) {
+			psci_call(0x84000009, 0, 0, 0);
+		}
 		if (nspis != 0) {
 			attack(spis, nspis, first);
 			first = false;

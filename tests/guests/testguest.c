@@ -24,6 +24,9 @@
  *                  heartbeat with the canary (the DMA attack's targets)
  *   pmu-check      report whether the PMU is visible and works: PMUVer,
  *                  PMCR_EL0 readable or UNDEF, the cycle counter counting
+ *   flood          print lines to the console as fast as it can, forever
+ *   wdog-load=N    start the SP805 at 0x09800000 with WdogLoad = N and
+ *                  the reset enabled, and never pet it
  *
  * At boot it checks a marker at RAM base + 8 MiB: a restart must have
  * cleared memory, so finding the marker means state leaked.
@@ -276,6 +279,17 @@ static void probe_list(const char *args)
 	gputs("probes done");
 }
 
+/* SP805 (DDI 0270B 3.3): unlock, load @n, INTEN | RESEN; never pet. */
+static void wdog_start(uint64_t n)
+{
+	volatile uint32_t *wd = (volatile uint32_t *)0x09800000UL;
+
+	wd[0xc00 / 4] = 0x1acce551u; /* WdogLock */
+	wd[0x000 / 4] = (uint32_t)n; /* WdogLoad */
+	wd[0x008 / 4] = 3u;	     /* WdogControl */
+	gprintf("watchdog started, load %lu\n", n);
+}
+
 static void echo(void)
 {
 	volatile uint32_t *dr = (volatile uint32_t *)(UART_BASE + 0x000);
@@ -335,6 +349,15 @@ void guest_main(const void *dtb)
 		pmu_check();
 	}
 	probe_list(dt.bootargs);
+	if (arg_num(dt.bootargs, "wdog-load", 0) != 0) {
+		wdog_start(arg_num(dt.bootargs, "wdog-load", 0));
+	}
+	if (arg_has(dt.bootargs, "flood")) {
+		for (uint64_t n = 0;; n++) {
+			gprintf("flood %lu: the quick brown fox jumps over the "
+				"lazy dog, again and again\n", n);
+		}
+	}
 	if (arg_has(dt.bootargs, "echo")) {
 		echo();
 	}

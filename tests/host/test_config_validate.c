@@ -13,6 +13,7 @@
 
 #include "cfg_fixture.h"
 #include "harness.h"
+#include "hv/doorbell.h"
 
 /* ---- positive tests ---- */
 
@@ -825,6 +826,18 @@ TEST(cfg, channel_access)
 	with_channel();
 	alpha()->chans[0].access = HV_CHAN_RO;
 	CHECK_ITEM(CFG_E_CHAN_ACCESS, 0, 1, "channels", 0);
+}
+
+TEST(cfg, channel_doorbell_interval)
+{
+	with_channel();
+	alpha()->chans[0].db_interval_us = DOORBELL_MAX_INTERVAL_US + 1;
+	beta()->chans[0].db_interval_us = DOORBELL_MAX_INTERVAL_US + 1;
+	CHECK_ITEM(CFG_E_CHAN_DOORBELL, 0, -1, "channels", 0);
+	/* The two ends disagree. */
+	with_channel();
+	alpha()->chans[0].db_interval_us = 100;
+	CHECK_ITEM(CFG_E_CHAN_PEER, 0, 1, "channels", 0);
 }
 
 TEST(cfg, channel_ends_must_agree)

@@ -164,3 +164,38 @@ TEST(vwdt, load_zero_restarts_at_once)
 	EXPECT_EQ(vwdt_reset_due(&w), 502u);
 	EXPECT_TRUE(vwdt_advance(&w, 502));
 }
+
+/*
+ * Issue 15 item 6: WdogLoad = 1 with the reset enabled fires every 2-3
+ * ticks. The hypervisor's next look is never sooner than 1 ms after the
+ * last, and one advance over a long gap reports one expiry and catches up
+ * (the model's counter is near @now again, not thousands of periods back).
+ */
+TEST(vwdt, tiny_load_checked_at_most_once_a_millisecond)
+{
+	struct vwdt w;
+	uint64_t now = 1000;
+
+	vwdt_reset(&w);
+	wr(&w, 0x000, 1, now);
+	wr(&w, 0x008, 3, now); /* INTEN | RESEN */
+	EXPECT_TRUE(vwdt_reset_due(&w) <= now + 4);
+	EXPECT_EQ(vwdt_check_at(&w, now), now + VWDT_MIN_CHECK_TICKS);
+	for (int i = 0; i < 100; i++) {
+		uint64_t next = vwdt_check_at(&w, now);
+
+		EXPECT_TRUE(next >= now + VWDT_MIN_CHECK_TICKS);
+		now = next;
+		EXPECT_TRUE(vwdt_advance(&w, now));
+		/* Caught up: the counter started less than a period ago. */
+		EXPECT_TRUE(now - w.start < 2);
+		EXPECT_TRUE(rd(&w, 0x004, now) <= 1);
+	}
+	/* A stopped watchdog is never looked at. */
+	wr(&w, 0x008, 0, now);
+	EXPECT_EQ(vwdt_check_at(&w, now), VWDT_NEVER);
+	/* A long timeout is looked at when it is due, not earlier. */
+	wr(&w, 0x000, 24000000, now);
+	wr(&w, 0x008, 3, now);
+	EXPECT_EQ(vwdt_check_at(&w, now), vwdt_reset_due(&w));
+}

@@ -96,6 +96,7 @@ struct bh_chan {
 	bool has_base;
 	uint64_t base;		  /* physical, placed by bhcfg if not given */
 	uint64_t size;
+	uint32_t db_interval_us;  /* doorbell-min-interval-us */
 	struct bh_chan_end end[2];
 };
 

@@ -6,6 +6,7 @@
  *           stats {                              channel name
  *                   memory-size = <0x0 0x10000>; shared region size
  *                   memory-base = <hi lo>;       optional physical base
+ *                   doorbell-min-interval-us = <n>;  optional doorbell budget
  *                   keel { access = "read-write"; };
  *                   linux { access = "read-only"; guest-base = <hi lo>; };
  *           };
@@ -24,8 +25,10 @@
 #include <libfdt.h>
 
 #include "bhcfg.h"
+#include "hv/doorbell.h"
 
 static const char *const bh_chan_props[] = { "memory-size", "memory-base",
+					     "doorbell-min-interval-us",
 					     NULL };
 static const char *const bh_end_props[] = { "access", "guest-base", NULL };
 static const char *const bh_access_names[] = {
@@ -137,6 +140,19 @@ static int bh_chan_parse(struct bh_ctx *ctx, const struct bh_node *parent,
 		return -1;
 	}
 	ch->has_base = rc == 0;
+	ch->db_interval_us = DOORBELL_DEFAULT_INTERVAL_US;
+	rc = bh_prop_u32(&n, "doorbell-min-interval-us", false,
+			 &ch->db_interval_us);
+	if (rc < 0) {
+		return -1;
+	}
+	if (ch->db_interval_us > DOORBELL_MAX_INTERVAL_US) {
+		bh_node_error(
+			&n, "doorbell-min-interval-us",
+			"%u us is more than %u (1 s) [CFG_E_CHAN_DOORBELL]",
+			ch->db_interval_us, DOORBELL_MAX_INTERVAL_US);
+		return -1;
+	}
 	fdt_for_each_subnode(child, n.fdt, off) {
 		if (k == 2) {
 			break;
@@ -209,6 +225,7 @@ void bh_channels_fill(struct bh_ctx *ctx)
 			e->peer = (uint32_t)other->part;
 			e->peer_end = (uint32_t)other->slot;
 			e->access = me->access;
+			e->db_interval_us = ch->db_interval_us;
 			e->pa = ch->base;
 			e->ipa = me->has_guest_base ? me->guest_base : ch->base;
 			e->size = ch->size;
@@ -252,6 +269,8 @@ static const char *bh_chan_prop(const struct bh_ctx *ctx,
 		return "guest-base";
 	case CFG_E_CHAN_ACCESS:
 		return "access";
+	case CFG_E_CHAN_DOORBELL:
+		return "doorbell-min-interval-us";
 	default:
 		(void)ctx;
 		return NULL;

@@ -200,6 +200,8 @@ static void bh_c_part_chans(FILE *f, const struct hv_partition_cfg *pc)
 		fprintf(f, ",\n\t\t\t\t\t.peer = %" PRIu32 ",\n", e->peer);
 		fprintf(f, "\t\t\t\t\t.peer_end = %" PRIu32 ",\n", e->peer_end);
 		fprintf(f, "\t\t\t\t\t.access = %" PRIu32 ",\n", e->access);
+		fprintf(f, "\t\t\t\t\t.db_interval_us = %" PRIu32 ",\n",
+			e->db_interval_us);
 		fprintf(f, "\t\t\t\t\t.pa = 0x%" PRIx64 "ULL,\n", e->pa);
 		fprintf(f, "\t\t\t\t\t.ipa = 0x%" PRIx64 "ULL,\n", e->ipa);
 		fprintf(f, "\t\t\t\t\t.size = 0x%" PRIx64 "ULL,\n", e->size);

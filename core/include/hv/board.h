@@ -6,6 +6,7 @@
 #ifndef HV_BOARD_H
 #define HV_BOARD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /** Prepare the board UART for output; may run with the MMU off. */
@@ -23,6 +24,12 @@ struct board_uart_tx {
 };
 /** The board UART driver's transmitter. */
 extern const struct board_uart_tx board_uart_tx;
+/** Room in the transmit FIFO for one more character? */
+bool board_uart_tx_room(uint64_t base);
+/** Enable or disable the transmit interrupt (FIFO drained). */
+void board_uart_tx_irq(uint64_t base, bool on);
+/** Acknowledge the transmit interrupt before refilling the FIFO. */
+void board_uart_tx_ack(uint64_t base);
 /** Raise the UART interrupt when characters arrive. */
 void board_uart_rx_enable(uint64_t base);
 /** A received character, or -1 if none is waiting. */

@@ -214,6 +214,7 @@ struct hv_chan_end {
 	uint32_t peer;		/* partition index of the other end */
 	uint32_t peer_end;	/* index of the other end in its chans[] */
 	uint32_t access;	/* enum hv_chan_access */
+	uint32_t db_interval_us; /* doorbell budget: minimum interval */
 	uint64_t pa;		/* shared region, physical */
 	uint64_t ipa;		/* where this end sees it */
 	uint64_t size;

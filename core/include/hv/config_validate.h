@@ -52,6 +52,7 @@ enum cfg_err {
 	CFG_E_SID,		   /* StreamID range bad, or not one of its bus masters' */
 	CFG_E_SID_TWO_OWNERS,	   /* StreamID ranges of two partitions (or two of one) overlap */
 	CFG_E_SID_MISSING,	   /* bus master behind an SMMU, its StreamIDs not given */
+	CFG_E_CHAN_DOORBELL,	   /* doorbell interval over 1 s */
 	CFG_E_COUNT,
 };
 

@@ -4,7 +4,7 @@
 #define HV_CONSOLE_H
 
 void console_init(unsigned core);
-void console_rx(void);
+void console_irq(void);
 void console_stats(void);
 
 #endif /* HV_CONSOLE_H */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hypervisor's console log. Every line is printed whole under one lock,
- * so cores never interleave characters. Hypervisor lines are tagged
+ * The hypervisor's console log. Every line is printed whole, so cores
+ * never interleave characters; once the console is up, lines go through
+ * per-partition output rings drained by the UART's transmit interrupt
+ * (core/log.c), so no core waits for the UART. Hypervisor lines are tagged
  * "[bulkhead]"; partition console lines are tagged with the partition name.
  */
 #ifndef HV_LOG_H
@@ -9,13 +11,22 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define HV_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /** Print one hypervisor line ("[bulkhead] " + text + newline). */
 void log_info(const char *fmt, ...) HV_PRINTF(1, 2);
-/** Print a partition console line: "[name] text". */
-void log_partition_line(const char *name, const char *text, size_t len);
+/** Print a console line of partition @part: "[name] text" (its budget
+ * applies; over it the line is dropped and counted). */
+void log_partition_line(uint32_t part, const char *name, const char *text,
+			size_t len);
+/** Bytes of partition @part's console output dropped so far. */
+uint64_t log_dropped(uint32_t part);
+/** From now on, print through the output rings (console_init()). */
+void log_start_rings(void);
+/** The board UART's transmit interrupt: send the next bytes. */
+void log_tx_irq(void);
 /** Print raw formatted text under the lock (panic dumps). */
 void log_raw(const char *fmt, ...) HV_PRINTF(1, 2);
 /** After a panic: print without taking the lock (it may be held). */

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "hv/config.h"
+#include "hv/doorbell.h"
+#include "hv/outring.h"
 #include "hv/pt.h"
 #include "hv/spinlock.h"
 #include "hv/vcpu.h"
@@ -63,7 +65,12 @@ struct partition {
 	struct spinlock lock;	   /* protects uart, gpio, wdog, wdog_core */
 	struct vpl011 uart;
 	struct vpl061 gpio;	   /* channel doorbells (with channels) */
-	_Atomic uint8_t gpio_out;  /* lines gpio drives high, for the peers */
+	uint8_t gpio_out;	   /* wired lines gpio drives high (lock) */
+	_Atomic uint8_t gpio_wire; /* wired lines as the peers see them */
+	_Atomic uint8_t gpio_pulse; /* lines whose held-back pulse a peer
+				     * has still to take (core/channel.c) */
+	struct doorbell db[HV_MAX_PART_CHANNELS]; /* budget of each end's
+						   * ring line (lock) */
 	struct vwdt wdog;	   /* virtual SP805 */
 	uint32_t wdog_core;	   /* core whose CNTHP timer watches wdog */
 	_Atomic uint32_t events_logged; /* log/inject event reports, this
@@ -76,6 +83,8 @@ struct partition {
 	_Atomic uint32_t dma_faults;
 	_Atomic uint32_t dma_request;
 	char dma_why[112];
+	struct ratelimit life_lines; /* lifecycle lines (lock: by whoever
+				      * won the state change, or boots it) */
 	struct vgic vgic;	   /* own lock: vgic.lock */
 };
 
@@ -129,10 +138,18 @@ void health_count_restart(struct partition *p);
 void health_count_dma_fault(struct partition *p);
 void health_set_state(struct partition *p);
 void health_sync_irqs(struct partition *p);
+void health_set_doorbells_coalesced(struct partition *p, uint64_t n);
+void health_set_console_dropped(struct partition *p, uint64_t n);
 bool health_wdog_mmio(struct vcpu *v, uint64_t off, unsigned size,
 		      bool write, uint64_t *val);
 void health_timer_irq(struct vcpu *v, uint32_t iar);
 bool health_is_timer_irq(uint32_t intid);
+/** What this core's EL2 timer (CNTHP) waits for; one deadline each. */
+enum hyp_timer { HYP_TIMER_WDOG, HYP_TIMER_DOORBELL, HYP_TIMERS };
+void health_timer_set(enum hyp_timer t, uint64_t due);
+uint64_t health_counter_now(void);
+/* core/channel.c: held-back doorbells due on this core's timer. */
+void channel_timer(struct partition *p);
 uint64_t health_stats_pa(uint32_t partition);
 
 #endif /* HV_PARTITION_H */

@@ -24,6 +24,9 @@ struct pcpu {
 	uint32_t used;	    /* 1 if a partition owns the core */
 	uint32_t exit_mitigation; /* hv_exit_mitigation, for the vectors */
 	uint64_t mpidr;
+	/* Deadlines of this core's CNTHP (enum hyp_timer), counter ticks,
+	 * 0 for none; own core only (core/health.c). */
+	uint64_t hyp_timer_due[2];
 };
 
 extern struct pcpu hv_pcpus[HV_MAX_CPUS];

@@ -37,7 +37,9 @@ struct hv_stats {
 	uint64_t dma_faults;	  /* 0x68: DMA faults its devices caused
 				   * (recorded by the SMMU, all
 				   * incarnations) */
-	uint64_t reserved[2];	  /* 0x70 */
+	uint64_t doorbells_coalesced; /* 0x70: its doorbell line changes
+				       * merged by the budget */
+	uint64_t console_dropped; /* 0x78: console bytes dropped */
 	/* 0x80: exits per vCPU, indexed by enum vcpu_exit (names in
 	 * docs/lifecycle.md: irq maint hvc smc sysreg gic uart gpio wdog
 	 * abort wfx other). */

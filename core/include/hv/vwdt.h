@@ -17,6 +17,13 @@
  * 24 MHz apb-pclk; docs/lifecycle.md). */
 #define VWDT_CLOCK_HZ 24000000u
 #define VWDT_NEVER UINT64_MAX
+/*
+ * The hypervisor looks at a running watchdog at most once per this many
+ * ticks (1 ms). With WdogLoad = 1 the reset output fires every 3 ticks
+ * (125 ns); checking at each would keep the core in EL2 for good under
+ * policy "log", where the watchdog goes on after each expiry.
+ */
+#define VWDT_MIN_CHECK_TICKS (VWDT_CLOCK_HZ / 1000u)
 
 /**
  * Watchdog state; protected by the owning partition's lock.
@@ -50,5 +57,12 @@ enum vwdt_result vwdt_write(struct vwdt *w, uint64_t off, unsigned size,
 bool vwdt_advance(struct vwdt *w, uint64_t now);
 /** Tick at which the reset output will fire, or VWDT_NEVER. */
 uint64_t vwdt_reset_due(const struct vwdt *w);
+/**
+ * When to look at the watchdog next, if it was last brought up to @now:
+ * the reset's due tick, but no sooner than VWDT_MIN_CHECK_TICKS after
+ * @now; VWDT_NEVER if it cannot fire. An expiry is noticed up to 1 ms
+ * late, never missed.
+ */
+uint64_t vwdt_check_at(const struct vwdt *w, uint64_t now);
 
 #endif /* HV_VWDT_H */
