@@ -2,10 +2,13 @@
 #
 #   make                 build the hypervisor for BOARD and CONFIG
 #   make run             boot the demo in QEMU
+#   make layout          a picture (SVG) and a text table of the system
+#   make debug, make gdb QEMU halted with its gdb stub; gdb attached to it
 #   make test            install what is missing, run every test
 #   make test-host       host unit tests (ASan/UBSan)
 #   make test-cfg        configuration tool negative tests
 #   make test-qemu       system tests, one fresh QEMU boot each
+#   make test-docs       the claims in README.md and docs/ a script can check
 #   make test-fuzz       build the libFuzzer targets, run each on its seeds
 #   make fuzz            long fuzzing: libFuzzer targets (FUZZ_SECONDS each)
 #                        and the fuzzing guest's long run in QEMU
@@ -55,9 +58,10 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c vgic/vgic_redist.c \
 	vgic/vgic_glue.c \
 	core/main.c core/log.c core/panic.c core/psci.c core/vpl011.c \
-	core/selftest.c core/console.c core/vwdt.c core/health.c \
+	core/selftest.c core/console.c core/vwdt.c core/health.c core/pcie.c \
 	core/config_validate.c core/config_channels.c core/config_dma.c \
 	core/vpl061.c core/channel.c core/lib/fmt.c core/lib/string.c \
+	core/lib/digest.c arch/arm64/smmuv3.c stage2/smmu_tbl.c \
 	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
 HV_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(HV_SRCS)) \
 	$(OUT)/obj/gen/config.c.o $(OUT)/obj/gen/images.S.o
@@ -71,8 +75,9 @@ BHCFG_SRCS := $(wildcard tools/bhcfg/*.c) core/config_validate.c \
 	core/config_channels.c core/config_dma.c
 HOST_TEST_SRCS := tests/host/harness.c $(wildcard tests/host/test_*.c) \
 	tests/host/fakes/vgic_hw_fake.c tests/host/cfg_fixture.c \
-	stage2/pt.c stage2/stage2.c core/config_validate.c core/config_channels.c \
-	core/config_dma.c core/vpl011.c core/vpl061.c core/vwdt.c \
+	stage2/pt.c stage2/stage2.c stage2/smmu_tbl.c core/lib/digest.c \
+	core/config_validate.c core/config_channels.c core/config_dma.c \
+	core/vpl011.c core/vpl061.c core/vwdt.c \
 	core/lib/fmt.c vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c \
 	vgic/vgic_redist.c arch/arm64/gicv3_lr.c arch/arm64/gicv2_lr.c \
 	arch/arm64/sysreg_policy.c
@@ -84,15 +89,27 @@ GUEST_LIB := tests/guests/lib/start.S tests/guests/lib/guest.c \
 	tests/guests/lib/fdt.c
 GUESTS := $(GUEST_DIR)/testguest.bin $(GUEST_DIR)/testguest-48000000.bin \
 	$(GUEST_DIR)/irqtest.bin $(GUEST_DIR)/gictest.bin \
-	$(GUEST_DIR)/attack.bin $(GUEST_DIR)/fuzz.bin \
-	$(GUEST_DIR)/chantest.bin $(GUEST_DIR)/bench.bin
+	$(GUEST_DIR)/attack.bin $(GUEST_DIR)/attack-10000000.bin $(GUEST_DIR)/fuzz.bin \
+	$(GUEST_DIR)/chantest.bin $(GUEST_DIR)/bench.bin \
+	$(GUEST_DIR)/dma_attack.bin
+# The bare-metal PCIe virtio-blk driver of the DMA attack guest.
+GUEST_PCI := tests/guests/lib/pci.c tests/guests/lib/virtio_pci_blk.c
+GUEST_PCI_H := tests/guests/lib/pci.h tests/guests/lib/virtio_pci_blk.h
 GUEST_LINK = $(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld
 
 include payloads/keel/keel.mk
 include payloads/linux/linux.mk
 
-.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench \
+# The test guests and payloads this system description names (its image and
+# initrd strings): only those are built for it, so `make run` of the demo
+# compiles none of the test guests. `make guests` builds them all.
+CONFIG_WORDS := $(shell tr -c 'A-Za-z0-9._-' ' ' < $(CONFIG_DTS) 2>/dev/null)
+CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
+	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
+
+.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
+	debug gdb test-docs \
 	test-fuzz fuzz fuzz-targets bench-irq
 
 all: $(OUT)/bulkhead.bin
@@ -102,6 +119,10 @@ deps:
 
 # ---- hypervisor ----
 
+# A refused description leaves no empty build folder: remove the folders
+# made for it, up to the first one that holds anything.
+BUILD_DIR_UNDO := rmdir -p --ignore-fail-on-non-empty
+
 # Generated first, after the configuration: a broken description fails fast.
 $(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/gen/config.c
 	@mkdir -p $(dir $@)
@@ -109,14 +130,28 @@ $(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(GUESTS) $(PAYLOADS) \
+$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
 		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
 	@mkdir -p $(OUT)/gen/dtbs
 	@echo "  BHCFG   $(CONFIG_DTS)"
 	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
 		-I build/payloads --out-c $@ --out-s $(OUT)/gen/images.S \
-		--out-dir $(OUT)/gen/dtbs
+		--out-dir $(OUT)/gen/dtbs || { $(BUILD_DIR_UNDO) $(OUT)/gen/dtbs; exit 1; }
 $(OUT)/gen/images.S: $(OUT)/gen/config.c
+
+# A picture of the system (SVG) and a text table: RAM, cores, devices,
+# interrupts, channels (docs/config.md, "A picture of the system").
+$(OUT)/layout.svg: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
+		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
+	@mkdir -p $(dir $@)
+	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
+		-I build/payloads --layout-svg $@ --layout-text $(OUT)/layout.txt || \
+		{ $(BUILD_DIR_UNDO) $(OUT); exit 1; }
+$(OUT)/layout.txt: $(OUT)/layout.svg
+
+layout: $(OUT)/layout.svg
+	@cat $(OUT)/layout.txt
+	@echo "  LAYOUT  $(OUT)/layout.svg $(OUT)/layout.txt"
 
 $(OUT)/obj/%.c.o: %.c $(OUT)/gen/asm_offsets.h
 	@mkdir -p $(dir $@)
@@ -150,6 +185,7 @@ $(OUT)/bulkhead.bin: $(OUT)/bulkhead.elf
 
 -include $(shell find build -name '*.d' -type f -not -path 'build/linux/*' 2>/dev/null)
 include tools/fit/fit.mk
+include tools/sdcard/sdcard.mk
 
 # ---- host tools ----
 
@@ -190,6 +226,28 @@ $(GUEST_DIR)/attack.elf: tests/guests/attack.c tests/guests/lib/gic.c tests/gues
 	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x48000000 $< \
 		tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
 
+# The DMA attack guest runs at guest-base 0x60000000 (RAM elsewhere), so
+# that its IPAs differ from its physical addresses and no target's
+# physical address is one of its IPAs; natively at RAM + 2 MiB.
+$(GUEST_DIR)/dma_attack.elf: tests/guests/dma_attack.c $(GUEST_PCI) $(GUEST_PCI_H) $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x60000000 $< \
+		$(GUEST_PCI) $(GUEST_LIB) -lgcc -o $@
+
+$(GUEST_DIR)/native/dma_attack.elf: tests/guests/dma_attack.c $(GUEST_PCI) $(GUEST_PCI_H) $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x40200000 $< \
+		$(GUEST_PCI) $(GUEST_LIB) -lgcc -o $@
+
+# The same, identity mapped at 0x10000000, for the Raspberry Pi 4, whose RAM
+# ends below 1 GiB (tests/configs/rpi4/attack-suite.dts).
+$(GUEST_DIR)/attack-10000000.elf: tests/guests/attack.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(GUEST_LINK) -Wl,--defsym=GUEST_BASE=0x10000000 $< \
+		tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
+
 # Guests built on the GIC library; linked at the partition RAM base.
 $(GUEST_DIR)/%.elf: tests/guests/%.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
 	@mkdir -p $(dir $@)
@@ -209,7 +267,7 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # ---- run, benchmark and test ----
 
 # Benchmarks print figures (never pass/fail on timing): docs/performance.md.
-bench: bench-irq bench-linux
+bench: bench-irq bench-linux bench-disk
 
 # Interrupt latency and trap overheads, natively and in a partition, on
 # both QEMU virt GICs (tools/bench/irq_bench.py).
@@ -218,6 +276,21 @@ bench-irq: deps $(BHCFG)
 
 run: deps $(OUT)/bulkhead.bin $(RUN_DEPS)
 	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
+
+# make debug: QEMU halted before the first instruction, its gdb stub on
+# localhost:GDB_PORT; make gdb (same BOARD and CONFIG) attaches gdb with the
+# hypervisor's symbols and the commands of tools/debug/bulkhead.py
+# (docs/testing.md, "Debugging with gdb").
+GDB_PORT ?= 1234
+GDB ?= gdb-multiarch
+debug: deps $(OUT)/bulkhead.bin $(OUT)/layout.svg $(RUN_DEPS)
+	@echo "  DEBUG   QEMU halted, gdb stub on localhost:$(GDB_PORT); in another terminal:"
+	@echo "          make gdb BOARD=$(BOARD) CONFIG=$(CONFIG) GDB_PORT=$(GDB_PORT)"
+	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -S -gdb tcp:localhost:$(GDB_PORT) \
+		-kernel $(OUT)/bulkhead.bin
+
+gdb:
+	$(GDB) -q -x tools/debug/bulkhead.py -ex 'bh-connect $(OUT) $(GDB_PORT)'
 
 # The demo's data disk: an ext4 image whose bulkhead.txt the Linux
 # partition prints (boards' RUN_QEMU_ARGS attach it).
@@ -235,6 +308,11 @@ test-host: build/tests/host_tests
 
 test-cfg: $(BHCFG_SAN)
 	$(Q)BHCFG=$(BHCFG_SAN) sh tests/run/cfg_negative.sh
+
+# Claims in README.md and docs/ that a script can check (paths, quoted
+# errors, performance figures, quoted files and commands).
+test-docs: $(BHCFG)
+	$(Q)python3 tests/run/docs_check.py
 
 test-qemu: guests $(BHCFG)
 	$(Q)python3 tests/run/systest.py
@@ -292,5 +370,8 @@ print-qemu:
 	@echo $(QEMU_ARGS)
 print-image:
 	@echo $(OUT)/bulkhead.bin
+# The QEMU command line of make run (docs/boards/qemu-virt.md quotes it).
+print-run:
+	@echo qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 print-native-qemu:
 	@echo $(NATIVE_QEMU_ARGS)

@@ -37,7 +37,7 @@ static void announce(void)
 void console_init(unsigned core)
 {
 	board_uart_rx_enable(hv_cfg.board.uart_base);
-	gic_enable_hv_irq(hv_cfg.board.uart_irq, core);
+	gic_enable_hv_irq(hv_cfg.board.uart_irq, core, false);
 	announce();
 }
 
@@ -78,7 +78,7 @@ static void log_lrs(const struct partition *p)
 
 /**
  * Print each partition's state and counters (its stats page: restarts,
- * faults, watchdog expiries, interrupts injected), each vCPU's exit
+ * faults, watchdog expiries, interrupts injected, DMA faults), each vCPU's exit
  * counters (one line per vCPU), the list registers in use; then the
  * hypervisor's table pages in use (fixed after boot: a leak would show).
  * The counters belong to other cores and are read without stopping them:
@@ -104,7 +104,7 @@ void console_stats(void)
 		}
 
 		log_info("stats %s: %s, restarts %lu, faults %lu, watchdog "
-			 "expiries %lu, irqs injected %lu",
+			 "expiries %lu, irqs injected %lu, DMA faults %lu",
 			 p->cfg->name, state < 3 ? states[state] : "?",
 			 (unsigned long)__atomic_load_n(&st->restarts,
 							__ATOMIC_RELAXED),
@@ -112,7 +112,9 @@ void console_stats(void)
 							__ATOMIC_RELAXED),
 			 (unsigned long)__atomic_load_n(&st->wdog_expiries,
 							__ATOMIC_RELAXED),
-			 (unsigned long)injected);
+			 (unsigned long)injected,
+			 (unsigned long)__atomic_load_n(&st->dma_faults,
+							__ATOMIC_RELAXED));
 		for (uint32_t n = 0; n < p->cfg->cpu_count; n++) {
 			const struct vcpu *v = p->vcpus[n];
 			char line[256];

@@ -117,6 +117,11 @@ void health_count_fault(struct partition *p)
 	bump(&p->stats->faults);
 }
 
+void health_count_dma_fault(struct partition *p)
+{
+	bump(&p->stats->dma_faults);
+}
+
 void health_count_restart(struct partition *p)
 {
 	bump(&p->stats->restarts);

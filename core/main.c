@@ -10,10 +10,12 @@
 #include "hv/board.h"
 #include "hv/config_validate.h"
 #include "hv/console.h"
+#include "hv/digest.h"
 #include "hv/hardening.h"
 #include "hv/log.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
+#include "hv/smmu.h"
 
 #include "arch/regs.h"
 #include "arch/sysreg.h"
@@ -21,7 +23,7 @@
 #define HV_EMERG_STACK 4096
 
 extern const struct hv_config hv_cfg;
-extern char __hv_start[], __hv_end[];
+extern char __hv_start[], __text_end[], __hv_end[];
 extern char secondary_entry[];
 
 struct pcpu hv_pcpus[HV_MAX_CPUS];
@@ -60,6 +62,17 @@ void boot_wrong_address(uint64_t runtime, uint64_t link)
 		"0x200000 above a 2 MiB aligned RAM base. Stopped.\n",
 		runtime, link);
 	arch_halt();
+}
+
+/**
+ * FNV-1a 64 of the hypervisor's text [__hv_start, __text_end), computed
+ * now: printed at boot and returned by the HV_HVC_TEXT_DIGEST hypercall,
+ * so a test can show an attack left the code unchanged.
+ */
+uint64_t digest_hv_text(void)
+{
+	return digest_fnv1a64(DIGEST_FNV1A64_INIT, __hv_start,
+			      (size_t)(__text_end - __hv_start));
 }
 
 static unsigned find_core(uint64_t mpidr)
@@ -136,6 +149,7 @@ static __attribute__((noreturn)) void pcpu_main(uint64_t core)
 	 * (GICv2 can only route to a core whose CPU interface is set up). */
 	if (core == hv_cfg.partitions[0].cpus[0]) {
 		console_init((unsigned)core);
+		smmu_init_irqs((unsigned)core);
 	}
 	if (c->vcpu.index == 0) {
 		partition_boot(c->vcpu.part);
@@ -164,6 +178,19 @@ void hv_main(uint64_t dtb)
 		 "partition(s)",
 		 hv_pt_pool.used, (int)hv_pt_pool.count,
 		 hv_cfg.partition_count);
+	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
+		if (hv_cfg.partitions[i].flags & HV_PART_DMA_UNPROTECTED) {
+			log_info("WARNING: partition %s is dma-unprotected: its "
+				 "bus masters reach all of physical memory, so "
+				 "it is part of the trusted base",
+				 hv_cfg.partitions[i].name);
+		}
+	}
+	log_info("text digest 0x%016lx (FNV-1a 64 of 0x%lx-0x%lx)",
+		 digest_hv_text(), (uintptr_t)__hv_start,
+		 (uintptr_t)__text_end);
+	/* Before any partition starts: DMA aborts until its owner runs. */
+	smmu_init();
 	/* Before the other cores start: they read what firmware offers. */
 	arch_smccc_probe();
 	arch_smccc_core_init();

@@ -12,6 +12,7 @@
  * (arch/arm64/smccc_fw.c: passed to firmware only when it offers them).
  */
 #include "hv/arch.h"
+#include "hv/digest.h"
 #include "hv/hardening.h"
 #include "hv/partition.h"
 #include "hv/psci.h"
@@ -152,6 +153,10 @@ void psci_handle(struct vcpu *v)
 		(void)partition_event(v, HV_EV_SYSRESET,
 				      "guest called PSCI SYSTEM_RESET");
 		ret = PSCI_DENIED;
+		break;
+	case HV_HVC_TEXT_DIGEST:
+		v->regs.x[1] = digest_hv_text();
+		ret = 0;
 		break;
 	default:
 #ifdef HV_SELFTEST

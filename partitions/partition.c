@@ -16,6 +16,8 @@
 #include "hv/log.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
+#include "hv/pcie.h"
+#include "hv/smmu.h"
 #include "hv/stage2.h"
 #include "hv/string.h"
 
@@ -115,6 +117,18 @@ void partition_prepare_all(void)
 	}
 }
 
+/*
+ * No DMA of @p's devices until it runs again: its StreamIDs abort (no
+ * stale translation survives, hv/smmu.h), then its PCIe functions are
+ * quiesced, so requests they had queued cannot complete into its next
+ * incarnation (hv/pcie.h). Caller owns the partition.
+ */
+static void dma_stop(const struct partition *p)
+{
+	smmu_partition_block(p);
+	pcie_quiesce(p->cfg);
+}
+
 /**
  * Clear @p's RAM and copy in its pristine image, DTB and initrd through the
  * temporary EL2 window, then drop the window and stale translations. The
@@ -125,6 +139,12 @@ void partition_load(struct partition *p)
 	const struct hv_partition_cfg *c = p->cfg;
 	const struct hv_blob *blobs[3] = { &c->image, &c->dtb, &c->initrd };
 
+	/* No DMA of its devices until it runs again (it may be in flight:
+	 * it must not land in the fresh image), and no stale translation
+	 * survives (hv/smmu.h). */
+	dma_stop(p);
+	__atomic_store_n(&p->dma_request, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&p->dma_faults, 0, __ATOMIC_SEQ_CST);
 	arch_mmu_map_window(p);
 	arch_load_partition_memory(p);
 	for (unsigned i = 0; i < 3; i++) {
@@ -164,6 +184,7 @@ static void partition_open(struct partition *p)
 	v0->on_context = c->ram_ipa + c->dtb.offset;
 	__atomic_store_n(&v0->power, VCPU_ON_PENDING, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&p->faults, 0, __ATOMIC_SEQ_CST);
+	smmu_partition_allow(p);
 	__atomic_store_n(&p->state, PART_RUNNING, __ATOMIC_SEQ_CST);
 	health_set_state(p);
 	gic_send_ipi(v0->pcpu);
@@ -221,6 +242,7 @@ void partition_stop(struct partition *p, const char *why)
 		health_set_state(p);
 		log_info("partition %s: stopped: %s", p->cfg->name, why);
 		evict_others(p, self);
+		dma_stop(p);
 		gic_quiesce_partition(p->cfg);
 	}
 	__atomic_store_n(&self->power, VCPU_OFF, __ATOMIC_SEQ_CST);
@@ -345,6 +367,73 @@ enum fault_result partition_fault(struct vcpu *v, enum fault_kind kind,
 	default:
 		partition_stop(p, why);
 	}
+}
+
+/* DMA faults logged (and recorded by the SMMU) per incarnation. */
+#define DMA_FAULTS_RECORDED 4
+
+/**
+ * A DMA fault of one of @p's devices, from the SMMU's event queue (on the
+ * console core, any partition's vCPU). Count it; log the first
+ * DMA_FAULTS_RECORDED of this incarnation; apply on-stage2-fault: stop
+ * and restart act on the calling vCPU's partition, so they are requested
+ * from @p's vCPU 0 with a kick (partition_dma_check()); "log" and
+ * "inject" only log, since nothing can be injected into a device.
+ * Returns true once the SMMU should stop recording @p's faults, so a
+ * device that keeps failing cannot flood the console core.
+ */
+bool partition_dma_fault(struct partition *p, const char *what)
+{
+	enum hv_fault_policy pol =
+		(enum hv_fault_policy)p->cfg->policy[HV_EV_STAGE2];
+	uint32_t n = __atomic_fetch_add(&p->dma_faults, 1, __ATOMIC_SEQ_CST);
+	uint32_t expect = 0;
+
+	health_count_dma_fault(p);
+	if (n < DMA_FAULTS_RECORDED) {
+		log_info("partition %s: DMA fault: %s%s", p->cfg->name, what,
+			 n == DMA_FAULTS_RECORDED - 1
+				 ? " (further DMA faults not recorded)"
+				 : "");
+	}
+	if ((pol == HV_FAULT_STOP || pol == HV_FAULT_RESTART) &&
+	    __atomic_load_n(&p->state, __ATOMIC_SEQ_CST) == PART_RUNNING &&
+	    __atomic_load_n(&p->dma_request, __ATOMIC_SEQ_CST) == 0) {
+		fmt_snprintf(p->dma_why, sizeof(p->dma_why), "DMA fault: %s",
+			     what);
+		if (__atomic_compare_exchange_n(
+			    &p->dma_request, &expect,
+			    __atomic_load_n(&p->restarts, __ATOMIC_SEQ_CST) + 1,
+			    false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+			gic_send_ipi(p->vcpus[0]->pcpu);
+		}
+	}
+	return n + 1 >= DMA_FAULTS_RECORDED;
+}
+
+/**
+ * After a kick on @v's core: carry out a stop or restart requested for
+ * this incarnation of its partition by partition_dma_fault(); a request
+ * left from an earlier incarnation is dropped. Kicks only: no cost on
+ * other exits.
+ */
+void partition_dma_check(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	uint32_t req = __atomic_exchange_n(&p->dma_request, 0,
+					   __ATOMIC_SEQ_CST);
+	char why[sizeof(p->dma_why)];
+
+	if (req == 0 ||
+	    req != __atomic_load_n(&p->restarts, __ATOMIC_SEQ_CST) + 1) {
+		return;
+	}
+	memcpy(why, p->dma_why, sizeof(why));
+	why[sizeof(why) - 1] = '\0';
+	if (p->cfg->policy[HV_EV_STAGE2] == HV_FAULT_RESTART) {
+		partition_restart(p, why);
+	}
+	partition_stop(p, why);
 }
 
 /* The park loop proper, on a fresh stack (see vcpu_park()). */

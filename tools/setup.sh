@@ -28,12 +28,18 @@ have_cmd dtc || need="$need device-tree-compiler"
 have_cmd mkimage || need="$need u-boot-tools"
 [ -f /usr/lib/u-boot/qemu_arm64/u-boot.bin ] || need="$need u-boot-qemu"
 have_cmd mcopy || need="$need mtools"
+# make sdcard: the card's FAT32 partition and its MBR (tools/sdcard/).
+have_cmd mkfs.fat || [ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need="$need dosfstools"
+have_cmd sfdisk || [ -x /usr/sbin/sfdisk ] || [ -x /sbin/sfdisk ] || need="$need fdisk"
+have_cmd fdtput || need="$need device-tree-compiler"
 # The Linux partition's test disk (tools/linux/mkdisk.sh) and its packages.
 [ -x /sbin/mke2fs ] || [ -x /usr/sbin/mke2fs ] || need="$need e2fsprogs"
 have_cmd dpkg-deb || need="$need dpkg"
 have_cmd python3 || need="$need python3"
 # make bench: the latency histograms.
 have_cmd gnuplot || need="$need gnuplot-nox"
+# make debug / make gdb, and the test of its gdb script.
+have_cmd gdb-multiarch || need="$need gdb-multiarch"
 have_cmd cc || need="$need gcc"
 have_cmd make || need="$need make"
 # Host fuzz targets (make fuzz; make test runs them briefly): clang's

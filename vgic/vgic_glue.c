@@ -8,6 +8,7 @@
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/partition.h"
+#include "hv/smmu.h"
 #include "hv/vgic.h"
 
 #define INTID_SPURIOUS 1020
@@ -25,6 +26,7 @@ void vcpu_take_irqs(struct vcpu *v)
 	struct vgic *g = &v->part->vgic;
 	/* The vector's fast path may have acknowledged the first one. */
 	uint32_t iar = v->irq_iar;
+	bool kicked = false;
 
 	v->irq_iar = VCPU_NO_IAR;
 	if (iar == VCPU_NO_IAR) {
@@ -39,6 +41,7 @@ void vcpu_take_irqs(struct vcpu *v)
 		gic_eoi(iar);
 		if (gic_is_kick(irq)) {
 			gic_deactivate(iar);
+			kicked = true;
 			continue;
 		}
 		if (health_is_timer_irq(irq)) {
@@ -48,6 +51,11 @@ void vcpu_take_irqs(struct vcpu *v)
 		if (irq == hv_cfg.board.uart_irq) {
 			console_rx();
 			gic_deactivate(iar);
+			continue;
+		}
+		if (smmu_is_irq(irq)) {
+			gic_deactivate(iar);
+			smmu_handle_irq(irq);
 			continue;
 		}
 		spin_lock(&g->lock);
@@ -60,6 +68,9 @@ void vcpu_take_irqs(struct vcpu *v)
 		}
 		health_sync_irqs(v->part); /* the fast path skips the sync */
 		spin_unlock(&g->lock);
+	}
+	if (kicked) {
+		partition_dma_check(v); /* may not return */
 	}
 }
 

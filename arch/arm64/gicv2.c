@@ -201,9 +201,11 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 	dsb_sy();
 }
 
-/** An interrupt the hypervisor itself handles (the console UART). */
-void gic_enable_hv_irq(uint32_t intid, unsigned core)
+/** An interrupt the hypervisor itself handles (the console UART, the
+ * SMMU's), @edge-triggered or level-sensitive, routed to @core. */
+void gic_enable_hv_irq(uint32_t intid, unsigned core, bool edge)
 {
+	gicv2_config(intid, edge);
 	gicv2_route(intid, core);
 	gicv2_set_bit(intid, core, GIC_ISENABLER);
 }

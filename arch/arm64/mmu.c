@@ -9,6 +9,7 @@
  * Arm ARM DDI 0487 J.a, D8 "The AArch64 Virtual Memory System
  * Architecture"; TCR_EL2 D19.2.139, SCTLR_EL2 D19.2.118.
  */
+#include "hv/pcie.h"
 #include "hv/arch.h"
 #include "hv/bits.h"
 #include "hv/config.h"
@@ -68,6 +69,22 @@ static void map_devices(void)
 	map_or_panic(align_down(b->uart_base, SZ_4K),
 		     align_down(b->uart_base, SZ_4K) + SZ_4K, S1_DEVICE);
 	map_or_panic(b->gicd_base, b->gicd_base + SZ_64K, S1_DEVICE);
+	/* The SMMUs are the hypervisor's alone (never in a stage 2). */
+	for (uint32_t i = 0; i < b->smmu_count; i++) {
+		map_or_panic(b->smmus[i].base,
+			     b->smmus[i].base + b->smmus[i].size, S1_DEVICE);
+	}
+	/* Bus 0 of each PCIe host bridge's ECAM: a partition's functions are
+	 * quiesced there while it is down (hv/pcie.h). */
+	for (uint32_t i = 0; i < b->device_count; i++) {
+		const struct hv_board_device *d = &b->devices[i];
+
+		if ((d->flags & HV_DEV_PCI_HOST) && d->reg_count > 0) {
+			map_or_panic(d->regs[0].base,
+				     d->regs[0].base + PCIE_ECAM_BUS0_SIZE,
+				     S1_DEVICE);
+		}
+	}
 	if (b->gic_version == HV_GIC_V3) {
 		map_or_panic(b->gicr_base,
 			     b->gicr_base + 0x20000ULL * b->cpu_count,

@@ -124,9 +124,16 @@ bool arch_smccc_guest_call(uint32_t fid, uint64_t a1, int64_t *ret)
 		return true;
 	case SMCCC_ARCH_WORKAROUND_1:
 	case SMCCC_ARCH_WORKAROUND_3:
-		/* Stateless invalidations of this core's predictors. */
-		*ret = features(fid) == 0 ? fw_call(fid, 0)
-					  : PSCI_NOT_SUPPORTED;
+		/* Stateless invalidations of this core's predictors. They
+		 * return nothing (DEN0028, 7.4 and 7.6): whatever firmware
+		 * leaves in x0 (TF-A leaves the function ID) is not passed
+		 * on, so the guest always sees 0. */
+		if (features(fid) != 0) {
+			*ret = PSCI_NOT_SUPPORTED;
+			return true;
+		}
+		(void)fw_call(fid, 0);
+		*ret = 0;
 		return true;
 	case SMCCC_ARCH_WORKAROUND_2:
 		/* Permanently on since boot: never forwarded, so a guest

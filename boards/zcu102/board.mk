@@ -11,9 +11,13 @@ QEMU_MACHINE := xlnx-zcu102,virtualization=on
 # network (gateway 10.0.2.2). GEM0-2 are not wired on the ZCU102; they get
 # user-mode networks of their own only because QEMU warns about a NIC left
 # unconnected.
+# The model has a DisplayPort with audio: -audio none keeps QEMU from
+# opening the host's sound card (ALSA errors on a host without one).
 QEMU_ARGS := -M $(QEMU_MACHINE) -m 2G \
-	-display none -monitor none -serial stdio \
+	-display none -monitor none -serial stdio -audio none \
 	-nic user -nic user -nic user -nic user
 # No native runs: QEMU makes no device tree for this machine, and the test
 # guests need one.
 NATIVE_QEMU_ARGS :=
+# make sdcard: what Bulkhead owns of the card (docs/boards/zcu102.md).
+SDCARD_MK := tools/zcu102/sdcard.mk

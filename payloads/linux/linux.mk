@@ -10,7 +10,8 @@ LINUX_DIR := build/linux
 LINUX_IMAGE := build/payloads/linux-Image
 LINUX_INITRAMFS := build/payloads/linux-initramfs.cpio.gz
 # Loaded in this order by /init (dependencies first).
-LINUX_MODULES := crc16 mbcache jbd2 crc32c_generic ext4 virtio_mmio virtio_blk \
+LINUX_MODULES := crc16 mbcache jbd2 crc32c_generic ext4 virtio_mmio \
+	virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk \
 	failover net_failover virtio_net \
 	libphy fixed_phy fwnode_mdio of_mdio phylink macb sp805_wdt
 LINUX_USED := $(if $(shell grep -l 'linux-' $(CONFIG_DTS) 2>/dev/null),y)
@@ -67,4 +68,7 @@ linux: $(LINUX_PAYLOADS)
 # Benchmark: Linux boot time natively and under Bulkhead (tools/bench/).
 bench-linux: deps
 	$(Q)python3 tools/bench/linux_boot.py
-.PHONY: linux bench-linux
+# Disk throughput through the SMMU against native (tools/bench/).
+bench-disk: deps
+	$(Q)python3 tools/bench/linux_disk.py
+.PHONY: linux bench-linux bench-disk

@@ -15,20 +15,31 @@
  * partition that the attacker can see. Whether the victim stayed intact is
  * judged from the victim's own heartbeat lines by tests/run/attack_report.py.
  * The last attack is PSCI SYSTEM_OFF, which must stop this partition only.
+ *
+ * The addresses above are QEMU virt's; a board with another memory map names
+ * its own in bootargs (victim-canary=, hv-text=, hv-data=, victim-dev=,
+ * victim-spi=; tests/configs/rpi4/attack-suite.dts).
  */
 #include "gic.h"
 #include "guest.h"
 
-#define VICTIM_CANARY 0x44801000UL /* victim RAM 0x44000000 + 8 MiB + 4 KiB */
-#define HV_TEXT 0x40200000UL	   /* the hypervisor's load address */
-#define HV_DATA 0x41000000UL	   /* inside the hypervisor's region */
-#define OWN_END 0x4c000000UL	   /* first byte past this partition's RAM */
 #define FOREIGN_GICR 0x080e0000UL  /* GICv3 frame of a vCPU 2 (we have 2) */
 #define GICH_FRAME 0x08030000UL	   /* GICv2 virtual interface control */
-#define VIRTIO_0 0x0a000000UL	   /* the victim's virtio slot */
 #define GICD 0x08000000UL
 #define UART 0x09000000UL
-#define VICTIM_SPI 48u
+
+/*
+ * Physical addresses attacked (this partition's RAM is identity mapped, so
+ * they are also its IPAs), from bootargs, with QEMU virt's as defaults
+ * (tests/configs/qemu-virt/attack-suite.dts); set once in guest_main().
+ */
+static uint64_t victim_canary; /* victim RAM + 8 MiB + 4 KiB: 0x44801000 */
+static uint64_t hv_text;       /* the hypervisor's load address: 0x40200000 */
+static uint64_t hv_data;       /* inside the hypervisor's region: 0x41000000 */
+static uint64_t own_base;      /* this partition's RAM, from its device tree */
+static uint64_t own_end;       /* first byte past it */
+static uint64_t victim_dev;    /* the victim's device: virtio slot 0x0a000000 */
+static uint64_t victim_spi;    /* and its SPI: 48 */
 
 #define PSCI_NOT_SUPPORTED (-1)
 #define PSCI_INVALID_PARAMS (-2)
@@ -94,25 +105,25 @@ static const char *mem(uint64_t addr, bool write, bool *ok)
 			: "access SUCCEEDED";
 }
 
-static const char *a_victim_rd(bool *ok) { return mem(VICTIM_CANARY, false, ok); }
-static const char *a_victim_wr(bool *ok) { return mem(VICTIM_CANARY, true, ok); }
-static const char *a_hvtext_rd(bool *ok) { return mem(HV_TEXT, false, ok); }
-static const char *a_hvtext_wr(bool *ok) { return mem(HV_TEXT, true, ok); }
-static const char *a_hvdata_wr(bool *ok) { return mem(HV_DATA, true, ok); }
-static const char *a_past_end(bool *ok) { return mem(OWN_END, true, ok); }
+static const char *a_victim_rd(bool *ok) { return mem(victim_canary, false, ok); }
+static const char *a_victim_wr(bool *ok) { return mem(victim_canary, true, ok); }
+static const char *a_hvtext_rd(bool *ok) { return mem(hv_text, false, ok); }
+static const char *a_hvtext_wr(bool *ok) { return mem(hv_text, true, ok); }
+static const char *a_hvdata_wr(bool *ok) { return mem(hv_data, true, ok); }
+static const char *a_past_end(bool *ok) { return mem(own_end, true, ok); }
 static const char *a_gicr_rd(bool *ok) { return mem(FOREIGN_GICR, false, ok); }
 static const char *a_gicr_wr(bool *ok) { return mem(FOREIGN_GICR, true, ok); }
 static const char *a_gich(bool *ok) { return mem(GICH_FRAME, true, ok); }
-static const char *a_dev_rd(bool *ok) { return mem(VIRTIO_0, false, ok); }
-static const char *a_dev_wr(bool *ok) { return mem(VIRTIO_0 + 0x70, true, ok); }
+static const char *a_dev_rd(bool *ok) { return mem(victim_dev, false, ok); }
+static const char *a_dev_wr(bool *ok) { return mem(victim_dev + 0x70, true, ok); }
 
 /* Cache maintenance by address on the victim's RAM: DC IVAC would discard
  * its dirty lines if it reached them. */
 static const char *a_dc_ivac(bool *ok)
 {
 	begin();
-	__asm__ volatile("dc ivac, %0" : : "r"(VICTIM_CANARY) : "memory");
-	__asm__ volatile("dc civac, %0" : : "r"(HV_TEXT) : "memory");
+	__asm__ volatile("dc ivac, %0" : : "r"(victim_canary) : "memory");
+	__asm__ volatile("dc civac, %0" : : "r"(hv_text) : "memory");
 	__asm__ volatile("dsb sy");
 	/* A stage-2 fault on maintenance is an abort; none (a no-op on an
 	 * address outside the map) is also harmless. */
@@ -124,22 +135,22 @@ static const char *a_dc_ivac(bool *ok)
 
 static const char *a_spi_enable(bool *ok)
 {
-	gic_enable(VICTIM_SPI);
-	gic_set_pending(VICTIM_SPI);
-	gic_set_active(VICTIM_SPI);
-	*ok = !gic_is_enabled(VICTIM_SPI) && !gic_is_pending(VICTIM_SPI) &&
-	      !gic_is_active(VICTIM_SPI);
+	gic_enable(victim_spi);
+	gic_set_pending(victim_spi);
+	gic_set_active(victim_spi);
+	*ok = !gic_is_enabled(victim_spi) && !gic_is_pending(victim_spi) &&
+	      !gic_is_active(victim_spi);
 	return *ok ? "RAZ/WI (reads back 0)" : "foreign SPI CHANGED";
 }
 
 static const char *a_spi_route(bool *ok)
 {
-	gic_set_priority(VICTIM_SPI, 0x10);
-	gic_set_config(VICTIM_SPI, true);
-	gic_route_spi(VICTIM_SPI, 0);
-	gic_disable(VICTIM_SPI);
-	gic_clear_pending(VICTIM_SPI);
-	*ok = gic_get_priority(VICTIM_SPI) == 0 && !gic_is_edge(VICTIM_SPI);
+	gic_set_priority(victim_spi, 0x10);
+	gic_set_config(victim_spi, true);
+	gic_route_spi(victim_spi, 0);
+	gic_disable(victim_spi);
+	gic_clear_pending(victim_spi);
+	*ok = gic_get_priority(victim_spi) == 0 && !gic_is_edge(victim_spi);
 	return *ok ? "RAZ/WI (reads back 0)" : "foreign SPI CHANGED";
 }
 
@@ -207,7 +218,7 @@ static const char *a_cpu_on_foreign(bool *ok)
 
 static const char *a_cpu_on_victim_entry(bool *ok)
 {
-	int64_t r = hvc(0xc4000003, 1, VICTIM_CANARY, 1);
+	int64_t r = hvc(0xc4000003, 1, victim_canary, 1);
 
 	*ok = r == PSCI_INVALID_ADDRESS;
 	return *ok ? "INVALID_ADDRESS" : "ACCEPTED";
@@ -291,7 +302,7 @@ static const char *a_hvc_imm(bool *ok)
 static const char *a_hvc_bad_args(bool *ok)
 {
 	int64_t r1 = hvc(0x8400000a, 0xdeadbeef, 0, 0);	    /* FEATURES */
-	int64_t r2 = hvc(0xc4000003, 1, 0x48000002, 1);	    /* unaligned */
+	int64_t r2 = hvc(0xc4000003, 1, own_base + 2, 1);	    /* unaligned */
 	int64_t r3 = hvc(0xc4000003, ~0ULL, ~0ULL, ~0ULL); /* all ones */
 	int64_t r4 = hvc(0x84000005, 0, 0, 0);		    /* MIGRATE */
 
@@ -420,7 +431,7 @@ static const char *a_debug(bool *ok)
 	begin();
 	MSR("mdscr_el1", (1ULL << 15) | (1ULL << 13) | 1); /* MDE KDE SS */
 	MRS("mdscr_el1", mdscr);
-	MSR("dbgbvr0_el1", HV_TEXT);
+	MSR("dbgbvr0_el1", hv_text);
 	MSR("dbgbcr0_el1", 0x1e7); /* enabled, any EL */
 	MRS("dbgbcr0_el1", bcr);
 	MSR("oslar_el1", 1);
@@ -513,7 +524,7 @@ static const char *a_tlbi(bool *ok)
 	__asm__ volatile("tlbi alle2is");
 	undefs += undef();
 	begin();
-	__asm__ volatile("at s12e1r, %0" : : "r"(VICTIM_CANARY));
+	__asm__ volatile("at s12e1r, %0" : : "r"(victim_canary));
 	undefs += undef();
 	*ok = *ok && undefs == 3;
 	return *ok ? "own VMID only; EL2 forms UNDEF" : "TLBI REACHED";
@@ -595,7 +606,7 @@ static const char *a_abort_storm(bool *ok)
 	for (unsigned i = 0; i < 2000; i++) {
 		bool one;
 
-		(void)mem(VICTIM_CANARY + 8 * (i % 512), i & 1, &one);
+		(void)mem(victim_canary + 8 * (i % 512), i & 1, &one);
 		n += one;
 	}
 	*ok = n == 2000;
@@ -638,57 +649,59 @@ static const char *a_sgi_storm(bool *ok)
 	return *ok ? "2000 sent, own vCPUs only" : "unexpected exception";
 }
 
+/* what: printed with *addr as its argument when addr is set. */
 struct attack {
 	const char *what;
 	const char *(*run)(bool *ok);
+	const uint64_t *addr;
 };
 
 static const struct attack attacks[] = {
-	{ "read victim RAM (PA 0x44801000)", a_victim_rd },
-	{ "write victim RAM (PA 0x44801000)", a_victim_wr },
-	{ "read hypervisor text (0x40200000)", a_hvtext_rd },
-	{ "write hypervisor text (0x40200000)", a_hvtext_wr },
-	{ "write hypervisor data (0x41000000)", a_hvdata_wr },
-	{ "write past own RAM (0x4c000000)", a_past_end },
-	{ "read another core's GICR frame", a_gicr_rd },
-	{ "write another core's GICR frame", a_gicr_wr },
-	{ "write GICv2 GICH frame (0x08030000)", a_gich },
-	{ "read unassigned device (victim virtio)", a_dev_rd },
-	{ "write unassigned device (victim virtio)", a_dev_wr },
-	{ "DC IVAC victim RAM, DC CIVAC hv text", a_dc_ivac },
-	{ "GICD enable/pend/activate victim SPI 48", a_spi_enable },
-	{ "GICD route/prioritise/configure SPI 48", a_spi_route },
-	{ "SGIs to all 8 target bits and others", a_sgi_all },
-	{ "SGIs to foreign affinity / broadcast", a_sgi_foreign_aff },
-	{ "GICD_CTLR disable and re-enable", a_gicd_ctlr },
-	{ "PSCI CPU_ON foreign cores (2, 0x100)", a_cpu_on_foreign },
-	{ "PSCI CPU_ON with entry in victim RAM", a_cpu_on_victim_entry },
-	{ "PSCI AFFINITY_INFO foreign / bad level", a_affinity_foreign },
-	{ "PSCI CPU_OFF (own vCPU 1)", a_cpu_off },
-	{ "PSCI CPU_SUSPEND", a_cpu_suspend },
-	{ "SMC with 17 arbitrary function IDs", a_smc_ids },
-	{ "SMC #1 (non-zero immediate)", a_smc_imm },
-	{ "HVC #0x1234 (non-zero immediate)", a_hvc_imm },
-	{ "HVC with bad arguments", a_hvc_bad_args },
-	{ "SMCCC ARCH_WORKAROUND_1/2 (SSBD off)", a_smccc_wa },
-	{ "set/way DC ISW/CSW/CISW", a_setway },
-	{ "ACTLR_EL1 write all ones, read", a_actlr },
-	{ "IMPDEF CPUACTLR/L2CTLR/CPUECTLR", a_impdef },
-	{ "PMU PMCR/PMCCNTR/PMUSERENR/PMCCFILTR", a_pmu },
-	{ "debug MDSCR/DBGBCR/DBGBVR/OSLAR/OSDLR", a_debug },
-	{ "timer offset CNTVOFF_EL2, CNTHCTL_EL2", a_el2_timer },
-	{ "EL2 registers HCR/VTTBR/VBAR_EL2", a_el2_regs },
-	{ "ID registers (PMU, SVE, EL2, RAS...)", a_id_regs },
-	{ "TLBI VMALLE1IS/IC IALLUIS/ALLE1IS/AT", a_tlbi },
-	{ "UART unaligned 32-bit read", a_uart_unaligned },
-	{ "UART 64-bit read (oversized)", a_uart_64 },
-	{ "LDP from GICD, STP to UART", a_pair },
-	{ "LDXR/STXR on GICD (exclusive)", a_exclusive },
-	{ "GICD read-only and reserved offsets", a_gicd_junk },
-	{ "storm: 2000 aborts on victim RAM", a_abort_storm },
-	{ "storm: 2000 UNDEFs (PMCCNTR)", a_undef_storm },
-	{ "storm: 20000 HVCs", a_hvc_storm },
-	{ "storm: 2000 SGI broadcasts", a_sgi_storm },
+	{ "read victim RAM (PA 0x%lx)", a_victim_rd, &victim_canary },
+	{ "write victim RAM (PA 0x%lx)", a_victim_wr, &victim_canary },
+	{ "read hypervisor text (0x%lx)", a_hvtext_rd, &hv_text },
+	{ "write hypervisor text (0x%lx)", a_hvtext_wr, &hv_text },
+	{ "write hypervisor data (0x%lx)", a_hvdata_wr, &hv_data },
+	{ "write past own RAM (0x%lx)", a_past_end, &own_end },
+	{ "read another core's GICR frame", a_gicr_rd, NULL },
+	{ "write another core's GICR frame", a_gicr_wr, NULL },
+	{ "write GICv2 GICH frame (0x08030000)", a_gich, NULL },
+	{ "read victim's device (0x%lx)", a_dev_rd, &victim_dev },
+	{ "write victim's device (0x%lx)", a_dev_wr, &victim_dev },
+	{ "DC IVAC victim RAM, DC CIVAC hv text", a_dc_ivac, NULL },
+	{ "GICD enable/pend/activate victim SPI %lu", a_spi_enable, &victim_spi },
+	{ "GICD route/prioritise/configure SPI %lu", a_spi_route, &victim_spi },
+	{ "SGIs to all 8 target bits and others", a_sgi_all, NULL },
+	{ "SGIs to foreign affinity / broadcast", a_sgi_foreign_aff, NULL },
+	{ "GICD_CTLR disable and re-enable", a_gicd_ctlr, NULL },
+	{ "PSCI CPU_ON foreign cores (2, 0x100)", a_cpu_on_foreign, NULL },
+	{ "PSCI CPU_ON with entry in victim RAM", a_cpu_on_victim_entry, NULL },
+	{ "PSCI AFFINITY_INFO foreign / bad level", a_affinity_foreign, NULL },
+	{ "PSCI CPU_OFF (own vCPU 1)", a_cpu_off, NULL },
+	{ "PSCI CPU_SUSPEND", a_cpu_suspend, NULL },
+	{ "SMC with 17 arbitrary function IDs", a_smc_ids, NULL },
+	{ "SMC #1 (non-zero immediate)", a_smc_imm, NULL },
+	{ "HVC #0x1234 (non-zero immediate)", a_hvc_imm, NULL },
+	{ "HVC with bad arguments", a_hvc_bad_args, NULL },
+	{ "SMCCC ARCH_WORKAROUND_1/2 (SSBD off)", a_smccc_wa, NULL },
+	{ "set/way DC ISW/CSW/CISW", a_setway, NULL },
+	{ "ACTLR_EL1 write all ones, read", a_actlr, NULL },
+	{ "IMPDEF CPUACTLR/L2CTLR/CPUECTLR", a_impdef, NULL },
+	{ "PMU PMCR/PMCCNTR/PMUSERENR/PMCCFILTR", a_pmu, NULL },
+	{ "debug MDSCR/DBGBCR/DBGBVR/OSLAR/OSDLR", a_debug, NULL },
+	{ "timer offset CNTVOFF_EL2, CNTHCTL_EL2", a_el2_timer, NULL },
+	{ "EL2 registers HCR/VTTBR/VBAR_EL2", a_el2_regs, NULL },
+	{ "ID registers (PMU, SVE, EL2, RAS...)", a_id_regs, NULL },
+	{ "TLBI VMALLE1IS/IC IALLUIS/ALLE1IS/AT", a_tlbi, NULL },
+	{ "UART unaligned 32-bit read", a_uart_unaligned, NULL },
+	{ "UART 64-bit read (oversized)", a_uart_64, NULL },
+	{ "LDP from GICD, STP to UART", a_pair, NULL },
+	{ "LDXR/STXR on GICD (exclusive)", a_exclusive, NULL },
+	{ "GICD read-only and reserved offsets", a_gicd_junk, NULL },
+	{ "storm: 2000 aborts on victim RAM", a_abort_storm, NULL },
+	{ "storm: 2000 UNDEFs (PMCCNTR)", a_undef_storm, NULL },
+	{ "storm: 20000 HVCs", a_hvc_storm, NULL },
+	{ "storm: 2000 SGI broadcasts", a_sgi_storm, NULL },
 };
 
 #define ATTACK_COUNT (sizeof(attacks) / sizeof(attacks[0]))
@@ -704,6 +717,13 @@ void guest_main(const void *dtb)
 		return;
 	}
 	pause = arg_num(dt.bootargs, "pause-ms", 15);
+	victim_canary = arg_num(dt.bootargs, "victim-canary", 0x44801000);
+	hv_text = arg_num(dt.bootargs, "hv-text", 0x40200000);
+	hv_data = arg_num(dt.bootargs, "hv-data", 0x41000000);
+	victim_dev = arg_num(dt.bootargs, "victim-dev", 0x0a000000);
+	victim_spi = arg_num(dt.bootargs, "victim-spi", 48);
+	own_base = dt.mem_base;
+	own_end = dt.mem_base + dt.mem_size;
 	gprintf("attack suite: %u attacks, GICv%u\n", (unsigned)ATTACK_COUNT,
 		(unsigned)gic_version());
 	/* vCPU 1 must have run once for the ID comparison (attack 21 starts
@@ -713,8 +733,9 @@ void guest_main(const void *dtb)
 		const char *what = attacks[i].run(&ok);
 
 		contained += ok;
-		gprintf("attack %02u | %s | %s | %s\n", i + 1, attacks[i].what,
-			what, ok ? "contained" : "NOT CONTAINED");
+		gprintf("attack %02u | ", i + 1);
+		gprintf(attacks[i].what, attacks[i].addr ? *attacks[i].addr : 0);
+		gprintf(" | %s | %s\n", what, ok ? "contained" : "NOT CONTAINED");
 		delay_ms((unsigned)pause);
 	}
 	gprintf("attack suite: %u attacks, %u contained\n",

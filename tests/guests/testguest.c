@@ -18,6 +18,10 @@
  *   echo           read the console (polling) and print each line received
  *   canary         fill 64 KiB at RAM + 8 MiB + 4 KiB with a pattern at
  *                  boot and check it at every heartbeat
+ *   canary-ends    also guard the first and the last page of RAM: a
+ *                  checksum of the first (the image's first page) taken at
+ *                  boot, a pattern filled into the last; checked at every
+ *                  heartbeat with the canary (the DMA attack's targets)
  *   pmu-check      report whether the PMU is visible and works: PMUVer,
  *                  PMCR_EL0 readable or UNDEF, the cycle counter counting
  *
@@ -32,8 +36,12 @@
 #define CANARY_OFFSET (MARKER_OFFSET + 4096)
 #define CANARY_WORDS (65536 / 8)
 
+#define PAGE_WORDS (4096 / 8)
+
 static struct dt_info dt;
 static bool canary;
+static bool canary_ends;
+static uint64_t first_page_sum;
 
 static volatile uint64_t *canary_base(void)
 {
@@ -47,10 +55,47 @@ static void canary_fill(void)
 	}
 }
 
+static volatile uint64_t *last_page(void)
+{
+	return (volatile uint64_t *)(dt.mem_base + dt.mem_size - 4096);
+}
+
+static uint64_t first_page_checksum(void)
+{
+	volatile uint64_t *p = (volatile uint64_t *)dt.mem_base;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (unsigned i = 0; i < PAGE_WORDS; i++) {
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void canary_ends_fill(void)
+{
+	first_page_sum = first_page_checksum();
+	for (unsigned i = 0; i < PAGE_WORDS; i++) {
+		last_page()[i] = 0x1a57fa6e00000000ULL ^ i;
+	}
+}
+
+static bool canary_ends_ok(void)
+{
+	for (unsigned i = 0; i < PAGE_WORDS; i++) {
+		if (last_page()[i] != (0x1a57fa6e00000000ULL ^ i)) {
+			return false;
+		}
+	}
+	return first_page_checksum() == first_page_sum;
+}
+
 static const char *canary_state(void)
 {
 	if (!canary) {
 		return "";
+	}
+	if (canary_ends && !canary_ends_ok()) {
+		return " canary CORRUPTED";
 	}
 	for (uint64_t i = 0; i < CANARY_WORDS; i++) {
 		if (canary_base()[i] !=
@@ -278,9 +323,13 @@ void guest_main(const void *dtb)
 	if (arg_has(dt.bootargs, "hvc-junk")) {
 		hvc_junk();
 	}
-	canary = arg_has(dt.bootargs, "canary");
+	canary_ends = arg_has(dt.bootargs, "canary-ends");
+	canary = canary_ends || arg_has(dt.bootargs, "canary");
 	if (canary) {
 		canary_fill();
+	}
+	if (canary_ends) {
+		canary_ends_fill();
 	}
 	if (arg_has(dt.bootargs, "pmu-check")) {
 		pmu_check();

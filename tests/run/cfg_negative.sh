@@ -395,5 +395,52 @@ else
 	pass warn.dma_unprotected
 fi
 
+# The picture of the system (--layout-svg, --layout-text): the SVG parses
+# and, like the text table, names every partition and channel.
+cat >"$WORK/pic.dts" <<EOT
+/dts-v1/;
+/ {
+	compatible = "bulkhead,system";
+	partitions {
+		alpha {
+			cpus = <0 1>;
+			memory-size = <0x0 0x4000000>;
+			image = "hello.bin";
+			devices = "pl031@9010000";
+			monitor = "alpha", "beta";
+		};
+		beta {
+			cpus = <2>;
+			memory-size = <0x0 0x400000>;
+			image = "hello.bin";
+		};
+	};
+	channels {
+		link {
+			memory-size = <0x0 0x1000>;
+			alpha { access = "read-write"; };
+			beta { access = "read-only"; };
+		};
+	};
+};
+EOT
+for b in "$BOARD" "$ROOT/boards/qemu-virt/board-gicv2.dts"; do
+	name=layout.picture_$(basename "$b" .dts)
+	rm -f "$WORK/pic.svg" "$WORK/pic.txt"
+	# shellcheck disable=SC2086 # INCS is a list of options
+	timeout 60 "$BHCFG" --board "$b" --system "$WORK/pic.dts" $INCS \
+		--layout-svg "$WORK/pic.svg" --layout-text "$WORK/pic.txt" \
+		>"$WORK/stdout" 2>"$WORK/stderr"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "$name" "exit status $rc: $(head -c 400 "$WORK/stderr")"
+	elif ! why=$(python3 "$ROOT/tests/run/layout_check.py" "$WORK/pic.svg" \
+		"$WORK/pic.txt" alpha beta channel:link); then
+		fail "$name" "$why"
+	else
+		pass "$name"
+	fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Run every test suite (host unit tests, config tool tests, the host
-fuzz targets over their seeds, QEMU system tests), stream their output, and end with one "N passed, M failed" line
+fuzz targets over their seeds, QEMU system tests, make debug's gdb script, the docs check), stream their output, and end with one "N passed, M failed" line
 that adds them up."""
 import os
 import re
@@ -15,6 +15,8 @@ SUITES = [
      {"BHCFG": "build/tools/bhcfg-san"}),
     ("host fuzz targets", ["sh", "tests/run/fuzz_run.sh", "smoke"], {}),
     ("QEMU system tests", ["python3", "tests/run/systest.py"], {}),
+    ("gdb debug script", ["python3", "tests/run/gdb_check.py"], {}),
+    ("docs check", ["python3", "tests/run/docs_check.py"], {}),
 ]
 TOTAL = re.compile(r"^(\d+) passed, (\d+) failed$")
 

@@ -27,11 +27,17 @@ Each tests/system/*.test file describes one test:
   build-only: yes                           only build (a board QEMU cannot
                                             boot): the build must succeed and
                                             make an arm64 Image
-  disk: virtio                              attach a fresh 8 MiB ext4 disk
-                                            (tools/linux/mkdisk.sh) whose
+  disk: virtio | pci                        attach a fresh 8 MiB ext4 disk
+                                            (tools/linux/mkdisk.sh), as a
+                                            virtio-mmio device (the last slot)
+                                            or a virtio-blk-pci device on the
+                                            PCIe bus (behind the SMMU), whose
                                             bulkhead.txt holds a random token;
                                             {token} in patterns stands for it,
                                             {token_upper} for it in capitals
+  disk: pci read-bps=2000000                the same, its reads throttled to
+                                            that many bytes per second (DMA
+                                            that stays in flight)
   native: NAME                              boot guest NAME on the board's
                                             QEMU machine with no hypervisor
                                             (config is then not needed); a
@@ -40,6 +46,10 @@ Each tests/system/*.test file describes one test:
   boot: uboot                               boot U-Boot as firmware, which
                                             loads the FIT image (make fit,
                                             make print-uboot-qemu)
+  boot: sdcard                              boot the board's SD-card image
+                                            as the board does (TF-A, U-Boot,
+                                            boot.scr; make sdcard-qemu,
+                                            make print-sdcard-qemu)
   script: python3 tests/run/x.py {log}      after the boot, run this command
                                             ({log}: the boot's log); it must
                                             exit 0; its output goes to
@@ -99,7 +109,7 @@ def parse(path):
             else:
                 spec[key] = val
             times = 1
-    if spec["boot"] not in (None, "uboot"):
+    if spec["boot"] not in (None, "uboot", "sdcard"):
         raise SystemExit(f"{path}: unknown boot: {spec['boot']}")
     if not spec["config"] and not spec["native"]:
         raise SystemExit(f"{path}: no config")
@@ -121,6 +131,10 @@ def run_qemu(spec, image, log):
     if spec["boot"] == "uboot":
         # U-Boot is the firmware and loads the image itself: no -kernel.
         args = make(spec, "print-uboot-qemu").stdout.split()
+        cmd = ["qemu-system-aarch64"] + args + spec["qemu"]
+    elif spec["boot"] == "sdcard":
+        # The firmware and the card load everything: no -kernel.
+        args = make(spec, "print-sdcard-qemu").stdout.split()
         cmd = ["qemu-system-aarch64"] + args + spec["qemu"]
     env = dict(os.environ, QEMU_AUDIO_DRV="none")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
@@ -212,16 +226,29 @@ def with_token(spec, token):
     return out
 
 
+# QEMU lets a virtio PCI device bypass the IOMMU unless it offers
+# VIRTIO_F_ACCESS_PLATFORM (boards/qemu-virt/virt.mk, VIRTIO_PCI_SMMU).
+DISK_DEVICES = {"virtio": "virtio-blk-device",
+                "pci": "virtio-blk-pci,disable-legacy=on,iommu_platform=on"}
+
+
 def attach_disk(spec):
     """Write a fresh disk image with a random token and attach it as a
-    virtio-blk device (QEMU puts it in the last virtio-mmio slot)."""
+    virtio-blk device: on virtio-mmio (QEMU puts it in the last slot) or
+    on PCIe."""
+    kind, _, rate = spec["disk"].partition(" read-bps=")
+    if kind not in DISK_DEVICES or (rate and not rate.isdigit()):
+        raise SystemExit(f"{spec['name']}: disk: {spec['disk']}: not one of "
+                         f"{', '.join(DISK_DEVICES)}, optionally with read-bps=N")
     token = "token-" + secrets.token_hex(8)
     img = os.path.join(LOG_DIR, spec["name"] + "-disk.img")
     subprocess.run(["sh", "tools/linux/mkdisk.sh", img, token], cwd=ROOT, check=True)
     spec = with_token(spec, token)
+    # read-bps: QEMU's block throttling, so that reads stay in flight.
+    throttle = f",throttling.bps-read={rate}" if rate else ""
     spec["qemu"] = spec["qemu"] + [
-        "-drive", f"if=none,format=raw,id=disk0,file={img}",
-        "-device", "virtio-blk-device,drive=disk0"]
+        "-drive", f"if=none,format=raw,id=disk0,file={img}{throttle}",
+        "-device", f"{DISK_DEVICES[kind]},drive=disk0"]
     return spec
 
 
@@ -254,6 +281,8 @@ def run_one(spec):
     target = native_image(spec["native"]) if spec["native"] else "all"
     if spec["boot"] == "uboot":
         target = "fit"
+    elif spec["boot"] == "sdcard":
+        target = "sdcard-qemu"
     build = make(spec, target)
     if spec["build-fails"] is not None:
         with open(log_path, "w") as log:
@@ -262,6 +291,10 @@ def run_one(spec):
             return spec["name"], ["build succeeded but must fail"], log_path
         if spec["build-fails"] not in build.stdout:
             return spec["name"], [f"build failed without '{spec['build-fails']}'"], log_path
+        # A refused description leaves no (empty) build folder behind.
+        out = os.path.dirname(make(spec, "print-image").stdout.strip())
+        if os.path.isdir(os.path.join(ROOT, out)):
+            return spec["name"], [f"the failed build left {out}/ behind"], log_path
         return spec["name"], [], log_path
     if build.returncode != 0:
         with open(log_path, "w") as log:

@@ -67,7 +67,7 @@ def boot(cmd, log_path):
 def bench(board, disk):
     make(board, "all")
     drive = ["-drive", f"if=none,format=raw,id=disk0,file={disk}",
-             "-device", "virtio-blk-device,drive=disk0"]
+             "-device", "virtio-blk-pci,drive=disk0,disable-legacy=on,iommu_platform=on"]
     native = (["qemu-system-aarch64"] + make(board, "print-native-qemu").split() +
               ICOUNT + drive + ["-kernel", "build/payloads/linux-Image",
                                 "-initrd", "build/payloads/linux-initramfs.cpio.gz",

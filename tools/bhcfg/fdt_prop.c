@@ -11,6 +11,7 @@
 #include <libfdt.h>
 
 #include "bhcfg.h"
+#include "suggest.h"
 
 /** Big-endian cell @i of a property value (no alignment assumed). */
 uint32_t bh_cell(const uint8_t *cells, int i)
@@ -200,7 +201,13 @@ int bh_check_props(const struct bh_node *n, const char *const *allowed)
 			return -1;
 		}
 		if (!bh_in_list(name, strlen(name), allowed)) {
-			bh_node_error(n, name, "unknown property (misspelt?)");
+			const char *near = bh_suggest(name, strlen(name), allowed);
+
+			bh_node_error(n, name, "unknown property%s%s%s [%s]",
+				      near != NULL ? "; did you mean \"" : "",
+				      near != NULL ? near : "",
+				      near != NULL ? "\"?" : "",
+				      BH_CODE_UNKNOWN_PROPERTY);
 			return -1;
 		}
 	}
@@ -226,8 +233,14 @@ int bh_check_children(const struct bh_node *n, const char *const *allowed)
 		}
 		len = at != NULL ? (size_t)(at - name) : strlen(name);
 		if (!bh_in_list(name, len, allowed)) {
-			bh_node_error(n, NULL, "unknown child node \"%s\"",
-				      name);
+			const char *near = bh_suggest(name, len, allowed);
+
+			bh_node_error(n, NULL, "unknown child node \"%s\"%s%s%s [%s]",
+				      name,
+				      near != NULL ? "; did you mean \"" : "",
+				      near != NULL ? near : "",
+				      near != NULL ? "\"?" : "",
+				      BH_CODE_UNKNOWN_NODE);
 			return -1;
 		}
 	}

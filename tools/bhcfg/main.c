@@ -4,6 +4,7 @@
  *
  *   bhcfg --board BOARD.dts|.dtb --system SYSTEM.dts|.dtb [-I DIR]...
  *         [--out-c FILE.c] [--out-s FILE.S] [--out-dir DIR]
+ *         [--layout-svg FILE.svg] [--layout-text FILE.txt]
  *
  * Parse both descriptions, resolve images, place memory, generate the guest
  * device trees, validate the result with config_validate(), and only then
@@ -17,14 +18,20 @@
 #include "hv/config_validate.h"
 
 #include "bhcfg.h"
+#include "picture.h"
+
+/* --layout-svg, --layout-text: picture.c */
+static const char *bh_layout_svg, *bh_layout_text;
 
 static const char bh_usage[] =
 	"usage: bhcfg --board BOARD.dts|.dtb --system SYSTEM.dts|.dtb [-I DIR]...\n"
 	"             [--out-c FILE.c] [--out-s FILE.S] [--out-dir DIR]\n"
+	"             [--layout-svg FILE.svg] [--layout-text FILE.txt]\n"
 	"  -I DIR     search DIR for partition images (in order), and for dtc /include/\n"
 	"  --out-c    the configuration table (const struct hv_config hv_cfg)\n"
 	"  --out-s    assembly embedding every image, initrd and device tree\n"
 	"  --out-dir  where <partition>.dtb files are written (needed by --out-s)\n"
+	"  --layout-svg, --layout-text  a picture / text table of the system\n"
 	"See docs/config.md for the description formats.\n";
 
 static int bh_args(struct bh_ctx *ctx, int argc, char **argv,
@@ -36,6 +43,8 @@ static int bh_args(struct bh_ctx *ctx, int argc, char **argv,
 		{ "out-c", required_argument, NULL, 'c' },
 		{ "out-s", required_argument, NULL, 'a' },
 		{ "out-dir", required_argument, NULL, 'd' },
+		{ "layout-svg", required_argument, NULL, 'L' },
+		{ "layout-text", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -52,6 +61,10 @@ static int bh_args(struct bh_ctx *ctx, int argc, char **argv,
 			ctx->out_s = optarg;
 		} else if (opt == 'd') {
 			ctx->out_dir = optarg;
+		} else if (opt == 'L') {
+			bh_layout_svg = optarg;
+		} else if (opt == 'T') {
+			bh_layout_text = optarg;
 		} else if (opt == 'I' && ctx->incdir_count < BH_MAX_INCDIRS) {
 			ctx->incdirs[ctx->incdir_count++] = optarg;
 		} else if (opt == 'h') {
@@ -95,7 +108,10 @@ static int bh_run(struct bh_ctx *ctx, const char *board, const char *system)
 		return -1;
 	}
 	bh_dma_warnings(ctx);
-	return bh_emit_all(ctx);
+	if (bh_emit_all(ctx) != 0) {
+		return -1;
+	}
+	return bh_picture_write(ctx, bh_layout_svg, bh_layout_text);
 }
 
 /** Entry point: see the comment at the top of this file. */

@@ -59,7 +59,7 @@ void gic_eoi(uint32_t iar);
 void gic_deactivate(uint32_t iar);
 bool gic_is_kick(uint32_t intid);
 void gic_quiesce_partition(const struct hv_partition_cfg *c);
-void gic_enable_hv_irq(uint32_t intid, unsigned core);
+void gic_enable_hv_irq(uint32_t intid, unsigned core, bool edge);
 uint32_t arch_vgic_lr_count(void);
 uint8_t arch_vgic_prio_mask(void);
 void arch_vgic_cpu_reset(void);

@@ -69,6 +69,13 @@ struct partition {
 	_Atomic uint32_t events_logged; /* log/inject event reports, this
 					 * incarnation (rate limit) */
 	struct hv_stats *stats;	   /* its counter page (core/health.c) */
+	/* DMA faults (the SMMU's events, taken on the console core): the
+	 * count this incarnation, for rate limiting; a stop or restart
+	 * requested from its vCPUs (restarts + 1 of the incarnation it is
+	 * for, 0: none) and the reason, written before the request. */
+	_Atomic uint32_t dma_faults;
+	_Atomic uint32_t dma_request;
+	char dma_why[112];
 	struct vgic vgic;	   /* own lock: vgic.lock */
 };
 
@@ -107,6 +114,8 @@ bool vgic_owns_ipa(const struct vcpu *v, uint64_t ipa);
 /** Apply the partition's policy to a fault; returns for "inject", "log". */
 enum fault_result partition_fault(struct vcpu *v, enum fault_kind kind,
 				  const char *what, uint64_t addr);
+bool partition_dma_fault(struct partition *p, const char *what);
+void partition_dma_check(struct vcpu *v);
 /** Apply the policy for a PSCI reset/off or a watchdog expiry; returns
  * only for "log" (and "inject", which the caller carries out). */
 enum hv_fault_policy partition_event(struct vcpu *v, enum hv_event ev,
@@ -117,6 +126,7 @@ void health_init(struct partition *p);
 void health_reset(struct partition *p);
 void health_count_fault(struct partition *p);
 void health_count_restart(struct partition *p);
+void health_count_dma_fault(struct partition *p);
 void health_set_state(struct partition *p);
 void health_sync_irqs(struct partition *p);
 bool health_wdog_mmio(struct vcpu *v, uint64_t off, unsigned size,

@@ -23,6 +23,10 @@
 #define PSCI_SYSTEM_OFF 0x84000008u
 #define PSCI_SYSTEM_RESET 0x84000009u
 #define PSCI_FEATURES 0x8400000au
+/* Bulkhead's vendor-specific hypervisor service calls (SMCCC DEN0028
+ * 6.2: owning entity 6, fast, SMC64). TEXT_DIGEST returns 0 in x0 and
+ * the FNV-1a 64 digest of the hypervisor's text in x1. */
+#define HV_HVC_TEXT_DIGEST 0xc6000001u
 
 /* What PSCI_VERSION and SMCCC_VERSION return: 1.1 for both. The EL1
  * synchronous vector answers these two itself (vectors.S). */

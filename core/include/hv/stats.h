@@ -34,7 +34,10 @@ struct hv_stats {
 	uint64_t irqs_injected;	  /* 0x50: interrupts made pending for it */
 	uint64_t started_at;	  /* 0x58: physical counter at last start */
 	uint64_t counter_hz;	  /* 0x60: its frequency */
-	uint64_t reserved[3];	  /* 0x68 */
+	uint64_t dma_faults;	  /* 0x68: DMA faults its devices caused
+				   * (recorded by the SMMU, all
+				   * incarnations) */
+	uint64_t reserved[2];	  /* 0x70 */
 	/* 0x80: exits per vCPU, indexed by enum vcpu_exit (names in
 	 * docs/lifecycle.md: irq maint hvc smc sysreg gic uart gpio wdog
 	 * abort wfx other). */

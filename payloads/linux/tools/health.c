@@ -73,9 +73,10 @@ static void print_page(const volatile struct hv_stats *st, uint64_t now)
 	}
 	printf("health %s: %s, restarts %" PRIu64 ", faults %" PRIu64
 	       ", watchdog expiries %" PRIu64 ", irqs injected %" PRIu64
-	       ", up %" PRIu64 ".%03" PRIu64 " s\n",
+	       ", DMA faults %" PRIu64 ", up %" PRIu64 ".%03" PRIu64 " s\n",
 	       name, st->state < 3 ? states[st->state] : "?", st->restarts,
-	       st->faults, st->wdog_expiries, injected, up / hz,
+	       st->faults, st->wdog_expiries, injected, st->dma_faults,
+	       up / hz,
 	       up % hz * 1000 / hz);
 	for (uint32_t v = 0; v < st->vcpu_count && v < HV_STATS_VCPUS; v++) {
 		printf("health %s vcpu%u:", name, v);
