@@ -310,6 +310,91 @@ EOT
 	fi
 done
 
+# The PCIe host bridge in the device tree of the partition given it: the
+# generic ECAM binding with the partition's GIC (phandle 1, two address
+# cells) as interrupt parent, and no iommu-map or msi-map (the partition
+# sees no SMMU).
+cat >"$WORK/pci.dts" <<EOT
+/dts-v1/;
+/ {
+	compatible = "bulkhead,system";
+	partitions {
+		alpha {
+			cpus = <0>;
+			memory-size = <0x0 0x4000000>;
+			image = "hello.bin";
+			devices = "pcie@10000000";
+		};
+	};
+};
+EOT
+# pci_prop PROPERTY EXPECTED: the property of /pcie@10000000, as fdtget
+# prints it (cells in hex), is EXPECTED; records the first mismatch.
+pci_prop() {
+	got=$(fdtget -t x "$OUT/dtb/alpha.dtb" /pcie@10000000 "$1" 2>&1)
+	if [ "$got" != "$2" ] && [ -z "$pci_bad" ]; then
+		pci_bad="$1 is '$got', expected '$2'"
+	fi
+}
+run_tool "$BOARD" "$WORK/pci.dts"
+pci_bad=
+if [ "$rc" -ne 0 ]; then
+	pci_bad="exit status $rc: $(head -c 400 "$WORK/stderr")"
+else
+	imap=
+	for slot in 0 1 2 3; do
+		for pin in 1 2 3 4; do
+			spi=$(((slot + pin - 1) % 4 + 3))
+			imap="$imap $(printf '%x' $((slot << 11))) 0 0 $pin 1 0 0 0 $spi 4"
+		done
+	done
+	[ "$(fdtget -t s "$OUT/dtb/alpha.dtb" /pcie@10000000 compatible)" = \
+		pci-host-ecam-generic ] || pci_bad="compatible"
+	[ "$(fdtget -t s "$OUT/dtb/alpha.dtb" /pcie@10000000 device_type)" = \
+		pci ] || pci_bad="device_type"
+	pci_prop reg "40 10000000 0 10000000"
+	pci_prop bus-range "0 ff"
+	pci_prop "#address-cells" 3
+	pci_prop "#size-cells" 2
+	pci_prop "#interrupt-cells" 1
+	pci_prop ranges "1000000 0 0 0 3eff0000 0 10000 2000000 0 10000000 0 10000000 0 2eff0000"
+	pci_prop interrupt-map-mask "1800 0 0 7"
+	pci_prop interrupt-map "${imap# }"
+	pci_prop linux,pci-domain 0
+	pci_prop dma-coherent ""
+	[ "$(fdtget -t x "$OUT/dtb/alpha.dtb" /intc@8000000 "#address-cells")" = 2 ] &&
+		[ "$(fdtget -t x "$OUT/dtb/alpha.dtb" /intc@8000000 phandle)" = 1 ] ||
+		pci_bad="${pci_bad:-the GIC node is not phandle 1 with 2 address cells}"
+	for absent in iommu-map msi-map interrupts bus-master stream-ids; do
+		if fdtget "$OUT/dtb/alpha.dtb" /pcie@10000000 "$absent" \
+			>/dev/null 2>&1; then
+			pci_bad="${pci_bad:-$absent must not be there}"
+		fi
+	done
+	if ! grep -q -F '.sids = {' "$OUT/cfg.c" ||
+		! grep -q -F '{ .smmu = 0, .first = 0x0, .count = 0x10000 },' \
+			"$OUT/cfg.c"; then
+		pci_bad="${pci_bad:-the table does not give alpha StreamIDs 0..0xffff}"
+	fi
+fi
+if [ -n "$pci_bad" ]; then
+	fail guest_dt.pcie "$pci_bad"
+else
+	pass guest_dt.pcie
+fi
+
+# A dma-unprotected partition builds, with a warning naming its bus masters.
+sed -e 's|devices = "pcie@10000000";|devices = "fw-cfg@9020000"; dma-unprotected;|' \
+	"$WORK/pci.dts" >"$WORK/unprotected.dts"
+run_tool "$BOARD" "$WORK/unprotected.dts"
+if [ "$rc" -ne 0 ]; then
+	fail warn.dma_unprotected "exit status $rc: $(head -c 400 "$WORK/stderr")"
+elif ! grep -q -F 'bhcfg: warning: partition alpha is dma-unprotected: its bus masters (fw-cfg@9020000) can reach all of physical memory' "$WORK/stderr"; then
+	fail warn.dma_unprotected "no warning: $(head -c 400 "$WORK/stderr")"
+else
+	pass warn.dma_unprotected
+fi
+
 # The picture of the system (--layout-svg, --layout-text): the SVG parses
 # and, like the text table, names every partition and channel.
 cat >"$WORK/pic.dts" <<EOT
