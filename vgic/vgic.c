@@ -534,11 +534,21 @@ static int claim_lr(struct vgic *g, unsigned self, uint8_t prio)
 	return victim;
 }
 
+/*
+ * Is some LR in the pending state proper? ICH_MISR_EL2.NP (IHI 0069H
+ * 12.5, ICH_MISR_EL2) and GICH_MISR.NP (IHI 0048B 5.3.5) assert when no
+ * list register is in the *pending* state, and an active and pending LR
+ * is in the active-and-pending state, not the pending one (IHI 0069H
+ * 12.5, ICH_LR<n>_EL2.State; IHI 0048B 5.3.11 GICH_LRn.State). Arming NPIE
+ * with only such LRs would raise the maintenance interrupt at once, again
+ * and again, without the guest getting to run: a guest with split EOI
+ * (EOImode 1) that holds its interrupts active did exactly that.
+ */
 static bool any_pending_lr(struct vgic *g, unsigned self)
 {
 	for (unsigned i = 0; i < g->lr_count; i++) {
 		if (g->cpu[self].lr_intid[i] != VGIC_NO_IRQ &&
-		    (vgic_hw_lr_read(i).state & LR_STATE_P)) {
+		    vgic_hw_lr_read(i).state == LR_STATE_P) {
 			return true;
 		}
 	}
@@ -550,8 +560,11 @@ static bool any_pending_lr(struct vgic *g, unsigned self)
  * LRs the guest is done with, and load the highest-priority deliverable
  * interrupts, preempting lower-priority pending ones. If some are left
  * over, ask for a maintenance interrupt: when no LR is pending any more
- * (NPIE) if one is, else when at most one LR is in use (UIE). Never both
- * "no free LR" and NPIE with nothing pending, so it cannot livelock.
+ * (NPIE) if one is only pending, else when at most one LR is in use (UIE).
+ * NPIE is armed only while an LR is in the pending state proper (see
+ * any_pending_lr()), and UIE only while more than one LR is in use, so
+ * neither condition holds when it is armed: the maintenance interrupt
+ * comes only after the guest acknowledged or deactivated something.
  */
 void vgic_flush(struct vgic *g, unsigned self)
 {

@@ -181,6 +181,7 @@ enum scen_kind {
 	SCEN_EOI_ORDER,
 	SCEN_DISABLE_ACTIVE,
 	SCEN_REPEND,
+	SCEN_SPLIT,
 };
 
 /** Scenario inputs (INTIDs a..d; a is the PPI for the timer, phys selects
@@ -195,6 +196,14 @@ struct scen {
 };
 
 static struct scen sc;
+
+/* Split EOI: IAR values whose deactivation the handler left to the main
+ * loop (one producer, the handler; one consumer, the code it interrupts). */
+#define SPLIT_Q 32
+static struct {
+	uint32_t iar[SPLIT_Q];
+	volatile uint32_t head, tail;
+} split_q;
 
 /* Zero an object byte by byte (there is no memset here). */
 static void zero(volatile void *p, size_t size)
@@ -457,6 +466,12 @@ static void scenario_irq(uint32_t id)
 			sc.st2 = gic_is_active(id);
 		}
 		break;
+	case SCEN_SPLIT:
+		/* Sent again while active: active and pending. */
+		if (logs[0].count[id] == 1) {
+			gic_send_sgi_self(id);
+		}
+		break;
 	case SCEN_REPEND:
 		if (first) {
 			gic_set_pending(id);
@@ -495,6 +510,12 @@ bool guest_irq_handler(uint64_t kind)
 		scenario_irq(id);
 	}
 	gic_eoi(iar);
+	if (me == 0 && sc.kind == SCEN_SPLIT) {
+		/* EOImode 1: that was the priority drop only. */
+		split_q.iar[split_q.head % SPLIT_Q] = iar;
+		__atomic_store_n(&split_q.head, split_q.head + 1,
+				 __ATOMIC_RELEASE);
+	}
 	l->depth--;
 	return true;
 }
@@ -995,6 +1016,65 @@ static void test_many(void)
 	expect_rpr_idle("end");
 }
 
+/*
+ * Split EOI with more interrupts outstanding than a hypervisor has list
+ * registers (issue 15, item 3). EOImode 1 (IHI 0069H chapter 4, "Priority
+ * drop and interrupt deactivation"; IHI 0048B 3.2.1): the handler's EOI
+ * only drops the priority, and the deactivation (ICC_DIR_EL1, GICC_DIR)
+ * comes later from the interrupted code. Six SGIs are pending at once;
+ * each is sent again while active (active and pending), so each is taken
+ * exactly twice. A vGIC that asks for a "no pending LR" maintenance
+ * interrupt while its LRs are all active and pending is interrupted again
+ * at once, forever, and the deactivations below never run.
+ */
+static void test_split_eoi(void)
+{
+	uint32_t ids[6];
+	uint8_t p[6];
+	uint64_t end;
+	unsigned i, taken = 0;
+
+	for (i = 0; i < 6; i++) {
+		ids[i] = 1 + i;
+		p[i] = PRIO_TEST;
+	}
+	setup(ids, p, 6);
+	split_q.head = split_q.tail = 0;
+	scen_reset(SCEN_SPLIT, 0, 0, 0, 0);
+	gic_set_split_eoi(true);
+	for (i = 0; i < 6; i++) {
+		gic_send_sgi_self(ids[i]);
+	}
+	gic_irq_unmask();
+	end = deadline(WAIT_MS);
+	while (taken < 12 && now_ticks() <= end) {
+		uint32_t t = __atomic_load_n(&split_q.tail, __ATOMIC_RELAXED);
+
+		if (t == __atomic_load_n(&split_q.head, __ATOMIC_ACQUIRE)) {
+			relax();
+			continue;
+		}
+		gic_deactivate(split_q.iar[t % SPLIT_Q]);
+		__atomic_store_n(&split_q.tail, t + 1, __ATOMIC_RELEASE);
+		taken++;
+	}
+	check(taken == 12, "%u of 12 deliveries deactivated", taken);
+	settle(10);
+	gic_irq_mask();
+	/* Anything the handler queued late is deactivated too. */
+	while (split_q.tail != split_q.head) {
+		gic_deactivate(split_q.iar[split_q.tail % SPLIT_Q]);
+		split_q.tail++;
+	}
+	gic_set_split_eoi(false);
+	scen_reset(SCEN_NONE, 0, 0, 0, 0);
+	for (i = 0; i < 6; i++) {
+		expect_count(0, ids[i], 2, "split EOI");
+		expect_idle(ids[i], "split EOI");
+	}
+	expect_rpr_idle("end");
+}
+
 /* Int_config and the software pending latch. A level-sensitive interrupt
  * pended by a write to ISPENDR stays pending whatever its input does,
  * until it is acknowledged or cleared by ICPENDR (IHI 0069H chapter 4,
@@ -1439,6 +1519,7 @@ static const struct test tests[] = {
 	{ "disable_active", test_disable_active },
 	{ "repend_active", test_repend_active },
 	{ "eoi_order", test_eoi_order },
+	{ "split_eoi", test_split_eoi },
 	{ "trap_regs", test_trap_regs },
 };
 

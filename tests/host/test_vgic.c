@@ -1344,3 +1344,45 @@ TEST(vgic, access_width_rules_hold_at_every_offset)
 	}
 	EXPECT_EQ(wrong, 0); /* the first one is shown above */
 }
+
+/*
+ * Split EOI (EOImode 1): the guest acknowledges and drops the priority of
+ * four interrupts, each pended again while active, and defers their
+ * deactivation. Every LR is active and pending, two more wait. No LR is in
+ * the pending state proper, so NPIE would assert at once and forever
+ * (issue 15, item 3): the flush must arm nothing that is already true.
+ */
+TEST(vgic, split_eoi_active_pending_lrs_no_maintenance_storm)
+{
+	setup(3);
+	pend_many();
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_misr(), 0);
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		fake_guest_ack(i);
+		vgic_send_sgi(&g, 0, fake.lr[i].vintid, 1);
+	}
+	vgic_maintenance(&g, 0);
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		EXPECT_EQ(fake.lr[i].state, LR_STATE_A | LR_STATE_P);
+	}
+	EXPECT_EQ(fake_misr(), 0);
+	EXPECT_TRUE(!fake.npie && fake.uie);
+	/* The guest deactivates one: its LR is pending again, NP stays
+	 * quiet; deactivating the rest lets the waiting ones in. */
+	for (unsigned round = 0; round < 8; round++) {
+		for (unsigned i = 0; i < FAKE_LRS; i++) {
+			if (fake.lr[i].state & LR_STATE_A) {
+				fake_guest_eoi(i);
+			} else if (fake.lr[i].state & LR_STATE_P) {
+				fake_guest_ack(i);
+			}
+		}
+		vgic_maintenance(&g, 0);
+		EXPECT_EQ(fake_misr(), 0);
+	}
+	for (unsigned s = 1; s <= 6; s++) {
+		EXPECT_EQ(fake_lr_of(s), -1);
+	}
+	EXPECT_TRUE(!fake.npie && !fake.uie);
+}
