@@ -1386,3 +1386,53 @@ TEST(vgic, split_eoi_active_pending_lrs_no_maintenance_storm)
 	}
 	EXPECT_TRUE(!fake.npie && !fake.uie);
 }
+
+/*
+ * A level HW SPI latched while the guest had IRQs masked (issue 15, item
+ * 4): its acknowledge traps, and an instance whose line fell meanwhile
+ * (the guest EOId, then cleared its device) is withdrawn and deactivated;
+ * one whose line is still high stays. Either way the trap is dropped.
+ */
+TEST(vgic, level_hw_latched_masked_resampled_at_ack)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	dist_w(0, 0x104, 4, 1u << 16); /* enable SPI 48, level */
+	fake.phys_pending[48] = true;
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(48);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_TRUE(fake.trap_ack);
+	/* Line fell; the guest's acknowledge traps. */
+	fake.phys_pending[48] = false;
+	vgic_ack_trap(&g, 0);
+	EXPECT_EQ(fake_lr_of(48), -1);
+	EXPECT_EQ(fake.deactivated[48], 1);
+	EXPECT_TRUE(!fake.trap_ack);
+	EXPECT_TRUE(!(g.spi[48 - 32].flags & VIRQ_PENDING));
+	/* Again, line still high: delivered. */
+	fake.phys_pending[48] = true;
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(fake.trap_ack);
+	vgic_ack_trap(&g, 0);
+	lr = fake_lr_of(48);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	EXPECT_TRUE(!fake.trap_ack);
+	/* Unmasked arrival, an edge SPI, a private one: no trap. */
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 0);
+	vgic_latched_masked(&g, 0, 27);
+	dist_w(0, 0xc0c, 4, 2u << 0); /* ICFGR3: SPI 48 edge */
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(!fake.trap_ack);
+}

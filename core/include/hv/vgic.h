@@ -124,6 +124,14 @@ struct vgic_vcpu {
 	 */
 	uint64_t fast_irq;
 	uint64_t fast_lr;
+	/*
+	 * A level-sensitive HW SPI was made pending while the guest had
+	 * IRQs masked, so its line may fall before the guest can take it
+	 * with no exit in between: the guest's acknowledge traps (GICv3
+	 * ICH_HCR_EL2.TALL1) and the line is sampled again first. See
+	 * vgic_latched_masked(). This vCPU's core only, with g->lock.
+	 */
+	bool ack_check;
 };
 
 /** A partition's virtual GIC. */
@@ -164,6 +172,8 @@ void vgic_reset_state(struct vgic *g);
 /* Run-time operations; @self is the calling vCPU's index or -1 for a
  * caller that is no vCPU of this partition (console input). */
 void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid);
+void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid);
+void vgic_ack_trap(struct vgic *g, unsigned self);
 bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid);
 void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level);
 void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
@@ -285,7 +295,7 @@ void vgic_set_target(struct vgic *g, unsigned self, struct virq *q,
 struct lr_val vgic_hw_lr_read(unsigned i);
 void vgic_hw_lr_write(unsigned i, const struct lr_val *lr);
 uint32_t vgic_hw_lr_empty(void); /* bit i: LR i holds no state */
-void vgic_hw_underflow_irqs(bool npie, bool uie);
+void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack);
 void vgic_hw_kick(uint32_t pcpu);
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on);
 bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu);

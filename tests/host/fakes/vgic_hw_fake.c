@@ -36,10 +36,11 @@ uint32_t vgic_hw_lr_empty(void)
 	return m;
 }
 
-void vgic_hw_underflow_irqs(bool npie, bool uie)
+void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack)
 {
 	fake.npie = npie;
 	fake.uie = uie;
+	fake.trap_ack = trap_ack;
 }
 
 void vgic_hw_kick(uint32_t pcpu)

@@ -11,7 +11,7 @@
 struct fake_gic {
 	struct lr_val lr[FAKE_LRS];
 	unsigned lr_writes;
-	bool npie, uie;
+	bool npie, uie, trap_ack;
 	uint32_t kicks;
 	bool phys_enabled[1024];
 	bool phys_pending[1024];
