@@ -94,6 +94,93 @@ static void start_secondaries(void)
 	gprintf("all %u vCPUs up\n", dt.cpus);
 }
 
+/*
+ * cpu-on-race=N: vCPUs 0, 1 and 2 call CPU_ON for vCPU 3 at the same time,
+ * N rounds; vCPU 3 counts its start and calls CPU_OFF. Each round must
+ * give exactly one SUCCESS and ALREADY_ON for the others, never
+ * ON_PENDING (issue 15, item 8; DEN0022D 5.1.4, CPU_ON), as KVM and QEMU
+ * answer.
+ */
+#define RACE_TARGET 3
+#define RACE_CALLERS 3
+static volatile uint32_t race_gen, race_arrived, race_started;
+static volatile int64_t race_ret[RACE_CALLERS];
+
+static void race_wait_gen(uint32_t gen)
+{
+	while (__atomic_load_n(&race_gen, __ATOMIC_ACQUIRE) < gen) {
+		__asm__ volatile("wfe");
+	}
+}
+
+/* One caller's CPU_ON of round @gen. */
+static void race_call(unsigned me, uint32_t gen)
+{
+	race_wait_gen(gen);
+	race_ret[me] = psci_call(0xc4000003, RACE_TARGET,
+				 (uint64_t)secondary_entry, RACE_TARGET);
+	__atomic_fetch_add(&race_arrived, 1, __ATOMIC_ACQ_REL);
+	__asm__ volatile("sev");
+}
+
+static void race_caller(unsigned me, uint64_t rounds)
+{
+	for (uint32_t gen = 1; gen <= rounds; gen++) {
+		race_call(me, gen);
+	}
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
+
+static void cpu_on_race(uint64_t rounds)
+{
+	unsigned ok = 0, already = 0, pending = 0, other = 0;
+
+	if (dt.cpus < RACE_TARGET + 1) {
+		gputs("cpu-on race: needs 4 vCPUs");
+		return;
+	}
+	for (unsigned i = 1; i < RACE_CALLERS; i++) {
+		(void)psci_call(0xc4000003, i, (uint64_t)secondary_entry, i);
+	}
+	for (uint32_t gen = 1; gen <= rounds; gen++) {
+		/* vCPU 3 off again before the next round. */
+		while (psci_call(0xc4000004, RACE_TARGET, 0, 0) != 1) {
+			__asm__ volatile("yield");
+		}
+		__atomic_store_n(&race_gen, gen, __ATOMIC_RELEASE);
+		__asm__ volatile("sev");
+		race_call(0, gen);
+		while (__atomic_load_n(&race_arrived, __ATOMIC_ACQUIRE) <
+		       gen * RACE_CALLERS) {
+			__asm__ volatile("wfe");
+		}
+		for (unsigned i = 0; i < RACE_CALLERS; i++) {
+			switch (race_ret[i]) {
+			case 0:
+				ok++;
+				break;
+			case -4:
+				already++;
+				break;
+			case -5:
+				pending++;
+				break;
+			default:
+				other++;
+				break;
+			}
+		}
+	}
+	while (psci_call(0xc4000004, RACE_TARGET, 0, 0) != 1) {
+		__asm__ volatile("yield");
+	}
+	gprintf("cpu-on race: %lu rounds: SUCCESS %u, ALREADY_ON %u, "
+		"ON_PENDING %u, other %u; target started %u times\n",
+		rounds, ok, already, pending, other, race_started);
+}
+
 static void psci_checks(void)
 {
 	gprintf("PSCI_VERSION 0x%x\n", (unsigned)psci_call(0x84000000, 0, 0, 0));
@@ -275,6 +362,9 @@ void guest_main(const void *dtb)
 	if (arg_has(dt.bootargs, "smp")) {
 		start_secondaries();
 	}
+	if (arg_has(dt.bootargs, "cpu-on-race")) {
+		cpu_on_race(arg_num(dt.bootargs, "cpu-on-race", 100));
+	}
 	if (arg_has(dt.bootargs, "hvc-junk")) {
 		hvc_junk();
 	}
@@ -321,6 +411,23 @@ void guest_secondary(uint64_t index)
 {
 	uint64_t mpidr;
 
+	if (arg_has(dt.bootargs, "cpu-on-race")) {
+		if (index == RACE_TARGET) {
+			uint32_t gen = __atomic_load_n(&race_gen,
+						       __ATOMIC_ACQUIRE);
+
+			__atomic_fetch_add(&race_started, 1, __ATOMIC_RELEASE);
+			/* Off only once every caller of the round has been
+			 * answered, so a late one cannot start it again. */
+			while (__atomic_load_n(&race_arrived, __ATOMIC_ACQUIRE) <
+			       gen * RACE_CALLERS) {
+				__asm__ volatile("wfe");
+			}
+			(void)psci_call(0x84000002, 0, 0, 0); /* CPU_OFF */
+		}
+		race_caller((unsigned)index,
+			    arg_num(dt.bootargs, "cpu-on-race", 100));
+	}
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	gprintf("hello from vCPU %lu (MPIDR 0x%lx)\n", index, mpidr);
 	__atomic_fetch_add(&vcpus_up, 1, __ATOMIC_RELEASE);
