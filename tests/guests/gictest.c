@@ -735,6 +735,9 @@ static void init_v2(void)
 	     gic_cpuif_read(GICC_IIDR), gic_cpuif_read(GICC_CTLR));
 	check(ncpu >= dt.cpus, "GICD_TYPER.CPUNumber %u, %u vCPUs", ncpu - 1,
 	      dt.cpus);
+	/* IHI 0048B 4.3.1, Table 4-1: ICPIDR2 at 0xfe8, ArchRev 2. */
+	check(((gic_dist_read(GICD_PIDR2_V2) >> 4) & 0xf) == 2,
+	      "GICD_ICPIDR2 0x%x: ArchRev not 2", gic_dist_read(GICD_PIDR2_V2));
 	check(gic_cpuif_read(GICC_CTLR) & 1, "GICC_CTLR.Enable is 0");
 	gic_cpuif_write(GICC_CTLR, 0);
 	check((gic_cpuif_read(GICC_CTLR) & 1) == 0, "GICC_CTLR.Enable stuck");

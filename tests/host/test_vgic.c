@@ -84,7 +84,7 @@ TEST(vgic, identification_registers)
 	EXPECT_EQ((dist(0, 0x004, 4) >> 19) & 0x1f, 9);
 	EXPECT_EQ(dist(0, 0x008, 4), 0x4200043b);
 	EXPECT_EQ(dist(0, 0x000, 4), (1u << 4) | (1u << 6));
-	EXPECT_EQ(dist(0, 0xffe8, 4), 0x30);
+	EXPECT_EQ(dist(0, 0xffe8, 4), 0x3b); /* ArchRev 3, Arm JEP106 */
 	EXPECT_EQ(redist(0, 0x0008, 8), 0x0ULL);
 	EXPECT_EQ(redist(0, 0x20008, 8), (1ULL << 32) | (1u << 8) | (1u << 4));
 	EXPECT_EQ(redist(0, 0xffe8, 4), 0x3b);
@@ -1141,8 +1141,8 @@ TEST(vgic, reserved_offsets_raz_wi)
 		{ false, 3, 0x7ffc, 4, true },
 		{ false, 3, 0x8000, 4, true },	/* IROUTERE */
 		{ false, 3, 0xc000, 4, true },
-		{ false, 3, 0xffd0, 4, true },	/* PIDR4 */
-		{ false, 3, 0xfffc, 4, true },	/* CIDR3 */
+		{ false, 3, 0xffcc, 4, true },	/* below PIDR4 */
+		{ false, 3, 0x0fe8, 4, true },	/* GICv2's PIDR2 offset */
 		{ false, 3, 0x10000, 4, true }, /* beyond the frame */
 		{ false, 2, 0x00c, 4, true },
 		{ false, 2, 0xd00, 4, true },
@@ -1152,10 +1152,11 @@ TEST(vgic, reserved_offsets_raz_wi)
 		{ false, 2, 0xf7c, 4, true },
 		{ false, 2, 0x6100, 4, true },	/* IROUTER32: none in v2 */
 		{ false, 2, 0xfffc, 4, true },
+		{ false, 2, 0x0fcc, 4, true },	/* below GICv2 PIDR4 */
 		{ true, 3, 0x00010, 4, true },	/* GICR_STATUSR */
 		{ true, 3, 0x00070, 4, true },	/* GICR_PROPBASER */
 		{ true, 3, 0x00080, 4, true },
-		{ true, 3, 0x0ffd0, 4, true },	/* GICR_PIDR4 */
+		{ true, 3, 0x0ffcc, 4, true },	/* below GICR_PIDR4 */
 		{ true, 3, 0x10000, 4, true },	/* SGI_base, first block */
 		{ true, 3, 0x10084, 4, true },	/* IGROUPR1 (E) */
 		{ true, 3, 0x10104, 4, true },	/* ISENABLER1 (E) */
@@ -1435,4 +1436,42 @@ TEST(vgic, level_hw_latched_masked_resampled_at_ack)
 	vgic_latched_masked(&g, 0, 48);
 	vgic_flush(&g, 0);
 	EXPECT_TRUE(!fake.trap_ack);
+}
+
+/*
+ * Every ID register of both distributor layouts and of a GICv3
+ * redistributor (issue 15, item 7: GICD_PIDR2 of a GICv2 read 0 at
+ * 0xfe8). PIDR4-7, PIDR0-3, CIDR0-3 in that order, IHI 0048B 4.3.1 and
+ * IHI 0069H 12.8; the other version's offsets are reserved.
+ */
+TEST(vgic, id_registers_both_versions)
+{
+	static const uint32_t v2[12] = { 0x04, 0, 0, 0, 0x42, 0xb0,
+					 0x2b, 0, 0x0d, 0xf0, 0x05, 0xb1 };
+	static const uint32_t v3[12] = { 0x44, 0, 0, 0, 0x42, 0xb0,
+					 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1 };
+
+	setup(2);
+	for (unsigned i = 0; i < 12; i++) {
+		uint64_t fast = 0;
+
+		EXPECT_EQ(dist(0, 0xfd0 + 4 * i, 4), v2[i]);
+		EXPECT_TRUE(vgic_dist_read_nolock(&g, 0xfd0 + 4 * i, 4, &fast));
+		EXPECT_EQ(fast, v2[i]);
+		EXPECT_EQ(dist(0, 0xffd0 + 4 * i, 4), 0);
+	}
+	EXPECT_EQ(dist(0, 0xfcc, 4), 0);
+	EXPECT_EQ(dist(0, 0xfe8, 1), ~0ULL); /* word access only */
+	setup(3);
+	for (unsigned i = 0; i < 12; i++) {
+		uint64_t fast = 0;
+
+		EXPECT_EQ(dist(0, 0xffd0 + 4 * i, 4), v3[i]);
+		EXPECT_TRUE(vgic_dist_read_nolock(&g, 0xffd0 + 4 * i, 4, &fast));
+		EXPECT_EQ(fast, v3[i]);
+		EXPECT_EQ(dist(0, 0xfd0 + 4 * i, 4), 0);
+		EXPECT_EQ(redist(1, 0x20000 + 0xffd0 + 4 * i, 4), v3[i]);
+		EXPECT_EQ(redist(0, 0x1ffd0 + 4 * i, 4), 0); /* SGI_base */
+	}
+	EXPECT_EQ(dist(0, 0xffcc, 4), 0);
 }
