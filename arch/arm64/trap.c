@@ -216,9 +216,15 @@ bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
 	vcpu_vgic_sync(v);
 done:
 	vcpu_count(v, kind);
-	/* A data abort with a syndrome from AArch64: a 32-bit instruction
-	 * (ESR_EL2.IL is 1: exceptions from AArch32 take another vector). */
-	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+	/*
+	 * Step by the instruction's length, ESR_EL2.IL, as trap_finish()
+	 * does: with EL1 in AArch64, an exception from AArch32 EL0 (a 16-bit
+	 * Thumb store included) comes through this same vector, for a lower
+	 * EL using AArch64 (DDI 0487 J.a, D1.10.2 "Exception vectors";
+	 * D19.2.40 ESR_EL2.IL).
+	 */
+	write_sysreg(elr_el2,
+		     read_sysreg(elr_el2) + (esr_il32(esr) ? 4 : 2));
 	return true;
 }
 
@@ -387,7 +393,9 @@ void arch_trap_serror(struct vcpu *v)
 	vcpu_check_requests(v);
 }
 
-/** Guests must be AArch64 at EL1 and EL0. */
+/** The vector for a lower EL using AArch32: only reachable with EL1 in
+ * AArch32, which HCR_EL2.RW rules out (AArch32 EL0 exceptions come through
+ * the AArch64 vector, D1.10.2): a partition fault if it ever happens. */
 void arch_trap_aarch32(struct vcpu *v)
 {
 	(void)partition_fault(v, FAULT_AARCH32, "exception from AArch32",

@@ -181,6 +181,80 @@ static void cpu_on_race(uint64_t rounds)
 		rounds, ok, already, pending, other, race_started);
 }
 
+/*
+ * thumb-el0: a 16-bit Thumb store to the emulated UART from AArch32 EL0
+ * (issue 15, item 5). Cortex-A53 implements AArch32 at EL0, whatever the
+ * sanitised ID_AA64PFR0_EL1 says, and with EL1 in AArch64 the exception
+ * reaches EL2 on the vector for a lower EL using AArch64 (DDI 0487 J.a,
+ * D1.10.2). The hypervisor must step the PC by the instruction's length,
+ * ESR_EL2.IL (2 here), so the MOVS after the store runs: r2 becomes 1.
+ * The code, hand-encoded Thumb (DDI 0487 J.a, F3 T32 encodings):
+ *   strb r1, [r0]   0x7001 (STRB immediate T1, imm5 0)
+ *   movs r2, #1     0x2201 (MOV immediate T1)
+ *   svc  #0         0xdf00 (back to EL1: guest_a32_hook)
+ * a32_run(pc, r0, r1) saves x19-x30 and SP, ERETs to AArch32 User mode
+ * in Thumb state (SPSR_EL1 M[4] = 1, T = 1); a32_back is where the hook
+ * resumes at EL1, and returns r2.
+ */
+__asm__(".text\n"
+	".balign 4\n"
+	"thumb_store:\n"
+	"	.hword 0x7001, 0x2201, 0xdf00, 0xdf00\n"
+	".balign 4\n"
+	"a32_run:\n"
+	"	adrp x9, a32_save\n"
+	"	add x9, x9, :lo12:a32_save\n"
+	"	stp x19, x20, [x9, #0]\n"
+	"	stp x21, x22, [x9, #16]\n"
+	"	stp x23, x24, [x9, #32]\n"
+	"	stp x25, x26, [x9, #48]\n"
+	"	stp x27, x28, [x9, #64]\n"
+	"	stp x29, x30, [x9, #80]\n"
+	"	mov x10, sp\n"
+	"	str x10, [x9, #96]\n"
+	"	msr elr_el1, x0\n"
+	"	mov x10, #0x30\n" /* AArch32, T, User, DAIF clear */
+	"	msr spsr_el1, x10\n"
+	"	mov x0, x1\n"
+	"	mov x1, x2\n"
+	"	mov x2, #0\n"
+	"	isb\n"
+	"	eret\n"
+	"a32_back:\n"
+	"	adrp x9, a32_save\n"
+	"	add x9, x9, :lo12:a32_save\n"
+	"	ldr x10, [x9, #96]\n"
+	"	mov sp, x10\n"
+	"	ldp x19, x20, [x9, #0]\n"
+	"	ldp x21, x22, [x9, #16]\n"
+	"	ldp x23, x24, [x9, #32]\n"
+	"	ldp x25, x26, [x9, #48]\n"
+	"	ldp x27, x28, [x9, #64]\n"
+	"	ldp x29, x30, [x9, #80]\n"
+	"	mov w0, w2\n"
+	"	ret\n");
+
+uint64_t a32_save[13];
+static volatile uint64_t a32_esr;
+extern char thumb_store[], a32_back[];
+uint32_t a32_run(uint64_t pc, uint64_t r0, uint64_t r1);
+
+uint64_t guest_a32_hook(uint64_t esr)
+{
+	a32_esr = esr;
+	return (uint64_t)a32_back;
+}
+
+static void thumb_el0(void)
+{
+	uint32_t r2;
+
+	gprintf("thumb el0 store: ");
+	r2 = a32_run((uint64_t)thumb_store, 0x09000000, 'T');
+	gprintf(", next instruction %s (r2 %u), back by EC 0x%x\n",
+		r2 == 1 ? "ran" : "SKIPPED", r2, (unsigned)(a32_esr >> 26));
+}
+
 static void psci_checks(void)
 {
 	gprintf("PSCI_VERSION 0x%x\n", (unsigned)psci_call(0x84000000, 0, 0, 0));
@@ -361,6 +435,9 @@ void guest_main(const void *dtb)
 	}
 	if (arg_has(dt.bootargs, "smp")) {
 		start_secondaries();
+	}
+	if (arg_has(dt.bootargs, "thumb-el0")) {
+		thumb_el0();
 	}
 	if (arg_has(dt.bootargs, "cpu-on-race")) {
 		cpu_on_race(arg_num(dt.bootargs, "cpu-on-race", 100));
