@@ -255,6 +255,26 @@ static void thumb_el0(void)
 		r2 == 1 ? "ran" : "SKIPPED", r2, (unsigned)(a32_esr >> 26));
 }
 
+/*
+ * fault-loop: point VBAR_EL1 at an address outside the partition's memory
+ * and load from another: the injected abort's vector fetch aborts again,
+ * at the same PC and address every time. The hypervisor's loop guard
+ * stops the partition (docs/lifecycle.md, "Unbacked memory").
+ */
+static void fault_loop(void)
+{
+	uint64_t v;
+
+	gputs("fault loop: vectors outside memory, then a load outside it");
+	__asm__ volatile("msr vbar_el1, %1\n\t"
+			 "isb\n\t"
+			 "ldr %0, [%2]"
+			 : "=r"(v)
+			 : "r"(0x30000000ULL), "r"(0x30001000ULL)
+			 : "memory");
+	gputs("fault loop: UNEXPECTED return");
+}
+
 static void psci_checks(void)
 {
 	gprintf("PSCI_VERSION 0x%x\n", (unsigned)psci_call(0x84000000, 0, 0, 0));
@@ -435,6 +455,9 @@ void guest_main(const void *dtb)
 	}
 	if (arg_has(dt.bootargs, "smp")) {
 		start_secondaries();
+	}
+	if (arg_has(dt.bootargs, "fault-loop")) {
+		fault_loop();
 	}
 	if (arg_has(dt.bootargs, "thumb-el0")) {
 		thumb_el0();

@@ -212,19 +212,24 @@ static int bh_part_policy(const struct bh_node *n, const char *prop,
 
 /*
  * The policy per event: "fault-policy" is the default for traps and
- * stage-2 faults; a watchdog expiry and SYSTEM_RESET restart and
- * SYSTEM_OFF stops unless the on-* properties say otherwise.
+ * stage-2 faults; without it an unhandled trap stops the partition and a
+ * stage-2 fault injects a synchronous external abort, which is what an
+ * access to unbacked memory gives on hardware (docs/lifecycle.md); a
+ * watchdog expiry and SYSTEM_RESET restart and SYSTEM_OFF stops unless
+ * the on-* properties say otherwise.
  */
 static int bh_part_policies(const struct bh_node *n,
 			    struct hv_partition_cfg *pc)
 {
-	uint8_t dflt = HV_FAULT_STOP;
+	uint8_t dflt = HV_FAULT_POLICIES; /* "fault-policy" absent */
 
 	if (bh_part_policy(n, "fault-policy", false, &dflt) != 0) {
 		return -1;
 	}
-	pc->policy[HV_EV_TRAP] = dflt;
-	pc->policy[HV_EV_STAGE2] = dflt;
+	pc->policy[HV_EV_TRAP] =
+		dflt == HV_FAULT_POLICIES ? HV_FAULT_STOP : dflt;
+	pc->policy[HV_EV_STAGE2] =
+		dflt == HV_FAULT_POLICIES ? HV_FAULT_INJECT : dflt;
 	pc->policy[HV_EV_WATCHDOG] = HV_FAULT_RESTART;
 	pc->policy[HV_EV_SYSRESET] = HV_FAULT_RESTART;
 	pc->policy[HV_EV_SYSOFF] = HV_FAULT_STOP;
