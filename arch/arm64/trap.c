@@ -15,6 +15,7 @@
 #include "hv/trap.h"
 
 #include "arch/esr.h"
+#include "arch/regs.h"
 #include "arch/sysreg.h"
 
 /* Sign- or zero-extend a loaded value as the ISS says (SSE, SF). */
@@ -225,6 +226,14 @@ done:
 	 */
 	write_sysreg(elr_el2,
 		     read_sysreg(elr_el2) + (esr_il32(esr) ? 4 : 2));
+	/* And the software step state, as trap_finish() does. */
+	{
+		uint64_t spsr = read_sysreg(spsr_el2);
+
+		if (spsr & SPSR_SS) {
+			write_sysreg(spsr_el2, spsr & ~SPSR_SS);
+		}
+	}
 	return true;
 }
 
@@ -324,6 +333,11 @@ static void trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
 	switch (r) {
 	case TRAP_HANDLED:
 		v->regs.elr += esr_il32(esr) ? 4 : 2;
+		/* The instruction is done: a software step in progress ends
+		 * here (PSTATE.SS 0 in SPSR, DDI 0487 J.a D2.12.5 "Entering
+		 * the active-pending state"), so the guest takes its step
+		 * exception right after it, not one instruction later. */
+		v->regs.spsr &= ~SPSR_SS;
 		break;
 	case TRAP_INJECT_UNDEF:
 		arch_inject_undef(v);

@@ -275,6 +275,113 @@ static void fault_loop(void)
 	gputs("fault loop: UNEXPECTED return");
 }
 
+/*
+ * debug-check: self-hosted debug in the partition (issue 15, item 9),
+ * DDI 0487 J.a D2 "AArch64 Self-hosted Debug": an EL1 breakpoint
+ * (DBGBVR0/DBGBCR0: E, PMC = EL1, BAS = all), a store watchpoint
+ * (DBGWVR0/DBGWCR0: E, PAC = EL1, LSC = store, BAS = 8 bytes), and
+ * software step over three instructions, one of them a store to the
+ * emulated UART that the hypervisor performs (the step must still end
+ * after it, not one later). MDSCR_EL1: MDE (15), KDE (13), SS (0);
+ * OSLAR_EL1 = 0 unlocks; PSTATE.D clear.
+ */
+static volatile unsigned dbg_bkpt, dbg_watch, dbg_steps;
+static volatile uint64_t dbg_step_pc[8];
+static volatile uint64_t dbg_var;
+extern char dbg_bp_insn[], dbg_st0[], dbg_st1[], dbg_st2[], dbg_st3[];
+
+bool guest_debug_hook(uint64_t esr, uint64_t *elr)
+{
+	switch (esr >> 26) {
+	case 0x31: /* breakpoint: disable it, run the instruction */
+		dbg_bkpt++;
+		__asm__ volatile("msr dbgbcr0_el1, xzr\n\tisb");
+		return true;
+	case 0x35: /* watchpoint: disable it, run the access */
+		dbg_watch++;
+		__asm__ volatile("msr dbgwcr0_el1, xzr\n\tisb");
+		return true;
+	case 0x33: /* software step: record, go on stepping */
+		if (dbg_steps < 8) {
+			dbg_step_pc[dbg_steps] = *elr;
+		}
+		dbg_steps++;
+		/* Step the next one too: SPSR_EL1.SS = 1 (D2.12). */
+		__asm__ volatile("mrs x9, spsr_el1\n\t"
+				 "orr x9, x9, #(1 << 21)\n\t"
+				 "msr spsr_el1, x9" ::: "x9");
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void debug_check(void)
+{
+	uint64_t ss_on = (1u << 15) | (1u << 13) | 1u;
+
+	__asm__ volatile("msr oslar_el1, xzr\n\t"
+			 "msr mdscr_el1, %0\n\t"
+			 "msr dbgbvr0_el1, %1\n\t"
+			 "msr dbgbcr0_el1, %2\n\t"
+			 "msr dbgwvr0_el1, %3\n\t"
+			 "msr dbgwcr0_el1, %4\n\t"
+			 "isb\n\t"
+			 "msr daifclr, #8\n\t"
+			 "isb"
+			 :
+			 : "r"((uint64_t)((1u << 15) | (1u << 13))),
+			   "r"((uint64_t)dbg_bp_insn),
+			   "r"((uint64_t)(1u | (1u << 1) | (0xfu << 5))),
+			   "r"((uint64_t)&dbg_var),
+			   "r"((uint64_t)(1u | (1u << 1) | (2u << 3) |
+					  (0xffu << 5))));
+	gputs("debug: armed");
+	__asm__ volatile(".global dbg_bp_insn\n"
+			 "dbg_bp_insn:\n\tnop" ::: "memory");
+	gprintf("debug: breakpoint %u\n", dbg_bkpt);
+	dbg_var = 42; /* the watched store */
+	gprintf("debug: watchpoint %u\n", dbg_watch);
+	/* Step: MDSCR_EL1.SS and SPSR_EL1.SS = 1, ERET to the first
+	 * instruction; each step exception returns with SPSR.SS still 1
+	 * until MDSCR_EL1.SS is cleared at dbg_st3. */
+	__asm__ volatile("msr daifset, #8\n\t" /* no step until the ERET */
+			 "msr mdscr_el1, %0\n\t"
+			 "adr x9, dbg_st0\n\t"
+			 "msr elr_el1, x9\n\t"
+			 "mov x9, #0x1c5\n\t" /* EL1h, A, I, F masked, D clear */
+			 "orr x9, x9, #(1 << 21)\n\t" /* SS */
+			 "msr spsr_el1, x9\n\t"
+			 "mov x10, #0x09000000\n\t"
+			 "mov w11, #0x53\n\t" /* 'S' */
+			 "isb\n\t"
+			 "eret\n"
+			 ".global dbg_st0, dbg_st1, dbg_st2, dbg_st3\n"
+			 "dbg_st0:\tmov x12, #1\n"
+			 "dbg_st1:\tstrb w11, [x10]\n"
+			 "dbg_st2:\tadd x12, x12, #1\n"
+			 "dbg_st3:\tmsr mdscr_el1, %1\n\t"
+			 "isb"
+			 :
+			 : "r"(ss_on), "r"((uint64_t)((1u << 15) | (1u << 13)))
+			 : "x9", "x10", "x11", "x12", "memory");
+	__asm__ volatile("msr daifset, #8\n\tmsr mdscr_el1, xzr\n\tisb");
+	gprintf(" <- stepped store\ndebug: breakpoint %u, watchpoint %u "
+		"(value %lu), steps %u: %s\n",
+		dbg_bkpt, dbg_watch, dbg_var, dbg_steps,
+		dbg_steps >= 3 && dbg_step_pc[0] == (uint64_t)dbg_st1 &&
+				dbg_step_pc[1] == (uint64_t)dbg_st2 &&
+				dbg_step_pc[2] == (uint64_t)dbg_st3
+			? "one instruction each"
+			: "WRONG");
+	if (dbg_steps >= 3) {
+		gprintf("debug: step pcs +%lu +%lu +%lu\n",
+			dbg_step_pc[0] - (uint64_t)dbg_st0,
+			dbg_step_pc[1] - (uint64_t)dbg_st0,
+			dbg_step_pc[2] - (uint64_t)dbg_st0);
+	}
+}
+
 static void psci_checks(void)
 {
 	gprintf("PSCI_VERSION 0x%x\n", (unsigned)psci_call(0x84000000, 0, 0, 0));
@@ -455,6 +562,9 @@ void guest_main(const void *dtb)
 	}
 	if (arg_has(dt.bootargs, "smp")) {
 		start_secondaries();
+	}
+	if (arg_has(dt.bootargs, "debug-check")) {
+		debug_check();
 	}
 	if (arg_has(dt.bootargs, "fault-loop")) {
 		fault_loop();

@@ -28,6 +28,7 @@ static const char *const bh_part_props[] = { "cpus",
 					     "trap-wfe",
 					     "pmu",
 					     "debug",
+					     "no-debug",
 					     "on-trap",
 					     "on-stage2-fault",
 					     "on-watchdog",
@@ -44,7 +45,10 @@ static const char *const bh_policies[HV_FAULT_POLICIES] = {
 };
 
 /* Trap controls, all booleans: "trap-wfi" and "trap-wfe" (default not
- * trapped, for latency), "pmu" and "debug" (default trapped). */
+ * trapped, for latency), "pmu" (default trapped) and "debug" (default
+ * given: the ID registers advertise breakpoints and watchpoints, and the
+ * architecture has no encoding for none, so they must work; "no-debug"
+ * traps them, RAZ/WI, docs/traps.md). */
 static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 {
 	static const struct {
@@ -57,6 +61,8 @@ static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 		{ "debug", HV_PART_DEBUG },
 	};
 
+	bool off = false;
+
 	for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
 		bool on = false;
 
@@ -65,6 +71,11 @@ static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 		}
 		pc->flags |= on ? props[i].flag : 0u;
 	}
+	if (bh_prop_bool(n, "no-debug", &off) < 0) {
+		return -1;
+	}
+	pc->flags = off ? pc->flags & ~(uint32_t)HV_PART_DEBUG
+			: pc->flags | HV_PART_DEBUG;
 	return 0;
 }
 
