@@ -49,10 +49,20 @@ static int64_t psci_cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry,
 	    (entry & 3) != 0) {
 		return PSCI_INVALID_ADDRESS;
 	}
+	/*
+	 * DEN0022D 5.1.4, CPU_ON: ON_PENDING is for a caller that races an
+	 * earlier CPU_ON whose outcome is not decided yet. Here the claim
+	 * below decides it at once: from the successful exchange on, the
+	 * target is committed to start at that caller's entry point, and
+	 * nothing can make it fail. So a loser of the race is told
+	 * ALREADY_ON, whatever stage the winner's start is at: exactly one
+	 * SUCCESS, as KVM and QEMU answer. AFFINITY_INFO still reports
+	 * ON_PENDING (5.1.5) until the target runs.
+	 */
 	if (!__atomic_compare_exchange_n(&t->power, &expect, VCPU_CLAIMED,
 					 false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE)) {
-		return expect == VCPU_ON ? PSCI_ALREADY_ON : PSCI_ON_PENDING;
+		return PSCI_ALREADY_ON;
 	}
 	t->on_entry = entry;
 	t->on_context = ctx;

@@ -354,6 +354,29 @@ enum hv_fault_policy partition_event(struct vcpu *v, enum hv_event ev,
 	}
 }
 
+/*
+ * An injected stage-2 abort that cannot lead anywhere: the same PC and
+ * address HV_FAULT_LOOP times in a row. A guest whose abort handler
+ * returns to the faulting access, or whose vector table itself lies
+ * outside its memory (each abort then faults again on the vector fetch),
+ * would otherwise spin between its core and EL2 for good, with only its
+ * counters to show it. It costs no other partition anything (the core is
+ * its own, and the reports are rate limited), but a partition that
+ * cannot make progress is better stopped and said so.
+ */
+#define HV_FAULT_LOOP 1000
+
+static bool fault_loops(struct vcpu *v, uint64_t addr)
+{
+	if (v->regs.elr == v->fault_pc && addr == v->fault_addr) {
+		return ++v->fault_repeat >= HV_FAULT_LOOP;
+	}
+	v->fault_pc = v->regs.elr;
+	v->fault_addr = addr;
+	v->fault_repeat = 1;
+	return false;
+}
+
 /**
  * Apply the partition's policy to a forbidden or impossible guest action
  * (on-trap for unhandled traps, SErrors and AArch32; on-stage2-fault for
@@ -383,6 +406,14 @@ enum fault_result partition_fault(struct vcpu *v, enum fault_kind kind,
 	}
 	if ((pol == HV_FAULT_LOG || pol == HV_FAULT_INJECT) &&
 	    kind == FAULT_AARCH32) {
+		pol = HV_FAULT_STOP;
+	}
+	if (pol == HV_FAULT_INJECT && ev == HV_EV_STAGE2 &&
+	    fault_loops(v, addr)) {
+		fmt_snprintf(why, sizeof(why),
+			     "vCPU %u: %s (0x%lx, pc 0x%lx) %u times in a row, "
+			     "no progress",
+			     v->index, what, addr, v->regs.elr, HV_FAULT_LOOP);
 		pol = HV_FAULT_STOP;
 	}
 	switch (pol) {

@@ -534,11 +534,40 @@ static int claim_lr(struct vgic *g, unsigned self, uint8_t prio)
 	return victim;
 }
 
+/*
+ * Is some LR in the pending state proper? ICH_MISR_EL2.NP (IHI 0069H
+ * 12.5, ICH_MISR_EL2) and GICH_MISR.NP (IHI 0048B 5.3.5) assert when no
+ * list register is in the *pending* state, and an active and pending LR
+ * is in the active-and-pending state, not the pending one (IHI 0069H
+ * 12.5, ICH_LR<n>_EL2.State; IHI 0048B 5.3.11 GICH_LRn.State). Arming NPIE
+ * with only such LRs would raise the maintenance interrupt at once, again
+ * and again, without the guest getting to run: a guest with split EOI
+ * (EOImode 1) that holds its interrupts active did exactly that.
+ */
 static bool any_pending_lr(struct vgic *g, unsigned self)
 {
 	for (unsigned i = 0; i < g->lr_count; i++) {
 		if (g->cpu[self].lr_intid[i] != VGIC_NO_IRQ &&
-		    (vgic_hw_lr_read(i).state & LR_STATE_P)) {
+		    vgic_hw_lr_read(i).state == LR_STATE_P) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A level-sensitive HW SPI the guest has not acknowledged yet, latched
+ * by us (not a software pend), in one of this core's LRs? */
+static bool level_hw_spi_pending_lr(struct vgic *g, unsigned self)
+{
+	for (unsigned i = 0; i < g->lr_count; i++) {
+		const struct virq *q;
+
+		if (g->cpu[self].lr_intid[i] < VGIC_PRIVATE) {
+			continue; /* also VGIC_NO_IRQ's large value below */
+		}
+		q = vgic_virq(g, self, g->cpu[self].lr_intid[i]);
+		if (q != NULL && virq_hw(q) && !(q->flags & VIRQ_EDGE) &&
+		    !q->soft && vgic_hw_lr_read(i).state == LR_STATE_P) {
 			return true;
 		}
 	}
@@ -550,8 +579,11 @@ static bool any_pending_lr(struct vgic *g, unsigned self)
  * LRs the guest is done with, and load the highest-priority deliverable
  * interrupts, preempting lower-priority pending ones. If some are left
  * over, ask for a maintenance interrupt: when no LR is pending any more
- * (NPIE) if one is, else when at most one LR is in use (UIE). Never both
- * "no free LR" and NPIE with nothing pending, so it cannot livelock.
+ * (NPIE) if one is only pending, else when at most one LR is in use (UIE).
+ * NPIE is armed only while an LR is in the pending state proper (see
+ * any_pending_lr()), and UIE only while more than one LR is in use, so
+ * neither condition holds when it is armed: the maintenance interrupt
+ * comes only after the guest acknowledged or deactivated something.
  */
 void vgic_flush(struct vgic *g, unsigned self)
 {
@@ -591,12 +623,13 @@ void vgic_flush(struct vgic *g, unsigned self)
 		c->lr_intid[i] = q->intid;
 		want_set(c, q->intid, false);
 	}
+	c->ack_check = c->ack_check && level_hw_spi_pending_lr(g, self);
 	if (left) {
 		bool npie = any_pending_lr(g, self);
 
-		vgic_hw_underflow_irqs(npie, !npie);
+		vgic_hw_underflow_irqs(npie, !npie, c->ack_check);
 	} else {
-		vgic_hw_underflow_irqs(false, false);
+		vgic_hw_underflow_irqs(false, false, c->ack_check);
 	}
 }
 
@@ -610,6 +643,7 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 	struct vgic_vcpu *c = &g->cpu[self];
 
 	c->fast_irq = 0;
+	c->ack_check = false;
 	for (unsigned i = 0; i < g->lr_count; i++) {
 		struct virq *q = vgic_virq(g, self, c->lr_intid[i]);
 
@@ -648,7 +682,7 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 /** Maintenance interrupt on vCPU @self's core: fold, then flush. */
 void vgic_maintenance(struct vgic *g, unsigned self)
 {
-	vgic_hw_underflow_irqs(false, false);
+	vgic_hw_underflow_irqs(false, false, g->cpu[self].ack_check);
 	g->cpu[self].dirty = true;
 	vgic_flush(g, self);
 }
@@ -669,6 +703,48 @@ void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid)
 	q->flags |= VIRQ_PENDING;
 	g->injected++;
 	vgic_changed(g, self, q, self, VREQ_PEND_SET);
+}
+
+/**
+ * HW interrupt @pintid was just made pending on vCPU @self (after
+ * vgic_phys_irq()) while the guest had IRQs masked. Natively, the pending
+ * state of a level-sensitive interrupt follows its line until the CPU
+ * acknowledges it (IHI 0069H chapter 4, "Interrupt handling state
+ * machine"; IHI 0048B 3.2.4): a handler that EOIs first and clears its
+ * device after, with IRQs masked, takes nothing more. Here the instance
+ * went into a list register, where the line's fall, which causes no exit,
+ * would not withdraw it; the guest would take it a second time. So the
+ * guest's acknowledge of a level HW SPI latched that way traps first
+ * (ICH_HCR_EL2.TALL1, IHI 0069H 12.5, ICH_HCR_EL2: EL1 accesses to the
+ * Group 1 CPU interface registers trap to EL2), and vgic_ack_trap()
+ * samples the line again. Edge interrupts, software pends and the
+ * timers' PPIs (vgic_inject_private_hw()) are not concerned.
+ */
+void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid)
+{
+	const struct virq *q = vgic_virq(g, self, pintid);
+
+	if (pintid >= VGIC_PRIVATE && q != NULL && virq_hw(q) &&
+	    !(q->flags & VIRQ_EDGE) && !q->soft) {
+		g->cpu[self].ack_check = true;
+	}
+}
+
+/**
+ * vCPU @self accessed a Group 1 CPU interface register while its
+ * acknowledge was being checked (see vgic_latched_masked()): fold its LRs,
+ * which samples every level HW line it has not acknowledged and withdraws
+ * an instance whose line has fallen (vgic_sync()), stop trapping, and let
+ * the guest run the access again (no PC step): it then acknowledges
+ * whatever is really pending, or reads the spurious INTID 1023, which the
+ * architecture allows for an interrupt withdrawn between signal and
+ * acknowledge (IHI 0069H chapter 4, "Interrupt handling state machine").
+ */
+void vgic_ack_trap(struct vgic *g, unsigned self)
+{
+	g->cpu[self].ack_check = false;
+	g->cpu[self].dirty = true;
+	vgic_flush(g, self);
 }
 
 /**
@@ -837,6 +913,7 @@ void vgic_reset_state(struct vgic *g)
 		}
 		c->dirty = false;
 		c->fast_irq = 0;
+		c->ack_check = false;
 		c->gicr_waker = 1u << 1; /* ProcessorSleep */
 		c->gicr_ctlr = 0;
 	}

@@ -187,6 +187,7 @@ enum {
 	ROW_SGI,
 	ROW_IROUTER,
 	ROW_ID,
+	ROW_ID_V2,
 };
 
 #define ALL_INTIDS 1024 /* INTIDs a family's registers can name */
@@ -220,8 +221,10 @@ static const struct vgic_reg_row gicd_rows[] = {
 	[ROW_IROUTER] = VGIC_ROW_IRQ(VGIC_K_ROUTER, VGIC_SZ(4) | VGIC_SZ(8), 6,
 				     0, GICD_IROUTER, VGIC_PRIVATE,
 				     VGIC_MAX_SPIS),
-	/* GICD_PIDR2 and the other ID registers (0xffd0-0xfffc). */
+	/* The ID registers: GICv3 0xffd0-0xfffc, GICv2 0xfd0-0xffc, each in
+	 * the last block of its frame (vgic_id_read()). */
 	[ROW_ID] = VGIC_ROW_ONE(VGIC_K_ID, VGIC_SZ(4), 0xff80),
+	[ROW_ID_V2] = VGIC_ROW_ONE(VGIC_K_ID, VGIC_SZ(4), 0x0f80),
 };
 
 #define GICD_FRAME 0x10000
@@ -236,7 +239,7 @@ static const uint8_t gicd_map_v2[GICD_BLOCKS] = {
 	BLOCKS(GICD_ITARGETSR, 0xbff) = ROW_ITARGETSR,
 	BLOCKS(GICD_ICFGR, 0xcff) = ROW_ICFGR,
 	[VGIC_BLOCK(GICD_SGIR)] = ROW_SGI,
-	[VGIC_BLOCK(VGICD_PIDR2)] = ROW_ID,
+	[VGIC_BLOCK(VGIC_ID_BASE_V2)] = ROW_ID_V2,
 };
 
 static const uint8_t gicd_map_v3[GICD_BLOCKS] = {
@@ -245,7 +248,7 @@ static const uint8_t gicd_map_v3[GICD_BLOCKS] = {
 	BLOCKS(GICD_IPRIORITYR, 0x7ff) = ROW_IPRIORITYR,
 	BLOCKS(GICD_ICFGR, 0xcff) = ROW_ICFGR_AR,
 	BLOCKS(GICD_IROUTER, 0x7fff) = ROW_IROUTER,
-	[VGIC_BLOCK(VGICD_PIDR2)] = ROW_ID,
+	[VGIC_BLOCK(VGIC_ID_BASE_V3)] = ROW_ID,
 };
 
 /* The GICv2 block at GICD_SGIR; @n is the offset in it. */

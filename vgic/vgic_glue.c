@@ -11,6 +11,8 @@
 #include "hv/smmu.h"
 #include "hv/vgic.h"
 
+#include "arch/regs.h"
+
 #define INTID_SPURIOUS 1020
 
 extern const struct hv_config hv_cfg;
@@ -65,6 +67,9 @@ void vcpu_take_irqs(struct vcpu *v)
 			vgic_maintenance(g, v->index);
 		} else if (!vgic_inject_private_hw(g, v->index, irq)) {
 			vgic_phys_irq(g, v->index, irq);
+			if (v->regs.spsr & SPSR_I) {
+				vgic_latched_masked(g, v->index, irq);
+			}
 		}
 		health_sync_irqs(v->part); /* the fast path skips the sync */
 		spin_unlock(&g->lock);
@@ -166,6 +171,17 @@ void vgic_sgi_sysreg(struct vcpu *v, uint64_t val)
 	if (vgic_has_work(g, v->index)) {
 		vgic_flush(g, v->index);
 	}
+	spin_unlock(&g->lock);
+}
+
+/** A trapped Group 1 CPU interface register (ICH_HCR_EL2.TALL1): see
+ * vgic_ack_trap(). The access is then run again, untrapped. */
+void vgic_icc_trap(struct vcpu *v)
+{
+	struct vgic *g = &v->part->vgic;
+
+	spin_lock(&g->lock);
+	vgic_ack_trap(g, v->index);
 	spin_unlock(&g->lock);
 }
 

@@ -146,7 +146,8 @@ enum vgic_result vgic_redist_access(struct vgic *g, unsigned self,
 		return rd_ctl_access(g, vcpu, n, size, write, val);
 	case VGIC_K_ID:
 		if (!write) {
-			*val = off == GICR_PIDR2 ? 0x3b : 0; /* ArchRev 3 */
+			/* RD_base's ID block, as the distributor's. */
+			*val = vgic_id_read(3, off);
 		}
 		return VGIC_OK;
 	default:

@@ -51,8 +51,11 @@ uint32_t vgic_hw_lr_empty(void)
 	return mmio_read32(gich() + GICH_ELRSR0);
 }
 
-void vgic_hw_underflow_irqs(bool npie, bool uie)
+/* @trap_ack: a GICv2 cannot trap the guest's GICV_IAR read (the GICV
+ * frame is mapped, not emulated), so that check is not made there. */
+void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack)
 {
+	(void)trap_ack;
 	uint32_t hcr = mmio_read32(gich() + GICH_HCR);
 	uint32_t want = (hcr & ~(GICH_HCR_NPIE | GICH_HCR_UIE)) |
 			(npie ? GICH_HCR_NPIE : 0) | (uie ? GICH_HCR_UIE : 0);

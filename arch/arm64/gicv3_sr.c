@@ -28,6 +28,7 @@
 #define ICH_HCR_EN (1ULL << 0)
 #define ICH_HCR_UIE (1ULL << 1)
 #define ICH_HCR_NPIE (1ULL << 3)
+#define ICH_HCR_TALL1 (1ULL << 12)
 
 static uint64_t lr_raw_read(unsigned i)
 {
@@ -88,11 +89,14 @@ uint32_t vgic_hw_lr_empty(void)
 	return (uint32_t)read_sysreg(SYS_ICH_ELRSR_EL2);
 }
 
-void vgic_hw_underflow_irqs(bool npie, bool uie)
+/* NPIE and UIE as asked; TALL1 traps the guest's Group 1 CPU interface
+ * registers, ICC_IAR1_EL1 among them (vgic_latched_masked()). */
+void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack)
 {
 	uint64_t hcr = read_sysreg(SYS_ICH_HCR_EL2);
-	uint64_t want = (hcr & ~(ICH_HCR_NPIE | ICH_HCR_UIE)) |
-			(npie ? ICH_HCR_NPIE : 0) | (uie ? ICH_HCR_UIE : 0);
+	uint64_t want = (hcr & ~(ICH_HCR_NPIE | ICH_HCR_UIE | ICH_HCR_TALL1)) |
+			(npie ? ICH_HCR_NPIE : 0) | (uie ? ICH_HCR_UIE : 0) |
+			(trap_ack ? ICH_HCR_TALL1 : 0);
 
 	if (want != hcr) {
 		write_sysreg(SYS_ICH_HCR_EL2, want);

@@ -161,6 +161,25 @@ static enum sysreg_action classify_debug(uint64_t enc, bool read)
 	return SR_RAZ_WI;
 }
 
+/*
+ * The registers ICH_HCR_EL2.TALL1 traps: ICC_IAR1_EL1, ICC_EOIR1_EL1,
+ * ICC_HPPIR1_EL1, ICC_BPR1_EL1, ICC_IGRPEN1_EL1 (op0 3, op1 0, CRn 12,
+ * CRm 12, op2 0-3 and 7) and ICC_AP1R<n>_EL1 (CRm 9, op2 0-3) (IHI 0069H
+ * 12.5, ICH_HCR_EL2.TALL1). They trap only while the vGIC checks an
+ * acknowledge (vgic_latched_masked()).
+ */
+static bool is_icc_group1(uint64_t enc)
+{
+	unsigned op2 = (unsigned)FIELD_GET(ESR_SYS_OP2, enc);
+	unsigned crm = (unsigned)FIELD_GET(ESR_SYS_CRM, enc);
+
+	if (FIELD_GET(ESR_SYS_OP0, enc) != 3 || FIELD_GET(ESR_SYS_OP1, enc) != 0 ||
+	    FIELD_GET(ESR_SYS_CRN, enc) != 12) {
+		return false;
+	}
+	return (crm == 12 && (op2 <= 3 || op2 == 7)) || (crm == 9 && op2 <= 3);
+}
+
 /** The outcome of a trapped access to @enc (MRS if @read): see the table
  * in docs/traps.md. Pure; every input has an answer. */
 enum sysreg_action sysreg_classify(uint64_t enc, bool read)
@@ -186,6 +205,9 @@ enum sysreg_action sysreg_classify(uint64_t enc, bool read)
 	default:
 		break;
 	}
+	if (is_icc_group1(enc)) {
+		return SR_ICC_RETRY;
+	}
 	/* IMPLEMENTATION DEFINED registers (op0 3, CRn 11 or 15; HCR_EL2.TIDCP,
 	 * D19.2 HCR_EL2): a partition must not reconfigure a shared cache or
 	 * core. PMU, SPE, AMU, RAS error records, LORegions and anything else
@@ -207,6 +229,8 @@ const char *sysreg_action_name(enum sysreg_action a)
 		return "set/way: own memory cleaned";
 	case SR_SGI:
 		return "virtual SGI";
+	case SR_ICC_RETRY:
+		return "GIC acknowledge check";
 	case SR_UNDEF:
 	default:
 		return "UNDEF";

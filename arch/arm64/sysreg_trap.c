@@ -183,6 +183,9 @@ enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
 	case SR_SGI:
 		vgic_sgi_sysreg(v, vcpu_get_reg(v, rt));
 		return TRAP_HANDLED;
+	case SR_ICC_RETRY:
+		vgic_icc_trap(v);
+		return TRAP_HANDLED_NO_ADV;
 	case SR_UNDEF:
 	default:
 		hardening_log(v, read ? "MRS of a trapped register: UNDEF"

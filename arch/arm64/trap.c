@@ -15,6 +15,7 @@
 #include "hv/trap.h"
 
 #include "arch/esr.h"
+#include "arch/regs.h"
 #include "arch/sysreg.h"
 
 /* Sign- or zero-extend a loaded value as the ISS says (SSE, SF). */
@@ -217,9 +218,23 @@ bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
 	vcpu_vgic_sync(v);
 done:
 	vcpu_count(v, kind);
-	/* A data abort with a syndrome from AArch64: a 32-bit instruction
-	 * (ESR_EL2.IL is 1: exceptions from AArch32 take another vector). */
-	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+	/*
+	 * Step by the instruction's length, ESR_EL2.IL, as trap_finish()
+	 * does: with EL1 in AArch64, an exception from AArch32 EL0 (a 16-bit
+	 * Thumb store included) comes through this same vector, for a lower
+	 * EL using AArch64 (DDI 0487 J.a, D1.10.2 "Exception vectors";
+	 * D19.2.40 ESR_EL2.IL).
+	 */
+	write_sysreg(elr_el2,
+		     read_sysreg(elr_el2) + (esr_il32(esr) ? 4 : 2));
+	/* And the software step state, as trap_finish() does. */
+	{
+		uint64_t spsr = read_sysreg(spsr_el2);
+
+		if (spsr & SPSR_SS) {
+			write_sysreg(spsr_el2, spsr & ~SPSR_SS);
+		}
+	}
 	return true;
 }
 
@@ -319,6 +334,11 @@ static void trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
 	switch (r) {
 	case TRAP_HANDLED:
 		v->regs.elr += esr_il32(esr) ? 4 : 2;
+		/* The instruction is done: a software step in progress ends
+		 * here (PSTATE.SS 0 in SPSR, DDI 0487 J.a D2.12.5 "Entering
+		 * the active-pending state"), so the guest takes its step
+		 * exception right after it, not one instruction later. */
+		v->regs.spsr &= ~SPSR_SS;
 		break;
 	case TRAP_INJECT_UNDEF:
 		arch_inject_undef(v);
@@ -388,7 +408,9 @@ void arch_trap_serror(struct vcpu *v)
 	vcpu_check_requests(v);
 }
 
-/** Guests must be AArch64 at EL1 and EL0. */
+/** The vector for a lower EL using AArch32: only reachable with EL1 in
+ * AArch32, which HCR_EL2.RW rules out (AArch32 EL0 exceptions come through
+ * the AArch64 vector, D1.10.2): a partition fault if it ever happens. */
 void arch_trap_aarch32(struct vcpu *v)
 {
 	(void)partition_fault(v, FAULT_AARCH32, "exception from AArch32",

@@ -142,6 +142,294 @@ static void start_secondaries(void)
 	gprintf("all %u vCPUs up\n", dt.cpus);
 }
 
+/*
+ * cpu-on-race=N: vCPUs 0, 1 and 2 call CPU_ON for vCPU 3 at the same time,
+ * N rounds; vCPU 3 counts its start and calls CPU_OFF. Each round must
+ * give exactly one SUCCESS and ALREADY_ON for the others, never
+ * ON_PENDING (issue 15, item 8; DEN0022D 5.1.4, CPU_ON), as KVM and QEMU
+ * answer.
+ */
+#define RACE_TARGET 3
+#define RACE_CALLERS 3
+static volatile uint32_t race_gen, race_arrived, race_started;
+static volatile int64_t race_ret[RACE_CALLERS];
+
+static void race_wait_gen(uint32_t gen)
+{
+	while (__atomic_load_n(&race_gen, __ATOMIC_ACQUIRE) < gen) {
+		__asm__ volatile("wfe");
+	}
+}
+
+/* One caller's CPU_ON of round @gen. */
+static void race_call(unsigned me, uint32_t gen)
+{
+	race_wait_gen(gen);
+	race_ret[me] = psci_call(0xc4000003, RACE_TARGET,
+				 (uint64_t)secondary_entry, RACE_TARGET);
+	__atomic_fetch_add(&race_arrived, 1, __ATOMIC_ACQ_REL);
+	__asm__ volatile("sev");
+}
+
+static void race_caller(unsigned me, uint64_t rounds)
+{
+	for (uint32_t gen = 1; gen <= rounds; gen++) {
+		race_call(me, gen);
+	}
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
+
+static void cpu_on_race(uint64_t rounds)
+{
+	unsigned ok = 0, already = 0, pending = 0, other = 0;
+
+	if (dt.cpus < RACE_TARGET + 1) {
+		gputs("cpu-on race: needs 4 vCPUs");
+		return;
+	}
+	for (unsigned i = 1; i < RACE_CALLERS; i++) {
+		(void)psci_call(0xc4000003, i, (uint64_t)secondary_entry, i);
+	}
+	for (uint32_t gen = 1; gen <= rounds; gen++) {
+		/* vCPU 3 off again before the next round. */
+		while (psci_call(0xc4000004, RACE_TARGET, 0, 0) != 1) {
+			__asm__ volatile("yield");
+		}
+		__atomic_store_n(&race_gen, gen, __ATOMIC_RELEASE);
+		__asm__ volatile("sev");
+		race_call(0, gen);
+		while (__atomic_load_n(&race_arrived, __ATOMIC_ACQUIRE) <
+		       gen * RACE_CALLERS) {
+			__asm__ volatile("wfe");
+		}
+		for (unsigned i = 0; i < RACE_CALLERS; i++) {
+			switch (race_ret[i]) {
+			case 0:
+				ok++;
+				break;
+			case -4:
+				already++;
+				break;
+			case -5:
+				pending++;
+				break;
+			default:
+				other++;
+				break;
+			}
+		}
+	}
+	while (psci_call(0xc4000004, RACE_TARGET, 0, 0) != 1) {
+		__asm__ volatile("yield");
+	}
+	gprintf("cpu-on race: %lu rounds: SUCCESS %u, ALREADY_ON %u, "
+		"ON_PENDING %u, other %u; target started %u times\n",
+		rounds, ok, already, pending, other, race_started);
+}
+
+/*
+ * thumb-el0: a 16-bit Thumb store to the emulated UART from AArch32 EL0
+ * (issue 15, item 5). Cortex-A53 implements AArch32 at EL0, whatever the
+ * sanitised ID_AA64PFR0_EL1 says, and with EL1 in AArch64 the exception
+ * reaches EL2 on the vector for a lower EL using AArch64 (DDI 0487 J.a,
+ * D1.10.2). The hypervisor must step the PC by the instruction's length,
+ * ESR_EL2.IL (2 here), so the MOVS after the store runs: r2 becomes 1.
+ * The code, hand-encoded Thumb (DDI 0487 J.a, F3 T32 encodings):
+ *   strb r1, [r0]   0x7001 (STRB immediate T1, imm5 0)
+ *   movs r2, #1     0x2201 (MOV immediate T1)
+ *   svc  #0         0xdf00 (back to EL1: guest_a32_hook)
+ * a32_run(pc, r0, r1) saves x19-x30 and SP, ERETs to AArch32 User mode
+ * in Thumb state (SPSR_EL1 M[4] = 1, T = 1); a32_back is where the hook
+ * resumes at EL1, and returns r2.
+ */
+__asm__(".text\n"
+	".balign 4\n"
+	"thumb_store:\n"
+	"	.hword 0x7001, 0x2201, 0xdf00, 0xdf00\n"
+	".balign 4\n"
+	"a32_run:\n"
+	"	adrp x9, a32_save\n"
+	"	add x9, x9, :lo12:a32_save\n"
+	"	stp x19, x20, [x9, #0]\n"
+	"	stp x21, x22, [x9, #16]\n"
+	"	stp x23, x24, [x9, #32]\n"
+	"	stp x25, x26, [x9, #48]\n"
+	"	stp x27, x28, [x9, #64]\n"
+	"	stp x29, x30, [x9, #80]\n"
+	"	mov x10, sp\n"
+	"	str x10, [x9, #96]\n"
+	"	msr elr_el1, x0\n"
+	"	mov x10, #0x30\n" /* AArch32, T, User, DAIF clear */
+	"	msr spsr_el1, x10\n"
+	"	mov x0, x1\n"
+	"	mov x1, x2\n"
+	"	mov x2, #0\n"
+	"	isb\n"
+	"	eret\n"
+	"a32_back:\n"
+	"	adrp x9, a32_save\n"
+	"	add x9, x9, :lo12:a32_save\n"
+	"	ldr x10, [x9, #96]\n"
+	"	mov sp, x10\n"
+	"	ldp x19, x20, [x9, #0]\n"
+	"	ldp x21, x22, [x9, #16]\n"
+	"	ldp x23, x24, [x9, #32]\n"
+	"	ldp x25, x26, [x9, #48]\n"
+	"	ldp x27, x28, [x9, #64]\n"
+	"	ldp x29, x30, [x9, #80]\n"
+	"	mov w0, w2\n"
+	"	ret\n");
+
+uint64_t a32_save[13];
+static volatile uint64_t a32_esr;
+extern char thumb_store[], a32_back[];
+uint32_t a32_run(uint64_t pc, uint64_t r0, uint64_t r1);
+
+uint64_t guest_a32_hook(uint64_t esr)
+{
+	a32_esr = esr;
+	return (uint64_t)a32_back;
+}
+
+static void thumb_el0(void)
+{
+	uint32_t r2;
+
+	gprintf("thumb el0 store: ");
+	r2 = a32_run((uint64_t)thumb_store, 0x09000000, 'T');
+	gprintf(", next instruction %s (r2 %u), back by EC 0x%x\n",
+		r2 == 1 ? "ran" : "SKIPPED", r2, (unsigned)(a32_esr >> 26));
+}
+
+/*
+ * fault-loop: point VBAR_EL1 at an address outside the partition's memory
+ * and load from another: the injected abort's vector fetch aborts again,
+ * at the same PC and address every time. The hypervisor's loop guard
+ * stops the partition (docs/lifecycle.md, "Unbacked memory").
+ */
+static void fault_loop(void)
+{
+	uint64_t v;
+
+	gputs("fault loop: vectors outside memory, then a load outside it");
+	__asm__ volatile("msr vbar_el1, %1\n\t"
+			 "isb\n\t"
+			 "ldr %0, [%2]"
+			 : "=r"(v)
+			 : "r"(0x30000000ULL), "r"(0x30001000ULL)
+			 : "memory");
+	gputs("fault loop: UNEXPECTED return");
+}
+
+/*
+ * debug-check: self-hosted debug in the partition (issue 15, item 9),
+ * DDI 0487 J.a D2 "AArch64 Self-hosted Debug": an EL1 breakpoint
+ * (DBGBVR0/DBGBCR0: E, PMC = EL1, BAS = all), a store watchpoint
+ * (DBGWVR0/DBGWCR0: E, PAC = EL1, LSC = store, BAS = 8 bytes), and
+ * software step over three instructions, one of them a store to the
+ * emulated UART that the hypervisor performs (the step must still end
+ * after it, not one later). MDSCR_EL1: MDE (15), KDE (13), SS (0);
+ * OSLAR_EL1 = 0 unlocks; PSTATE.D clear.
+ */
+static volatile unsigned dbg_bkpt, dbg_watch, dbg_steps;
+static volatile uint64_t dbg_step_pc[8];
+static volatile uint64_t dbg_var;
+extern char dbg_bp_insn[], dbg_st0[], dbg_st1[], dbg_st2[], dbg_st3[];
+
+bool guest_debug_hook(uint64_t esr, uint64_t *elr)
+{
+	switch (esr >> 26) {
+	case 0x31: /* breakpoint: disable it, run the instruction */
+		dbg_bkpt++;
+		__asm__ volatile("msr dbgbcr0_el1, xzr\n\tisb");
+		return true;
+	case 0x35: /* watchpoint: disable it, run the access */
+		dbg_watch++;
+		__asm__ volatile("msr dbgwcr0_el1, xzr\n\tisb");
+		return true;
+	case 0x33: /* software step: record, go on stepping */
+		if (dbg_steps < 8) {
+			dbg_step_pc[dbg_steps] = *elr;
+		}
+		dbg_steps++;
+		/* Step the next one too: SPSR_EL1.SS = 1 (D2.12). */
+		__asm__ volatile("mrs x9, spsr_el1\n\t"
+				 "orr x9, x9, #(1 << 21)\n\t"
+				 "msr spsr_el1, x9" ::: "x9");
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void debug_check(void)
+{
+	uint64_t ss_on = (1u << 15) | (1u << 13) | 1u;
+
+	__asm__ volatile("msr oslar_el1, xzr\n\t"
+			 "msr mdscr_el1, %0\n\t"
+			 "msr dbgbvr0_el1, %1\n\t"
+			 "msr dbgbcr0_el1, %2\n\t"
+			 "msr dbgwvr0_el1, %3\n\t"
+			 "msr dbgwcr0_el1, %4\n\t"
+			 "isb\n\t"
+			 "msr daifclr, #8\n\t"
+			 "isb"
+			 :
+			 : "r"((uint64_t)((1u << 15) | (1u << 13))),
+			   "r"((uint64_t)dbg_bp_insn),
+			   "r"((uint64_t)(1u | (1u << 1) | (0xfu << 5))),
+			   "r"((uint64_t)&dbg_var),
+			   "r"((uint64_t)(1u | (1u << 1) | (2u << 3) |
+					  (0xffu << 5))));
+	gputs("debug: armed");
+	__asm__ volatile(".global dbg_bp_insn\n"
+			 "dbg_bp_insn:\n\tnop" ::: "memory");
+	gprintf("debug: breakpoint %u\n", dbg_bkpt);
+	dbg_var = 42; /* the watched store */
+	gprintf("debug: watchpoint %u\n", dbg_watch);
+	/* Step: MDSCR_EL1.SS and SPSR_EL1.SS = 1, ERET to the first
+	 * instruction; each step exception returns with SPSR.SS still 1
+	 * until MDSCR_EL1.SS is cleared at dbg_st3. */
+	__asm__ volatile("msr daifset, #8\n\t" /* no step until the ERET */
+			 "msr mdscr_el1, %0\n\t"
+			 "adr x9, dbg_st0\n\t"
+			 "msr elr_el1, x9\n\t"
+			 "mov x9, #0x1c5\n\t" /* EL1h, A, I, F masked, D clear */
+			 "orr x9, x9, #(1 << 21)\n\t" /* SS */
+			 "msr spsr_el1, x9\n\t"
+			 "mov x10, #0x09000000\n\t"
+			 "mov w11, #0x53\n\t" /* 'S' */
+			 "isb\n\t"
+			 "eret\n"
+			 ".global dbg_st0, dbg_st1, dbg_st2, dbg_st3\n"
+			 "dbg_st0:\tmov x12, #1\n"
+			 "dbg_st1:\tstrb w11, [x10]\n"
+			 "dbg_st2:\tadd x12, x12, #1\n"
+			 "dbg_st3:\tmsr mdscr_el1, %1\n\t"
+			 "isb"
+			 :
+			 : "r"(ss_on), "r"((uint64_t)((1u << 15) | (1u << 13)))
+			 : "x9", "x10", "x11", "x12", "memory");
+	__asm__ volatile("msr daifset, #8\n\tmsr mdscr_el1, xzr\n\tisb");
+	gprintf(" <- stepped store\ndebug: breakpoint %u, watchpoint %u "
+		"(value %lu), steps %u: %s\n",
+		dbg_bkpt, dbg_watch, dbg_var, dbg_steps,
+		dbg_steps >= 3 && dbg_step_pc[0] == (uint64_t)dbg_st1 &&
+				dbg_step_pc[1] == (uint64_t)dbg_st2 &&
+				dbg_step_pc[2] == (uint64_t)dbg_st3
+			? "one instruction each"
+			: "WRONG");
+	if (dbg_steps >= 3) {
+		gprintf("debug: step pcs +%lu +%lu +%lu\n",
+			dbg_step_pc[0] - (uint64_t)dbg_st0,
+			dbg_step_pc[1] - (uint64_t)dbg_st0,
+			dbg_step_pc[2] - (uint64_t)dbg_st0);
+	}
+}
+
 static void psci_checks(void)
 {
 	gprintf("PSCI_VERSION 0x%x\n", (unsigned)psci_call(0x84000000, 0, 0, 0));
@@ -334,6 +622,18 @@ void guest_main(const void *dtb)
 	if (arg_has(dt.bootargs, "smp")) {
 		start_secondaries();
 	}
+	if (arg_has(dt.bootargs, "debug-check")) {
+		debug_check();
+	}
+	if (arg_has(dt.bootargs, "fault-loop")) {
+		fault_loop();
+	}
+	if (arg_has(dt.bootargs, "thumb-el0")) {
+		thumb_el0();
+	}
+	if (arg_has(dt.bootargs, "cpu-on-race")) {
+		cpu_on_race(arg_num(dt.bootargs, "cpu-on-race", 100));
+	}
 	if (arg_has(dt.bootargs, "hvc-junk")) {
 		hvc_junk();
 	}
@@ -393,6 +693,23 @@ void guest_secondary(uint64_t index)
 {
 	uint64_t mpidr;
 
+	if (arg_has(dt.bootargs, "cpu-on-race")) {
+		if (index == RACE_TARGET) {
+			uint32_t gen = __atomic_load_n(&race_gen,
+						       __ATOMIC_ACQUIRE);
+
+			__atomic_fetch_add(&race_started, 1, __ATOMIC_RELEASE);
+			/* Off only once every caller of the round has been
+			 * answered, so a late one cannot start it again. */
+			while (__atomic_load_n(&race_arrived, __ATOMIC_ACQUIRE) <
+			       gen * RACE_CALLERS) {
+				__asm__ volatile("wfe");
+			}
+			(void)psci_call(0x84000002, 0, 0, 0); /* CPU_OFF */
+		}
+		race_caller((unsigned)index,
+			    arg_num(dt.bootargs, "cpu-on-race", 100));
+	}
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	gprintf("hello from vCPU %lu (MPIDR 0x%lx)\n", index, mpidr);
 	__atomic_fetch_add(&vcpus_up, 1, __ATOMIC_RELEASE);

@@ -46,6 +46,13 @@ TEST(sysreg, outcomes_of_other_traps)
 	EXPECT_EQ(WR(1, 0, 7, 6, 2), SR_SETWAY);   /* DC ISW */
 	EXPECT_EQ(WR(3, 0, 12, 11, 5), SR_SGI);    /* ICC_SGI1R_EL1 */
 	EXPECT_EQ(RD(3, 0, 12, 11, 5), SR_UNDEF);
+	/* Group 1 CPU interface, trapped only by ICH_HCR_EL2.TALL1. */
+	EXPECT_EQ(RD(3, 0, 12, 12, 0), SR_ICC_RETRY); /* ICC_IAR1_EL1 */
+	EXPECT_EQ(WR(3, 0, 12, 12, 1), SR_ICC_RETRY); /* ICC_EOIR1_EL1 */
+	EXPECT_EQ(RD(3, 0, 12, 12, 7), SR_ICC_RETRY); /* ICC_IGRPEN1_EL1 */
+	EXPECT_EQ(RD(3, 0, 12, 9, 3), SR_ICC_RETRY);  /* ICC_AP1R3_EL1 */
+	EXPECT_EQ(RD(3, 0, 12, 12, 4), SR_UNDEF);     /* ICC_CTLR_EL1 (TC) */
+	EXPECT_EQ(RD(3, 0, 12, 8, 0), SR_UNDEF);      /* ICC_IAR0_EL1 */
 	EXPECT_EQ(RD(3, 1, 15, 2, 0), SR_UNDEF);   /* CPUACTLR (IMPDEF) */
 	EXPECT_EQ(WR(3, 1, 11, 0, 2), SR_UNDEF);   /* L2CTLR (IMPDEF) */
 	EXPECT_EQ(RD(3, 3, 9, 12, 0), SR_UNDEF);   /* PMCR_EL0 */

@@ -84,7 +84,7 @@ TEST(vgic, identification_registers)
 	EXPECT_EQ((dist(0, 0x004, 4) >> 19) & 0x1f, 9);
 	EXPECT_EQ(dist(0, 0x008, 4), 0x4200043b);
 	EXPECT_EQ(dist(0, 0x000, 4), (1u << 4) | (1u << 6));
-	EXPECT_EQ(dist(0, 0xffe8, 4), 0x30);
+	EXPECT_EQ(dist(0, 0xffe8, 4), 0x3b); /* ArchRev 3, Arm JEP106 */
 	EXPECT_EQ(redist(0, 0x0008, 8), 0x0ULL);
 	EXPECT_EQ(redist(0, 0x20008, 8), (1ULL << 32) | (1u << 8) | (1u << 4));
 	EXPECT_EQ(redist(0, 0xffe8, 4), 0x3b);
@@ -1141,8 +1141,8 @@ TEST(vgic, reserved_offsets_raz_wi)
 		{ false, 3, 0x7ffc, 4, true },
 		{ false, 3, 0x8000, 4, true },	/* IROUTERE */
 		{ false, 3, 0xc000, 4, true },
-		{ false, 3, 0xffd0, 4, true },	/* PIDR4 */
-		{ false, 3, 0xfffc, 4, true },	/* CIDR3 */
+		{ false, 3, 0xffcc, 4, true },	/* below PIDR4 */
+		{ false, 3, 0x0fe8, 4, true },	/* GICv2's PIDR2 offset */
 		{ false, 3, 0x10000, 4, true }, /* beyond the frame */
 		{ false, 2, 0x00c, 4, true },
 		{ false, 2, 0xd00, 4, true },
@@ -1152,10 +1152,11 @@ TEST(vgic, reserved_offsets_raz_wi)
 		{ false, 2, 0xf7c, 4, true },
 		{ false, 2, 0x6100, 4, true },	/* IROUTER32: none in v2 */
 		{ false, 2, 0xfffc, 4, true },
+		{ false, 2, 0x0fcc, 4, true },	/* below GICv2 PIDR4 */
 		{ true, 3, 0x00010, 4, true },	/* GICR_STATUSR */
 		{ true, 3, 0x00070, 4, true },	/* GICR_PROPBASER */
 		{ true, 3, 0x00080, 4, true },
-		{ true, 3, 0x0ffd0, 4, true },	/* GICR_PIDR4 */
+		{ true, 3, 0x0ffcc, 4, true },	/* below GICR_PIDR4 */
 		{ true, 3, 0x10000, 4, true },	/* SGI_base, first block */
 		{ true, 3, 0x10084, 4, true },	/* IGROUPR1 (E) */
 		{ true, 3, 0x10104, 4, true },	/* ISENABLER1 (E) */
@@ -1343,4 +1344,134 @@ TEST(vgic, access_width_rules_hold_at_every_offset)
 		}
 	}
 	EXPECT_EQ(wrong, 0); /* the first one is shown above */
+}
+
+/*
+ * Split EOI (EOImode 1): the guest acknowledges and drops the priority of
+ * four interrupts, each pended again while active, and defers their
+ * deactivation. Every LR is active and pending, two more wait. No LR is in
+ * the pending state proper, so NPIE would assert at once and forever
+ * (issue 15, item 3): the flush must arm nothing that is already true.
+ */
+TEST(vgic, split_eoi_active_pending_lrs_no_maintenance_storm)
+{
+	setup(3);
+	pend_many();
+	vgic_flush(&g, 0);
+	EXPECT_EQ(fake_misr(), 0);
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		fake_guest_ack(i);
+		vgic_send_sgi(&g, 0, fake.lr[i].vintid, 1);
+	}
+	vgic_maintenance(&g, 0);
+	for (unsigned i = 0; i < FAKE_LRS; i++) {
+		EXPECT_EQ(fake.lr[i].state, LR_STATE_A | LR_STATE_P);
+	}
+	EXPECT_EQ(fake_misr(), 0);
+	EXPECT_TRUE(!fake.npie && fake.uie);
+	/* The guest deactivates one: its LR is pending again, NP stays
+	 * quiet; deactivating the rest lets the waiting ones in. */
+	for (unsigned round = 0; round < 8; round++) {
+		for (unsigned i = 0; i < FAKE_LRS; i++) {
+			if (fake.lr[i].state & LR_STATE_A) {
+				fake_guest_eoi(i);
+			} else if (fake.lr[i].state & LR_STATE_P) {
+				fake_guest_ack(i);
+			}
+		}
+		vgic_maintenance(&g, 0);
+		EXPECT_EQ(fake_misr(), 0);
+	}
+	for (unsigned s = 1; s <= 6; s++) {
+		EXPECT_EQ(fake_lr_of(s), -1);
+	}
+	EXPECT_TRUE(!fake.npie && !fake.uie);
+}
+
+/*
+ * A level HW SPI latched while the guest had IRQs masked (issue 15, item
+ * 4): its acknowledge traps, and an instance whose line fell meanwhile
+ * (the guest EOId, then cleared its device) is withdrawn and deactivated;
+ * one whose line is still high stays. Either way the trap is dropped.
+ */
+TEST(vgic, level_hw_latched_masked_resampled_at_ack)
+{
+	int lr;
+
+	setup(3);
+	enable_all_group1();
+	dist_w(0, 0x104, 4, 1u << 16); /* enable SPI 48, level */
+	fake.phys_pending[48] = true;
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(48);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_TRUE(fake.trap_ack);
+	/* Line fell; the guest's acknowledge traps. */
+	fake.phys_pending[48] = false;
+	vgic_ack_trap(&g, 0);
+	EXPECT_EQ(fake_lr_of(48), -1);
+	EXPECT_EQ(fake.deactivated[48], 1);
+	EXPECT_TRUE(!fake.trap_ack);
+	EXPECT_TRUE(!(g.spi[48 - 32].flags & VIRQ_PENDING));
+	/* Again, line still high: delivered. */
+	fake.phys_pending[48] = true;
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(fake.trap_ack);
+	vgic_ack_trap(&g, 0);
+	lr = fake_lr_of(48);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	EXPECT_TRUE(!fake.trap_ack);
+	/* Unmasked arrival, an edge SPI, a private one: no trap. */
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 0);
+	vgic_latched_masked(&g, 0, 27);
+	dist_w(0, 0xc0c, 4, 2u << 0); /* ICFGR3: SPI 48 edge */
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(!fake.trap_ack);
+}
+
+/*
+ * Every ID register of both distributor layouts and of a GICv3
+ * redistributor (issue 15, item 7: GICD_PIDR2 of a GICv2 read 0 at
+ * 0xfe8). PIDR4-7, PIDR0-3, CIDR0-3 in that order, IHI 0048B 4.3.1 and
+ * IHI 0069H 12.8; the other version's offsets are reserved.
+ */
+TEST(vgic, id_registers_both_versions)
+{
+	static const uint32_t v2[12] = { 0x04, 0, 0, 0, 0x42, 0xb0,
+					 0x2b, 0, 0x0d, 0xf0, 0x05, 0xb1 };
+	static const uint32_t v3[12] = { 0x44, 0, 0, 0, 0x42, 0xb0,
+					 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1 };
+
+	setup(2);
+	for (unsigned i = 0; i < 12; i++) {
+		uint64_t fast = 0;
+
+		EXPECT_EQ(dist(0, 0xfd0 + 4 * i, 4), v2[i]);
+		EXPECT_TRUE(vgic_dist_read_nolock(&g, 0xfd0 + 4 * i, 4, &fast));
+		EXPECT_EQ(fast, v2[i]);
+		EXPECT_EQ(dist(0, 0xffd0 + 4 * i, 4), 0);
+	}
+	EXPECT_EQ(dist(0, 0xfcc, 4), 0);
+	EXPECT_EQ(dist(0, 0xfe8, 1), ~0ULL); /* word access only */
+	setup(3);
+	for (unsigned i = 0; i < 12; i++) {
+		uint64_t fast = 0;
+
+		EXPECT_EQ(dist(0, 0xffd0 + 4 * i, 4), v3[i]);
+		EXPECT_TRUE(vgic_dist_read_nolock(&g, 0xffd0 + 4 * i, 4, &fast));
+		EXPECT_EQ(fast, v3[i]);
+		EXPECT_EQ(dist(0, 0xfd0 + 4 * i, 4), 0);
+		EXPECT_EQ(redist(1, 0x20000 + 0xffd0 + 4 * i, 4), v3[i]);
+		EXPECT_EQ(redist(0, 0x1ffd0 + 4 * i, 4), 0); /* SGI_base */
+	}
+	EXPECT_EQ(dist(0, 0xffcc, 4), 0);
 }

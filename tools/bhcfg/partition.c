@@ -28,6 +28,7 @@ static const char *const bh_part_props[] = { "cpus",
 					     "trap-wfe",
 					     "pmu",
 					     "debug",
+					     "no-debug",
 					     "on-trap",
 					     "on-stage2-fault",
 					     "on-watchdog",
@@ -44,9 +45,12 @@ static const char *const bh_policies[HV_FAULT_POLICIES] = {
 	[HV_FAULT_LOG] = "log",
 };
 
-/* Boolean flags: "trap-wfi" and "trap-wfe" (default not trapped, for
- * latency), "pmu" and "debug" (default trapped), "dma-unprotected"
- * (default: every bus master must be behind an SMMU). */
+/* Booleans: "trap-wfi" and "trap-wfe" (default not trapped, for
+ * latency), "pmu" (default trapped), "debug" (default given: the ID
+ * registers advertise breakpoints and watchpoints, and the architecture
+ * has no encoding for none, so they must work; "no-debug" traps them,
+ * RAZ/WI, docs/traps.md) and "dma-unprotected" (default: every bus master
+ * must be behind an SMMU). */
 static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 {
 	static const struct {
@@ -60,6 +64,8 @@ static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 		{ "dma-unprotected", HV_PART_DMA_UNPROTECTED },
 	};
 
+	bool off = false;
+
 	for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
 		bool on = false;
 
@@ -68,6 +74,11 @@ static int bh_part_traps(const struct bh_node *n, struct hv_partition_cfg *pc)
 		}
 		pc->flags |= on ? props[i].flag : 0u;
 	}
+	if (bh_prop_bool(n, "no-debug", &off) < 0) {
+		return -1;
+	}
+	pc->flags = off ? pc->flags & ~(uint32_t)HV_PART_DEBUG
+			: pc->flags | HV_PART_DEBUG;
 	return 0;
 }
 
@@ -215,19 +226,24 @@ static int bh_part_policy(const struct bh_node *n, const char *prop,
 
 /*
  * The policy per event: "fault-policy" is the default for traps and
- * stage-2 faults; a watchdog expiry and SYSTEM_RESET restart and
- * SYSTEM_OFF stops unless the on-* properties say otherwise.
+ * stage-2 faults; without it an unhandled trap stops the partition and a
+ * stage-2 fault injects a synchronous external abort, which is what an
+ * access to unbacked memory gives on hardware (docs/lifecycle.md); a
+ * watchdog expiry and SYSTEM_RESET restart and SYSTEM_OFF stops unless
+ * the on-* properties say otherwise.
  */
 static int bh_part_policies(const struct bh_node *n,
 			    struct hv_partition_cfg *pc)
 {
-	uint8_t dflt = HV_FAULT_STOP;
+	uint8_t dflt = HV_FAULT_POLICIES; /* "fault-policy" absent */
 
 	if (bh_part_policy(n, "fault-policy", false, &dflt) != 0) {
 		return -1;
 	}
-	pc->policy[HV_EV_TRAP] = dflt;
-	pc->policy[HV_EV_STAGE2] = dflt;
+	pc->policy[HV_EV_TRAP] =
+		dflt == HV_FAULT_POLICIES ? HV_FAULT_STOP : dflt;
+	pc->policy[HV_EV_STAGE2] =
+		dflt == HV_FAULT_POLICIES ? HV_FAULT_INJECT : dflt;
 	pc->policy[HV_EV_WATCHDOG] = HV_FAULT_RESTART;
 	pc->policy[HV_EV_SYSRESET] = HV_FAULT_RESTART;
 	pc->policy[HV_EV_SYSOFF] = HV_FAULT_STOP;

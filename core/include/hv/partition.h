@@ -118,6 +118,7 @@ void vcpu_vgic_power_on(struct vcpu *v);
 bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
 	       uint64_t *val);
 void vgic_sgi_sysreg(struct vcpu *v, uint64_t val);
+void vgic_icc_trap(struct vcpu *v);
 bool vgic_owns_ipa(const struct vcpu *v, uint64_t ipa);
 
 /** Apply the partition's policy to a fault; returns for "inject", "log". */

@@ -80,6 +80,11 @@ struct vcpu {
 	_Atomic uint32_t in_guest; /* 1 while it may run guest code */
 	uint64_t on_entry;	   /* valid once power == ON_PENDING */
 	uint64_t on_context;
+	/* The last injected stage-2 abort (its PC and address) and how many
+	 * came in a row at that PC and address: partition_fault()'s loop
+	 * guard. Its own core only. */
+	uint64_t fault_pc, fault_addr;
+	uint32_t fault_repeat;
 };
 
 /**

@@ -124,6 +124,14 @@ struct vgic_vcpu {
 	 */
 	uint64_t fast_irq;
 	uint64_t fast_lr;
+	/*
+	 * A level-sensitive HW SPI was made pending while the guest had
+	 * IRQs masked, so its line may fall before the guest can take it
+	 * with no exit in between: the guest's acknowledge traps (GICv3
+	 * ICH_HCR_EL2.TALL1) and the line is sampled again first. See
+	 * vgic_latched_masked(). This vCPU's core only, with g->lock.
+	 */
+	bool ack_check;
 };
 
 /** A partition's virtual GIC. */
@@ -164,6 +172,8 @@ void vgic_reset_state(struct vgic *g);
 /* Run-time operations; @self is the calling vCPU's index or -1 for a
  * caller that is no vCPU of this partition (console input). */
 void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid);
+void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid);
+void vgic_ack_trap(struct vgic *g, unsigned self);
 bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid);
 void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level);
 void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
@@ -229,10 +239,64 @@ static inline uint32_t vgic_dist_ctl_read(const struct vgic *g, uint32_t off)
 	}
 }
 
-/* The ID registers (IHI 0069H 12.9.x GICD_PIDR2: ArchRev). */
+/*
+ * The identification block: GICD_PIDR4-7 (0xfd0-0xfdc), GICD_PIDR0-3
+ * (0xfe0-0xfec) and GICD_CIDR0-3 (0xff0-0xffc) of a 4 KiB GICv2
+ * distributor (IHI 0048B 4.3.1 register map, "Identification registers",
+ * and Table 4-1), the same twelve words at 0xffd0-0xfffc of a 64 KiB GICv3
+ * frame (IHI 0069H 12.8, 12.1.4 "GIC register names": PIDR and CIDR).
+ * Values: the Arm CoreSight component class (CIDR0-3 0x0d, 0xf0, 0x05,
+ * 0xb1); JEP106 identity of Arm, as GICD_IIDR says (continuation code 4 in
+ * PIDR4[3:0], identity 0x3b split over PIDR1[7:4] and PIDR2[2:0], PIDR2
+ * bit 3 "JEDEC assigned"); PIDR2.ArchRev (bits 7:4) the GIC version; the
+ * part number GICD_IIDR.ProductID (0x42) in PIDR0 and PIDR1[3:0]; PIDR4
+ * [7:4] the frame's size as log2 of its 4 KiB blocks (v2 one, v3 16). So
+ * GICD_PIDR2 reads 0x2b on a GICv2 and 0x3b on a GICv3, as on Arm's and
+ * QEMU's GICs.
+ */
+#define VGIC_ID_WORDS 12
+#define VGIC_ID_BASE_V2 0x0fd0
+#define VGIC_ID_BASE_V3 0xffd0
+
+/* Offset of the ID block in a version's distributor (and, v3, RD_base). */
+static inline uint32_t vgic_id_base(uint32_t version)
+{
+	return version == 3 ? VGIC_ID_BASE_V3 : VGIC_ID_BASE_V2;
+}
+
+/* The ID register at @off (any offset: 0 outside the block). */
+static inline uint32_t vgic_id_read(uint32_t version, uint64_t off)
+{
+	uint64_t i = (off - vgic_id_base(version)) / 4;
+
+	if (off < vgic_id_base(version) || i >= VGIC_ID_WORDS || (off & 3)) {
+		return 0;
+	}
+	switch (i) {
+	case 0: /* PIDR4: 4 KiB count, JEP106 continuation code */
+		return version == 3 ? 0x44 : 0x04;
+	case 4: /* PIDR0: part number [7:0] */
+		return VGIC_IIDR >> 24;
+	case 5: /* PIDR1: JEP106 identity [3:0], part number [11:8] */
+		return 0xb0;
+	case 6: /* PIDR2: ArchRev, JEDEC, JEP106 identity [6:4] */
+		return version << 4 | 0x8 | 0x3;
+	case 8: /* CIDR0-3: component class "generic IP", preamble */
+		return 0x0d;
+	case 9:
+		return 0xf0;
+	case 10:
+		return 0x05;
+	case 11:
+		return 0xb1;
+	default: /* PIDR5-7, PIDR3 */
+		return 0;
+	}
+}
+
 static inline uint32_t vgic_dist_id_read(const struct vgic *g, uint64_t off)
 {
-	return off == VGICD_PIDR2 ? g->version << 4 : 0;
+	return vgic_id_read(g->version, off);
 }
 
 /**
@@ -251,7 +315,8 @@ static inline bool vgic_dist_read_nolock(const struct vgic *g, uint64_t off,
 	}
 	if (off < 0x10) {
 		*val = vgic_dist_ctl_read(g, (uint32_t)off);
-	} else if (off >= 0xffd0 && off < 0x10000) {
+	} else if (off >= vgic_id_base(g->version) &&
+		   off < vgic_id_base(g->version) + 4 * VGIC_ID_WORDS) {
 		*val = vgic_dist_id_read(g, off);
 	} else {
 		return false;
@@ -285,7 +350,7 @@ void vgic_set_target(struct vgic *g, unsigned self, struct virq *q,
 struct lr_val vgic_hw_lr_read(unsigned i);
 void vgic_hw_lr_write(unsigned i, const struct lr_val *lr);
 uint32_t vgic_hw_lr_empty(void); /* bit i: LR i holds no state */
-void vgic_hw_underflow_irqs(bool npie, bool uie);
+void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack);
 void vgic_hw_kick(uint32_t pcpu);
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on);
 bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu);

@@ -58,6 +58,7 @@
 #define GICC_EOIR 0x10
 #define GICC_RPR 0x14
 #define GICC_HPPIR 0x18
+#define GICC_DIR 0x1000
 
 /* GICv2 GICD_SGIR.TargetListFilter (IHI 0048B, 4.3.15 GICD_SGIR). */
 #define SGIR_FILTER_LIST (0u << 24)
@@ -81,6 +82,7 @@
 #define ICC_HPPIR1_EL1 "s3_0_c12_c12_2"
 #define ICC_BPR1_EL1 "s3_0_c12_c12_3"
 #define ICC_CTLR_EL1 "s3_0_c12_c12_4"
+#define ICC_DIR_EL1 "s3_0_c12_c11_1"
 #define ICC_SRE_EL1 "s3_0_c12_c12_5"
 #define ICC_IGRPEN1_EL1 "s3_0_c12_c12_7"
 #define ICC_RPR_EL1 "s3_0_c12_c11_3"
@@ -928,6 +930,39 @@ void gic_eoi(uint32_t iar)
 		__asm__ volatile("isb");
 	} else {
 		wr32(gicc_base + GICC_EOIR, iar);
+	}
+}
+
+/**
+ * gic_set_split_eoi() - EOImode for the calling vCPU's CPU interface: with
+ * @split, an EOI only drops the running priority and gic_deactivate()
+ * deactivates (ICC_CTLR_EL1.EOImode, bit 1, IHI 0069H chapter 12,
+ * ICC_CTLR_EL1; GICC_CTLR.EOImodeNS, bit 9, IHI 0048B 4.4.1 GICC_CTLR).
+ */
+void gic_set_split_eoi(bool split)
+{
+	if (gic_ver == GIC_V3) {
+		uint64_t v = read_sysreg(ICC_CTLR_EL1);
+
+		write_sysreg(ICC_CTLR_EL1, split ? v | 2 : v & ~2ULL);
+		__asm__ volatile("isb");
+	} else {
+		uint32_t v = rd32(gicc_base + GICC_CTLR);
+
+		wr32(gicc_base + GICC_CTLR,
+		     split ? v | (1u << 9) : v & ~(1u << 9));
+	}
+}
+
+/** gic_deactivate() - Deactivate the interrupt of IAR value @iar after a
+ * split EOI: ICC_DIR_EL1 / GICC_DIR (IHI 0048B 4.4.15 GICC_DIR). */
+void gic_deactivate(uint32_t iar)
+{
+	if (gic_ver == GIC_V3) {
+		write_sysreg(ICC_DIR_EL1, iar);
+		__asm__ volatile("isb");
+	} else {
+		wr32(gicc_base + GICC_DIR, iar);
 	}
 }
 

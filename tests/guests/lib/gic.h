@@ -108,6 +108,8 @@ unsigned gic_cpu_iface(unsigned vcpu);
 /* CPU interface. */
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t iar);
+void gic_set_split_eoi(bool split);
+void gic_deactivate(uint32_t iar);
 uint32_t gic_iar_intid(uint32_t iar);
 unsigned gic_iar_source(uint32_t iar);
 uint32_t gic_rpr(void);

@@ -193,10 +193,60 @@ __attribute__((weak)) bool guest_fault_hook(uint64_t kind, uint64_t esr,
 	return false;
 }
 
+/*
+ * Default hook for a synchronous exception from a lower EL in AArch32
+ * (kind 12): not handled. A program that runs AArch32 code at EL0 returns
+ * the EL1 address to go on at (ERET there with the EL0 registers as they
+ * were, EL1h, DAIF masked), or 0.
+ */
+__attribute__((weak)) uint64_t guest_a32_hook(uint64_t esr)
+{
+	(void)esr;
+	return 0;
+}
+
+/*
+ * Default hook for a debug exception from the current EL (breakpoint EC
+ * 0x31, software step 0x33, watchpoint 0x35): not handled. A program that
+ * uses self-hosted debug returns true with *elr where to resume (a
+ * breakpoint or watchpoint reports the instruction itself, a step the next
+ * one to run).
+ */
+__attribute__((weak)) bool guest_debug_hook(uint64_t esr, uint64_t *elr)
+{
+	(void)esr;
+	(void)elr;
+	return false;
+}
+
 void guest_exception(struct exc_frame *f, uint64_t kind)
 {
 	uint64_t esr, elr, far;
 	unsigned me;
+
+	if (kind == 4) {
+		uint64_t ec;
+
+		__asm__ volatile("mrs %0, esr_el1" : "=r"(esr));
+		__asm__ volatile("mrs %0, elr_el1" : "=r"(elr));
+		ec = esr >> 26;
+		if ((ec == 0x31 || ec == 0x33 || ec == 0x35) &&
+		    guest_debug_hook(esr, &elr)) {
+			__asm__ volatile("msr elr_el1, %0" : : "r"(elr));
+			return;
+		}
+	}
+	if (kind == 12) {
+		uint64_t cont;
+
+		__asm__ volatile("mrs %0, esr_el1" : "=r"(esr));
+		cont = guest_a32_hook(esr);
+		if (cont != 0) {
+			__asm__ volatile("msr elr_el1, %0\n\tmsr spsr_el1, %1"
+					 : : "r"(cont), "r"(0x3c5ULL));
+			return;
+		}
+	}
 
 	/* Kinds 1 and 5: IRQ taken from the current EL with SP_EL0 / SP_ELx. */
 	if ((kind == 1 || kind == 5) && guest_irq_handler(kind)) {

@@ -59,6 +59,14 @@ bool guest_irq_handler(uint64_t kind);
  */
 bool guest_fault_hook(uint64_t kind, uint64_t esr, uint64_t far);
 
+/* Synchronous exception from AArch32 EL0 (kind 12): the EL1 address to
+ * resume at, or 0 (unexpected). Weak default returns 0. */
+uint64_t guest_a32_hook(uint64_t esr);
+
+/* Debug exception from the current EL: true if handled, resuming at *elr.
+ * Weak default returns false. */
+bool guest_debug_hook(uint64_t esr, uint64_t *elr);
+
 /* Device tree look-ups by "compatible" (root #address-cells/#size-cells 2). */
 const void *dt_compat_prop(const void *dtb, const char *compat,
 			   const char *prop, uint32_t *len);

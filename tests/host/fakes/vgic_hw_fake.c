@@ -36,10 +36,11 @@ uint32_t vgic_hw_lr_empty(void)
 	return m;
 }
 
-void vgic_hw_underflow_irqs(bool npie, bool uie)
+void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack)
 {
 	fake.npie = npie;
 	fake.uie = uie;
+	fake.trap_ack = trap_ack;
 }
 
 void vgic_hw_kick(uint32_t pcpu)
@@ -200,15 +201,17 @@ static uint32_t fake_eisr(void)
 }
 
 /* GICH_MISR (IHI 0048B 5.3.5) as the fake's underflow requests make it:
- * EOI (bit 0), U (1: at most one LR in use), NP (3: none pending). */
-static uint32_t fake_misr(void)
+ * EOI (bit 0), U (1: at most one LR in use), NP (3: no LR in the pending
+ * state; an active and pending LR is not in it, 5.3.11 GICH_LRn.State,
+ * and likewise ICH_MISR_EL2.NP, IHI 0069H 12.5). */
+uint32_t fake_misr(void)
 {
 	unsigned used = 0;
 	bool pending = false;
 
 	for (unsigned i = 0; i < FAKE_LRS; i++) {
 		used += fake.lr[i].state != 0;
-		pending = pending || (fake.lr[i].state & LR_STATE_P);
+		pending = pending || fake.lr[i].state == LR_STATE_P;
 	}
 	return (fake_eisr() != 0 ? 1u : 0) |
 	       (fake.uie && used <= 1 ? 2u : 0) |

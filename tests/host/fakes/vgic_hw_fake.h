@@ -11,7 +11,7 @@
 struct fake_gic {
 	struct lr_val lr[FAKE_LRS];
 	unsigned lr_writes;
-	bool npie, uie;
+	bool npie, uie, trap_ack;
 	uint32_t kicks;
 	bool phys_enabled[1024];
 	bool phys_pending[1024];
@@ -33,5 +33,6 @@ void fake_guest_eoi(unsigned i);
 int fake_lr_of(uint32_t intid);
 bool fake_vector_irq(const struct vgic *g, unsigned self, uint32_t pintid);
 bool fake_vector_maint(const struct vgic *g, unsigned self);
+uint32_t fake_misr(void);
 
 #endif

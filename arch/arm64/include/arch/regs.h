@@ -93,6 +93,10 @@
 
 /* SPSR for a guest entering EL1h with D, A, I, F masked (C5.2.19). */
 #define SPSR_EL1H_MASKED 0x3c5ULL
+/* SPSR_EL2.I: the guest had IRQs masked (DDI 0487 J.a, C5.2.19 SPSR_EL2). */
+#define SPSR_I (1ULL << 7)
+/* SPSR_EL2.SS: software step state (C5.2.19; D2.12 "Software Step"). */
+#define SPSR_SS (1ULL << 21)
 #define SPSR_MODE_MASK 0x1fULL
 #define SPSR_MODE_EL0T 0x0ULL
 #define SPSR_MODE_EL1T 0x4ULL

@@ -26,6 +26,8 @@ enum sysreg_action {
 	SR_OSLSR,     /* OSLSR_EL1: OS lock implemented, unlocked */
 	SR_SETWAY,    /* DC ISW/CSW/CISW: clean+invalidate own memory */
 	SR_SGI,	      /* ICC_SGI*R_EL1 write: virtual SGI */
+	SR_ICC_RETRY, /* Group 1 CPU interface (ICH_HCR_EL2.TALL1): resample,
+		       * then run the access again untrapped */
 };
 
 /* Indices of the sanitised ID register table. */
