@@ -186,9 +186,6 @@ void hv_main(uint64_t dtb)
 				 hv_cfg.partitions[i].name);
 		}
 	}
-	log_info("text digest 0x%016lx (FNV-1a 64 of 0x%lx-0x%lx)",
-		 digest_hv_text(), (uintptr_t)__hv_start,
-		 (uintptr_t)__text_end);
 	/* Before any partition starts: DMA aborts until its owner runs. */
 	smmu_init();
 	/* Before the other cores start: they read what firmware offers. */
