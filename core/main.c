@@ -180,9 +180,9 @@ void hv_main(uint64_t dtb)
 		 hv_cfg.partition_count);
 	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
 		if (hv_cfg.partitions[i].flags & HV_PART_DMA_UNPROTECTED) {
-			log_info("WARNING: partition %s is dma-unprotected: its "
-				 "bus masters reach all of physical memory, so "
-				 "it is part of the trusted base",
+			log_info("partition %s: dma-unprotected: its bus "
+				 "masters reach all of physical memory; it is "
+				 "part of the trusted base",
 				 hv_cfg.partitions[i].name);
 		}
 	}
