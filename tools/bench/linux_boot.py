@@ -23,24 +23,13 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "build", "bench")
-CONFIG = "tests/configs/qemu-virt/linux-alone.dts"
+from linux_common import OUT, ROOT, commands
 # Exact, repeatable virtual time: icount, no random seed in QEMU's device
 # tree, the RTC on the virtual clock (docs/performance.md).
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-machine", "dtb-randomness=off",
           "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
 MARKER = re.compile(r"linux: boot done: counter (\d+) at (\d+) Hz")
 TIMEOUT = 300
-
-
-def make(board, *targets):
-    r = subprocess.run(["make", "--no-print-directory", "-s", f"BOARD={board}",
-                        f"CONFIG={CONFIG}"] + list(targets), cwd=ROOT,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode != 0:
-        sys.exit(f"bench: make {' '.join(targets)} failed:\n{r.stdout[-2000:]}")
-    return r.stdout.strip()
 
 
 def boot(cmd, log_path):
@@ -65,15 +54,7 @@ def boot(cmd, log_path):
 
 
 def bench(board, disk):
-    make(board, "all")
-    drive = ["-drive", f"if=none,format=raw,id=disk0,file={disk}",
-             "-device", "virtio-blk-pci,drive=disk0,disable-legacy=on,iommu_platform=on"]
-    native = (["qemu-system-aarch64"] + make(board, "print-native-qemu").split() +
-              ICOUNT + drive + ["-kernel", "build/payloads/linux-Image",
-                                "-initrd", "build/payloads/linux-initramfs.cpio.gz",
-                                "-append", "console=ttyAMA0 quiet nokaslr"])
-    hyp = (["qemu-system-aarch64"] + make(board, "print-qemu").split() + ICOUNT +
-           drive + ["-kernel", make(board, "print-image")])
+    native, hyp = commands(board, disk, ICOUNT)
     n_virt, n_wall = boot(native, os.path.join(OUT, f"linux-boot-native-{board}.log"))
     b_virt, b_wall = boot(hyp, os.path.join(OUT, f"linux-boot-bulkhead-{board}.log"))
     return {"board": board, "native_s": n_virt, "bulkhead_s": b_virt,

@@ -26,23 +26,12 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "build", "bench")
-CONFIG = "tests/configs/qemu-virt/linux-alone.dts"
+from linux_common import OUT, ROOT, commands
 DISK_MIB = 64
 ROUNDS = 5
 TIMEOUT = 300
 READY = "linux: shell ready"
 RESULT = re.compile(r"diskbench: counter (\d+) at (\d+) Hz[^/]*/ counter (\d+) at \d+ Hz")
-
-
-def make(board, *targets):
-    r = subprocess.run(["make", "--no-print-directory", "-s", f"BOARD={board}",
-                        f"CONFIG={CONFIG}"] + list(targets), cwd=ROOT,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode != 0:
-        sys.exit(f"bench: make {' '.join(targets)} failed:\n{r.stdout[-2000:]}")
-    return r.stdout.strip()
 
 
 def lines(proc, start):
@@ -95,15 +84,7 @@ def run(cmd, log_path):
 
 
 def bench(board, disk):
-    make(board, "all")
-    drive = ["-drive", f"if=none,format=raw,id=disk0,file={disk},cache=unsafe",
-             "-device", "virtio-blk-pci,drive=disk0,disable-legacy=on,iommu_platform=on"]
-    native = (["qemu-system-aarch64"] + make(board, "print-native-qemu").split() +
-              drive + ["-kernel", "build/payloads/linux-Image",
-                       "-initrd", "build/payloads/linux-initramfs.cpio.gz",
-                       "-append", "console=ttyAMA0 quiet nokaslr"])
-    hyp = (["qemu-system-aarch64"] + make(board, "print-qemu").split() +
-           drive + ["-kernel", make(board, "print-image")])
+    native, hyp = commands(board, disk, drive_opts=",cache=unsafe")
     n = run(native, os.path.join(OUT, f"linux-disk-native-{board}.log"))
     b = run(hyp, os.path.join(OUT, f"linux-disk-bulkhead-{board}.log"))
     return {"board": board, "mib": DISK_MIB, "native_mb_s": n, "bulkhead_mb_s": b,
