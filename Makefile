@@ -30,6 +30,10 @@ CONFIG_DTS := configs/$(BOARD)/$(CONFIG).dts
 endif
 CONFIG_NAME := $(basename $(notdir $(CONFIG_DTS)))
 OUT := build/$(BOARD)/$(CONFIG_NAME)$(if $(filter 1,$(SELFTEST)),-selftest)
+# The hypervisor's objects depend on the board (and SELFTEST), not on the
+# system description: every configuration of a board links the same ones
+# with its own generated tables (gen/config.c, gen/images.S).
+OBJ := build/$(BOARD)/obj$(if $(filter 1,$(SELFTEST)),-selftest)
 
 CROSS ?= aarch64-linux-gnu-
 TCC := $(CROSS)gcc
@@ -46,7 +50,7 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) 
 	-march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wshadow -Wvla -Wundef
-HV_CFLAGS := $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -I$(OUT)/gen \
+HV_CFLAGS := $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -I$(OBJ)/gen \
 	$(if $(filter 1,$(SELFTEST)),-DHV_SELFTEST)
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
@@ -63,7 +67,7 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	core/vpl061.c core/channel.c core/doorbell.c core/outring.c core/lib/fmt.c core/lib/string.c \
 	core/lib/digest.c arch/arm64/smmuv3.c stage2/smmu_tbl.c \
 	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
-HV_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(HV_SRCS)) \
+HV_OBJS := $(patsubst %,$(OBJ)/%.o,$(HV_SRCS)) \
 	$(OUT)/obj/gen/config.c.o $(OUT)/obj/gen/images.S.o
 
 # Host tools and tests.
@@ -124,7 +128,7 @@ deps:
 BUILD_DIR_UNDO := rmdir -p --ignore-fail-on-non-empty
 
 # Generated first, after the configuration: a broken description fails fast.
-$(OUT)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/gen/config.c
+$(OBJ)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/gen/config.c
 	@mkdir -p $(dir $@)
 	$(Q)$(TCC) $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -S $< -o $@.s
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
@@ -153,7 +157,7 @@ layout: $(OUT)/layout.svg
 	@cat $(OUT)/layout.txt
 	@echo "  LAYOUT  $(OUT)/layout.svg $(OUT)/layout.txt"
 
-$(OUT)/obj/%.c.o: %.c $(OUT)/gen/asm_offsets.h
+$(OBJ)/%.c.o: %.c $(OBJ)/gen/asm_offsets.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(TCC) $(HV_CFLAGS) -MMD -c $< -o $@
@@ -162,7 +166,7 @@ $(OUT)/obj/gen/%.c.o: $(OUT)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(TCC) $(HV_CFLAGS) -c $< -o $@
 
-$(OUT)/obj/%.S.o: %.S $(OUT)/gen/asm_offsets.h
+$(OBJ)/%.S.o: %.S $(OBJ)/gen/asm_offsets.h
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(TCC) $(HV_CFLAGS) -D__ASSEMBLER__ -MMD -c $< -o $@
@@ -171,7 +175,7 @@ $(OUT)/obj/gen/%.S.o: $(OUT)/gen/%.S
 	@mkdir -p $(dir $@)
 	$(Q)$(TCC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-$(OUT)/hv.ld: arch/arm64/hv.ld.S boards/$(BOARD)/board.mk
+$(OUT)/hv.ld: arch/arm64/hv.ld.S boards/$(BOARD)/board.mk | $(OUT)/gen/config.c
 	@mkdir -p $(dir $@)
 	$(Q)$(TCC) -E -P -x c -DHV_LOAD_ADDR=$(HV_LOAD_ADDR) $< -o $@
 
@@ -183,7 +187,8 @@ $(OUT)/bulkhead.bin: $(OUT)/bulkhead.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
 
--include $(shell find build -name '*.d' -type f -not -path 'build/linux/*' 2>/dev/null)
+# Header dependencies of this board's hypervisor objects (-MMD).
+-include $(shell find $(OBJ) -name '*.d' -type f 2>/dev/null)
 include tools/fit/fit.mk
 include tools/sdcard/sdcard.mk
 

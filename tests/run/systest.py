@@ -20,7 +20,10 @@ Each tests/system/*.test file describes one test:
   contains: REGEX                           must match somewhere
   forbid: REGEX                             must never match
   settle: 2                                 seconds to keep reading after
-                                            the last expect
+                                            the last expect (default 1)
+  alone: yes                                boot with no other test beside
+                                            it (a real-time test whose
+                                            outcome a loaded core can change)
   quiet-after: REGEX                        no line matching REGEX may come
                                             after the last expect
   build-fails: TEXT                         the build must fail, printing TEXT
@@ -58,26 +61,58 @@ Each tests/system/*.test file describes one test:
 An argument is a substring of the test names to run, or the path of one
 .test file (which may live outside tests/system).
 
-The runner prints PASS/FAIL per test, the log of failures, and a final
-"N passed, M failed" line. Exit status 1 if any failed.
+The runner builds every test's image first, one after another (the
+hypervisor's objects are shared by all configurations of a board), then
+boots the tests JOBS at a time (default: the number of cores), longest
+first, except that a test marked `alone` boots with nothing beside it. A
+run stops at the first forbidden line. Environment:
+
+  JOBS=1                                    boot one test at a time
+  TIMEOUT_SCALE=2                           multiply every timeout (a slow
+                                            machine)
+
+The runner prints PASS/FAIL per test as it ends, the log of failures, and
+a final "N passed, M failed" line. Exit status 1 if any failed.
 """
+import concurrent.futures
 import glob
+import json
 import os
 import re
 import secrets
 import select
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+# How long each test took last time (longest first makes the parallel
+# boots end together).
+DURATIONS = os.path.join(LOG_DIR, "durations.json")
+
+
+def env_number(name, default, kind):
+    text = os.environ.get(name, "")
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise SystemExit(f"{name}={text}: not a positive number")
+    return value
+
+
+TIMEOUT_SCALE = env_number("TIMEOUT_SCALE", 1.0, float)
 
 
 def parse(path):
     spec = {"name": os.path.splitext(os.path.basename(path))[0], "board": "qemu-virt",
             "make": [], "qemu": [], "timeout": 60.0, "expect": [], "contains": [],
-            "forbid": [], "settle": 0.0, "quiet-after": [], "build-fails": None,
+            "forbid": [], "settle": 1.0, "alone": None, "quiet-after": [], "build-fails": None,
             "build-only": None,
             "config": None, "input": None, "native": None, "boot": None, "disk": None,
             "script": None}
@@ -109,6 +144,8 @@ def parse(path):
             else:
                 spec[key] = val
             times = 1
+    if spec["alone"] not in (None, "yes"):
+        raise SystemExit(f"{path}: alone: {spec['alone']}: only 'yes'")
     if spec["boot"] not in (None, "uboot", "sdcard"):
         raise SystemExit(f"{path}: unknown boot: {spec['boot']}")
     if not spec["config"] and not spec["native"]:
@@ -124,25 +161,31 @@ def make(spec, *targets):
                           stderr=subprocess.STDOUT, text=True)
 
 
-def run_qemu(spec, image, log):
-    args = make(spec, "print-native-qemu" if spec["native"] else
-                "print-qemu").stdout.split()
-    cmd = ["qemu-system-aarch64"] + args + spec["qemu"] + ["-kernel", image]
+def qemu_command(spec, image):
+    """The QEMU command line of a test (make's print targets)."""
     if spec["boot"] == "uboot":
         # U-Boot is the firmware and loads the image itself: no -kernel.
-        args = make(spec, "print-uboot-qemu").stdout.split()
-        cmd = ["qemu-system-aarch64"] + args + spec["qemu"]
-    elif spec["boot"] == "sdcard":
+        return ["qemu-system-aarch64"] + make(spec, "print-uboot-qemu").stdout.split() \
+            + spec["qemu"]
+    if spec["boot"] == "sdcard":
         # The firmware and the card load everything: no -kernel.
-        args = make(spec, "print-sdcard-qemu").stdout.split()
-        cmd = ["qemu-system-aarch64"] + args + spec["qemu"]
+        return ["qemu-system-aarch64"] + make(spec, "print-sdcard-qemu").stdout.split() \
+            + spec["qemu"]
+    args = make(spec, "print-native-qemu" if spec["native"] else "print-qemu").stdout.split()
+    return ["qemu-system-aarch64"] + args + spec["qemu"] + ["-kernel", image]
+
+
+def run_qemu(spec, cmd, log):
+    """Boot, match the expects in order, type the inputs; stop at the
+    first forbidden line, when QEMU ends, at the deadline, or settle
+    seconds after the last expect. Returns (lines, expects not seen)."""
     env = dict(os.environ, QEMU_AUDIO_DRV="none")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     lines, buf = [], b""
     want = list(spec["expect"])
     done_at = None
-    deadline = time.monotonic() + spec["timeout"]
+    deadline = time.monotonic() + spec["timeout"] * TIMEOUT_SCALE
 
     def send_inputs():
         while want and isinstance(want[0], bytes):
@@ -152,9 +195,26 @@ def run_qemu(spec, image, log):
                 proc.stdin.flush()
                 time.sleep(0.01)
 
+    def take(text):
+        """One console line; False once the run is decided (forbidden)."""
+        nonlocal done_at
+        lines.append(text)
+        log.write(text + "\n")
+        if any(rx.search(text) for rx in spec["forbid"]):
+            lines.append("<<<stopped at a forbidden line>>>")
+            return False
+        if want and want[0].search(text):
+            want.pop(0)
+            send_inputs()
+            if not want:
+                lines.append("<<<last expect>>>")
+                done_at = time.monotonic() + spec["settle"]
+        return True
+
     try:
         send_inputs()
-        while True:
+        going = True
+        while going:
             now = time.monotonic()
             if now > deadline:
                 break
@@ -170,17 +230,9 @@ def run_qemu(spec, image, log):
             if not chunk:
                 break
             buf += chunk
-            while b"\n" in buf:
+            while going and b"\n" in buf:
                 raw, buf = buf.split(b"\n", 1)
-                text = raw.decode("utf-8", "replace").rstrip("\r")
-                lines.append(text)
-                log.write(text + "\n")
-                if want and want[0].search(text):
-                    want.pop(0)
-                    send_inputs()
-                    if not want:
-                        lines.append("<<<last expect>>>")
-                        done_at = time.monotonic() + spec["settle"]
+                going = take(raw.decode("utf-8", "replace").rstrip("\r"))
     finally:
         proc.kill()
         proc.wait()
@@ -273,7 +325,9 @@ def native_image(name):
     return name if "/" in name else f"build/guests/native/{name}.bin"
 
 
-def run_one(spec):
+def prepare(spec):
+    """Build a test's image. Returns ("done", result) for a test that
+    ends with its build, or ("boot", spec, command, log path)."""
     os.makedirs(LOG_DIR, exist_ok=True)
     log_path = os.path.join(LOG_DIR, spec["name"] + ".log")
     if spec["disk"]:
@@ -283,28 +337,33 @@ def run_one(spec):
         target = "fit"
     elif spec["boot"] == "sdcard":
         target = "sdcard-qemu"
-    build = make(spec, target)
+    build = make(spec, "-j2", target)
     if spec["build-fails"] is not None:
         with open(log_path, "w") as log:
             log.write(build.stdout)
         if build.returncode == 0:
-            return spec["name"], ["build succeeded but must fail"], log_path
+            return "done", (spec["name"], ["build succeeded but must fail"], log_path)
         if spec["build-fails"] not in build.stdout:
-            return spec["name"], [f"build failed without '{spec['build-fails']}'"], log_path
+            return "done", (spec["name"], [f"build failed without '{spec['build-fails']}'"],
+                            log_path)
         # A refused description leaves no (empty) build folder behind.
         out = os.path.dirname(make(spec, "print-image").stdout.strip())
         if os.path.isdir(os.path.join(ROOT, out)):
-            return spec["name"], [f"the failed build left {out}/ behind"], log_path
-        return spec["name"], [], log_path
+            return "done", (spec["name"], [f"the failed build left {out}/ behind"], log_path)
+        return "done", (spec["name"], [], log_path)
     if build.returncode != 0:
         with open(log_path, "w") as log:
             log.write(build.stdout)
-        return spec["name"], ["build failed:\n" + build.stdout[-2000:]], log_path
+        return "done", (spec["name"], ["build failed:\n" + build.stdout[-2000:]], log_path)
     if spec["build-only"] is not None:
-        return spec["name"], check_image(spec, build.stdout, log_path), log_path
+        return "done", (spec["name"], check_image(spec, build.stdout, log_path), log_path)
     image = target if spec["native"] else make(spec, "print-image").stdout.strip()
+    return "boot", spec, qemu_command(spec, image), log_path
+
+
+def boot(spec, cmd, log_path):
     with open(log_path, "w") as log:
-        lines, missing = run_qemu(spec, image, log)
+        lines, missing = run_qemu(spec, cmd, log)
     errors = check(spec, lines, missing)
     if spec["script"]:
         errors += run_script(spec, log_path)
@@ -325,6 +384,69 @@ def run_script(spec, log_path):
     return []
 
 
+def report(name, errors, log_path, took):
+    """Print one test's verdict (and a failure's log tail); True if it passed."""
+    if not errors:
+        print(f"PASS qemu.{name} ({took:.1f}s)", flush=True)
+        return True
+    print(f"FAIL qemu.{name} ({took:.1f}s)")
+    for e in errors:
+        print(f"  {e}")
+    print(f"  log: {os.path.relpath(log_path, ROOT)}; last lines:")
+    with open(log_path, errors="replace") as f:
+        for l in f.readlines()[-15:]:
+            print("    " + l.rstrip())
+    sys.stdout.flush()
+    return False
+
+
+def load_durations():
+    try:
+        with open(DURATIONS) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def boot_all(jobs, durations, tally):
+    """Boot the prepared tests, longest first, `jobs` at a time; a test
+    marked alone waits until nothing else runs and holds the machine."""
+    jobs.sort(key=lambda j: -durations.get(j[1]["name"], j[1]["timeout"]))
+    lock = threading.Lock()
+    free = threading.Condition(lock)
+    running = {"n": 0, "alone": False}
+    workers = max(1, env_number("JOBS", os.cpu_count() or 1, int))
+
+    def one(job):
+        _, spec, cmd, log_path = job
+        alone = spec["alone"] is not None
+        with free:
+            free.wait_for(lambda: not running["alone"] and
+                          (running["n"] == 0 if alone else True))
+            running["n"] += 1
+            running["alone"] = alone
+        start = time.monotonic()
+        try:
+            name, errors, log_path = boot(spec, cmd, log_path)
+        except Exception as e:  # a runner bug must not hang the others
+            name, errors = spec["name"], [f"runner error: {e!r}"]
+        took = time.monotonic() - start
+        with free:
+            running["n"] -= 1
+            if alone:
+                running["alone"] = False
+            durations[name] = round(took, 1)
+            tally.append(report(name, errors, log_path, took))
+            free.notify_all()
+
+    # Tests marked alone go last in the queue of each worker pool pass,
+    # so they do not idle a worker while the long ones run.
+    ordered = [j for j in jobs if j[1]["alone"] is None] + \
+        [j for j in jobs if j[1]["alone"] is not None]
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, ordered))
+
+
 def main():
     pattern = sys.argv[1] if len(sys.argv) > 1 else ""
     tests = sorted(glob.glob(os.path.join(ROOT, "tests", "system", "*.test")))
@@ -341,24 +463,25 @@ def main():
                 one["name"] = f"{spec['name']}@{board}"
             if pattern in one["name"]:
                 runs.append(one)
-    passed = failed = 0
+    tally = []
+    jobs = []
+    start = time.monotonic()
     for spec in runs:
-        start = time.monotonic()
-        name, errors, log_path = run_one(spec)
-        took = time.monotonic() - start
-        if errors:
-            failed += 1
-            print(f"FAIL qemu.{name} ({took:.1f}s)")
-            for e in errors:
-                print(f"  {e}")
-            print(f"  log: {os.path.relpath(log_path, ROOT)}; last lines:")
-            with open(log_path) as f:
-                for l in f.readlines()[-15:]:
-                    print("    " + l.rstrip())
+        t0 = time.monotonic()
+        prepared = prepare(spec)
+        if prepared[0] == "done":
+            tally.append(report(*prepared[1], time.monotonic() - t0))
         else:
-            passed += 1
-            print(f"PASS qemu.{name} ({took:.1f}s)")
-        sys.stdout.flush()
+            jobs.append(prepared)
+    print(f"(built {len(runs)} tests in {time.monotonic() - start:.0f}s; "
+          f"booting {len(jobs)})", flush=True)
+    durations = load_durations()
+    boot_all(jobs, durations, tally)
+    os.makedirs(LOG_DIR, exist_ok=True)
+    with open(DURATIONS, "w") as f:
+        json.dump(durations, f, indent=0, sort_keys=True)
+    passed, failed = tally.count(True), tally.count(False)
+    print(f"({len(runs)} system tests in {time.monotonic() - start:.0f}s)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
