@@ -21,17 +21,23 @@ def make(board, *targets):
     return r.stdout.strip()
 
 
-def commands(board, disk, extra=(), drive_opts=""):
+def commands(board, disk, extra=(), drive_opts="", native_dtb=None):
     """Build, then return the (native, Bulkhead) QEMU command lines. QEMU
     lets a virtio PCI device bypass the IOMMU unless it offers
-    ACCESS_PLATFORM (boards/qemu-virt/virt.mk, VIRTIO_PCI_SMMU)."""
+    ACCESS_PLATFORM (boards/qemu-virt/virt.mk, VIRTIO_PCI_SMMU). With no
+    disk, no disk is attached. native_dtb: the device tree the native
+    kernel gets instead of QEMU's own (and its bootargs)."""
     make(board, "all")
-    drive = ["-drive", f"if=none,format=raw,id=disk0,file={disk}{drive_opts}",
-             "-device", "virtio-blk-pci,drive=disk0,disable-legacy=on,iommu_platform=on"]
+    drive = [] if disk is None else [
+        "-drive", f"if=none,format=raw,id=disk0,file={disk}{drive_opts}",
+        "-device", "virtio-blk-pci,drive=disk0,disable-legacy=on,iommu_platform=on"]
+    tree = [] if native_dtb is None else ["-dtb", native_dtb[0]]
+    bootargs = "console=ttyAMA0 quiet nokaslr" if native_dtb is None else native_dtb[1]
     native = (["qemu-system-aarch64"] + make(board, "print-native-qemu").split() +
-              list(extra) + drive + ["-kernel", "build/payloads/linux-Image",
-                                     "-initrd", "build/payloads/linux-initramfs.cpio.gz",
-                                     "-append", "console=ttyAMA0 quiet nokaslr"])
+              list(extra) + drive + tree +
+              ["-kernel", "build/payloads/linux-Image",
+               "-initrd", "build/payloads/linux-initramfs.cpio.gz",
+               "-append", bootargs])
     hyp = (["qemu-system-aarch64"] + make(board, "print-qemu").split() + list(extra) +
            drive + ["-kernel", make(board, "print-image")])
     return native, hyp
