@@ -742,9 +742,10 @@ void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid)
  * went into a list register, where the line's fall, which causes no exit,
  * would not withdraw it; the guest would take it a second time. So the
  * guest's acknowledge of a level HW SPI latched that way traps first
- * (ICH_HCR_EL2.TALL1, IHI 0069H 12.5, ICH_HCR_EL2: EL1 accesses to the
- * Group 1 CPU interface registers trap to EL2), and vgic_ack_trap()
- * samples the line again. Edge interrupts, software pends and the
+ * (GICv3: ICH_HCR_EL2.TALL1, IHI 0069H 12.5, ICH_HCR_EL2: EL1 accesses to
+ * the Group 1 CPU interface registers trap to EL2; GICv2: the GICC page
+ * holding GICV_IAR leaves stage 2, gicv_trap_update()), and
+ * vgic_ack_trap() samples the line again. Edge interrupts, software pends and the
  * timers' PPIs (vgic_inject_private_hw()) are not concerned.
  */
 void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid)
