@@ -647,7 +647,11 @@ void vgic_flush(struct vgic *g, unsigned self)
 		c->lr_intid[i] = q->intid;
 		want_set(c, q->intid, false);
 	}
-	c->ack_check = c->ack_check && level_hw_spi_pending_lr(g, self);
+	/* Kept while interrupts are left over too: the latched one may be
+	 * among them, evicted by a higher-priority one (claim_lr()), and
+	 * is checked when it comes back. */
+	c->ack_check = c->ack_check &&
+		       (left || level_hw_spi_pending_lr(g, self));
 	if (g->version == 2) {
 		gicv_trap_update(g, self);
 	}
@@ -758,11 +762,45 @@ void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid)
 	}
 }
 
+/*
+ * At a checked acknowledge: the level HW SPIs of vCPU @self that wait for
+ * an LR (evicted by higher-priority interrupts, or never loaded) are
+ * sampled too. Each was taken at EL2 and is still active there, so its
+ * physical pending bit is its line; one whose line fell is no longer
+ * pending, and is deactivated, as vgic_sync() does for one in an LR.
+ */
+static void resample_waiting(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+
+	for (unsigned w = VGIC_PRIVATE / 64; w < VGIC_WANT_WORDS; w++) {
+		uint64_t bits = c->want[w];
+
+		while (bits != 0) {
+			uint32_t intid = w * 64 +
+					 (uint32_t)__builtin_ctzll(bits);
+			struct virq *q = vgic_virq(g, self, intid);
+
+			bits &= bits - 1;
+			if (intid < VGIC_PRIVATE || q == NULL || !virq_hw(q) ||
+			    (q->flags & VIRQ_EDGE) || q->soft || q->lr >= 0 ||
+			    !(q->flags & VIRQ_PENDING) ||
+			    vgic_hw_is_pending(q->pintid, c->pcpu)) {
+				continue;
+			}
+			q->flags = (uint8_t)(q->flags & ~VIRQ_PENDING);
+			vgic_hw_deactivate(q->pintid);
+			want_set(c, intid, deliverable(g, q));
+		}
+	}
+}
+
 /**
  * vCPU @self accessed a Group 1 CPU interface register while its
  * acknowledge was being checked (see vgic_latched_masked()): fold its LRs,
  * which samples every level HW line it has not acknowledged and withdraws
- * an instance whose line has fallen (vgic_sync()), stop trapping, and let
+ * an instance whose line has fallen (vgic_sync(); those waiting for an LR
+ * too, resample_waiting()), stop trapping, and let
  * the guest run the access again (no PC step): it then acknowledges
  * whatever is really pending, or reads the spurious INTID 1023, which the
  * architecture allows for an interrupt withdrawn between signal and
@@ -770,6 +808,7 @@ void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid)
  */
 void vgic_ack_trap(struct vgic *g, unsigned self)
 {
+	resample_waiting(g, self);
 	g->cpu[self].ack_check = false;
 	g->cpu[self].dirty = true;
 	vgic_flush(g, self);

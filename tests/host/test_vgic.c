@@ -1535,6 +1535,91 @@ TEST(vgic, v2_level_hw_latched_masked_gicv_page)
 }
 
 /*
+ * A latched level HW SPI evicted from its LR by higher-priority interrupts
+ * stays checked while it waits. If its line falls meanwhile (no exit),
+ * the guest's first acknowledge (of another interrupt) withdraws it; if
+ * the line stays high, it comes back and is delivered.
+ */
+static bool latch_then_evict(uint32_t version)
+{
+	bool in_lr;
+
+	setup(version);
+	enable_all_group1();
+	dist_w(0, 0x104, 4, 1u << 16); /* enable SPI 48, level */
+	dist_w(0, 0x430, 1, 0xa0);     /* below the SGIs */
+	if (version == 2) {
+		dist_w(0, 0x830, 1, 1); /* SPI 48 to vCPU 0 */
+	} else {
+		redist_w(0, 0x10100, 0xffff); /* enable the SGIs */
+	}
+	fake.phys_pending[48] = true;
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	in_lr = fake_lr_of(48) >= 0;
+	for (uint32_t sgi = 0; sgi < FAKE_LRS; sgi++) {
+		vgic_send_sgi(&g, 0, sgi, 1u);
+	}
+	vgic_flush(&g, 0);
+	/* Was in an LR, now evicted and waiting, still checked. */
+	return in_lr && fake_lr_of(48) == -1 && g.cpu[0].ack_check &&
+	       (version == 2 ? fake.gicv_out : fake.trap_ack);
+}
+
+/* The guest acknowledges (through the check) and EOIs all four SGIs. */
+static bool take_sgis(uint32_t version)
+{
+	for (uint32_t sgi = 0; sgi < FAKE_LRS; sgi++) {
+		int lr = fake_lr_of(sgi);
+		uint64_t v = 0;
+
+		if (lr < 0) {
+			return false;
+		}
+		if (version == 2) {
+			if (!vgic_gicv_access(&g, 0, VGICV_IAR, 4, false, &v) ||
+			    v >= 16) {
+				return false;
+			}
+		} else {
+			if (g.cpu[0].ack_check) {
+				vgic_ack_trap(&g, 0);
+			}
+			fake_guest_ack((unsigned)lr);
+		}
+	}
+	for (uint32_t sgi = 0; sgi < FAKE_LRS; sgi++) {
+		fake_guest_eoi((unsigned)fake_lr_of(sgi));
+	}
+	vgic_maintenance(&g, 0);
+	return true;
+}
+
+TEST(vgic, latched_masked_check_survives_eviction)
+{
+	for (uint32_t version = 2; version <= 3; version++) {
+		/* Line falls while it waits: withdrawn at the first ack. */
+		ASSERT_TRUE(latch_then_evict(version));
+		fake.phys_pending[48] = false;
+		ASSERT_TRUE(take_sgis(version));
+		EXPECT_EQ(fake_lr_of(48), -1);
+		EXPECT_EQ(fake.deactivated[48], 1u);
+		EXPECT_TRUE(!(g.spi[48 - 32].flags & VIRQ_PENDING));
+		EXPECT_TRUE(!g.cpu[0].ack_check);
+		EXPECT_TRUE(!fake.gicv_out && !fake.trap_ack);
+		/* Line stays high: it comes back as natively. */
+		ASSERT_TRUE(latch_then_evict(version));
+		ASSERT_TRUE(take_sgis(version));
+		ASSERT_TRUE(fake_lr_of(48) >= 0);
+		EXPECT_EQ(fake.lr[fake_lr_of(48)].state, LR_STATE_P);
+		EXPECT_EQ(fake.deactivated[48], 0u);
+		EXPECT_TRUE(!g.cpu[0].ack_check);
+		EXPECT_TRUE(!fake.gicv_out && !fake.trap_ack);
+	}
+}
+
+/*
  * Every ID register of both distributor layouts and of a GICv3
  * redistributor (issue 15, item 7: GICD_PIDR2 of a GICv2 read 0 at
  * 0xfe8). PIDR4-7, PIDR0-3, CIDR0-3 in that order, IHI 0048B 4.3.1 and
