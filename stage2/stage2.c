@@ -49,6 +49,31 @@ hv_err_t stage2_build(struct pt *t, struct pt_pool *pool,
 	return HV_OK;
 }
 
+/**
+ * GICv2: take the first 4 KiB of the virtual CPU interface out of the
+ * guest's GICC window (@trap), or put it back. That page holds GICC_IAR
+ * and GICC_AIAR (IHI 0048B 4.4, Table 4-2), so while it is out the guest's
+ * acknowledge is a stage-2 translation fault that the vGIC emulates
+ * (docs/vgic.md, "A level HW SPI latched while the guest had IRQs
+ * masked"); GICC_DIR, in the second page, stays mapped. The level-3 table
+ * stays allocated (pt_unmap()), so mapping it again takes nothing from the
+ * sealed pool and cannot fail for want of pages. Pure: the break-before-
+ * make TLB maintenance is the caller's. stage2_verify() runs at boot
+ * only, before this is ever called, so it sees the page mapped.
+ */
+hv_err_t stage2_gicv_trap(struct pt *t, struct pt_pool *pool,
+			  const struct hv_board_desc *b, bool trap)
+{
+	if (b->gic_version != HV_GIC_V2) {
+		return HV_EINVAL;
+	}
+	if (trap) {
+		return pt_unmap(t, HV_GUEST_GICC_IPA, STAGE2_GICV_TRAP_SIZE);
+	}
+	return pt_map(t, pool, HV_GUEST_GICC_IPA, b->gicv_base,
+		      STAGE2_GICV_TRAP_SIZE, STAGE2_DEV_ATTRS, 0);
+}
+
 struct verify_ctx {
 	const struct hv_partition_cfg *p;
 	const struct hv_board_desc *b;

@@ -574,6 +574,30 @@ static bool level_hw_spi_pending_lr(struct vgic *g, unsigned self)
 	return false;
 }
 
+/*
+ * GICv2: a GICV_IAR read cannot trap as ICC_IAR1_EL1 does (the GICV frame
+ * is mapped in stage 2, not emulated), so while some vCPU's acknowledge is
+ * checked (ack_check) the GICC page holding GICV_IAR is taken out of the
+ * partition's stage 2 and its accesses are emulated: vgic_gicv_access().
+ * The page is shared by the partition's vCPUs; it goes out with the first
+ * vCPU that needs the check and comes back with the last. Nothing but a
+ * load and a compare when no check is pending.
+ */
+static void gicv_trap_update(struct vgic *g, unsigned self)
+{
+	uint32_t bit = 1u << self;
+	uint32_t was = g->gicv_trap;
+	uint32_t now = g->cpu[self].ack_check ? (was | bit) : (was & ~bit);
+
+	if (now == was) {
+		return;
+	}
+	g->gicv_trap = now;
+	if ((was == 0) != (now == 0)) {
+		vgic_hw_gicv_trap(g, now != 0);
+	}
+}
+
 /**
  * Before entering the guest on vCPU @self's core: apply requests, free the
  * LRs the guest is done with, and load the highest-priority deliverable
@@ -623,7 +647,14 @@ void vgic_flush(struct vgic *g, unsigned self)
 		c->lr_intid[i] = q->intid;
 		want_set(c, q->intid, false);
 	}
-	c->ack_check = c->ack_check && level_hw_spi_pending_lr(g, self);
+	/* Kept while interrupts are left over too: the latched one may be
+	 * among them, evicted by a higher-priority one (claim_lr()), and
+	 * is checked when it comes back. */
+	c->ack_check = c->ack_check &&
+		       (left || level_hw_spi_pending_lr(g, self));
+	if (g->version == 2) {
+		gicv_trap_update(g, self);
+	}
 	if (left) {
 		bool npie = any_pending_lr(g, self);
 
@@ -715,9 +746,10 @@ void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid)
  * went into a list register, where the line's fall, which causes no exit,
  * would not withdraw it; the guest would take it a second time. So the
  * guest's acknowledge of a level HW SPI latched that way traps first
- * (ICH_HCR_EL2.TALL1, IHI 0069H 12.5, ICH_HCR_EL2: EL1 accesses to the
- * Group 1 CPU interface registers trap to EL2), and vgic_ack_trap()
- * samples the line again. Edge interrupts, software pends and the
+ * (GICv3: ICH_HCR_EL2.TALL1, IHI 0069H 12.5, ICH_HCR_EL2: EL1 accesses to
+ * the Group 1 CPU interface registers trap to EL2; GICv2: the GICC page
+ * holding GICV_IAR leaves stage 2, gicv_trap_update()), and
+ * vgic_ack_trap() samples the line again. Edge interrupts, software pends and the
  * timers' PPIs (vgic_inject_private_hw()) are not concerned.
  */
 void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid)
@@ -730,11 +762,45 @@ void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid)
 	}
 }
 
+/*
+ * At a checked acknowledge: the level HW SPIs of vCPU @self that wait for
+ * an LR (evicted by higher-priority interrupts, or never loaded) are
+ * sampled too. Each was taken at EL2 and is still active there, so its
+ * physical pending bit is its line; one whose line fell is no longer
+ * pending, and is deactivated, as vgic_sync() does for one in an LR.
+ */
+static void resample_waiting(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+
+	for (unsigned w = VGIC_PRIVATE / 64; w < VGIC_WANT_WORDS; w++) {
+		uint64_t bits = c->want[w];
+
+		while (bits != 0) {
+			uint32_t intid = w * 64 +
+					 (uint32_t)__builtin_ctzll(bits);
+			struct virq *q = vgic_virq(g, self, intid);
+
+			bits &= bits - 1;
+			if (intid < VGIC_PRIVATE || q == NULL || !virq_hw(q) ||
+			    (q->flags & VIRQ_EDGE) || q->soft || q->lr >= 0 ||
+			    !(q->flags & VIRQ_PENDING) ||
+			    vgic_hw_is_pending(q->pintid, c->pcpu)) {
+				continue;
+			}
+			q->flags = (uint8_t)(q->flags & ~VIRQ_PENDING);
+			vgic_hw_deactivate(q->pintid);
+			want_set(c, intid, deliverable(g, q));
+		}
+	}
+}
+
 /**
  * vCPU @self accessed a Group 1 CPU interface register while its
  * acknowledge was being checked (see vgic_latched_masked()): fold its LRs,
  * which samples every level HW line it has not acknowledged and withdraws
- * an instance whose line has fallen (vgic_sync()), stop trapping, and let
+ * an instance whose line has fallen (vgic_sync(); those waiting for an LR
+ * too, resample_waiting()), stop trapping, and let
  * the guest run the access again (no PC step): it then acknowledges
  * whatever is really pending, or reads the spurious INTID 1023, which the
  * architecture allows for an interrupt withdrawn between signal and
@@ -742,9 +808,48 @@ void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid)
  */
 void vgic_ack_trap(struct vgic *g, unsigned self)
 {
+	resample_waiting(g, self);
 	g->cpu[self].ack_check = false;
 	g->cpu[self].dirty = true;
 	vgic_flush(g, self);
+}
+
+/**
+ * GICv2: vCPU @self accessed the first page of its GICC window while it
+ * was out of stage 2 (gicv_trap_update()); @off is the offset in it. Only
+ * word accesses exist there (IHI 0048B 4.1.4, "GIC register access"), so
+ * any other is refused (the caller applies fault policy). A read that
+ * acknowledges or shows the highest pending interrupt (GICV_IAR,
+ * GICV_AIAR, GICV_HPPIR, GICV_AHPPIR) by a vCPU whose acknowledge is
+ * checked first folds its LRs, as the trapped ICC_IAR1_EL1 does on a
+ * GICv3 (vgic_ack_trap()): a level HW SPI latched while the guest was
+ * masked whose line has fallen is withdrawn and deactivated, and the
+ * page goes back into stage 2 once no vCPU needs the check. Then the
+ * access is made on this core's GICV frame, so the guest reads the next
+ * pending interrupt, or the spurious INTID 1023, exactly as its own
+ * access would have (IHI 0048B 4.4.4, GICC_IAR: 1023 when nothing is
+ * pending; 5.4, the GICV registers behave as GICC's). Other registers are
+ * passed through unchanged and keep the check armed. Caller holds
+ * g->lock.
+ */
+bool vgic_gicv_access(struct vgic *g, unsigned self, uint64_t off,
+		      unsigned size, bool write, uint64_t *val)
+{
+	if (size != 4 || (off & 3) != 0 || off >= VGICV_TRAP_SIZE ||
+	    self >= g->vcpu_count) {
+		return false;
+	}
+	if (!write && g->cpu[self].ack_check &&
+	    (off == VGICV_IAR || off == VGICV_AIAR || off == VGICV_HPPIR ||
+	     off == VGICV_AHPPIR)) {
+		vgic_ack_trap(g, self);
+	}
+	if (write) {
+		vgic_hw_gicv_write((uint32_t)off, (uint32_t)*val);
+	} else {
+		*val = vgic_hw_gicv_read((uint32_t)off);
+	}
+	return true;
 }
 
 /**
@@ -917,6 +1022,10 @@ void vgic_reset_state(struct vgic *g)
 		c->gicr_waker = 1u << 1; /* ProcessorSleep */
 		c->gicr_ctlr = 0;
 	}
+	if (g->gicv_trap != 0) {
+		g->gicv_trap = 0;
+		vgic_hw_gicv_trap(g, false);
+	}
 	/*
 	 * SPIs keep pintid and the HW and OWNED flags: the first word masked,
 	 * as virq_init() lays it out. Locals, because the word stores may
@@ -951,6 +1060,7 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 	g->hw_eoi = vgic_hw_lr_deactivates();
 	g->fast_ok = vgic_hw_fast_irq();
 	g->gicd_typer = vgic_dist_typer(g);
+	g->gicv_trap = 0;
 	for (unsigned v = 0; v < c->cpu_count && v < VGIC_MAX_VCPUS; v++) {
 		struct vgic_vcpu *cpu = &g->cpu[v];
 

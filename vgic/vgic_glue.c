@@ -8,7 +8,9 @@
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/partition.h"
+#include "hv/panic.h"
 #include "hv/smmu.h"
+#include "hv/stage2.h"
 #include "hv/vgic.h"
 
 #include "arch/regs.h"
@@ -142,6 +144,16 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write,
 	uint64_t off = ipa - (redist ? HV_GUEST_GICR_IPA : HV_GUEST_GICD_IPA);
 	enum vgic_result r;
 
+	if (g->version == 2 && ipa - HV_GUEST_GICC_IPA < VGICV_TRAP_SIZE) {
+		/* The GICC page with GICV_IAR, while it is out of stage 2. */
+		bool ok;
+
+		spin_lock(&g->lock);
+		ok = vgic_gicv_access(g, v->index, ipa - HV_GUEST_GICC_IPA,
+				      size, write, val);
+		spin_unlock(&g->lock);
+		return ok;
+	}
 	spin_lock(&g->lock);
 	/* Pending and active state must be what the guest's acknowledges
 	 * and EOIs on this core made it; other registers do not depend on
@@ -185,7 +197,33 @@ void vgic_icc_trap(struct vcpu *v)
 	spin_unlock(&g->lock);
 }
 
-/** Is @ipa in one of @v's partition's trapped GIC windows? */
+/**
+ * GICv2: take the GICC page holding GICV_IAR out of @g's partition's
+ * stage 2, or put it back (see vgic_gicv_access()). Called with g->lock
+ * held, from vgic_flush() on a core of that partition or from its reset,
+ * so the page's changes are serialised. The level-3 table stays, so
+ * neither way can fail on a board with a GICv2; anything else is a bug.
+ */
+void vgic_hw_gicv_trap(struct vgic *g, bool on)
+{
+	struct partition *p = (struct partition *)(void *)((char *)g -
+		offsetof(struct partition, vgic));
+
+	if (stage2_gicv_trap(&p->s2, &hv_pt_pool, &hv_cfg.board, on) !=
+	    HV_OK) {
+		hv_panic("partition %s: GICC page %s stage 2 failed",
+			 p->cfg->name, on ? "out of" : "back into");
+	}
+	if (on) {
+		arch_stage2_unmapped(p, HV_GUEST_GICC_IPA);
+	} else {
+		arch_stage2_mapped();
+	}
+}
+
+/** Is @ipa in one of @v's partition's trapped GIC windows? On a GICv2 the
+ * first GICC page is one while it is out of stage 2 (no access can fault
+ * there otherwise). */
 bool vgic_owns_ipa(const struct vcpu *v, uint64_t ipa)
 {
 	uint64_t redist = HV_GUEST_GICR_STRIDE * v->part->cfg->cpu_count;
@@ -193,6 +231,9 @@ bool vgic_owns_ipa(const struct vcpu *v, uint64_t ipa)
 	if (ipa >= HV_GUEST_GICD_IPA &&
 	    ipa < HV_GUEST_GICD_IPA + HV_GUEST_GICD_SIZE) {
 		return true;
+	}
+	if (v->part->vgic.version == 2) {
+		return ipa - HV_GUEST_GICC_IPA < VGICV_TRAP_SIZE;
 	}
 	return v->part->vgic.version == 3 && ipa >= HV_GUEST_GICR_IPA &&
 	       ipa < HV_GUEST_GICR_IPA + redist;

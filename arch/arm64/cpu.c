@@ -471,6 +471,41 @@ void arch_load_partition_memory(const struct partition *p)
 }
 
 /**
+ * A valid stage-2 leaf of @p at @ipa was just made invalid (the "break" of
+ * break-before-make; here the page stays out for a while). Make the store
+ * visible to the table walkers, then drop what the TLBs hold of it on
+ * every core: TLBI IPAS2E1IS removes the stage-2 entry for the IPA, but
+ * entries that combine stage 1 and stage 2 are tagged by VA, so a TLBI
+ * VMALLE1IS must follow once the first has completed (DDI 0487 J.a,
+ * "Using break-before-make when updating translation table entries", and
+ * the description of TLBI IPAS2E1IS, on entries from both stages). Both
+ * act on the VMID in VTTBR_EL2, so it is set to @p's (a core of @p has it
+ * already).
+ */
+void arch_stage2_unmapped(const struct partition *p, uint64_t ipa)
+{
+	write_sysreg(vttbr_el2, p->vttbr);
+	isb();
+	dsb_ishst();
+	__asm__ volatile("tlbi ipas2e1is, %0" : : "r"(ipa >> 12) : "memory");
+	dsb_ish();
+	__asm__ volatile("tlbi vmalle1is" ::: "memory");
+	dsb_ish();
+	isb();
+}
+
+/**
+ * An invalid stage-2 entry was just made valid (the "make"): an invalid
+ * entry is never held in a TLB, so it only has to be visible to the table
+ * walkers before the guest runs again.
+ */
+void arch_stage2_mapped(void)
+{
+	dsb_ishst();
+	isb();
+}
+
+/**
  * Forget every translation and instruction cached for @p: its VMID's
  * stage-1 and stage-2 TLB entries on all cores, and the I-cache (new code
  * was written). Leaves VTTBR_EL2 pointing at @p; only @p's cores call it.

@@ -2,7 +2,9 @@
 /*
  * The GICv2 virtual interface control (GICH, banked per core) and the
  * vgic_hw_* hooks for GICv2. The guest's virtual CPU interface (GICV) is
- * mapped in its stage 2 at its GICC address and never trapped.
+ * mapped in its stage 2 at its GICC address; its first page is taken out
+ * while the vGIC checks an acknowledge, and its accesses are then made
+ * here (vgic_hw_gicv_read(), vgic_hw_gicv_write()).
  *
  * IHI 0048B, 5.3 "GIC virtual interface control registers": GICH_HCR
  * 0x00, GICH_VTR 0x04, GICH_VMCR 0x08, GICH_MISR 0x10, GICH_ELRSR0 0x30,
@@ -51,8 +53,9 @@ uint32_t vgic_hw_lr_empty(void)
 	return mmio_read32(gich() + GICH_ELRSR0);
 }
 
-/* @trap_ack: a GICv2 cannot trap the guest's GICV_IAR read (the GICV
- * frame is mapped, not emulated), so that check is not made there. */
+/* @trap_ack: a GICv2 has no register that traps the guest's GICV_IAR
+ * read; the vGIC takes the GICC page out of stage 2 instead
+ * (vgic_hw_gicv_trap()). */
 void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack)
 {
 	(void)trap_ack;
@@ -63,6 +66,19 @@ void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack)
 	if (want != hcr) {
 		mmio_write32(gich() + GICH_HCR, want);
 	}
+}
+
+/* This core's GICV frame, as the guest would have reached it: the GIC
+ * banks it per CPU interface (IHI 0048B 5.4), so an access from EL2 on
+ * the vCPU's core reaches that vCPU's virtual interface. */
+uint32_t vgic_hw_gicv_read(uint32_t off)
+{
+	return mmio_read32(hv_cfg.board.gicv_base + off);
+}
+
+void vgic_hw_gicv_write(uint32_t off, uint32_t val)
+{
+	mmio_write32(hv_cfg.board.gicv_base + off, val);
 }
 
 /** Priority bits of the virtual CPU interface (VTR.PRIbits, [31:29]). */

@@ -207,3 +207,16 @@ void vgic_hw_config(uint32_t pintid, bool edge)
 {
 	gicv3_config(pintid, edge);
 }
+
+/* GICv2 only (the GICV frame): never called on a GICv3. */
+uint32_t vgic_hw_gicv_read(uint32_t off)
+{
+	(void)off;
+	return 0;
+}
+
+void vgic_hw_gicv_write(uint32_t off, uint32_t val)
+{
+	(void)off;
+	(void)val;
+}

@@ -92,6 +92,9 @@ static void map_devices(void)
 	} else {
 		map_or_panic(b->gicc_base, b->gicc_base + 0x2000, S1_DEVICE);
 		map_or_panic(b->gich_base, b->gich_base + 0x1000, S1_DEVICE);
+		/* The GICV page a guest's acknowledge is emulated on while
+		 * the vGIC checks it (vgic_hw_gicv_read()). */
+		map_or_panic(b->gicv_base, b->gicv_base + 0x1000, S1_DEVICE);
 	}
 }
 

@@ -7,7 +7,9 @@
  * value, SGI register writes, physical interrupts (through the vector's
  * fast path, the private HW fast path or the general path, as the
  * hypervisor takes them), maintenance (the vector's or C's), guest
- * acknowledge/EOI of a list register, flush and sync; the first byte also
+ * acknowledge/EOI of a list register (or, GICv2, a GICV access while its
+ * page is out of stage 2), a latch while the guest was masked, flush and
+ * sync; the first byte also
  * picks a GIC that does or does not deactivate at the guest's EOI. Built
  * with ASan and UBSan; any report or crash is a finding.
  */
@@ -64,6 +66,9 @@ static void one_op(const uint8_t *op)
 		if (!(op[3] & 8) ||
 		    !vgic_inject_private_hw(&g, self, off & 0x3ff)) {
 			vgic_phys_irq(&g, self, off & 0x3ff);
+			if (op[3] & 16) { /* the guest had IRQs masked */
+				vgic_latched_masked(&g, self, off & 0x3ff);
+			}
 		}
 		break;
 	case 4:
@@ -72,6 +77,16 @@ static void one_op(const uint8_t *op)
 		}
 		break;
 	case 5:
+		if (op[3] & 16) {
+			/* A GICv2 GICV access while its page is out (any
+			 * offset and size; refused ones change nothing);
+			 * on a GICv3 it is never reached. */
+			if (g.version == 2) {
+				(void)vgic_gicv_access(&g, self, off & 0x1fff,
+						       size, write, &val);
+			}
+			break;
+		}
 		fake_guest_ack(op[4] % FAKE_LRS);
 		break;
 	case 6:

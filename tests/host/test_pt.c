@@ -494,6 +494,39 @@ TEST(stage2, gicv2_maps_gicv_at_gicc)
 	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
 }
 
+/* The GICC page holding GICC_IAR is taken out while the vGIC checks an
+ * acknowledge and put back after, with the pool sealed; GICC_DIR's page
+ * stays. */
+TEST(stage2, gicv2_trap_page_out_and_back)
+{
+	struct pt_pool *pool = new_pool(POOL_PAGES);
+	struct hv_partition_cfg p;
+	struct pt t;
+	uint64_t pa, attrs;
+
+	two_region_part(&p);
+	ASSERT_EQ(stage2_build(&t, pool, &p, &v2_board), HV_OK);
+	pt_pool_seal(pool);
+	ASSERT_EQ(stage2_gicv_trap(&t, pool, &v2_board, true), HV_OK);
+	EXPECT_TRUE(!pt_lookup(&t, HV_GUEST_GICC_IPA, NULL, NULL, NULL));
+	EXPECT_TRUE(!pt_lookup(&t, HV_GUEST_GICC_IPA + 0xffc, NULL, NULL,
+			       NULL));
+	ASSERT_TRUE(pt_lookup(&t, HV_GUEST_GICC_IPA + 0x1000, &pa, NULL,
+			      NULL));
+	EXPECT_EQ(pa, 0x08041000);
+	/* Twice is harmless either way. */
+	ASSERT_EQ(stage2_gicv_trap(&t, pool, &v2_board, true), HV_OK);
+	ASSERT_EQ(stage2_gicv_trap(&t, pool, &v2_board, false), HV_OK);
+	ASSERT_EQ(stage2_gicv_trap(&t, pool, &v2_board, false), HV_OK);
+	ASSERT_TRUE(pt_lookup(&t, HV_GUEST_GICC_IPA + 0xc, &pa, &attrs,
+			      NULL));
+	EXPECT_EQ(pa, 0x0804000c);
+	EXPECT_EQ(attrs, STAGE2_DEV_ATTRS);
+	EXPECT_EQ(stage2_verify(&t, &p, &v2_board), HV_OK);
+	/* A GICv3 partition has no such page. */
+	EXPECT_EQ(stage2_gicv_trap(&t, pool, &v3_board, true), HV_EINVAL);
+}
+
 TEST(stage2, channel_ends_mapped_with_their_access)
 {
 	struct pt_pool *pool = new_pool(POOL_PAGES);

@@ -1439,6 +1439,187 @@ TEST(vgic, level_hw_latched_masked_resampled_at_ack)
 }
 
 /*
+ * The same on a GICv2, where GICV_IAR cannot trap: the GICC page holding
+ * it goes out of stage 2 while the check is armed, for both kinds of HW
+ * LR (HW bit, or EOI maintenance as on QEMU's GICv2). The emulated
+ * GICV_IAR withdraws an instance whose line fell and reads 1023, or
+ * acknowledges one still high; other GICV words pass through and keep the
+ * check; the page comes back once no vCPU needs it, and not before the
+ * last one; a reset puts it back.
+ */
+TEST(vgic, v2_level_hw_latched_masked_gicv_page)
+{
+	for (unsigned qemu = 0; qemu < 2; qemu++) {
+		struct lr_val core0[FAKE_LRS], core1[FAKE_LRS];
+		uint64_t v = 0;
+
+		setup_gic(2, qemu != 0);
+		enable_all_group1();
+		dist_w(0, 0x104, 4, 3u << 16); /* enable SPIs 48, 49, level */
+		dist_w(0, 0x830, 4, 0x0201u);  /* 48 to vCPU 0, 49 to 1 */
+		/* No latch while unmasked: nothing changes in stage 2. */
+		fake.phys_pending[48] = true;
+		vgic_phys_irq(&g, 0, 48);
+		vgic_flush(&g, 0);
+		EXPECT_EQ(fake.gicv_changes, 0u);
+		ASSERT_TRUE(vgic_gicv_access(&g, 0, VGICV_IAR, 4, false, &v));
+		EXPECT_EQ(v, 48u);
+		fake_guest_eoi((unsigned)fake_lr_of(48));
+		vgic_flush(&g, 0);
+		/* Latched while masked: the page goes out. */
+		vgic_phys_irq(&g, 0, 48);
+		vgic_latched_masked(&g, 0, 48);
+		vgic_flush(&g, 0);
+		ASSERT_TRUE(fake_lr_of(48) >= 0);
+		EXPECT_TRUE(fake.gicv_out);
+		EXPECT_EQ(fake.gicv_changes, 1u);
+		/* Other words pass through and keep it out. */
+		ASSERT_TRUE(vgic_gicv_access(&g, 0, 0x04, 4, true,
+					     &(uint64_t){ 0xf0 }));
+		EXPECT_EQ(fake.gicv_reg[1], 0xf0u);
+		ASSERT_TRUE(vgic_gicv_access(&g, 0, 0x04, 4, false, &v));
+		EXPECT_EQ(v, 0xf0u);
+		EXPECT_TRUE(fake.gicv_out);
+		/* Only words exist there. */
+		EXPECT_TRUE(!vgic_gicv_access(&g, 0, VGICV_IAR, 1, false, &v));
+		EXPECT_TRUE(!vgic_gicv_access(&g, 0, 0x0e, 4, false, &v));
+		EXPECT_TRUE(!vgic_gicv_access(&g, 0, 0x1000, 4, false, &v));
+		EXPECT_TRUE(fake.gicv_out);
+		/* vCPU 1 latches 49 too: the page stays out for it. The
+		 * fake has one set of LRs: each core's are swapped in. */
+		memcpy(core0, fake.lr, sizeof(core0));
+		memset(fake.lr, 0, sizeof(fake.lr));
+		fake.phys_pending[49] = true;
+		vgic_phys_irq(&g, 1, 49);
+		vgic_latched_masked(&g, 1, 49);
+		vgic_flush(&g, 1);
+		EXPECT_EQ(fake.gicv_changes, 1u);
+		memcpy(core1, fake.lr, sizeof(core1));
+		memcpy(fake.lr, core0, sizeof(core0));
+		/* Line fell; vCPU 0's GICV_IAR: withdrawn, 1023. */
+		fake.phys_pending[48] = false;
+		ASSERT_TRUE(vgic_gicv_access(&g, 0, VGICV_IAR, 4, false, &v));
+		EXPECT_EQ(v, 1023u);
+		EXPECT_EQ(fake_lr_of(48), -1);
+		EXPECT_EQ(fake.deactivated[48], 2u);
+		EXPECT_TRUE(!g.cpu[0].ack_check);
+		EXPECT_TRUE(fake.gicv_out); /* vCPU 1 still checks */
+		/* vCPU 1's line is still high: acknowledged as natively, and
+		 * the page comes back. */
+		memcpy(fake.lr, core1, sizeof(core1));
+		ASSERT_TRUE(vgic_gicv_access(&g, 1, VGICV_AIAR, 4, false, &v));
+		EXPECT_EQ(v, 49u);
+		EXPECT_TRUE(!fake.gicv_out);
+		EXPECT_EQ(fake.gicv_changes, 2u);
+		/* Out again, then a partition reset brings it back. */
+		memset(fake.lr, 0, sizeof(fake.lr));
+		vgic_phys_irq(&g, 0, 48);
+		fake.phys_pending[48] = true;
+		vgic_latched_masked(&g, 0, 48);
+		vgic_flush(&g, 0);
+		EXPECT_TRUE(fake.gicv_out);
+		vgic_reset_state(&g);
+		EXPECT_TRUE(!fake.gicv_out);
+		EXPECT_EQ(g.gicv_trap, 0u);
+	}
+	/* A GICv3 never touches the page. */
+	setup(3);
+	enable_all_group1();
+	dist_w(0, 0x104, 4, 1u << 16);
+	fake.phys_pending[48] = true;
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	EXPECT_TRUE(fake.trap_ack);
+	EXPECT_EQ(fake.gicv_changes, 0u);
+}
+
+/*
+ * A latched level HW SPI evicted from its LR by higher-priority interrupts
+ * stays checked while it waits. If its line falls meanwhile (no exit),
+ * the guest's first acknowledge (of another interrupt) withdraws it; if
+ * the line stays high, it comes back and is delivered.
+ */
+static bool latch_then_evict(uint32_t version)
+{
+	bool in_lr;
+
+	setup(version);
+	enable_all_group1();
+	dist_w(0, 0x104, 4, 1u << 16); /* enable SPI 48, level */
+	dist_w(0, 0x430, 1, 0xa0);     /* below the SGIs */
+	if (version == 2) {
+		dist_w(0, 0x830, 1, 1); /* SPI 48 to vCPU 0 */
+	} else {
+		redist_w(0, 0x10100, 0xffff); /* enable the SGIs */
+	}
+	fake.phys_pending[48] = true;
+	vgic_phys_irq(&g, 0, 48);
+	vgic_latched_masked(&g, 0, 48);
+	vgic_flush(&g, 0);
+	in_lr = fake_lr_of(48) >= 0;
+	for (uint32_t sgi = 0; sgi < FAKE_LRS; sgi++) {
+		vgic_send_sgi(&g, 0, sgi, 1u);
+	}
+	vgic_flush(&g, 0);
+	/* Was in an LR, now evicted and waiting, still checked. */
+	return in_lr && fake_lr_of(48) == -1 && g.cpu[0].ack_check &&
+	       (version == 2 ? fake.gicv_out : fake.trap_ack);
+}
+
+/* The guest acknowledges (through the check) and EOIs all four SGIs. */
+static bool take_sgis(uint32_t version)
+{
+	for (uint32_t sgi = 0; sgi < FAKE_LRS; sgi++) {
+		int lr = fake_lr_of(sgi);
+		uint64_t v = 0;
+
+		if (lr < 0) {
+			return false;
+		}
+		if (version == 2) {
+			if (!vgic_gicv_access(&g, 0, VGICV_IAR, 4, false, &v) ||
+			    v >= 16) {
+				return false;
+			}
+		} else {
+			if (g.cpu[0].ack_check) {
+				vgic_ack_trap(&g, 0);
+			}
+			fake_guest_ack((unsigned)lr);
+		}
+	}
+	for (uint32_t sgi = 0; sgi < FAKE_LRS; sgi++) {
+		fake_guest_eoi((unsigned)fake_lr_of(sgi));
+	}
+	vgic_maintenance(&g, 0);
+	return true;
+}
+
+TEST(vgic, latched_masked_check_survives_eviction)
+{
+	for (uint32_t version = 2; version <= 3; version++) {
+		/* Line falls while it waits: withdrawn at the first ack. */
+		ASSERT_TRUE(latch_then_evict(version));
+		fake.phys_pending[48] = false;
+		ASSERT_TRUE(take_sgis(version));
+		EXPECT_EQ(fake_lr_of(48), -1);
+		EXPECT_EQ(fake.deactivated[48], 1u);
+		EXPECT_TRUE(!(g.spi[48 - 32].flags & VIRQ_PENDING));
+		EXPECT_TRUE(!g.cpu[0].ack_check);
+		EXPECT_TRUE(!fake.gicv_out && !fake.trap_ack);
+		/* Line stays high: it comes back as natively. */
+		ASSERT_TRUE(latch_then_evict(version));
+		ASSERT_TRUE(take_sgis(version));
+		ASSERT_TRUE(fake_lr_of(48) >= 0);
+		EXPECT_EQ(fake.lr[fake_lr_of(48)].state, LR_STATE_P);
+		EXPECT_EQ(fake.deactivated[48], 0u);
+		EXPECT_TRUE(!g.cpu[0].ack_check);
+		EXPECT_TRUE(!fake.gicv_out && !fake.trap_ack);
+	}
+}
+
+/*
  * Every ID register of both distributor layouts and of a GICv3
  * redistributor (issue 15, item 7: GICD_PIDR2 of a GICv2 read 0 at
  * 0xfe8). PIDR4-7, PIDR0-3, CIDR0-3 in that order, IHI 0048B 4.3.1 and

@@ -33,6 +33,8 @@ void arch_mmu_map_window(const struct partition *p);
 void arch_mmu_unmap_window(const struct partition *p);
 void arch_load_partition_memory(const struct partition *p);
 void arch_partition_flush(const struct partition *p);
+void arch_stage2_unmapped(const struct partition *p, uint64_t ipa);
+void arch_stage2_mapped(void);
 void arch_clean_range(uint64_t base, uint64_t end);
 void arch_invalidate_range(void *base, size_t bytes);
 void arch_zero_and_clean(uint64_t base, uint64_t size);

@@ -37,6 +37,9 @@ struct stage2_extra {
 
 /* GICv2: the virtual CPU interface (GICV) appears at the guest's GICC. */
 #define STAGE2_GICV_SIZE 0x2000ULL
+/* Its first page (GICC_IAR and the rest but GICC_DIR), unmapped while the
+ * vGIC checks an acknowledge: stage2_gicv_trap(). */
+#define STAGE2_GICV_TRAP_SIZE 0x1000ULL
 
 hv_err_t __must_check stage2_build(struct pt *t, struct pt_pool *pool,
 				   const struct hv_partition_cfg *p,
@@ -49,5 +52,8 @@ hv_err_t __must_check stage2_verify_extra(const struct pt *t,
 					  const struct hv_board_desc *b,
 					  const struct stage2_extra *x,
 					  unsigned x_count);
+hv_err_t __must_check stage2_gicv_trap(struct pt *t, struct pt_pool *pool,
+				       const struct hv_board_desc *b,
+				       bool trap);
 
 #endif /* HV_STAGE2_H */

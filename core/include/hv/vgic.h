@@ -128,8 +128,10 @@ struct vgic_vcpu {
 	 * A level-sensitive HW SPI was made pending while the guest had
 	 * IRQs masked, so its line may fall before the guest can take it
 	 * with no exit in between: the guest's acknowledge traps (GICv3
-	 * ICH_HCR_EL2.TALL1) and the line is sampled again first. See
-	 * vgic_latched_masked(). This vCPU's core only, with g->lock.
+	 * ICH_HCR_EL2.TALL1; GICv2: the GICC page holding GICV_IAR is
+	 * unmapped, struct vgic, gicv_trap) and the line is sampled again
+	 * first. See vgic_latched_masked(). This vCPU's core only, with
+	 * g->lock.
 	 */
 	bool ack_check;
 };
@@ -151,6 +153,11 @@ struct vgic {
 	 * (the vector's fast path, or vgic_sync()). */
 	bool hw_eoi;
 	bool fast_ok; /* the vector can inject: vgic_hw_fast_irq() */
+	/* GICv2: the vCPUs (bit per index) with ack_check set. While any
+	 * is, the first page of the partition's GICC window is out of its
+	 * stage 2 (vgic_hw_gicv_trap()), so every vCPU's GICV accesses there
+	 * trap and are emulated (vgic_gicv_access()). With g->lock. */
+	uint32_t gicv_trap;
 	uint64_t injected; /* interrupts made pending for the guest, ever:
 			    * forwarded physical ones, SGIs, emulated device
 			    * line rises (not guest ISPENDR writes) */
@@ -174,6 +181,8 @@ void vgic_reset_state(struct vgic *g);
 void vgic_phys_irq(struct vgic *g, unsigned self, uint32_t pintid);
 void vgic_latched_masked(struct vgic *g, unsigned self, uint32_t pintid);
 void vgic_ack_trap(struct vgic *g, unsigned self);
+bool vgic_gicv_access(struct vgic *g, unsigned self, uint64_t off,
+		      unsigned size, bool write, uint64_t *val);
 bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid);
 void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level);
 void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
@@ -363,5 +372,19 @@ uint32_t vgic_hw_current_pcpu(void);
 bool vgic_hw_lr_deactivates(void); /* see struct vgic, hw_eoi */
 uint64_t vgic_hw_lr_encode(const struct lr_val *lr);
 bool vgic_hw_fast_irq(void); /* see struct vgic_vcpu, fast_irq */
+/* GICv2: take the GICC page holding GICV_IAR out of @g's partition's
+ * stage 2 (@on) or put it back; on one of that partition's cores. */
+void vgic_hw_gicv_trap(struct vgic *g, bool on);
+/* GICv2: a word of this core's GICV frame, at @off of its first page. */
+uint32_t vgic_hw_gicv_read(uint32_t off);
+void vgic_hw_gicv_write(uint32_t off, uint32_t val);
+
+/* GICV_IAR, GICV_HPPIR, GICV_AIAR, GICV_AHPPIR (IHI 0048B 4.4, Table
+ * 4-2; 5.4, the GICV registers are the GICC ones). */
+#define VGICV_IAR 0x0c
+#define VGICV_HPPIR 0x18
+#define VGICV_AIAR 0x20
+#define VGICV_AHPPIR 0x28
+#define VGICV_TRAP_SIZE 0x1000u
 
 #endif /* HV_VGIC_H */

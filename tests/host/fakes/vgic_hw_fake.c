@@ -100,6 +100,40 @@ uint64_t vgic_hw_lr_encode(const struct lr_val *lr)
 	       (uint64_t)lr->pintid << 32 | lr->vintid;
 }
 
+void vgic_hw_gicv_trap(struct vgic *g, bool on)
+{
+	(void)g;
+	fake.gicv_out = on;
+	fake.gicv_changes++;
+}
+
+/* GICV_IAR and GICV_AIAR acknowledge the highest-priority pending LR, or
+ * read 1023; any other word reads what was last written there. */
+uint32_t vgic_hw_gicv_read(uint32_t off)
+{
+	int best = -1;
+
+	if (off != VGICV_IAR && off != VGICV_AIAR) {
+		return fake.gicv_reg[off / 4];
+	}
+	for (int i = 0; i < FAKE_LRS; i++) {
+		if ((fake.lr[i].state & LR_STATE_P) &&
+		    (best < 0 || fake.lr[i].prio < fake.lr[best].prio)) {
+			best = i;
+		}
+	}
+	if (best < 0) {
+		return 1023;
+	}
+	fake_guest_ack((unsigned)best);
+	return fake.lr[best].vintid;
+}
+
+void vgic_hw_gicv_write(uint32_t off, uint32_t val)
+{
+	fake.gicv_reg[off / 4] = val;
+}
+
 bool vgic_hw_fast_irq(void)
 {
 	return !fake.no_fast_irq;
