@@ -74,6 +74,7 @@ def dts(path):
 def native_tree(board):
     """The partition's DTB less the top-level nodes whose unit address
     QEMU's machine lacks; returns (path, bootargs, removed node names)."""
+    make(board, "all")
     out = os.path.dirname(make(board, "print-image"))
     name = os.path.splitext(os.path.basename(CONFIG))[0]
     part = os.path.join(ROOT, out, "gen", "dtbs", "linux.dtb")
