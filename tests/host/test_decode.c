@@ -58,7 +58,7 @@ static uint64_t rd(struct vpl011 *u, uint64_t off, unsigned size)
 
 TEST(vpl011, id_registers_match_a_pl011)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 
 	vpl011_reset(&u);
 	/* PrimeCell ID 0xb105f00d and peripheral ID 0x00141011 (part 0x011,
@@ -82,7 +82,7 @@ TEST(vpl011, id_registers_match_a_pl011)
 TEST(vpl011, read_nolock_matches_read_and_changes_nothing)
 {
 	static const unsigned sizes[] = { 1, 2, 4, 8 };
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 
 	for (unsigned fill = 0; fill <= VPL011_RX_FIFO;
 	     fill += VPL011_RX_FIFO / 2) {
@@ -120,7 +120,7 @@ TEST(vpl011, read_nolock_matches_read_and_changes_nothing)
 
 TEST(vpl011, line_buffering_and_sanitising)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 	char out[VPL011_LINE_MAX];
 	size_t len = 99;
 	const char *msg = "hi\x1b[2J\r\n";
@@ -147,7 +147,7 @@ TEST(vpl011, line_buffering_and_sanitising)
 
 TEST(vpl011, widths_and_sub_word_writes)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 	char out[VPL011_LINE_MAX];
 	size_t len;
 
@@ -168,7 +168,7 @@ TEST(vpl011, widths_and_sub_word_writes)
 
 TEST(vpl011, tx_interrupt_level)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 	char out[VPL011_LINE_MAX];
 	size_t len;
 
@@ -198,7 +198,7 @@ TEST(fmt, conversions)
 
 TEST(vpl011, receive_fifo_and_interrupt)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 	char out[VPL011_LINE_MAX];
 	size_t len;
 
