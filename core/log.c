@@ -244,8 +244,8 @@ static void hold_timer(uint64_t due)
  * or -1. While raw output of the partition with focus has left the
  * terminal mid-line, lines of other rings wait (log_holding) until it
  * ends its line, for at most 1/LOG_HOLD_DIV s or until the waiting ring
- * is half full; then, and at once for a hypervisor line, a line break
- * comes first. Raw records and the same ring's lines always go. With
+ * is half full; then, and at once for a hypervisor line or a line of that
+ * partition's own ring, a line break comes first. Raw records go. With
  * @commit false only looks (a wait not yet started counts as sendable,
  * so the caller comes back to start it).
  */
@@ -260,10 +260,10 @@ static int pick(uint64_t now, uint64_t hz, bool commit)
 		if (c < 0) {
 			continue;
 		}
-		if (c == LOG_MARK_RAW || !log_term_mid || i == log_term_ring) {
+		if (c == LOG_MARK_RAW || !log_term_mid) {
 			return (int)i;
 		}
-		if (c == LOG_MARK_HV ||
+		if (c == LOG_MARK_HV || i == log_term_ring ||
 		    outring_used(&log_rings[i]) > LOG_HOLD_FILL) {
 			if (commit) {
 				line_break();

@@ -15,6 +15,7 @@ records every byte the session prints (tmux pipe-pane), and types:
     backspace, retype) gives the right command;
   - Ctrl-C interrupts a running `sleep 100` and the shell returns (status
     130): QEMU passes Ctrl-C to the guest (-serial mon:stdio);
+  - Ctrl-] s at the prompt prints the counters on lines of their own;
   - Ctrl-] q powers the machine off: QEMU exits with status 0.
 
 Prints PASS/FAIL lines and "N passed, M failed". The log (every byte the
@@ -147,6 +148,14 @@ def run():
         result("ctrl_c_interrupts_command", ok)
         alive = tmux("has-session", "-t", SESSION, check=False).returncode == 0
         result("qemu_alive_after_ctrl_c", alive and "make-run-status=" not in screen())
+        # Ctrl-] s at the prompt: the counters start on a line of their
+        # own (a hypervisor line breaks the focused partition's line).
+        keys("C-]")
+        literal("s")
+        ok = wait_for("the counters", r"^\[bulkhead\] stats hypervisor: table pages",
+                      STEP_TIMEOUT)
+        result("stats_on_a_fresh_line",
+               ok and re.search(r"^\[bulkhead\] stats linux: running", screen(), re.M))
         # Ctrl-] q: the hypervisor powers the machine off.
         keys("C-]")
         literal("q")
