@@ -279,8 +279,17 @@ bench: bench-irq bench-linux bench-disk
 bench-irq: deps $(BHCFG)
 	$(Q)python3 tools/bench/irq_bench.py
 
+# An interactive QEMU (make run, run-uboot, run-sdcard, debug): its serial
+# line on the terminal as mon:stdio, which leaves the terminal raw and
+# turns QEMU's own Ctrl-C handling off, so Ctrl-C reaches the partition
+# with focus; Ctrl-A x quits QEMU, Ctrl-A c its monitor. The first line
+# shown says how to quit (docs/boot.md, "The console").
+RUN_TTY = $(subst -serial stdio,-serial mon:stdio,$(1))
+RUN_KEYS = @echo "  RUN     console: Ctrl-] q quits, Ctrl-] n next partition, Ctrl-] s counters; Ctrl-C goes to the partition (QEMU: Ctrl-A x quits)"
+
 run: deps $(OUT)/bulkhead.bin $(RUN_DEPS)
-	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
+	$(RUN_KEYS)
+	@qemu-system-aarch64 $(call RUN_TTY,$(QEMU_ARGS)) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 
 # make debug: QEMU halted before the first instruction, its gdb stub on
 # localhost:GDB_PORT; make gdb (same BOARD and CONFIG) attaches gdb with the
@@ -291,7 +300,8 @@ GDB ?= gdb-multiarch
 debug: deps $(OUT)/bulkhead.bin $(OUT)/layout.svg $(RUN_DEPS)
 	@echo "  DEBUG   QEMU halted, gdb stub on localhost:$(GDB_PORT); in another terminal:"
 	@echo "          make gdb BOARD=$(BOARD) CONFIG=$(CONFIG) GDB_PORT=$(GDB_PORT)"
-	qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -S -gdb tcp:localhost:$(GDB_PORT) \
+	$(RUN_KEYS)
+	qemu-system-aarch64 $(call RUN_TTY,$(QEMU_ARGS)) $(RUN_QEMU_ARGS) -S -gdb tcp:localhost:$(GDB_PORT) \
 		-kernel $(OUT)/bulkhead.bin
 
 gdb:
@@ -377,6 +387,6 @@ print-image:
 	@echo $(OUT)/bulkhead.bin
 # The QEMU command line of make run (docs/boards/qemu-virt.md quotes it).
 print-run:
-	@echo qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
+	@echo qemu-system-aarch64 $(call RUN_TTY,$(QEMU_ARGS)) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 print-native-qemu:
 	@echo $(NATIVE_QEMU_ARGS)

@@ -6,11 +6,15 @@
  *   Ctrl-] n        focus moves to the next partition
  *   Ctrl-] 1 .. 8   focus moves to partition 1 .. 8 (description order)
  *   Ctrl-] s        prints every partition's counters (console_stats)
+ *   Ctrl-] q        powers the machine off (PSCI SYSTEM_OFF to firmware)
  *   Ctrl-] Ctrl-]   sends one Ctrl-] to the partition with focus
  *
- * Each switch prints which partition now has focus. Input for a partition
- * that is not running is dropped. The board UART interrupt is taken by the
- * first core that hosts a partition (the console core).
+ * Each switch prints which partition now has focus. The partition with
+ * focus has its output sent byte by byte as it comes, escape sequences
+ * intact (its virtual PL011's direct mode, hv/vpl011.h); the others' is
+ * sent line by line (core/log.c). Input for a partition that is not
+ * running is dropped. The board UART interrupt is taken by the first core
+ * that hosts a partition (the console core).
  */
 #include "hv/arch.h"
 #include "hv/board.h"
@@ -25,12 +29,36 @@ extern const struct hv_config hv_cfg;
 static uint32_t console_focus;
 static bool console_escape;
 
-static void announce(void)
+/*
+ * Give the focus to partition @to: the one that had it goes back to line
+ * mode, @to to direct mode. One "[bulkhead]" line says so; it goes into
+ * @to's ring, so it comes before the partial line @to had printed (a
+ * prompt, now sent at once, with its tag) and before what @to prints
+ * next. Each mode change is made under the partition's lock, where its
+ * output is put into its ring (arch/arm64/trap.c), so no byte is put in
+ * the wrong mode.
+ */
+static void focus(uint32_t to)
 {
-	log_info("console input: partition %s (Ctrl-] n: next, Ctrl-] 1-%u: "
-		 "choose)",
-		 hv_cfg.partitions[console_focus].name,
-		 hv_cfg.partition_count);
+	struct partition *old = &hv_partitions[console_focus];
+	struct partition *p = &hv_partitions[to];
+	char partial[VPL011_OUT_MAX];
+	size_t n;
+
+	if (old != p) {
+		spin_lock(&old->lock);
+		(void)vpl011_set_direct(&old->uart, false, partial);
+		spin_unlock(&old->lock);
+	}
+	console_focus = to;
+	log_info_part(to, "console input: partition %s (Ctrl-] n: next, "
+			  "Ctrl-] 1-%u: choose, Ctrl-] q: quit)",
+		      hv_cfg.partitions[to].name, hv_cfg.partition_count);
+	spin_lock(&p->lock);
+	n = vpl011_set_direct(&p->uart, true, partial);
+	log_partition_raw(to, partial, n, false);
+	spin_unlock(&p->lock);
+	log_kick();
 }
 
 /** Route the board UART's receive interrupt to @core; say who has focus. */
@@ -39,7 +67,21 @@ void console_init(unsigned core)
 	board_uart_rx_enable(hv_cfg.board.uart_base);
 	gic_enable_hv_irq(hv_cfg.board.uart_irq, core, false);
 	log_start_rings();
-	announce();
+	focus(0);
+}
+
+/* Ctrl-] q: power the machine off through firmware, once what the
+ * console holds is out. */
+static void quit(void)
+{
+	int64_t r;
+
+	log_info("console: Ctrl-] q: powering off");
+	log_final_flush();
+	r = arch_psci_fw_system_off();
+	/* Still here: the firmware refused. Nothing else prints now. */
+	log_raw("[bulkhead] console: PSCI SYSTEM_OFF failed: %ld\n", (long)r);
+	arch_halt();
 }
 
 static const char *const exit_names[EXIT_KINDS] = {
@@ -198,13 +240,13 @@ static void handle(uint8_t c)
 	if (c == CONSOLE_ESC) {
 		deliver(c);
 	} else if (c == 'n') {
-		console_focus = (console_focus + 1) % hv_cfg.partition_count;
-		announce();
+		focus((console_focus + 1) % hv_cfg.partition_count);
 	} else if (c == 's') {
 		console_stats();
+	} else if (c == 'q') {
+		quit();
 	} else if (c >= '1' && c < '1' + hv_cfg.partition_count) {
-		console_focus = (uint32_t)(c - '1');
-		announce();
+		focus((uint32_t)(c - '1'));
 	}
 }
 

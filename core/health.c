@@ -317,7 +317,8 @@ static bool wdog_due(struct partition *p)
 
 /**
  * This core's CNTHP fired (taken, priority dropped, not yet deactivated):
- * serve each deadline that has passed (the watchdog, held-back doorbells),
+ * serve each deadline that has passed (the watchdog, held-back doorbells,
+ * console lines held for the focused partition's line),
  * then program the timer for what is left. The timer is re-armed or
  * disabled before the interrupt is deactivated, so a level that stays
  * high cannot fire again at once.
@@ -326,7 +327,7 @@ void health_timer_irq(struct vcpu *v, uint32_t iar)
 {
 	uint64_t *due = pcpu_this()->hyp_timer_due;
 	uint64_t now = counter_now();
-	bool fired = false;
+	bool fired = false, console_due = false;
 
 	if (due[HYP_TIMER_WDOG] != 0 && now >= due[HYP_TIMER_WDOG]) {
 		due[HYP_TIMER_WDOG] = 0;
@@ -336,8 +337,15 @@ void health_timer_irq(struct vcpu *v, uint32_t iar)
 		due[HYP_TIMER_DOORBELL] = 0;
 		channel_timer(v->part);
 	}
+	if (due[HYP_TIMER_CONSOLE] != 0 && now >= due[HYP_TIMER_CONSOLE]) {
+		due[HYP_TIMER_CONSOLE] = 0;
+		console_due = true;
+	}
 	timer_program();
 	gic_deactivate(iar);
+	if (console_due) {
+		log_hold_timer();
+	}
 	if (fired) {
 		wdog_expired(v, __atomic_load_n(&v->in_guest,
 						__ATOMIC_SEQ_CST) != 0);

@@ -94,6 +94,31 @@ drop:
 	return false;
 }
 
+int outring_peek(const struct outring *r)
+{
+	uint32_t head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+
+	if (head == __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE)) {
+		return -1;
+	}
+	return (unsigned char)r->buf[head & (r->size - 1)];
+}
+
+bool outring_charge(struct outring *r, size_t n, uint64_t now, uint64_t hz)
+{
+	if (r->rate == OUTRING_NO_BUDGET) {
+		return true;
+	}
+	refill(r, now, hz);
+	if (n > r->credit) {
+		r->dropped += n;
+		r->unreported += n;
+		return false;
+	}
+	r->credit -= n;
+	return true;
+}
+
 int outring_get(struct outring *r)
 {
 	uint32_t head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);

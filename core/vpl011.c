@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Emulated PL011: enough of the register file for Linux's amba-pl011 driver
- * and earlycon, bare-metal guests and RTOSes. Output is collected per line;
- * the caller prints completed lines with the partition's tag. Pure C.
+ * and earlycon, bare-metal guests and RTOSes. Output is collected per line
+ * (the caller prints completed lines with the partition's tag), or, for
+ * the partition with the console focus, handed over byte by byte
+ * (hv/vpl011.h, "direct mode"). Pure C.
  *
  * Register offsets and reset values: Arm PrimeCell UART (PL011) Technical
  * Reference Manual, DDI 0183G, 3.2 "Summary of registers" and 3.3 "Register
@@ -31,6 +33,56 @@ void vpl011_reset(struct vpl011 *u)
 	u->rx_count = 0;
 	u->rx_dropped = 0;
 	u->line_len = 0;
+	u->at_start = true;
+	u->sends_cr = false;
+	u->esc = 0;
+	u->last = 0;
+	u->seen_breaks = u->breaks;
+}
+
+void vpl011_set_tag(struct vpl011 *u, const char *name)
+{
+	size_t n = 0;
+
+	u->tag[n++] = '[';
+	for (size_t i = 0; name[i] != '\0' && n < VPL011_TAG_MAX - 3; i++) {
+		u->tag[n++] = name[i];
+	}
+	u->tag[n++] = ']';
+	u->tag[n++] = ' ';
+	u->tag[n] = '\0';
+}
+
+static size_t put_tag(const struct vpl011 *u, char *out)
+{
+	size_t n = 0;
+
+	while (u->tag[n] != '\0') {
+		out[n] = u->tag[n];
+		n++;
+	}
+	return n;
+}
+
+size_t vpl011_set_direct(struct vpl011 *u, bool direct, char *out)
+{
+	size_t n = 0;
+
+	if (direct && !u->direct && u->line_len != 0) {
+		n = put_tag(u, out);
+		for (size_t i = 0; i < u->line_len; i++) {
+			out[n++] = u->line[i];
+		}
+		u->line_len = 0;
+		u->at_start = false;
+	} else if (direct != u->direct) {
+		/* The console starts a fresh line for whoever has focus. */
+		u->at_start = true;
+	}
+	u->esc = 0;
+	u->seen_breaks = u->breaks;
+	u->direct = direct;
+	return n;
 }
 
 /*
@@ -99,9 +151,59 @@ static char sanitize(uint8_t c)
 	return (c == '\t' || (c >= 0x20 && c < 0x7f)) ? (char)c : '.';
 }
 
+/*
+ * Direct mode: the bytes that send @c, into @out. The tag goes in front
+ * of the first printable byte of a line, never inside an escape sequence
+ * (ESC, then one byte, or a CSI: ESC '[' parameters and a final byte in
+ * 0x40-0x7e; ECMA-48 5.4). A line starts after "\r" or "\n", or when the
+ * console broke the line to show other partitions' lines (u->breaks moved).
+ */
+static size_t direct_char(struct vpl011 *u, uint8_t c, char *out)
+{
+	size_t n = 0;
+	bool text = false;
+
+	if (u->seen_breaks != u->breaks) {
+		u->seen_breaks = u->breaks;
+		u->at_start = true;
+	}
+	if (c == '\n') {
+		if (u->last == '\r') {
+			u->sends_cr = true;
+		} else if (!u->sends_cr) {
+			out[n++] = '\r';
+		}
+		u->at_start = true;
+		u->esc = 0;
+	} else if (c == '\r') {
+		u->at_start = true;
+	} else if (u->esc == 1) {
+		u->esc = c == '[' ? 2 : 0;
+	} else if (u->esc == 2) {
+		if (c >= 0x40 && c <= 0x7e) {
+			u->esc = 0;
+		}
+	} else if (c == 0x1b) {
+		u->esc = 1;
+	} else {
+		text = c >= 0x20 && c != 0x7f;
+	}
+	if (text && u->at_start) {
+		n += put_tag(u, out + n);
+		u->at_start = false;
+	}
+	out[n++] = (char)c;
+	u->last = c;
+	return n;
+}
+
 static size_t put_char(struct vpl011 *u, uint8_t c, char *out)
 {
 	size_t n;
+
+	if (u->direct) {
+		return direct_char(u, c, out);
+	}
 
 	if (c == '\r') {
 		return 0;
@@ -122,9 +224,10 @@ static size_t put_char(struct vpl011 *u, uint8_t c, char *out)
 }
 
 /**
- * Guest write. A transmitted character that completes a line (newline, or
- * a full buffer) copies the line to @out (VPL011_LINE_MAX bytes) and sets
- * @out_len to its length plus one; otherwise @out_len is 0.
+ * Guest write. Line mode: a transmitted character that completes a line
+ * (newline, or a full buffer) copies the line to @out and sets @out_len
+ * to its length plus one; otherwise @out_len is 0. Direct mode: the bytes
+ * to send go to @out, their count to @out_len.
  */
 enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
 				unsigned size, uint64_t val, char *out,

@@ -145,6 +145,7 @@ void partition_prepare_all(void)
 		}
 		arch_mmu_prepare_window(p);
 		health_init(p);
+		vpl011_set_tag(&p->uart, c->name);
 		vpl011_reset(&p->uart);
 		vgic_init(&p->vgic, c, hv_cfg.board.gic_version,
 			  hv_cfg.board.spi_count, arch_vgic_lr_count());

@@ -40,6 +40,9 @@ have_cmd python3 || need="$need python3"
 have_cmd gnuplot || need="$need gnuplot-nox"
 # make debug / make gdb, and the test of its gdb script.
 have_cmd gdb-multiarch || need="$need gdb-multiarch"
+# The interactive console test (tests/run/console_tty.py) drives make run
+# in a terminal multiplexer.
+have_cmd tmux || need="$need tmux"
 have_cmd cc || need="$need gcc"
 have_cmd make || need="$need make"
 # Host fuzz targets (make fuzz; make test runs them briefly): clang's

@@ -464,6 +464,24 @@ int64_t arch_psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx)
 	return (int64_t)x0;
 }
 
+/**
+ * Ask firmware to power the machine off: PSCI SYSTEM_OFF over SMC (PSCI
+ * DEN0022D 5.1.9; SMC Calling Convention DEN0028). Returns only if the
+ * firmware refused or has no PSCI; the PSCI return code then.
+ */
+int64_t arch_psci_fw_system_off(void)
+{
+	register uint64_t x0 __asm__("x0") = 0x84000008ULL;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0)
+			 :
+			 : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9",
+			   "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+			   "x17", "memory");
+	return (int64_t)x0;
+}
+
 /** Zero @p's RAM (through the loading window) and clean it to PoC. */
 void arch_load_partition_memory(const struct partition *p)
 {

@@ -32,19 +32,28 @@ static uint64_t extend_load(uint64_t val, unsigned size, uint64_t esr)
 	return val;
 }
 
-/* The virtual UART: a partition-locked register file; a completed output
- * line is printed after the lock is dropped. */
+/* The virtual UART: a partition-locked register file. Output it hands
+ * over (a completed line, or the focused partition's bytes) goes into the
+ * console's ring under the lock, so it keeps its order against a focus
+ * switch (core/console.c); it is sent after the lock is dropped. */
 static bool mmio_uart(struct vcpu *v, uint64_t off, unsigned size,
 		      bool write, uint64_t *val)
 {
 	struct partition *p = v->part;
 	enum vpl011_result r;
-	char line[VPL011_LINE_MAX];
+	char out[VPL011_OUT_MAX];
 	size_t len = 0;
 
 	spin_lock(&p->lock);
 	if (write) {
-		r = vpl011_write(&p->uart, off, size, *val, line, &len);
+		p->uart.breaks = log_line_breaks();
+		r = vpl011_write(&p->uart, off, size, *val, out, &len);
+		if (len != 0 && p->uart.direct) {
+			log_partition_raw(p->index, out, len, false);
+		} else if (len != 0) {
+			log_partition_line(p->index, p->cfg->name, out,
+					   len - 1, false);
+		}
 	} else {
 		r = vpl011_read(&p->uart, off, size, val);
 	}
@@ -55,7 +64,7 @@ static bool mmio_uart(struct vcpu *v, uint64_t off, unsigned size,
 	spin_unlock(&p->vgic.lock);
 	spin_unlock(&p->lock);
 	if (len != 0) {
-		log_partition_line(p->index, p->cfg->name, line, len - 1);
+		log_kick();
 		health_set_console_dropped(p, log_dropped(p->index));
 	}
 	return r == VPL011_OK;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Host unit tests: ESR decoding, the virtual PL011, the log formatter. */
 #include "hv/log.h"
+#include <stdlib.h>
 #include <string.h>
 
 #include "hv/vpl011.h"
@@ -58,7 +59,7 @@ static uint64_t rd(struct vpl011 *u, uint64_t off, unsigned size)
 
 TEST(vpl011, id_registers_match_a_pl011)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 
 	vpl011_reset(&u);
 	/* PrimeCell ID 0xb105f00d and peripheral ID 0x00141011 (part 0x011,
@@ -82,7 +83,7 @@ TEST(vpl011, id_registers_match_a_pl011)
 TEST(vpl011, read_nolock_matches_read_and_changes_nothing)
 {
 	static const unsigned sizes[] = { 1, 2, 4, 8 };
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 
 	for (unsigned fill = 0; fill <= VPL011_RX_FIFO;
 	     fill += VPL011_RX_FIFO / 2) {
@@ -120,7 +121,7 @@ TEST(vpl011, read_nolock_matches_read_and_changes_nothing)
 
 TEST(vpl011, line_buffering_and_sanitising)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 	char out[VPL011_LINE_MAX];
 	size_t len = 99;
 	const char *msg = "hi\x1b[2J\r\n";
@@ -147,7 +148,7 @@ TEST(vpl011, line_buffering_and_sanitising)
 
 TEST(vpl011, widths_and_sub_word_writes)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 	char out[VPL011_LINE_MAX];
 	size_t len;
 
@@ -168,7 +169,7 @@ TEST(vpl011, widths_and_sub_word_writes)
 
 TEST(vpl011, tx_interrupt_level)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 	char out[VPL011_LINE_MAX];
 	size_t len;
 
@@ -198,7 +199,7 @@ TEST(fmt, conversions)
 
 TEST(vpl011, receive_fifo_and_interrupt)
 {
-	struct vpl011 u;
+	struct vpl011 u = { 0 };
 	char out[VPL011_LINE_MAX];
 	size_t len;
 
@@ -224,4 +225,88 @@ TEST(vpl011, receive_fifo_and_interrupt)
 	EXPECT_EQ(u.rx_dropped, 1);
 	EXPECT_EQ(rd(&u, 0x018, 4) & 0x40, 0x40);
 	EXPECT_EQ(rd(&u, 0x000, 4), 0);
+}
+
+/* Write @s to UARTDR byte by byte; append what was handed over to @got. */
+static void send_str(struct vpl011 *u, const char *s, char *got, size_t *glen)
+{
+	char out[VPL011_OUT_MAX];
+	size_t len;
+
+	for (; *s; s++) {
+		if (vpl011_write(u, 0, 1, (uint8_t)*s, out, &len) !=
+		    VPL011_OK) {
+			abort();
+		}
+		if (u->direct) {
+			memcpy(got + *glen, out, len);
+			*glen += len;
+		} else if (len != 0) {
+			memcpy(got + *glen, out, len - 1);
+			*glen += len - 1;
+			got[(*glen)++] = '|'; /* end of a line */
+		}
+		got[*glen] = '\0';
+	}
+}
+
+TEST(vpl011, direct_mode_sends_bytes_at_once_tagged_per_line)
+{
+	struct vpl011 u = { 0 };
+	char out[VPL011_OUT_MAX], got[1024];
+	size_t glen = 0, n;
+
+	vpl011_set_tag(&u, "linux");
+	vpl011_reset(&u);
+	/* Line mode: a prompt waits for its line; escapes become '.'. */
+	send_str(&u, "boot\r\n# \x1b[6n", got, &glen);
+	EXPECT_STREQ(got, "boot|");
+	/* Focus: the partial line goes out at once, tagged. */
+	n = vpl011_set_direct(&u, true, out);
+	out[n] = '\0';
+	EXPECT_STREQ(out, "[linux] # .[6n");
+	/* Then every byte at once: echo, backspace editing, the cursor
+	 * query intact, one tag per line and none inside an escape. */
+	glen = 0;
+	send_str(&u, "ls\b \bx\r\n\x1b[6n$ \r\n\r\n\x1b[1mbold\x1b[0m\r\n", got,
+		 &glen);
+	EXPECT_STREQ(got, "ls\b \bx\r\n\x1b[6n[linux] $ \r\n\r\n"
+			  "\x1b[1m[linux] bold\x1b[0m\r\n");
+	/* A redraw from column 0 ("\r" then text) is tagged again. */
+	glen = 0;
+	send_str(&u, "ab\rcd", got, &glen);
+	EXPECT_STREQ(got, "[linux] ab\r[linux] cd");
+	/* The console broke the line (held lines shown): retag. */
+	u.breaks++;
+	glen = 0;
+	send_str(&u, "e", got, &glen);
+	EXPECT_STREQ(got, "[linux] e");
+	/* Focus gone: back to lines, sanitised. */
+	n = vpl011_set_direct(&u, false, out);
+	EXPECT_EQ(n, 0);
+	glen = 0;
+	send_str(&u, "f\x1b[Kg\n", got, &glen);
+	EXPECT_STREQ(got, "f.[Kg|");
+	/* The mode survives a reset of the UART (partition restart). */
+	u.direct = true;
+	vpl011_reset(&u);
+	EXPECT_TRUE(u.direct);
+	EXPECT_STREQ(u.tag, "[linux] ");
+}
+
+TEST(vpl011, direct_mode_adds_cr_only_for_a_guest_that_sends_none)
+{
+	struct vpl011 u = { 0 };
+	char out[VPL011_OUT_MAX], got[256];
+	size_t glen = 0;
+
+	vpl011_set_tag(&u, "keel");
+	vpl011_reset(&u);
+	(void)vpl011_set_direct(&u, true, out);
+	send_str(&u, "a\nb\n", got, &glen);
+	EXPECT_STREQ(got, "[keel] a\r\n[keel] b\r\n");
+	/* Once a guest sends "\r\n", a bare "\n" is its own (cursor down). */
+	glen = 0;
+	send_str(&u, "c\r\nd\ne", got, &glen);
+	EXPECT_STREQ(got, "[keel] c\r\n[keel] d\n[keel] e");
 }

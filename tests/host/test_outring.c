@@ -160,3 +160,24 @@ TEST(outring, ratelimit_burst_then_one_per_period)
 	}
 	EXPECT_EQ(passed, 4u);
 }
+
+TEST(outring, peek_leaves_the_byte_and_charge_counts_what_is_over)
+{
+	static char buf[64];
+	struct outring r;
+
+	outring_init(&r, buf, sizeof(buf), 100, 10);
+	EXPECT_EQ(outring_peek(&r), -1);
+	ASSERT_TRUE(outring_put_free(&r, "\x02x", 2));
+	EXPECT_EQ(outring_peek(&r), 0x02);
+	EXPECT_EQ(outring_peek(&r), 0x02);
+	EXPECT_EQ(outring_get(&r), 0x02);
+	EXPECT_EQ(outring_peek(&r), 'x');
+	/* The budget counts only what is charged: 10 bytes at once. */
+	EXPECT_TRUE(outring_charge(&r, 6, 0, HZ));
+	EXPECT_TRUE(!outring_charge(&r, 6, 0, HZ));
+	EXPECT_EQ(r.dropped, 6);
+	EXPECT_TRUE(outring_charge(&r, 4, 0, HZ));
+	/* A tenth of a second later, 10 more bytes' credit at 100 bytes/s. */
+	EXPECT_TRUE(outring_charge(&r, 10, HZ / 10, HZ));
+}

@@ -16,6 +16,7 @@ SUITES = [
     ("host fuzz targets", ["sh", "tests/run/fuzz_run.sh", "smoke"], {}),
     ("QEMU system tests", ["python3", "tests/run/systest.py"], {}),
     ("gdb debug script", ["python3", "tests/run/gdb_check.py"], {}),
+    ("console at a terminal", ["python3", "tests/run/console_tty.py"], {}),
     ("docs check", ["python3", "tests/run/docs_check.py"], {}),
 ]
 TOTAL = re.compile(r"^(\d+) passed, (\d+) failed$")

@@ -73,4 +73,5 @@ print-uboot-qemu:
 
 run-uboot: deps fit $(RUN_DEPS)
 	$(UBOOT_QEMU_CHECK)
-	qemu-system-aarch64 $(UBOOT_QEMU_ARGS) $(RUN_QEMU_ARGS)
+	$(RUN_KEYS)
+	@qemu-system-aarch64 $(call RUN_TTY,$(UBOOT_QEMU_ARGS)) $(RUN_QEMU_ARGS)

@@ -30,7 +30,8 @@ print-sdcard-qemu:
 	@echo $(or $(SDCARD_QEMU_ARGS),$(error $@: BOARD=$(BOARD)'s SD card is not booted in QEMU; see docs/boards/))
 
 run-sdcard: deps sdcard-qemu
-	qemu-system-aarch64 $(SDCARD_QEMU_ARGS)
+	$(RUN_KEYS)
+	@qemu-system-aarch64 $(call RUN_TTY,$(SDCARD_QEMU_ARGS))
 else
 sdcard sdcard-qemu print-sdcard-qemu run-sdcard:
 	$(error $@: BOARD=$(BOARD) has no SD card; see docs/boards/)

@@ -48,6 +48,8 @@ void arch_inject_abort(struct vcpu *v, bool instruction);
 void arch_inject_serror(struct vcpu *v);
 void arch_fpsimd_reset(void);
 int64_t arch_psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
+/** Firmware PSCI SYSTEM_OFF; returns only on failure (its error code). */
+int64_t arch_psci_fw_system_off(void);
 __attribute__((noreturn)) void arch_halt(void);
 
 /* Physical GIC. */

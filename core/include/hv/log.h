@@ -10,6 +10,7 @@
 #define HV_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,9 +19,25 @@
 /** Print one hypervisor line ("[bulkhead] " + text + newline). */
 void log_info(const char *fmt, ...) HV_PRINTF(1, 2);
 /** Print a console line of partition @part: "[name] text" (its budget
- * applies; over it the line is dropped and counted). */
+ * applies; over it the line is dropped and counted); @send: also send
+ * what the FIFO takes (else log_kick() later). */
 void log_partition_line(uint32_t part, const char *name, const char *text,
-			size_t len);
+			size_t len, bool send);
+/** Print a hypervisor line into partition @part's ring (before what it
+ * prints next). */
+void log_info_part(uint32_t part, const char *fmt, ...) HV_PRINTF(2, 3);
+/** Send @n bytes of the console of partition @part, which has the focus,
+ * as they are (its budget applies); @send: also send what the FIFO takes. */
+void log_partition_raw(uint32_t part, const char *s, size_t n, bool send);
+/** Line breaks the console made so far to show other partitions' lines
+ * while the focused one was mid-line (hv/vpl011.h). */
+uint32_t log_line_breaks(void);
+/** Send some of the rings' waiting output now. */
+void log_kick(void);
+/** This core's EL2 timer: lines held for the focused line may be due. */
+void log_hold_timer(void);
+/** Before a power-off: write out everything waiting, this core alone. */
+void log_final_flush(void);
 /** Bytes of partition @part's console output dropped so far. */
 uint64_t log_dropped(uint32_t part);
 /** From now on, print through the output rings (console_init()). */

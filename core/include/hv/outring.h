@@ -53,6 +53,14 @@ bool outring_put(struct outring *r, const char *s, size_t n, uint64_t now,
 bool outring_put_free(struct outring *r, const char *s, size_t n);
 /** The next byte out, or -1 if empty. */
 int outring_get(struct outring *r);
+/** The next byte out, left in the ring, or -1 if empty. */
+int outring_peek(const struct outring *r);
+/**
+ * Take @n bytes from the budget at tick @now (counter at @hz): true if it
+ * lets them by, else they are counted as dropped. For a caller that puts
+ * more bytes than it charges (framing) with outring_put_free().
+ */
+bool outring_charge(struct outring *r, size_t n, uint64_t now, uint64_t hz);
 
 /**
  * A rate limit for report lines: @burst at once, then one per @period

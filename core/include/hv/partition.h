@@ -146,7 +146,12 @@ bool health_wdog_mmio(struct vcpu *v, uint64_t off, unsigned size,
 void health_timer_irq(struct vcpu *v, uint32_t iar);
 bool health_is_timer_irq(uint32_t intid);
 /** What this core's EL2 timer (CNTHP) waits for; one deadline each. */
-enum hyp_timer { HYP_TIMER_WDOG, HYP_TIMER_DOORBELL, HYP_TIMERS };
+enum hyp_timer {
+	HYP_TIMER_WDOG,
+	HYP_TIMER_DOORBELL,
+	HYP_TIMER_CONSOLE, /* console lines held for the focused line */
+	HYP_TIMERS
+};
 void health_timer_set(enum hyp_timer t, uint64_t due);
 uint64_t health_counter_now(void);
 /* core/channel.c: held-back doorbells due on this core's timer. */

@@ -26,7 +26,7 @@ struct pcpu {
 	uint64_t mpidr;
 	/* Deadlines of this core's CNTHP (enum hyp_timer), counter ticks,
 	 * 0 for none; own core only (core/health.c). */
-	uint64_t hyp_timer_due[2];
+	uint64_t hyp_timer_due[3];
 };
 
 extern struct pcpu hv_pcpus[HV_MAX_CPUS];

@@ -13,14 +13,39 @@
 
 #define VPL011_LINE_MAX 160
 #define VPL011_RX_FIFO 64 /* 32 in hardware; more slack for pasted text */
+#define VPL011_TAG_MAX 40 /* "[name] ", cut to fit */
+/* What one write can hand the caller: a line, or in direct mode a held
+ * partial line, a tag and the byte with its "\r\n". */
+#define VPL011_OUT_MAX (VPL011_LINE_MAX + VPL011_TAG_MAX + 4)
 
-/** Emulated UART state; protected by the owning partition's lock. */
+/**
+ * Emulated UART state; protected by the owning partition's lock.
+ *
+ * Output has two modes. Line mode (a partition without the console
+ * focus): printable bytes are collected per line, anything else becomes
+ * '.', and a completed line is handed to the caller to print with its
+ * tag. Direct mode (the partition with the focus, vpl011_set_direct()):
+ * every byte is handed over at once, escape sequences intact, with the
+ * tag "[name] " put in front of the first printable byte of each line
+ * (not inside an escape sequence), and "\r" added before a "\n" unless
+ * the guest sends "\r\n" itself.
+ */
 struct vpl011 {
 	uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, ilpr;
 	uint32_t rx_head, rx_count, rx_dropped;
 	uint8_t rx[VPL011_RX_FIFO];
 	size_t line_len;
 	char line[VPL011_LINE_MAX];
+	/* Direct mode; kept by vpl011_reset(): */
+	bool direct;	       /* the partition has the console focus */
+	char tag[VPL011_TAG_MAX]; /* "[name] " */
+	uint32_t breaks;       /* set by the caller: the console's line breaks */
+	/* Direct mode; reset: */
+	bool at_start;	       /* the next printable byte begins a line */
+	bool sends_cr;	       /* the guest was seen sending "\r\n" */
+	uint8_t esc;	       /* 0, or in an escape sequence: 1 after ESC, 2 CSI */
+	uint8_t last;	       /* the byte sent before */
+	uint32_t seen_breaks;  /* breaks when the last byte was sent */
 };
 
 enum vpl011_result {
@@ -29,10 +54,20 @@ enum vpl011_result {
 };
 
 void vpl011_reset(struct vpl011 *u);
+/** Set the tag "[@name] " put in front of direct-mode lines. */
+void vpl011_set_tag(struct vpl011 *u, const char *name);
+/**
+ * Enter (@direct) or leave direct mode. Entering it hands the partial
+ * line held in line mode, with its tag, to @out (VPL011_OUT_MAX bytes)
+ * so it shows at once (a prompt); returns its length (0 if none).
+ */
+size_t vpl011_set_direct(struct vpl011 *u, bool direct, char *out);
 enum vpl011_result vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 			       uint64_t *val);
-/** A write; a completed output line is copied to @out (NUL-terminated)
- * and its length returned through @out_len (0 if none). */
+/** A write. Line mode: a completed output line is copied to @out
+ * (NUL-terminated) and its length plus one returned through @out_len (0
+ * if none). Direct mode (u->direct): the bytes to send go to @out and
+ * their count to @out_len. @out has VPL011_OUT_MAX bytes. */
 enum vpl011_result vpl011_write(struct vpl011 *u, uint64_t off,
 				unsigned size, uint64_t val, char *out,
 				size_t *out_len);
