@@ -56,7 +56,8 @@ Each tests/system/*.test file describes one test:
                                             build/test-logs/NAME.report
 
 An argument is a substring of the test names to run, or the path of one
-.test file (which may live outside tests/system).
+.test file (which may live outside tests/system); a name ending in $ must
+match a whole name (attack_suite@qemu-virt$: that board's run only).
 
 The runner prints PASS/FAIL per test, the log of failures, and a final
 "N passed, M failed" line. Exit status 1 if any failed.
@@ -339,7 +340,8 @@ def main():
             one = dict(spec, board=board)
             if len(boards) > 1:
                 one["name"] = f"{spec['name']}@{board}"
-            if pattern in one["name"]:
+            if (one["name"] == pattern[:-1] if pattern.endswith("$")
+                    else pattern in one["name"]):
                 runs.append(one)
     passed = failed = 0
     for spec in runs:
