@@ -107,6 +107,11 @@ def parse(path):
     return mutants
 
 
+def same_file(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read() == fb.read()
+
+
 def copy_tree():
     """The files git knows (tracked, or untracked and not ignored), as
     they are in the working tree, into TREE; TREE/build is kept."""
@@ -115,18 +120,27 @@ def copy_tree():
                          stdout=subprocess.PIPE).stdout
     files = [f for f in out.decode().split("\0") if f]
     os.makedirs(TREE, exist_ok=True)
-    for name in os.listdir(TREE):
-        if name != "build":
-            p = os.path.join(TREE, name)
-            shutil.rmtree(p) if os.path.isdir(p) and not os.path.islink(p) \
-                else os.remove(p)
+    keep = set(files)
+    for dirpath, dirnames, filenames in os.walk(TREE):
+        rel = os.path.relpath(dirpath, TREE)
+        if rel == ".":
+            dirnames[:] = [d for d in dirnames if d != "build"]
+        for name in filenames:
+            f = os.path.normpath(os.path.join(rel, name))
+            if f not in keep:
+                os.remove(os.path.join(dirpath, name))  # gone from the tree
     for f in files:
         src = os.path.join(ROOT, f)
         if not os.path.isfile(src):
             continue  # deleted in the working tree
         dst = os.path.join(TREE, f)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy2(src, dst)
+        # Only what differs, with a new time stamp: an unchanged file
+        # keeps its objects, a changed one (or one an interrupted run left
+        # mutated) is rebuilt. Copying old time stamps over would let
+        # objects built from a mutant pass for up to date.
+        if not os.path.isfile(dst) or not same_file(src, dst):
+            shutil.copy(src, dst)
     os.makedirs(os.path.join(TREE, "build"), exist_ok=True)
     for d in SHARED_BUILD:
         src, dst = os.path.join(ROOT, "build", d), os.path.join(TREE, "build", d)
@@ -158,7 +172,8 @@ def test_cmd(kind, arg):
         return f"python3 tests/run/systest.py '{arg}'"
     if kind == "fuzz":
         return (f"make -s --no-print-directory build/fuzz/{arg} && "
-                f"build/fuzz/{arg} -seed=1 -runs=20000 tests/fuzz/seeds/{arg}")
+                f"build/fuzz/{arg} -seed=1 -runs=20000 "
+                f"-artifact_prefix=build/fuzz/ tests/fuzz/seeds/{arg}")
     return arg
 
 
