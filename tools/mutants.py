@@ -181,6 +181,10 @@ def test_cmd(kind, arg):
 COMPILE_ERROR = re.compile(r"^[^\s:]+\.[chS]:\d+:(\d+:)? (fatal )?error:", re.M)
 
 
+# The host and system test runners' last line when the name matched none.
+NO_TEST = re.compile(r"^0 passed, 0 failed$", re.M)
+
+
 def run_tests(m, log):
     """(verdict, detail): killed by the first failing test, or survived."""
     for kind, arg in m.tests:
@@ -189,6 +193,8 @@ def run_tests(m, log):
         took = time.monotonic() - start
         if COMPILE_ERROR.search(out):
             return "ERROR", f"does not compile ({kind} {arg})"
+        if NO_TEST.search(out):
+            return "ERROR", f"{kind} {arg} names no test"
         if rc != 0:
             return "killed", f"{kind} {arg} ({took:.0f}s)"
     return "SURVIVED", "every test passed"
@@ -258,7 +264,10 @@ def main():
         with open(os.path.join(LOGS, "baseline.log"), "w") as log:
             for kind, arg in tests:
                 t0 = time.monotonic()
-                rc, _ = run(test_cmd(kind, arg), log)
+                rc, out = run(test_cmd(kind, arg), log)
+                if NO_TEST.search(out):
+                    print(f"{kind} {arg} names no test")
+                    return 1
                 print(f"baseline {kind} {arg}: {'pass' if rc == 0 else 'FAIL'} "
                       f"({time.monotonic() - t0:.0f}s)", flush=True)
                 if rc != 0:
