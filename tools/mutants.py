@@ -223,6 +223,18 @@ def apply(m, base=TREE, write=True):
     return (saved if write else {}), None
 
 
+def build_dirs():
+    """The build folders of the copy (build/<board>/<config>), not those
+    under the shared, symlinked inputs."""
+    out = set()
+    top = os.path.join(TREE, "build")
+    for board in os.listdir(top) if os.path.isdir(top) else []:
+        p = os.path.join(top, board)
+        if os.path.isdir(p) and not os.path.islink(p):
+            out |= {os.path.join(p, c) for c in os.listdir(p)}
+    return out
+
+
 def restore(saved):
     for fname, text in saved.items():
         with open(os.path.join(TREE, fname), "w") as f:
@@ -277,6 +289,7 @@ def main():
     rows = []
     for m in mutants:
         t0 = time.monotonic()
+        before = build_dirs()
         with open(os.path.join(LOGS, f"{m.id}.log"), "w") as log:
             saved, err = apply(m)
             try:
@@ -286,6 +299,10 @@ def main():
                     verdict, detail = run_tests(m, log)
             finally:
                 restore(saved)
+                # A build the mutant let through (a description that must
+                # be refused) must not be left for the next run to find.
+                for d in build_dirs() - before:
+                    shutil.rmtree(d, ignore_errors=True)
         took = time.monotonic() - t0
         rows.append((m, verdict, detail, took))
         print(f"{m.id:4} {verdict:8} {took:5.0f}s  {m.title}: {detail}",
