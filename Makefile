@@ -12,6 +12,8 @@
 #   make test-fuzz       build the libFuzzer targets, run each on its seeds
 #   make fuzz            long fuzzing: libFuzzer targets (FUZZ_SECONDS each)
 #                        and the fuzzing guest's long run in QEMU
+#   make mutants         break isolation rules one at a time (tests/mutants/),
+#                        check the tests catch each (MUTANTS="M1 M6" for some)
 #
 # BOARD names boards/<board>; CONFIG is a name in configs/<board>/ or a
 # path to a .dts file. Output goes to build/<board>/<config>/.
@@ -114,7 +116,7 @@ CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
 	debug gdb test-docs \
-	test-fuzz fuzz fuzz-targets bench-irq
+	test-fuzz fuzz fuzz-targets bench-irq mutants
 
 all: $(OUT)/bulkhead.bin
 
@@ -339,6 +341,11 @@ test: deps
 
 clean:
 	rm -rf build
+
+# The mutation harness (tools/mutants.py, docs/testing.md "Mutation
+# testing"): not part of make test, it takes about half an hour.
+mutants: deps
+	$(Q)python3 tools/mutants.py $(MUTANTS)
 
 # ---- host fuzzing (clang's libFuzzer, ASan, UBSan) ----
 

@@ -3,14 +3,19 @@
  * EL2 self-tests, reachable only in HV_SELFTEST builds through vendor
  * hypercalls 0xc6000f01.. (SMCCC owner 6, vendor hypervisor service). Each
  * deliberately breaks a hardening rule and must end in the EL2 exception
- * dump: the tests check that the protection is real, not just configured.
+ * dump: the tests check that the protection is real, not just configured,
+ * and that the fault is the one named (ESR_EL2 class and fault status,
+ * FAR_EL2 the address printed here; tests/run/el2_fault.py).
  */
 #include "hv/log.h"
 #include "hv/partition.h"
+#include "hv/pcpu.h"
 #include "hv/selftest.h"
 
 extern const struct hv_config hv_cfg;
 void hv_main(uint64_t dtb);
+/* Each core's stack slot: the unmapped guard, then the stack (mmu.c). */
+extern uint8_t hv_stacks[][2 * HV_STACK_SIZE];
 
 /*
  * Recurse with a 1 KiB frame until the guard page below the 16 KiB stack.
@@ -47,7 +52,11 @@ void selftest_run(struct vcpu *v, unsigned n)
 		*(volatile uint32_t *)(uintptr_t)hv_main = 0;
 		break;
 	case 2:
-		log_info("selftest: overflowing the EL2 stack");
+		log_info("selftest: overflowing the EL2 stack into its guard "
+			 "0x%lx-0x%lx",
+			 (uint64_t)(uintptr_t)hv_stacks[v->pcpu],
+			 (uint64_t)(uintptr_t)hv_stacks[v->pcpu] +
+				 HV_STACK_SIZE);
 		(void)eat_stack(0);
 		break;
 	case 3:

@@ -74,6 +74,49 @@ hv_err_t stage2_gicv_trap(struct pt *t, struct pt_pool *pool,
 		      STAGE2_GICV_TRAP_SIZE, STAGE2_DEV_ATTRS, 0);
 }
 
+/*
+ * What the verify expects of a leaf, derived here from the configuration
+ * and spelled out from the stage-2 descriptor's fields (Arm ARM DDI 0487
+ * J.a, D8.3.2 "Stage 2 page and block descriptor attributes": MemAttr
+ * [5:2], S2AP [7:6], SH [9:8], AF [10], XN [54:53]; bits 55-58 are
+ * ignored by hardware, the software marks of hv/pt.h), on purpose without
+ * the STAGE2_*_ATTRS macros or chan_attrs() that stage2_build() uses: a
+ * slip in the build (a read-only channel end made writable, RAM made
+ * executable-never, a device made cacheable) is not repeated here, so
+ * the two cannot fail together.
+ */
+enum verify_kind { VK_RAM, VK_DEVICE, VK_CHANNEL };
+
+static uint64_t verify_expect(enum verify_kind kind, bool writable)
+{
+	uint64_t memattr = kind == VK_DEVICE ? 0x1 /* Device-nGnRE */
+					     : 0xf; /* Normal, WB inner+outer */
+	uint64_t v = memattr << 2 | (writable ? 3ULL : 1ULL) << 6 |
+		     1ULL << 10; /* AF */
+
+	if (kind != VK_DEVICE) {
+		v |= 3ULL << 8; /* Inner Shareable */
+	}
+	if (kind != VK_RAM) {
+		v |= 1ULL << 54; /* XN[1]: never executable at EL1 or EL0 */
+	}
+	switch (kind) {
+	case VK_RAM:
+		return v | 1ULL << 55;
+	case VK_DEVICE:
+		return v | 1ULL << 56;
+	default:
+		return v | 1ULL << 57;
+	}
+}
+
+/* A channel end is writable only if the configuration says read-write;
+ * any other value of its access field is read-only here. */
+static bool verify_chan_writable(const struct hv_chan_end *e)
+{
+	return e->access == HV_CHAN_RW;
+}
+
 struct verify_ctx {
 	const struct hv_partition_cfg *p;
 	const struct hv_board_desc *b;
@@ -97,24 +140,26 @@ static hv_err_t verify_leaf(void *arg, uint64_t va, uint64_t pa,
 	struct verify_ctx *ctx = arg;
 	const struct hv_partition_cfg *p = ctx->p;
 	bool ok = leaf_in(va, pa, size, attrs, p->ram_ipa, p->ram_pa,
-			  p->ram_size, STAGE2_RAM_ATTRS);
+			  p->ram_size, verify_expect(VK_RAM, true));
 
 	for (uint32_t i = 0; !ok && i < p->device_count; i++) {
 		const struct hv_device *d = &p->devices[i];
 
 		ok = leaf_in(va, pa, size, attrs, d->ipa, d->pa, d->size,
-			     STAGE2_DEV_ATTRS);
+			     verify_expect(VK_DEVICE, true));
 	}
 	for (uint32_t i = 0; !ok && i < p->chan_count; i++) {
 		const struct hv_chan_end *e = &p->chans[i];
 
 		ok = leaf_in(va, pa, size, attrs, e->ipa, e->pa, e->size,
-			     chan_attrs(e));
+			     verify_expect(VK_CHANNEL,
+					   verify_chan_writable(e)));
 	}
 	if (!ok && ctx->b->gic_version == HV_GIC_V2) {
+		/* The virtual CPU interface, 8 KiB (IHI 0048B 5.5, GICV). */
 		ok = leaf_in(va, pa, size, attrs, HV_GUEST_GICC_IPA,
-			     ctx->b->gicv_base, STAGE2_GICV_SIZE,
-			     STAGE2_DEV_ATTRS);
+			     ctx->b->gicv_base, 0x2000,
+			     verify_expect(VK_DEVICE, true));
 	}
 	for (unsigned i = 0; !ok && i < ctx->x_count; i++) {
 		const struct stage2_extra *x = &ctx->x[i];

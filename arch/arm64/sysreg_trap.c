@@ -171,6 +171,12 @@ enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
 	case SR_RAZ_WI:
 		if (read) {
 			vcpu_set_reg(v, rt, 0);
+		} else if (enc == SYSREG_ACTLR_EL1) {
+			/* Logged so that a test can see HCR_EL2.TACR is set:
+			 * where ACTLR_EL1 is RAZ/WI in hardware too (QEMU's
+			 * cores), nothing else a guest sees differs. */
+			hardening_log(v, "MSR ACTLR_EL1: ignored (RAZ/WI)",
+				      vcpu_get_reg(v, rt));
 		}
 		return TRAP_HANDLED;
 	case SR_OSLSR:

@@ -11,7 +11,10 @@
  * page is out of stage 2), a latch while the guest was masked, flush and
  * sync; the first byte also
  * picks a GIC that does or does not deactivate at the guest's EOI. Built
- * with ASan and UBSan; any report or crash is a finding.
+ * with ASan and UBSan; any report or crash is a finding, and so is any
+ * physical operation on an SPI the partition does not own: the fake
+ * hardware aborts on one (tests/host/fakes/vgic_hw_fake.c), the same
+ * ownership oracle as the host tests.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -18,7 +18,8 @@
  *
  * The addresses above are QEMU virt's; a board with another memory map names
  * its own in bootargs (victim-canary=, hv-text=, hv-data=, victim-dev=,
- * victim-spi=; tests/configs/rpi4/attack-suite.dts).
+ * victim-spi=, victim-dev-end=, victim-ram=, victim-ram-end=;
+ * tests/configs/rpi4/attack-suite.dts).
  */
 #include "gic.h"
 #include "guest.h"
@@ -39,7 +40,12 @@ static uint64_t hv_data;       /* inside the hypervisor's region: 0x41000000 */
 static uint64_t own_base;      /* this partition's RAM, from its device tree */
 static uint64_t own_end;       /* first byte past it */
 static uint64_t victim_dev;    /* the victim's device: virtio slot 0x0a000000 */
+static uint64_t victim_dev_end; /* first byte past it: 0x0a000200 */
 static uint64_t victim_spi;    /* and its SPI: 48 */
+static uint64_t victim_ram;    /* the victim's RAM: 0x44000000 */
+static uint64_t victim_ram_end; /* first byte past it: 0x48000000 */
+/* The boundary probes' addresses (attacks 46-52). */
+static uint64_t below_own, victim_last, dev_below, dev_last;
 
 #define PSCI_NOT_SUPPORTED (-1)
 #define PSCI_INVALID_PARAMS (-2)
@@ -116,6 +122,32 @@ static const char *a_gicr_wr(bool *ok) { return mem(FOREIGN_GICR, true, ok); }
 static const char *a_gich(bool *ok) { return mem(GICH_FRAME, true, ok); }
 static const char *a_dev_rd(bool *ok) { return mem(victim_dev, false, ok); }
 static const char *a_dev_wr(bool *ok) { return mem(victim_dev + 0x70, true, ok); }
+
+/*
+ * Boundary probes: a read and then a write of the 8 bytes at @addr, each
+ * of which must come back as an injected abort. A stage 2 that mapped one
+ * page too many at either end of a region (RAM or a device) lets one of
+ * them through.
+ */
+static const char *probe(uint64_t addr, bool *ok)
+{
+	bool rd, wr;
+
+	(void)mem(addr, false, &rd);
+	(void)mem(addr, true, &wr);
+	*ok = rd && wr;
+	return *ok ? "read and write aborted"
+	     : !rd ? "read NOT aborted"
+		   : "write NOT aborted";
+}
+
+static const char *a_below_own(bool *ok) { return probe(below_own, ok); }
+static const char *a_above_own(bool *ok) { return probe(own_end, ok); }
+static const char *a_victim_first(bool *ok) { return probe(victim_ram, ok); }
+static const char *a_victim_last(bool *ok) { return probe(victim_last, ok); }
+static const char *a_dev_below(bool *ok) { return probe(dev_below, ok); }
+static const char *a_dev_last(bool *ok) { return probe(dev_last, ok); }
+static const char *a_dev_above(bool *ok) { return probe(victim_dev_end, ok); }
 
 /* Cache maintenance by address on the victim's RAM: DC IVAC would discard
  * its dirty lines if it reached them. */
@@ -702,6 +734,15 @@ static const struct attack attacks[] = {
 	{ "storm: 2000 UNDEFs (PMCCNTR)", a_undef_storm, NULL },
 	{ "storm: 20000 HVCs", a_hvc_storm, NULL },
 	{ "storm: 2000 SGI broadcasts", a_sgi_storm, NULL },
+	/* Boundary probes: the last 8 bytes below and the first above each
+	 * region edge near this partition. */
+	{ "probe below own RAM (0x%lx)", a_below_own, &below_own },
+	{ "probe above own RAM (0x%lx)", a_above_own, &own_end },
+	{ "probe victim's first RAM page (0x%lx)", a_victim_first, &victim_ram },
+	{ "probe victim's last RAM page (0x%lx)", a_victim_last, &victim_last },
+	{ "probe below victim's device (0x%lx)", a_dev_below, &dev_below },
+	{ "probe victim's device last word (0x%lx)", a_dev_last, &dev_last },
+	{ "probe above victim's device (0x%lx)", a_dev_above, &victim_dev_end },
 };
 
 #define ATTACK_COUNT (sizeof(attacks) / sizeof(attacks[0]))
@@ -722,8 +763,15 @@ void guest_main(const void *dtb)
 	hv_data = arg_num(dt.bootargs, "hv-data", 0x41000000);
 	victim_dev = arg_num(dt.bootargs, "victim-dev", 0x0a000000);
 	victim_spi = arg_num(dt.bootargs, "victim-spi", 48);
+	victim_dev_end = arg_num(dt.bootargs, "victim-dev-end", 0x0a000200);
+	victim_ram = arg_num(dt.bootargs, "victim-ram", 0x44000000);
+	victim_ram_end = arg_num(dt.bootargs, "victim-ram-end", 0x48000000);
 	own_base = dt.mem_base;
 	own_end = dt.mem_base + dt.mem_size;
+	below_own = own_base - 8;
+	victim_last = victim_ram_end - 8;
+	dev_below = victim_dev - 8;
+	dev_last = victim_dev_end - 8;
 	gprintf("attack suite: %u attacks, GICv%u\n", (unsigned)ATTACK_COUNT,
 		(unsigned)gic_version());
 	/* vCPU 1 must have run once for the ID comparison (attack 21 starts

@@ -422,10 +422,18 @@ TEST(stage2, build_and_verify)
 	ASSERT_TRUE(pt_lookup(&t, 0x40000000, &pa, &attrs, &sz));
 	EXPECT_EQ(pa, 0x44000000);
 	EXPECT_EQ(sz, SZ_2M);
-	EXPECT_EQ(attrs, STAGE2_RAM_ATTRS);
+	/* Fields as DDI 0487 J.a D8.3.2 defines them, not the build's
+	 * macros: RAM Normal write-back (MemAttr 0b1111), read-write (S2AP
+	 * 0b11), Inner Shareable (SH 0b11), executable (XN 0); a device
+	 * Device-nGnRE (0b0001), read-write, never executable. */
+	EXPECT_EQ((attrs >> 2) & 0xf, 0xf);
+	EXPECT_EQ((attrs >> 6) & 3, 3);
+	EXPECT_EQ((attrs >> 8) & 3, 3);
+	EXPECT_EQ((attrs >> 53) & 3, 0);
 	ASSERT_TRUE(pt_lookup(&t, 0x0a000000, &pa, &attrs, &sz));
-	EXPECT_EQ(attrs, STAGE2_DEV_ATTRS);
-	EXPECT_TRUE((attrs & PTE_XN) != 0);
+	EXPECT_EQ((attrs >> 2) & 0xf, 0x1);
+	EXPECT_EQ((attrs >> 6) & 3, 3);
+	EXPECT_EQ((attrs >> 54) & 1, 1);
 	/* Nothing else: not the emulated UART or GIC, not past RAM. */
 	EXPECT_TRUE(!pt_lookup(&t, HV_GUEST_UART_IPA, NULL, NULL, NULL));
 	EXPECT_TRUE(!pt_lookup(&t, HV_GUEST_GICD_IPA, NULL, NULL, NULL));
@@ -545,17 +553,26 @@ TEST(stage2, channel_ends_mapped_with_their_access)
 					   .size = 2 * SZ_4K };
 	ASSERT_EQ(stage2_build(&t, pool, &p, &v3_board), HV_OK);
 	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_OK);
+	/* The descriptor's fields, read as the architecture defines them
+	 * (DDI 0487 J.a, D8.3.2), not through the build's macros: S2AP
+	 * [7:6] 0b11 read-write, 0b01 read-only; MemAttr [5:2] 0b1111
+	 * Normal write-back; XN[1] bit 54. */
 	ASSERT_TRUE(pt_lookup(&t, 0x50000000, &pa, &attrs, &sz));
-	EXPECT_EQ(attrs, STAGE2_CHAN_RW_ATTRS);
-	EXPECT_EQ(attrs & S2_AP_RW, S2_AP_RW);
+	EXPECT_EQ((attrs >> 6) & 3, 3);
+	EXPECT_EQ((attrs >> 2) & 0xf, 0xf);
+	EXPECT_EQ((attrs >> 54) & 1, 1);
 	ASSERT_TRUE(pt_lookup(&t, 0x1000001000ULL, &pa, &attrs, &sz));
 	EXPECT_EQ(pa, 0x50002000);
-	EXPECT_EQ(attrs, STAGE2_CHAN_RO_ATTRS);
-	EXPECT_EQ(attrs & S2_AP_RW, S2_AP_RO); /* no write permission */
-	EXPECT_TRUE((attrs & PTE_XN) != 0);
+	EXPECT_EQ((attrs >> 6) & 3, 1); /* no write permission */
+	EXPECT_EQ((attrs >> 2) & 0xf, 0xf);
+	EXPECT_EQ((attrs >> 54) & 1, 1);
 	EXPECT_TRUE(!pt_lookup(&t, 0x1000002000ULL, NULL, NULL, NULL));
 	/* A table whose read-only end were writable fails the verify. */
 	p.chans[1].access = HV_CHAN_RW;
+	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
+	/* And an access value that is neither is read-only to the verify. */
+	p.chans[0].access = 7;
+	p.chans[1].access = HV_CHAN_RO;
 	EXPECT_EQ(stage2_verify(&t, &p, &v3_board), HV_EINVAL);
 }
 

@@ -9,8 +9,9 @@ row carries a higher count than the last one before it and says
 the victim was never stopped or restarted. The final row is the attacker's
 PSCI SYSTEM_OFF, which must stop the attacker alone.
 
-Prints the table; exits 1 unless there are at least 30 attacks and every
-row is contained with the victim intact.
+Prints the table; exits 1 unless there are at least 30 attacks, the
+boundary probes are among them (PROBES), and every row is contained with
+the victim intact.
 """
 import re
 import sys
@@ -19,6 +20,11 @@ ROW = re.compile(r"^\[attacker\] attack (\d+) \| (.*?) \| (.*?)(?: \| (.*))?$")
 BEAT = re.compile(r"^\[victim\] heartbeat (\d+)( canary ok| canary CORRUPTED)?$")
 OFF = re.compile(r"^\[bulkhead\] partition attacker: stopped: guest called PSCI SYSTEM_OFF$")
 VICTIM_DOWN = re.compile(r"^\[bulkhead\] partition victim: (stopped|restarting)")
+# The boundary probes (tests/guests/attack.c): each must be a row.
+PROBES = ("probe below own RAM", "probe above own RAM",
+          "probe victim's first RAM page", "probe victim's last RAM page",
+          "probe below victim's device", "probe victim's device last word",
+          "probe above victim's device")
 
 
 def main(path):
@@ -54,6 +60,10 @@ def main(path):
     print(f"{len(rows)} attacks, {len(rows) - bad} contained with the victim intact")
     if len(rows) < 30:
         print("FAIL: fewer than 30 attacks")
+        return 1
+    missing = [p for p in PROBES if not any(r[2].startswith(p) for r in rows)]
+    if missing:
+        print("FAIL: boundary probes missing: " + ", ".join(missing))
         return 1
     return 1 if bad else 0
 

@@ -59,7 +59,8 @@ Each tests/system/*.test file describes one test:
                                             build/test-logs/NAME.report
 
 An argument is a substring of the test names to run, or the path of one
-.test file (which may live outside tests/system).
+.test file (which may live outside tests/system); a name ending in $ must
+match a whole name (attack_suite@qemu-virt$: that board's run only).
 
 The runner builds every test's image first, one after another (the
 hypervisor's objects are shared by all configurations of a board), then
@@ -461,7 +462,8 @@ def main():
             one = dict(spec, board=board)
             if len(boards) > 1:
                 one["name"] = f"{spec['name']}@{board}"
-            if pattern in one["name"]:
+            if (one["name"] == pattern[:-1] if pattern.endswith("$")
+                    else pattern in one["name"]):
                 runs.append(one)
     tally = []
     jobs = []

@@ -3,12 +3,43 @@
  * Fake GIC hardware for the vGIC host tests: four list registers held in
  * memory (the guest's acknowledge and EOI are simulated by the tests), and
  * a record of physical operations.
+ *
+ * Ownership oracle: a physical operation on an SPI the partition of
+ * fake_partition_cfg() (or fake_own()) does not own aborts the process,
+ * so a host test or the fuzz_vgic target that makes the vGIC touch another
+ * partition's interrupt fails at once, whatever it checks itself. The one
+ * exception is vgic_hw_deactivate(): an interrupt acknowledged on this
+ * core that the partition does not own is dropped by deactivating it
+ * (vgic_phys_irq()), which is the required end of its life cycle.
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "hv/config.h"
 
 #include "vgic_hw_fake.h"
 
 struct fake_gic fake;
+
+/* Physical INTIDs the partition owns (kept across fake_reset()). */
+static bool fake_owned[1024];
+
+void fake_own(uint32_t pintid)
+{
+	if (pintid < 1024) {
+		fake_owned[pintid] = true;
+	}
+}
+
+static void check_owned(const char *op, uint32_t pintid)
+{
+	if (pintid < 32 || (pintid < 1024 && fake_owned[pintid])) {
+		return; /* a private interrupt of the vCPU's own core */
+	}
+	fprintf(stderr, "vgic_hw_fake: %s on INTID %u, which the partition "
+			"does not own\n", op, pintid);
+	abort();
+}
 
 struct lr_val vgic_hw_lr_read(unsigned i)
 {
@@ -50,18 +81,21 @@ void vgic_hw_kick(uint32_t pcpu)
 
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
 {
+	check_owned("enable", pintid);
 	(void)pcpu;
 	fake.phys_enabled[pintid] = on;
 }
 
 bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu)
 {
+	check_owned("is_pending", pintid);
 	(void)pcpu;
 	return fake.phys_pending[pintid];
 }
 
 void vgic_hw_pend(uint32_t pintid, uint32_t pcpu, bool on)
 {
+	check_owned("pend", pintid);
 	(void)pcpu;
 	fake.phys_pending[pintid] = on;
 }
@@ -73,17 +107,20 @@ void vgic_hw_deactivate(uint32_t pintid)
 
 void vgic_hw_clear_active(uint32_t pintid, uint32_t pcpu)
 {
+	check_owned("clear_active", pintid);
 	(void)pcpu;
 	fake.cleared_active[pintid]++;
 }
 
 void vgic_hw_route(uint32_t pintid, uint32_t pcpu)
 {
+	check_owned("route", pintid);
 	fake.route[pintid] = pcpu;
 }
 
 void vgic_hw_config(uint32_t pintid, bool edge)
 {
+	check_owned("config", pintid);
 	fake.edge[pintid] = edge;
 }
 
@@ -156,6 +193,9 @@ void fake_partition_cfg(struct hv_partition_cfg *c)
 	c->devices[0].irq_count = 2;
 	c->devices[0].irqs[0] = 48;
 	c->devices[0].irqs[1] = 49;
+	memset(fake_owned, 0, sizeof(fake_owned));
+	fake_own(48);
+	fake_own(49);
 }
 
 void fake_reset(void)

@@ -31,6 +31,7 @@ struct fake_gic {
 extern struct fake_gic fake;
 
 void fake_reset(void);
+void fake_own(uint32_t pintid);
 struct hv_partition_cfg;
 void fake_partition_cfg(struct hv_partition_cfg *c);
 void fake_guest_ack(unsigned i);
