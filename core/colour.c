@@ -135,7 +135,8 @@ static const struct colour_res *colour_hit(const struct colour_res *res,
 					   uint64_t span, uint32_t mask)
 {
 	for (int r = 0; r < nres; r++) {
-		if (res[r].colours != 0 && (res[r].colours & mask) == 0) {
+		if (mask != 0 && res[r].colours != 0 &&
+		    (res[r].colours & mask) == 0) {
 			continue; /* other colours: its pages are not ours */
 		}
 		if (ranges_overlap(base, span, res[r].base, res[r].size)) {

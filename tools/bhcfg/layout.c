@@ -227,6 +227,9 @@ static int bh_place_coloured(struct bh_ctx *ctx, uint32_t p,
 {
 	struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
 
+	if (colour_part_span(pc, &ctx->cfg.board) == 0) {
+		return 0; /* colours the board lacks: config_validate() says so */
+	}
 	if (colour_fit(&ctx->cfg.board, cres, ncres, pc->ram_size,
 		       pc->colours, &pc->ram_pa)) {
 		return 0;
