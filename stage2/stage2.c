@@ -70,6 +70,7 @@ struct verify_ctx {
 	const struct stage2_extra *x;
 	unsigned x_count;
 	uint64_t mapped;
+	struct colour_iter it; /* where the colouring puts each RAM page */
 };
 
 /* Does the leaf lie inside [ipa, ipa+size) mapped at pa with @attrs? */
@@ -89,17 +90,15 @@ static bool leaf_in_coloured(const struct verify_ctx *ctx, uint64_t va,
 			     uint64_t pa, uint64_t size, uint64_t attrs)
 {
 	const struct hv_partition_cfg *p = ctx->p;
-	struct colour_iter it;
 
 	if (!range_within(va, size, p->ram_ipa, p->ram_size) ||
 	    attrs != STAGE2_RAM_ATTRS) {
 		return false;
 	}
-	colour_iter_init(&it, p, ctx->b);
 	for (uint64_t off = 0; off < size; off += COLOUR_PAGE) {
 		uint64_t page = (va - p->ram_ipa + off) / COLOUR_PAGE;
 
-		if (pa + off != colour_page_pa(&it, page) ||
+		if (pa + off != colour_page_pa(&ctx->it, page) ||
 		    !colour_range_ok(pa + off, COLOUR_PAGE, p->colours,
 				     ctx->b->llc_colours)) {
 			return false;
@@ -188,6 +187,7 @@ hv_err_t stage2_verify_extra(const struct pt *t,
 	for (unsigned i = 0; i < x_count; i++) {
 		want += x[i].size;
 	}
+	colour_iter_init(&ctx.it, p, b);
 	TRY(pt_walk_leaves(t, verify_leaf, &ctx));
 	return ctx.mapped == want ? HV_OK : HV_EINVAL;
 }
