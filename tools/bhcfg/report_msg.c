@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hv/colour.h"
 #include "hv/config_validate.h"
 
 #include "bhcfg.h"
@@ -119,6 +120,13 @@ static void bh_msg_ram(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		return;
 	}
 	align = (pc->flags & HV_PART_RAM_NO_BLOCKS) ? "4 KiB" : "2 MiB";
+	if (colour_part(pc)) {
+		/* Coloured: 4 KiB pages, the base on a colour period. */
+		align = d->property != NULL &&
+				strcmp(d->property, "memory-base") == 0
+			? "the colour period (cache colours x 4 KiB)"
+			: "4 KiB";
+	}
 	switch (d->code) {
 	case CFG_E_UNALIGNED:
 		BH_MSG("RAM physical 0x%" PRIx64 ", guest 0x%" PRIx64
