@@ -65,7 +65,7 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	vgic/vgic_glue.c \
 	core/main.c core/log.c core/panic.c core/psci.c core/vpl011.c \
 	core/selftest.c core/console.c core/vwdt.c core/health.c core/pcie.c \
-	core/config_validate.c core/config_channels.c core/config_dma.c \
+	core/config_validate.c core/config_channels.c core/config_dma.c core/colour.c \
 	core/vpl061.c core/channel.c core/doorbell.c core/outring.c core/lib/fmt.c core/lib/string.c \
 	core/lib/digest.c arch/arm64/smmuv3.c stage2/smmu_tbl.c \
 	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
@@ -78,11 +78,11 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 BHCFG := build/tools/bhcfg
 BHCFG_SAN := build/tools/bhcfg-san
 BHCFG_SRCS := $(wildcard tools/bhcfg/*.c) core/config_validate.c \
-	core/config_channels.c core/config_dma.c
+	core/config_channels.c core/config_dma.c core/colour.c
 HOST_TEST_SRCS := tests/host/harness.c $(wildcard tests/host/test_*.c) \
 	tests/host/fakes/vgic_hw_fake.c tests/host/cfg_fixture.c \
 	stage2/pt.c stage2/stage2.c stage2/smmu_tbl.c core/lib/digest.c \
-	core/config_validate.c core/config_channels.c core/config_dma.c \
+	core/config_validate.c core/config_channels.c core/config_dma.c core/colour.c \
 	core/vpl011.c core/vpl061.c core/vwdt.c core/doorbell.c core/outring.c \
 	core/lib/fmt.c vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c \
 	vgic/vgic_redist.c arch/arm64/gicv3_lr.c arch/arm64/gicv2_lr.c \

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hv/colour.h"
 #include "hv/config.h"
 #include "hv/config_validate.h"
 #include "hv/doorbell.h"
@@ -137,7 +138,8 @@ static enum cfg_err cc_region(const struct hv_config *c, int p, uint32_t i,
 	for (uint32_t q = 0; q < c->partition_count; q++) {
 		const struct hv_partition_cfg *qc = &c->partitions[q];
 
-		if (ranges_overlap(e->pa, e->size, qc->ram_pa, qc->ram_size)) {
+		if (ranges_overlap(e->pa, e->size, qc->ram_pa,
+				   colour_part_span(qc, &c->board))) {
 			return cc_fail(d, CFG_E_MEM_OVERLAP, p, (int)q, (int)i);
 		}
 		for (uint32_t j = 0; j < cc_count(qc); j++) {

@@ -230,6 +230,21 @@ enum cfg_err config_validate_board_dma(const struct hv_board_desc *b,
 	return CFG_OK;
 }
 
+int cfg_part_unprotected_master(const struct hv_board_desc *b,
+				const struct hv_partition_cfg *pc)
+{
+	for (uint32_t i = 0; i < b->device_count && i < HV_MAX_BOARD_DEVICES;
+	     i++) {
+		const struct hv_board_device *bd = &b->devices[i];
+
+		if ((bd->flags & HV_DEV_BUS_MASTER) != 0 &&
+		    bd->smmu == HV_NO_SMMU && cfg_part_has_dev(pc, bd)) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
 /*
  * True if a window of @pc maps every page of region @r at the same
  * guest-physical address (IPA = PA).

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hv/config.h"
+#include "hv/colour.h"
 #include "hv/config_validate.h"
 #include "hv/types.h"
 
@@ -275,6 +276,11 @@ static enum cfg_err cv_board_ram(const struct hv_board_desc *b,
 	    !hv_in_bank) {
 		return cv_bfail(d, -1, "hypervisor");
 	}
+	/* Colours: none, or a power of two up to HV_MAX_COLOURS. */
+	if (b->llc_colours > HV_MAX_COLOURS ||
+	    (b->llc_colours & (b->llc_colours - 1)) != 0) {
+		return cv_bfail(d, -1, "llc");
+	}
 	return CFG_OK;
 }
 
@@ -533,6 +539,53 @@ static enum cfg_err cv_part_cpus(const struct hv_config *c, int p,
 	return CFG_OK;
 }
 
+/*
+ * Cache colours (docs/isolation.md): only colours the board has, none
+ * shared with another coloured partition.
+ */
+static enum cfg_err cv_part_colours(const struct hv_config *c, int p,
+				    struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+	uint32_t n = c->board.llc_colours;
+
+	if (pc->colours == 0) {
+		return CFG_OK;
+	}
+	if (n == 0 || (n < HV_MAX_COLOURS && (pc->colours >> n) != 0)) {
+		return cv_pfail(d, CFG_E_COLOUR_NOT_ON_BOARD, p, -1,
+				"cache-colours");
+	}
+	for (int q = 0; q < p; q++) {
+		if ((c->partitions[q].colours & pc->colours) != 0) {
+			return cfg_fail(d, CFG_E_COLOUR_OVERLAP, p, q, -1,
+				        "cache-colours");
+		}
+	}
+	return CFG_OK;
+}
+
+/*
+ * A coloured partition's RAM is physically scattered: a device that DMAs
+ * with guest-physical addresses reaches it only through an SMMU.
+ */
+static enum cfg_err cv_part_colour_dma(const struct hv_config *c, int p,
+				       struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+	int i;
+
+	if (pc->colours == 0) {
+		return CFG_OK;
+	}
+	i = cfg_part_unprotected_master(&c->board, pc);
+	if (i >= 0 || (pc->flags & HV_PART_DMA_UNPROTECTED) != 0) {
+		return cfg_fail(d, CFG_E_COLOUR_DMA, p, -1, i,
+				i >= 0 ? "devices" : "dma-unprotected");
+	}
+	return CFG_OK;
+}
+
 static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 				struct cfg_diag *d)
 {
@@ -542,35 +595,44 @@ static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 					      "guest-base" };
 	const uint64_t vals[3] = { pc->ram_size, pc->ram_pa, pc->ram_ipa };
 	uint64_t align = (pc->flags & HV_PART_RAM_NO_BLOCKS) ? SZ_4K : SZ_2M;
+	/* Coloured RAM: 4 KiB pages, the span aligned to a colour period. */
+	uint64_t span = colour_part_span(pc, b);
 	bool on_board = false;
 
 	if (pc->ram_size == 0) {
 		return cv_pfail(d, CFG_E_MEM_ZERO, p, -1, "memory-size");
 	}
 	for (int k = 0; k < 3; k++) {
-		if (!is_aligned(vals[k], align)) {
+		uint64_t a = !colour_part(pc) ? align
+			     : k == 1	      ? colour_period(b->llc_colours)
+					      : SZ_4K;
+
+		if (!is_aligned(vals[k], a)) {
 			return cv_pfail(d, CFG_E_UNALIGNED, p, -1, props[k]);
 		}
 	}
 	for (uint32_t i = 0; i < b->ram_count && i < HV_MAX_RAM_BANKS; i++) {
-		if (!cfg_wraps(pc->ram_pa, pc->ram_size) &&
-		    range_within(pc->ram_pa, pc->ram_size, b->ram[i].base,
+		if (!cfg_wraps(pc->ram_pa, span) &&
+		    range_within(pc->ram_pa, span, b->ram[i].base,
 				 b->ram[i].size)) {
 			on_board = true;
 		}
 	}
-	if (!on_board) {
+	if (!on_board || span == 0) {
 		return cv_pfail(d, CFG_E_MEM_NOT_ON_BOARD, p, -1,
 				"memory-base");
 	}
-	if (ranges_overlap(pc->ram_pa, pc->ram_size, b->hv_base, b->hv_size)) {
+	if (ranges_overlap(pc->ram_pa, span, b->hv_base, b->hv_size)) {
 		return cv_pfail(d, CFG_E_OVERLAPS_HV, p, -1, "memory-base");
 	}
 	for (int q = 0; q < p; q++) {
 		const struct hv_partition_cfg *qc = &c->partitions[q];
 
-		if (ranges_overlap(pc->ram_pa, pc->ram_size, qc->ram_pa,
-				   qc->ram_size)) {
+		/* Two coloured partitions have no colour in common
+		 * (cv_part_colours): their spans may interleave. */
+		if ((!colour_part(pc) || !colour_part(qc)) &&
+		    ranges_overlap(pc->ram_pa, span, qc->ram_pa,
+				   colour_part_span(qc, b))) {
 			return cfg_fail(d, CFG_E_MEM_OVERLAP, p, q, -1,
 				        "memory-base");
 		}
@@ -870,10 +932,12 @@ static enum cfg_err cv_partition(const struct hv_config *c, int p,
 	/* Each step runs only if all before it passed. */
 	e = e != CFG_OK ? e : cv_part_cpus(c, p, d);
 	e = e != CFG_OK ? e : cv_part_policy(c, p, d);
+	e = e != CFG_OK ? e : cv_part_colours(c, p, d);
 	e = e != CFG_OK ? e : cv_part_ram(c, p, d);
 	e = e != CFG_OK ? e : cv_part_blobs(c, p, d);
 	e = e != CFG_OK ? e : cv_part_devices(c, p, d);
 	e = e != CFG_OK ? e : cv_part_ipa(c, p, d);
+	e = e != CFG_OK ? e : cv_part_colour_dma(c, p, d);
 	return e != CFG_OK ? e : config_validate_part_dma(c, p, d);
 }
 
@@ -1000,6 +1064,12 @@ static const char *const cv_messages[CFG_E_COUNT] = {
 		"the two ends of a channel do not name each other or disagree on the name, region or doorbell interval",
 	[CFG_E_CHAN_DOORBELL] =
 		"channel doorbell-min-interval-us is more than 1000000 (1 s)",
+	[CFG_E_COLOUR_NOT_ON_BOARD] =
+		"cache colour the board does not have (or the board describes no last-level cache)",
+	[CFG_E_COLOUR_OVERLAP] =
+		"cache colour given to two coloured partitions",
+	[CFG_E_COLOUR_DMA] =
+		"coloured partition owns a bus master no SMMU translates (its RAM is not physically contiguous)",
 };
 
 /**

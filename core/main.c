@@ -107,6 +107,42 @@ static void check_config(void)
 	}
 }
 
+/*
+ * The board description's cache colours against the cache the CPU
+ * reports (docs/isolation.md): a mismatch stops the boot if a partition
+ * is coloured (its isolation would rest on a wrong geometry), and is
+ * only logged otherwise.
+ */
+static void check_llc(void)
+{
+	uint32_t n = hv_cfg.board.llc_colours;
+	uint64_t way = arch_llc_way_size();
+	bool coloured = false;
+
+	if (n == 0) {
+		return;
+	}
+	for (uint32_t i = 0; i < hv_cfg.partition_count; i++) {
+		coloured = coloured || hv_cfg.partitions[i].colours != 0;
+	}
+	if (way == (uint64_t)n * 4096u) {
+		if (!coloured) {
+			return;
+		}
+		log_info("last-level cache: way of 0x%lx bytes, %u colours",
+			 way, n);
+	} else if (coloured) {
+		hv_panic("the board describes %u cache colours (a way of 0x%lx "
+			 "bytes) but the CPU reports a last-level cache way of "
+			 "0x%lx bytes: refusing to colour",
+			 n, (uint64_t)n * 4096u, way);
+	} else {
+		log_info("last-level cache: the CPU reports a way of 0x%lx "
+			 "bytes, the board %u colours (no partition coloured)",
+			 way, n);
+	}
+}
+
 static void pcpu_setup(unsigned core)
 {
 	struct pcpu *c = &hv_pcpus[core];
@@ -166,6 +202,7 @@ void hv_main(uint64_t dtb)
 	board_uart_init(hv_cfg.board.uart_base);
 	log_info("Bulkhead starting on board %s", hv_cfg.board.name);
 	check_config();
+	check_llc();
 	boot = find_core(read_sysreg(mpidr_el1));
 	pcpu_setup(boot);
 	arch_cpu_init_el2();

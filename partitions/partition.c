@@ -13,6 +13,7 @@
  */
 #include "hv/arch.h"
 #include "hv/channel.h"
+#include "hv/colour.h"
 #include "hv/log.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
@@ -167,6 +168,34 @@ static void dma_stop(const struct partition *p)
 	pcie_quiesce(p->cfg);
 }
 
+/*
+ * Copy blob @b to its offset in @c's RAM (mapped by the loading window),
+ * run by run: coloured RAM is contiguous only in IPA (hv/colour.h).
+ */
+static void copy_blob(const struct hv_partition_cfg *c,
+		      const struct hv_blob *b)
+{
+	struct colour_iter it;
+	struct colour_run r;
+
+	colour_iter_init(&it, c, &hv_cfg.board);
+	while (b->size != 0 && colour_iter_next(&it, &r)) {
+		uint64_t off = r.ipa - c->ram_ipa;
+		uint64_t from = off > b->offset ? off : b->offset;
+		uint64_t to = off + r.size < b->offset + b->size
+				      ? off + r.size
+				      : b->offset + b->size;
+		uint8_t *dst;
+
+		if (from >= to) {
+			continue;
+		}
+		dst = (uint8_t *)(uintptr_t)(r.pa + (from - off));
+		memcpy(dst, b->data + (from - b->offset), (size_t)(to - from));
+		arch_clean_range((uintptr_t)dst, (uintptr_t)dst + (to - from));
+	}
+}
+
 /**
  * Clear @p's RAM and copy in its pristine image, DTB and initrd through the
  * temporary EL2 window, then drop the window and stale translations. The
@@ -186,14 +215,7 @@ void partition_load(struct partition *p)
 	arch_mmu_map_window(p);
 	arch_load_partition_memory(p);
 	for (unsigned i = 0; i < 3; i++) {
-		const struct hv_blob *b = blobs[i];
-		uint8_t *dst = (uint8_t *)(uintptr_t)(c->ram_pa + b->offset);
-
-		if (b->size != 0) {
-			memcpy(dst, b->data, b->size);
-			arch_clean_range((uintptr_t)dst,
-					 (uintptr_t)dst + b->size);
-		}
+		copy_blob(c, blobs[i]);
 	}
 	arch_mmu_unmap_window(p);
 	arch_partition_flush(p);
@@ -234,10 +256,18 @@ void partition_boot(struct partition *p)
 	const struct hv_partition_cfg *c = p->cfg;
 
 	partition_load(p);
-	life_log(p, "started: %u vCPU(s), RAM 0x%lx-0x%lx at IPA "
-		 "0x%lx, entry 0x%lx",
-		 c->cpu_count, c->ram_pa, c->ram_pa + c->ram_size - 1,
-		 c->ram_ipa, c->ram_ipa + c->entry_offset);
+	if (colour_part(c)) {
+		life_log(p, "started: %u vCPU(s), RAM 0x%lx bytes in cache "
+			 "colours 0x%x of 0x%lx-0x%lx at IPA 0x%lx, entry 0x%lx",
+			 c->cpu_count, c->ram_size, c->colours, c->ram_pa,
+			 c->ram_pa + colour_part_span(c, &hv_cfg.board) - 1,
+			 c->ram_ipa, c->ram_ipa + c->entry_offset);
+	} else {
+		life_log(p, "started: %u vCPU(s), RAM 0x%lx-0x%lx at IPA "
+			 "0x%lx, entry 0x%lx",
+			 c->cpu_count, c->ram_pa, c->ram_pa + c->ram_size - 1,
+			 c->ram_ipa, c->ram_ipa + c->entry_offset);
+	}
 	partition_open(p);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "hv/stage2.h"
 
+#include "hv/colour.h"
 #include "hv/types.h"
 
 /* Stage-2 attributes of channel end @e. */
@@ -27,10 +28,24 @@ hv_err_t stage2_build(struct pt *t, struct pt_pool *pool,
 {
 	unsigned ram_flags = (p->flags & HV_PART_RAM_NO_BLOCKS) ? PT_NO_BLOCKS
 								: 0;
+	struct colour_iter it;
+	struct colour_run r;
 
 	TRY(pt_init(t, pool, HV_GUEST_IPA_BITS, true));
-	TRY(pt_map(t, pool, p->ram_ipa, p->ram_pa, p->ram_size,
-		   STAGE2_RAM_ATTRS, ram_flags));
+	/* RAM, run by run: one run unless coloured (then 4 KiB pages, each
+	 * of the partition's colours, docs/isolation.md). */
+	colour_iter_init(&it, p, b);
+	if (colour_part(p)) {
+		ram_flags = PT_NO_BLOCKS;
+	}
+	while (colour_iter_next(&it, &r)) {
+		if (!colour_range_ok(r.pa, r.size, p->colours,
+				     b->llc_colours)) {
+			return HV_EINVAL;
+		}
+		TRY(pt_map(t, pool, r.ipa, r.pa, r.size, STAGE2_RAM_ATTRS,
+			   ram_flags));
+	}
 	for (uint32_t i = 0; i < p->device_count; i++) {
 		const struct hv_device *d = &p->devices[i];
 
@@ -123,6 +138,7 @@ struct verify_ctx {
 	const struct stage2_extra *x;
 	unsigned x_count;
 	uint64_t mapped;
+	struct colour_iter it; /* where the colouring puts each RAM page */
 };
 
 /* Does the leaf lie inside [ipa, ipa+size) mapped at pa with @attrs? */
@@ -134,13 +150,40 @@ static bool leaf_in(uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs,
 	       pa - r_pa == va - r_ipa && attrs == r_attrs;
 }
 
+/*
+ * Does the leaf lie inside coloured RAM, each of its pages where the
+ * colouring puts it and of one of the partition's colours?
+ */
+static bool leaf_in_coloured(const struct verify_ctx *ctx, uint64_t va,
+			     uint64_t pa, uint64_t size, uint64_t attrs)
+{
+	const struct hv_partition_cfg *p = ctx->p;
+
+	if (!range_within(va, size, p->ram_ipa, p->ram_size) ||
+	    attrs != verify_expect(VK_RAM, true)) {
+		return false;
+	}
+	for (uint64_t off = 0; off < size; off += COLOUR_PAGE) {
+		uint64_t page = (va - p->ram_ipa + off) / COLOUR_PAGE;
+
+		if (pa + off != colour_page_pa(&ctx->it, page) ||
+		    !colour_range_ok(pa + off, COLOUR_PAGE, p->colours,
+				     ctx->b->llc_colours)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static hv_err_t verify_leaf(void *arg, uint64_t va, uint64_t pa,
 			    uint64_t size, uint64_t attrs)
 {
 	struct verify_ctx *ctx = arg;
 	const struct hv_partition_cfg *p = ctx->p;
-	bool ok = leaf_in(va, pa, size, attrs, p->ram_ipa, p->ram_pa,
-			  p->ram_size, verify_expect(VK_RAM, true));
+	bool ok = colour_part(p)
+			  ? leaf_in_coloured(ctx, va, pa, size, attrs)
+			  : leaf_in(va, pa, size, attrs, p->ram_ipa, p->ram_pa,
+				    p->ram_size, verify_expect(VK_RAM, true));
 
 	for (uint32_t i = 0; !ok && i < p->device_count; i++) {
 		const struct hv_device *d = &p->devices[i];
@@ -176,7 +219,9 @@ static hv_err_t verify_leaf(void *arg, uint64_t va, uint64_t pa,
 
 /**
  * Walk the finished tables: every valid leaf must lie inside one configured
- * region, with that region's output address and attributes, and the mapped
+ * region, with that region's output address and attributes (for coloured
+ * RAM: every page at its place in the colouring, of one of the partition's
+ * colours), and the mapped
  * total must equal the configured total (regions do not overlap: the
  * validator checked), so everything configured is mapped and nothing else.
  * Returns HV_EINVAL on any difference.
@@ -212,6 +257,7 @@ hv_err_t stage2_verify_extra(const struct pt *t,
 	for (unsigned i = 0; i < x_count; i++) {
 		want += x[i].size;
 	}
+	colour_iter_init(&ctx.it, p, b);
 	TRY(pt_walk_leaves(t, verify_leaf, &ctx));
 	return ctx.mapped == want ? HV_OK : HV_EINVAL;
 }

@@ -3,6 +3,7 @@
  * EL2 configuration of each core, vCPU reset and exception injection.
  */
 #include "hv/arch.h"
+#include "hv/colour.h"
 #include "hv/config.h"
 #include "hv/hardening.h"
 #include "hv/log.h"
@@ -11,6 +12,8 @@
 #include "arch/esr.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+
+extern const struct hv_config hv_cfg;
 
 /* Guest-facing trap configuration (docs/traps.md has the table):
  * VM: stage 2 on. SWIO: set/way invalidate is clean+invalidate. FMO/IMO/AMO:
@@ -485,7 +488,13 @@ int64_t arch_psci_fw_system_off(void)
 /** Zero @p's RAM (through the loading window) and clean it to PoC. */
 void arch_load_partition_memory(const struct partition *p)
 {
-	arch_zero_and_clean(p->cfg->ram_pa, p->cfg->ram_size);
+	struct colour_iter it;
+	struct colour_run r;
+
+	colour_iter_init(&it, p->cfg, &hv_cfg.board);
+	while (colour_iter_next(&it, &r)) {
+		arch_zero_and_clean(r.pa, r.size);
+	}
 }
 
 /**
@@ -537,4 +546,39 @@ void arch_partition_flush(const struct partition *p)
 	__asm__ volatile("ic ialluis" ::: "memory");
 	dsb_ish();
 	isb();
+}
+
+/**
+ * The way size in bytes of the last data or unified cache level that
+ * CLIDR_EL1 names (sets x line size, from CCSIDR_EL1 selected through
+ * CSSELR_EL1), or 0 if there is none. Arm ARM DDI 0487 J.a, D23.2.27
+ * CLIDR_EL1 (Ctype<n>: 0b010 data, 0b011 separate, 0b100 unified),
+ * D23.2.32 CSSELR_EL1 (Level, InD), D23.2.29 CCSIDR_EL1 (LineSize 2:0,
+ * NumSets 27:13, or 55:32 with FEAT_CCIDX, ID_AA64MMFR2_EL1.CCIDX 23:20).
+ * Boot core, before any partition runs.
+ */
+uint64_t arch_llc_way_size(void)
+{
+	uint64_t clidr = read_sysreg(clidr_el1);
+	bool ccidx = ((read_sysreg(id_aa64mmfr2_el1) >> 20) & 0xf) != 0;
+	unsigned last = 0;
+	uint64_t ccsidr, sets, line;
+
+	for (unsigned n = 1; n <= 7; n++) {
+		uint64_t ctype = (clidr >> (3 * (n - 1))) & 7;
+
+		if (ctype >= 2 && ctype <= 4) {
+			last = n;
+		}
+	}
+	if (last == 0) {
+		return 0;
+	}
+	write_sysreg(csselr_el1, (uint64_t)(last - 1) << 1);
+	isb();
+	ccsidr = read_sysreg(ccsidr_el1);
+	line = 1ULL << ((ccsidr & 7) + 4);
+	sets = ccidx ? ((ccsidr >> 32) & 0xffffff) + 1
+		     : ((ccsidr >> 13) & 0x7fff) + 1;
+	return sets * line;
 }

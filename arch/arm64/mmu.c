@@ -12,6 +12,7 @@
 #include "hv/pcie.h"
 #include "hv/arch.h"
 #include "hv/bits.h"
+#include "hv/colour.h"
 #include "hv/config.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
@@ -177,18 +178,30 @@ static void tlb_flush_el2(void)
 void arch_mmu_prepare_window(const struct partition *p)
 {
 	const struct hv_partition_cfg *c = p->cfg;
+	struct colour_iter it;
+	struct colour_run r;
 
-	map_flags_or_panic(c->ram_pa, c->ram_pa + c->ram_size, S1_DATA,
-			   PT_TABLES_ONLY);
+	/* Coloured RAM: only its own pages, 4 KiB each (docs/isolation.md). */
+	colour_iter_init(&it, c, &hv_cfg.board);
+	while (colour_iter_next(&it, &r)) {
+		map_flags_or_panic(r.pa, r.pa + r.size, S1_DATA,
+				   PT_TABLES_ONLY |
+					   (colour_part(c) ? PT_NO_BLOCKS : 0u));
+	}
 }
 
 /** Map @p's RAM at EL2 for loading; tables exist (prepared at boot). */
 void arch_mmu_map_window(const struct partition *p)
 {
 	const struct hv_partition_cfg *c = p->cfg;
+	struct colour_iter it;
+	struct colour_run r;
 
-	CHECK(pt_map(&el2_pt, &hv_pt_pool, c->ram_pa, c->ram_pa, c->ram_size,
-		     S1_DATA, 0) == HV_OK);
+	colour_iter_init(&it, c, &hv_cfg.board);
+	while (colour_iter_next(&it, &r)) {
+		CHECK(pt_map(&el2_pt, &hv_pt_pool, r.pa, r.pa, r.size, S1_DATA,
+			     colour_part(c) ? PT_NO_BLOCKS : 0u) == HV_OK);
+	}
 	dsb_ishst();
 	isb();
 }
@@ -197,7 +210,12 @@ void arch_mmu_map_window(const struct partition *p)
 void arch_mmu_unmap_window(const struct partition *p)
 {
 	const struct hv_partition_cfg *c = p->cfg;
+	struct colour_iter it;
+	struct colour_run r;
 
-	CHECK(pt_unmap(&el2_pt, c->ram_pa, c->ram_size) == HV_OK);
+	colour_iter_init(&it, c, &hv_cfg.board);
+	while (colour_iter_next(&it, &r)) {
+		CHECK(pt_unmap(&el2_pt, r.pa, r.size) == HV_OK);
+	}
 	tlb_flush_el2();
 }

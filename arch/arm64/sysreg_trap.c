@@ -8,6 +8,7 @@
  * from MSR, MRS, or System instruction execution in AArch64 state.
  */
 #include "hv/arch.h"
+#include "hv/colour.h"
 #include "hv/hardening.h"
 #include "hv/log.h"
 #include "hv/partition.h"
@@ -15,6 +16,8 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "arch/sysreg_policy.h"
+
+extern const struct hv_config hv_cfg;
 
 /* Guest-visible ID register values: written once by the boot core before
  * any guest runs, then only read. */
@@ -140,6 +143,8 @@ static enum trap_result emulate_setway(struct vcpu *v, uint64_t operand)
 {
 	struct partition *p = v->part;
 	const struct hv_partition_cfg *c = p->cfg;
+	struct colour_iter it;
+	struct colour_run r;
 
 	if ((operand & ~BITS(3, 0)) != 0) {
 		return TRAP_HANDLED;
@@ -148,7 +153,10 @@ static enum trap_result emulate_setway(struct vcpu *v, uint64_t operand)
 		      operand);
 	spin_lock(&setway_lock[p->index]);
 	arch_mmu_map_window(p);
-	arch_clean_range(c->ram_pa, c->ram_pa + c->ram_size);
+	colour_iter_init(&it, c, &hv_cfg.board);
+	while (colour_iter_next(&it, &r)) {
+		arch_clean_range(r.pa, r.pa + r.size);
+	}
 	arch_mmu_unmap_window(p);
 	spin_unlock(&setway_lock[p->index]);
 	return TRAP_HANDLED;

@@ -48,7 +48,7 @@ if [ -z "${BHCFG:-}" ]; then
 		-Wall -Wextra -Werror -std=gnu11 \
 		-I"$ROOT/core/include" -I"$ROOT/tools/bhcfg" \
 		"$ROOT"/tools/bhcfg/*.c "$ROOT/core/config_validate.c" \
-		"$ROOT/core/config_channels.c" "$ROOT/core/config_dma.c" -lfdt \
+		"$ROOT/core/config_channels.c" "$ROOT/core/config_dma.c" "$ROOT/core/colour.c" -lfdt \
 		-o "$BHCFG"; then
 		echo "FAIL cfg.build: cannot build bhcfg with sanitizers"
 		echo "0 passed, 1 failed"

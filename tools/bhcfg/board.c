@@ -20,8 +20,10 @@ static const char *const bh_root_props[] = { "compatible", "model",
 					     NULL };
 static const char *const bh_root_nodes[] = {
 	"cpus",	  "memory",  "hypervisor", "gic",  "uart", "devices",
-	"clocks", "aliases", "chosen",	   "smmu", NULL
+	"clocks", "aliases", "chosen",	   "smmu", "llc",  NULL
 };
+static const char *const bh_llc_props[] = { "cache-size", "cache-ways",
+					    NULL };
 static const char *const bh_cells_props[] = { "#address-cells", "#size-cells",
 					      "ranges", NULL };
 static const char *const bh_cpu_nodes[] = { "cpu", NULL };
@@ -123,6 +125,38 @@ static int bh_board_memory(struct bh_ctx *ctx, const struct bh_node *root)
 	    bh_prop_reg(&n, "reg", true, &b->hv_base, &b->hv_size) != 0) {
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The optional last-level cache node: its size and ways give the way size,
+ * and with 4 KiB pages the number of colours (docs/isolation.md).
+ */
+static int bh_board_llc(struct bh_ctx *ctx, const struct bh_node *root)
+{
+	struct hv_board_desc *b = &ctx->cfg.board;
+	struct bh_node n;
+	char what[300];
+	uint32_t size, ways;
+	int rc;
+
+	rc = bh_node_at(root, "llc", false, &n, what, sizeof(what));
+	if (rc != 0) {
+		return rc < 0 ? -1 : 0;
+	}
+	if (bh_check_props(&n, bh_llc_props) != 0 ||
+	    bh_check_children(&n, NULL) != 0 ||
+	    bh_prop_u32(&n, "cache-size", true, &size) != 0 ||
+	    bh_prop_u32(&n, "cache-ways", true, &ways) != 0) {
+		return -1;
+	}
+	if (ways == 0 || size % ways != 0 || (size / ways) % SZ_4K != 0) {
+		bh_node_error(&n, "cache-size",
+			      "0x%x bytes in %u ways is not a whole number of 4 KiB pages per way [CFG_E_BOARD]",
+			      size, ways);
+		return -1;
+	}
+	b->llc_colours = (uint32_t)((size / ways) / SZ_4K);
 	return 0;
 }
 
@@ -431,7 +465,7 @@ int bh_board_parse(struct bh_ctx *ctx)
 	if (bh_board_cpus(ctx, &root) != 0 ||
 	    bh_board_memory(ctx, &root) != 0 || bh_board_gic(ctx, &root) != 0 ||
 	    bh_board_uart(ctx, &root) != 0 || bh_board_smmu(ctx, &root) != 0 ||
-	    bh_board_devices(ctx, &root) != 0) {
+	    bh_board_devices(ctx, &root) != 0 || bh_board_llc(ctx, &root) != 0) {
 		return -1;
 	}
 	return 0;

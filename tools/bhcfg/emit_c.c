@@ -133,6 +133,7 @@ static void bh_c_board(FILE *f, const struct hv_board_desc *b)
 	fprintf(f, "\t\t},\n");
 	fprintf(f, "\t\t.hv_base = 0x%" PRIx64 "ULL,\n", b->hv_base);
 	fprintf(f, "\t\t.hv_size = 0x%" PRIx64 "ULL,\n", b->hv_size);
+	fprintf(f, "\t\t.llc_colours = %" PRIu32 ",\n", b->llc_colours);
 	fprintf(f, "\t\t.gic_version = %" PRIu32 ",\n", b->gic_version);
 	fprintf(f, "\t\t.spi_count = %" PRIu32 ",\n", b->spi_count);
 	fprintf(f, "\t\t.gicd_base = 0x%" PRIx64 "ULL,\n", b->gicd_base);
@@ -255,6 +256,7 @@ static void bh_c_partition(FILE *f, const struct hv_partition_cfg *pc,
 	fprintf(f, "\t\t\t.monitor_mask = 0x%" PRIx32 ",\n",
 		pc->monitor_mask);
 	fprintf(f, "\t\t\t.flags = 0x%" PRIx32 ",\n", pc->flags);
+	fprintf(f, "\t\t\t.colours = 0x%" PRIx32 ",\n", pc->colours);
 	bh_c_part_devices(f, pc);
 	bh_c_part_chans(f, pc);
 	bh_c_part_sids(f, pc);

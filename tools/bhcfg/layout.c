@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "bhcfg.h"
+#include "hv/colour.h"
 
 /* arm64 Linux Image header (Documentation/arch/arm64/booting.rst). */
 #define BH_IMAGE_HDR_LEN 64
@@ -216,10 +217,37 @@ static int bh_channels_place(struct bh_ctx *ctx, struct bh_range *res,
 	return 0;
 }
 
+/*
+ * Places coloured partition @p (no memory-base): the lowest period-aligned
+ * span whose pages of its colours are free (hv/colour.h); spans of other
+ * coloured partitions with other colours may overlap it.
+ */
+static int bh_place_coloured(struct bh_ctx *ctx, uint32_t p,
+			     const struct colour_res *cres, int ncres)
+{
+	struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
+
+	if (colour_part_span(pc, &ctx->cfg.board) == 0) {
+		return 0; /* colours the board lacks: config_validate() says so */
+	}
+	if (colour_fit(&ctx->cfg.board, cres, ncres, pc->ram_size,
+		       pc->colours, &pc->ram_pa)) {
+		return 0;
+	}
+	bh_part_error(ctx, (int)p, "memory-size",
+		      "no free range left in board RAM for 0x%" PRIx64
+		      " bytes in cache colours 0x%" PRIx32
+		      " [CFG_E_MEM_NOT_ON_BOARD]",
+		      pc->ram_size, pc->colours);
+	return -1;
+}
+
 /**
  * Gives every partition without memory-base a physical RAM range: first
  * fit, 2 MiB aligned, in partition order, after reserving the hypervisor
- * region and every fixed placement (partitions and channels); then places
+ * region and every fixed placement (partitions and channels); a coloured
+ * partition gets a span of one colour period alignment that may share
+ * physical memory with coloured partitions of other colours. Then places
  * the channels without memory-base and fills in every channel end.
  * Applies memory-identity. Returns 0, or -1 after printing the error.
  */
@@ -227,6 +255,7 @@ int bh_memory_place(struct bh_ctx *ctx)
 {
 	const struct hv_board_desc *b = &ctx->cfg.board;
 	struct bh_range res[HV_MAX_PARTITIONS + HV_MAX_CHANNELS + 1];
+	struct colour_res cres[HV_MAX_PARTITIONS + HV_MAX_CHANNELS + 1];
 	int nres = 0;
 
 	res[nres++] = (struct bh_range){ b->hv_base, b->hv_size };
@@ -234,7 +263,7 @@ int bh_memory_place(struct bh_ctx *ctx)
 		if (ctx->part[p].has_base) {
 			res[nres++] = (struct bh_range){
 				ctx->cfg.partitions[p].ram_pa,
-				ctx->cfg.partitions[p].ram_size
+				colour_part_span(&ctx->cfg.partitions[p], b)
 			};
 		}
 	}
@@ -244,11 +273,28 @@ int bh_memory_place(struct bh_ctx *ctx)
 							 ctx->chan[c].size };
 		}
 	}
+	for (int r = 0; r < nres; r++) {
+		cres[r] = (struct colour_res){ res[r].base, res[r].size, 0 };
+	}
+	for (uint32_t p = 0, r = 1; p < ctx->cfg.partition_count; p++) {
+		if (ctx->part[p].has_base) {
+			cres[r++].colours = ctx->cfg.partitions[p].colours;
+		}
+	}
 	for (uint32_t p = 0; p < ctx->cfg.partition_count; p++) {
 		struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
 		uint64_t size;
 
-		if (!ctx->part[p].has_base && pc->ram_size != 0) {
+		if (!ctx->part[p].has_base && pc->ram_size != 0 &&
+		    colour_part(pc)) {
+			if (bh_place_coloured(ctx, p, cres, nres) != 0) {
+				return -1;
+			}
+			size = colour_part_span(pc, b);
+			cres[nres] = (struct colour_res){ pc->ram_pa, size,
+							  pc->colours };
+			res[nres++] = (struct bh_range){ pc->ram_pa, size };
+		} else if (!ctx->part[p].has_base && pc->ram_size != 0) {
 			if (!bh_round_up_2m(pc->ram_size, &size) ||
 			    !bh_first_fit(b, res, nres, size, SZ_2M,
 					  &pc->ram_pa)) {
@@ -259,6 +305,7 @@ int bh_memory_place(struct bh_ctx *ctx)
 					pc->ram_size);
 				return -1;
 			}
+			cres[nres] = (struct colour_res){ pc->ram_pa, size, 0 };
 			res[nres++] = (struct bh_range){ pc->ram_pa, size };
 		}
 		if (ctx->part[p].identity) {

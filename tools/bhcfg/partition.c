@@ -4,6 +4,7 @@
  * board devices it names into the page-granular device ranges of the
  * configuration table.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@ static const char *const bh_part_props[] = { "cpus",
 					     "on-system-off",
 					     "monitor",
 					     "dma-unprotected",
+					     "cache-colours",
 					     NULL };
 
 static const char *const bh_policies[HV_FAULT_POLICIES] = {
@@ -110,6 +112,104 @@ static int bh_part_cpus(const struct bh_node *n, struct hv_partition_cfg *pc)
 	return 0;
 }
 
+/* Adds colours @lo..@hi to @mask; -1 after the error if one cannot be. */
+static int bh_colour_add(const struct bh_node *n, uint64_t lo, uint64_t hi,
+			 uint32_t *mask)
+{
+	if (lo > hi) {
+		bh_node_error(n, "cache-colours",
+			      "range %" PRIu64 "-%" PRIu64
+			      " runs backwards", lo, hi);
+		return -1;
+	}
+	if (hi >= HV_MAX_COLOURS) {
+		bh_node_error(n, "cache-colours",
+			      "colour %" PRIu64
+			      " does not exist (at most %d colours) [CFG_E_COLOUR_NOT_ON_BOARD]",
+			      hi, HV_MAX_COLOURS);
+		return -1;
+	}
+	for (uint64_t c = lo; c <= hi; c++) {
+		*mask |= 1u << c;
+	}
+	return 0;
+}
+
+/* Reads a decimal number at *@s, advancing it; false if there is none. */
+static bool bh_colour_num(const char **s, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = *s;
+
+	if (*p < '0' || *p > '9') {
+		return false;
+	}
+	while (*p >= '0' && *p <= '9' && v < 1000) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		p++;
+	}
+	*s = p;
+	*out = v;
+	return true;
+}
+
+/*
+ * "cache-colours": a list of cells, <0 1 2 3>, or a string of colours and
+ * ranges, "0-3,8,10-11" (docs/config.md).
+ */
+static int bh_part_colours(const struct bh_node *n,
+			   struct hv_partition_cfg *pc)
+{
+	const uint8_t *v;
+	const char *s;
+	int len;
+
+	v = fdt_getprop(n->fdt, n->off, "cache-colours", &len);
+	if (v == NULL) {
+		return 0;
+	}
+	if (len > 0 && v[0] >= '0' && v[0] <= '9' && v[len - 1] == '\0' &&
+	    strlen((const char *)v) + 1 == (size_t)len) {
+		s = (const char *)v;
+		for (;;) {
+			uint64_t lo, hi;
+
+			if (!bh_colour_num(&s, &lo)) {
+				break;
+			}
+			hi = lo;
+			if (*s == '-' && (s++, !bh_colour_num(&s, &hi))) {
+				break;
+			}
+			if (bh_colour_add(n, lo, hi, &pc->colours) != 0) {
+				return -1;
+			}
+			if (*s == '\0') {
+				return 0;
+			}
+			if (*s++ != ',') {
+				break;
+			}
+		}
+		bh_node_error(n, "cache-colours",
+			      "expected colours and ranges such as \"0-3,8\"");
+		return -1;
+	}
+	if (len <= 0 || len % 4 != 0) {
+		bh_node_error(n, "cache-colours",
+			      "expected a list of colours, <0 1 2>, or a string of ranges, \"0-3,8\"");
+		return -1;
+	}
+	for (int i = 0; i < len / 4; i++) {
+		uint32_t c = bh_cell(v, i);
+
+		if (bh_colour_add(n, c, c, &pc->colours) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int bh_part_memory(const struct bh_node *n, struct hv_partition_cfg *pc,
 			  struct bh_part *bp)
 {
@@ -140,6 +240,15 @@ static int bh_part_memory(const struct bh_node *n, struct hv_partition_cfg *pc,
 	}
 	if (no_blocks) {
 		pc->flags |= HV_PART_RAM_NO_BLOCKS;
+	}
+	if (bh_part_colours(n, pc) != 0) {
+		return -1;
+	}
+	if (pc->colours != 0 && bp->identity) {
+		bh_node_error(
+			n, "memory-identity",
+			"conflicts with cache-colours (coloured RAM is contiguous only in guest-physical addresses)");
+		return -1;
 	}
 	return bh_part_traps(n, pc);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hv/colour.h"
 #include "picture.h"
 
 #define PIC_MAX_LINES 96
@@ -181,13 +182,23 @@ static void pic_part_lines(const struct bh_ctx *ctx, uint32_t p,
 	}
 	pic_add(l, "cores: %s (%" PRIu32 " vCPU%s)", buf, pc->cpu_count,
 		pc->cpu_count == 1 ? "" : "s");
-	pic_add(l, "RAM: 0x%" PRIx64 "-0x%" PRIx64 " (%s), guest 0x%" PRIx64
-		   "%s%s",
-		pc->ram_pa, pc->ram_pa + pc->ram_size - 1,
-		pic_size(pc->ram_size, sz, sizeof(sz)), pc->ram_ipa,
-		pc->ram_ipa == pc->ram_pa ? " (identity)" : "",
-		(pc->flags & HV_PART_RAM_NO_BLOCKS) != 0 ? ", 4 KiB pages"
-							 : "");
+	if (colour_part(pc)) {
+		pic_add(l, "RAM: %s in cache colours 0x%" PRIx32
+			   " of 0x%" PRIx64 "-0x%" PRIx64
+			   ", guest 0x%" PRIx64 ", 4 KiB pages",
+			pic_size(pc->ram_size, sz, sizeof(sz)), pc->colours,
+			pc->ram_pa,
+			pc->ram_pa + colour_part_span(pc, &ctx->cfg.board) - 1,
+			pc->ram_ipa);
+	} else {
+		pic_add(l, "RAM: 0x%" PRIx64 "-0x%" PRIx64 " (%s), guest 0x%" PRIx64
+			   "%s%s",
+			pc->ram_pa, pc->ram_pa + pc->ram_size - 1,
+			pic_size(pc->ram_size, sz, sizeof(sz)), pc->ram_ipa,
+			pc->ram_ipa == pc->ram_pa ? " (identity)" : "",
+			(pc->flags & HV_PART_RAM_NO_BLOCKS) != 0 ? ", 4 KiB pages"
+								 : "");
+	}
 	pic_add(l, "image: %s, 0x%" PRIx64 " bytes at +0x%" PRIx64
 		   ", entry +0x%" PRIx64,
 		ctx->part[p].image_name != NULL ? ctx->part[p].image_name : "?",
@@ -308,9 +319,31 @@ static int pic_segments(const struct bh_ctx *ctx, struct pic_seg *seg)
 
 	used[nused++] = (struct pic_seg){ b->hv_base, b->hv_size, PIC_HV, 0 };
 	for (uint32_t p = 0; p < ctx->cfg.partition_count; p++) {
-		used[nused++] = (struct pic_seg){ ctx->cfg.partitions[p].ram_pa,
-						  ctx->cfg.partitions[p].ram_size,
-						  PIC_PART, (int)p };
+		const struct hv_partition_cfg *pc = &ctx->cfg.partitions[p];
+		uint64_t span = colour_part_span(pc, b);
+		bool merged = false;
+
+		/* Coloured spans interleave: one segment for each group. */
+		for (int i = 0; colour_part(pc) && i < nused && !merged; i++) {
+			struct pic_seg *u = &used[i];
+			uint64_t end;
+
+			if (u->kind != PIC_PART ||
+			    !colour_part(&ctx->cfg.partitions[u->idx]) ||
+			    !ranges_overlap(u->base, u->size, pc->ram_pa, span)) {
+				continue;
+			}
+			end = u->base + u->size > pc->ram_pa + span
+				      ? u->base + u->size
+				      : pc->ram_pa + span;
+			u->base = u->base < pc->ram_pa ? u->base : pc->ram_pa;
+			u->size = end - u->base;
+			merged = true;
+		}
+		if (!merged) {
+			used[nused++] = (struct pic_seg){ pc->ram_pa, span,
+							  PIC_PART, (int)p };
+		}
 	}
 	for (int c = 0; c < ctx->chan_count; c++) {
 		used[nused++] = (struct pic_seg){ ctx->chan[c].base,
@@ -345,7 +378,23 @@ static const char *pic_seg_name(const struct bh_ctx *ctx,
 	case PIC_HV:
 		return "hypervisor";
 	case PIC_PART:
-		return ctx->cfg.partitions[s->idx].name;
+		if (!colour_part(&ctx->cfg.partitions[s->idx])) {
+			return ctx->cfg.partitions[s->idx].name;
+		}
+		snprintf(buf, len, "coloured:");
+		for (uint32_t p = 0; p < ctx->cfg.partition_count; p++) {
+			const struct hv_partition_cfg *pc =
+				&ctx->cfg.partitions[p];
+			size_t at = strlen(buf);
+
+			if (colour_part(pc) &&
+			    ranges_overlap(s->base, s->size, pc->ram_pa,
+					   colour_part_span(pc,
+							    &ctx->cfg.board))) {
+				snprintf(buf + at, len - at, " %s", pc->name);
+			}
+		}
+		return buf;
 	case PIC_CHAN:
 		snprintf(buf, len, "channel %s", ctx->chan[s->idx].name);
 		return buf;

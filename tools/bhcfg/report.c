@@ -49,6 +49,9 @@ static const char *const bh_code_names[] = {
 	[CFG_E_SID] = "CFG_E_SID",
 	[CFG_E_SID_TWO_OWNERS] = "CFG_E_SID_TWO_OWNERS",
 	[CFG_E_SID_MISSING] = "CFG_E_SID_MISSING",
+	[CFG_E_COLOUR_NOT_ON_BOARD] = "CFG_E_COLOUR_NOT_ON_BOARD",
+	[CFG_E_COLOUR_OVERLAP] = "CFG_E_COLOUR_OVERLAP",
+	[CFG_E_COLOUR_DMA] = "CFG_E_COLOUR_DMA",
 };
 
 _Static_assert(ARRAY_SIZE(bh_code_names) == CFG_E_COUNT,

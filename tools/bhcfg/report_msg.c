@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hv/colour.h"
 #include "hv/config_validate.h"
 
 #include "bhcfg.h"
@@ -52,6 +53,9 @@ static void bh_msg_board(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		BH_MSG("hypervisor region 0x%" PRIx64 "+0x%" PRIx64
 		       " must be non-empty, 2 MiB aligned and inside one RAM bank",
 		       b->hv_base, b->hv_size);
+	} else if (strcmp(p, "llc") == 0) {
+		BH_MSG("the last-level cache's way of %u pages must be a power of two up to %d (cache colours)",
+		       b->llc_colours, HV_MAX_COLOURS);
 	} else if (strcmp(p, "gic/version") == 0) {
 		BH_MSG("GIC version %u is not 2 or 3", b->gic_version);
 	} else if (strcmp(p, "gic/spi-count") == 0) {
@@ -116,6 +120,13 @@ static void bh_msg_ram(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		return;
 	}
 	align = (pc->flags & HV_PART_RAM_NO_BLOCKS) ? "4 KiB" : "2 MiB";
+	if (colour_part(pc)) {
+		/* Coloured: 4 KiB pages, the base on a colour period. */
+		align = d->property != NULL &&
+				strcmp(d->property, "memory-base") == 0
+			? "the colour period (cache colours x 4 KiB)"
+			: "4 KiB";
+	}
 	switch (d->code) {
 	case CFG_E_UNALIGNED:
 		BH_MSG("RAM physical 0x%" PRIx64 ", guest 0x%" PRIx64
@@ -298,6 +309,41 @@ static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
 	}
 }
 
+/* The cache-colouring rules (docs/isolation.md). */
+static void bh_msg_colour(const struct bh_ctx *ctx, const struct cfg_diag *d,
+			  char *buf, size_t len)
+{
+	const struct hv_partition_cfg *pc = bh_pc(ctx, d->partition);
+	const struct hv_partition_cfg *oc = bh_pc(ctx, d->other);
+	const struct hv_board_desc *b = &ctx->cfg.board;
+	const struct hv_board_device *bd =
+		d->item >= 0 && (uint32_t)d->item < b->device_count
+			? &b->devices[d->item]
+			: NULL;
+
+	if (pc == NULL) {
+		BH_MSG("%s", cfg_strerror(d->code));
+	} else if (d->code == CFG_E_COLOUR_NOT_ON_BOARD &&
+		   b->llc_colours == 0) {
+		BH_MSG("the board describes no last-level cache (node \"llc\"), so it has no colours");
+	} else if (d->code == CFG_E_COLOUR_NOT_ON_BOARD) {
+		BH_MSG("colours 0x%" PRIx32
+		       ": the board's last-level cache has colours 0-%" PRIu32
+		       " only",
+		       pc->colours, b->llc_colours - 1);
+	} else if (d->code == CFG_E_COLOUR_OVERLAP) {
+		BH_MSG("colours 0x%" PRIx32
+		       " share 0x%" PRIx32 " with partition \"%.*s\"",
+		       pc->colours, oc != NULL ? oc->colours & pc->colours : 0,
+		       HV_NAME_LEN, oc != NULL ? oc->name : "?");
+	} else if (bd != NULL) {
+		BH_MSG("coloured RAM is not physically contiguous, but bus master \"%.*s\" has no SMMU to translate its DMA",
+		       HV_NAME_LEN, bd->name);
+	} else {
+		BH_MSG("coloured RAM is not physically contiguous: a partition whose DMA no SMMU translates cannot be coloured");
+	}
+}
+
 static void bh_msg_hv(const struct bh_ctx *ctx, char *buf, size_t len)
 {
 	uint64_t need = 0;
@@ -329,6 +375,10 @@ void bh_diag_message(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		bh_chan_message(ctx, d, buf, len);
 	} else if (d->code == CFG_E_BOARD) {
 		bh_msg_board(ctx, d, buf, len);
+	} else if (d->code == CFG_E_COLOUR_NOT_ON_BOARD ||
+		   d->code == CFG_E_COLOUR_OVERLAP ||
+		   d->code == CFG_E_COLOUR_DMA) {
+		bh_msg_colour(ctx, d, buf, len);
 	} else if (bh_dma_message(ctx, d, buf, len)) {
 		return;
 	} else if (d->code == CFG_E_NO_CPUS ||

@@ -38,6 +38,7 @@ void arch_stage2_mapped(void);
 void arch_clean_range(uint64_t base, uint64_t end);
 void arch_invalidate_range(void *base, size_t bytes);
 void arch_zero_and_clean(uint64_t base, uint64_t size);
+uint64_t arch_llc_way_size(void);
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
 __attribute__((noreturn)) void arch_vcpu_enter(struct pcpu *c);
 __attribute__((noreturn)) void arch_switch_stack(uint64_t sp,

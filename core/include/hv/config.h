@@ -34,6 +34,9 @@
  * ID: bus, device, function). Every other StreamID aborts. */
 #define HV_SMMU_SID_LIMIT 0x10000u
 #define HV_MAX_BOOTARGS 256
+/* Last-level-cache colours (docs/isolation.md): at most 32, so a
+ * partition's colours fit one 32-bit mask. */
+#define HV_MAX_COLOURS 32
 /*
  * Channels (docs/channels.md): shared memory between two partitions with a
  * doorbell each way. Each end takes two lines of its partition's virtual
@@ -177,6 +180,9 @@ struct hv_board_desc {
 	struct hv_board_device devices[HV_MAX_BOARD_DEVICES];
 	uint32_t smmu_count;
 	struct hv_smmu_desc smmus[HV_MAX_SMMUS];
+	/* Last-level cache colours with 4 KiB pages (way size / 4 KiB), a
+	 * power of two up to HV_MAX_COLOURS; 0: the board does not say. */
+	uint32_t llc_colours;
 };
 
 /** A passthrough device in a partition: MMIO mapped, interrupts owned. */
@@ -251,6 +257,9 @@ struct hv_partition_cfg {
 	uint8_t policy[HV_EVENTS]; /* enum hv_fault_policy per hv_event */
 	uint32_t monitor_mask;	   /* bit q: may read partition q's counters */
 	uint32_t flags;		   /* HV_PART_* */
+	/* Bit c: its RAM is on pages of cache colour c only (hv/colour.h);
+	 * 0: not coloured, RAM contiguous at ram_pa. */
+	uint32_t colours;
 	uint32_t device_count;
 	struct hv_device devices[HV_MAX_DEVICES];
 	uint32_t chan_count; /* channel ends */

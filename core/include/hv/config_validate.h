@@ -53,6 +53,9 @@ enum cfg_err {
 	CFG_E_SID_TWO_OWNERS,	   /* StreamID ranges of two partitions (or two of one) overlap */
 	CFG_E_SID_MISSING,	   /* bus master behind an SMMU, its StreamIDs not given */
 	CFG_E_CHAN_DOORBELL,	   /* doorbell interval over 1 s */
+	CFG_E_COLOUR_NOT_ON_BOARD, /* cache colour the board does not have */
+	CFG_E_COLOUR_OVERLAP,	   /* cache colour in two coloured partitions */
+	CFG_E_COLOUR_DMA,	   /* coloured partition with DMA no SMMU translates */
 	CFG_E_COUNT,
 };
 
@@ -100,6 +103,9 @@ bool cfg_smmu_irq(const struct hv_board_desc *b, uint32_t irq);
  */
 bool cfg_part_has_dev(const struct hv_partition_cfg *pc,
 		      const struct hv_board_device *bd);
+/** Index of a bus master with no SMMU that @pc owns, or -1. */
+int cfg_part_unprotected_master(const struct hv_board_desc *b,
+				const struct hv_partition_cfg *pc);
 /** The property naming each event's policy: "on-trap", "on-watchdog"... */
 extern const char *const config_event_props[HV_EVENTS];
 
