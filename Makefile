@@ -211,19 +211,19 @@ $(BHCFG_SAN): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/hv/*.h
 
 guests: $(GUESTS) $(PAYLOADS)
 
-$(GUEST_DIR)/testguest.elf: tests/guests/testguest.c $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+$(GUEST_DIR)/testguest.elf: tests/guests/testguest.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
 	$(Q)$(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld -Wl,--defsym=GUEST_BASE=0x40000000 \
-		tests/guests/testguest.c $(GUEST_LIB) -lgcc -o $@
+		tests/guests/testguest.c tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
 
-$(GUEST_DIR)/testguest-48000000.elf: tests/guests/testguest.c $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
+$(GUEST_DIR)/testguest-48000000.elf: tests/guests/testguest.c tests/guests/lib/gic.c tests/guests/lib/gic.h $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/lib/guest.ld
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
 	$(Q)$(TCC) $(GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/lib/guest.ld -Wl,--defsym=GUEST_BASE=0x48000000 \
-		tests/guests/testguest.c $(GUEST_LIB) -lgcc -o $@
+		tests/guests/testguest.c tests/guests/lib/gic.c $(GUEST_LIB) -lgcc -o $@
 
 # The attack suite's hostile guest runs identity mapped at 0x48000000, so
 # that the hypervisor's region (0x40000000) is outside its map.

@@ -5,9 +5,11 @@
  *   tick-us=N     virtual timer period in microseconds (default 1000)
  *   window-ms=N   print the tick count of each window of N ms (100)
  *   ticks=N       stop after N ticks and print the soak result
- *   own-spi=I     enable SPI I (a passthrough device nothing drives):
- *                 any delivery of it is UNEXPECTED, and it must stay
- *                 enabled whatever the neighbour does
+ *   own-spi=I     enable SPI I (a passthrough device nothing drives) and
+ *                 pend it once at the start of every window: each window
+ *                 must see exactly one delivery of it (a foreign pend or
+ *                 disable reaching the physical GIC shows as 2 or 0), and
+ *                 it must stay enabled whatever the neighbour does
  *   flood=N       after each tick print N console lines (about 80
  *                 bytes each) at once: a console flood between WFIs
  *   reset-after=N PSCI SYSTEM_RESET after N ticks (a reset loop)
@@ -27,7 +29,7 @@
 
 static struct dt_info dt;
 static uint64_t period, next_cval;
-static volatile uint64_t ticks, lost, unexpected, sgis;
+static volatile uint64_t ticks, lost, unexpected, sgis, own_seen;
 static uint32_t own_spi;
 
 static void arm_timer(uint64_t cval)
@@ -55,6 +57,8 @@ bool guest_irq_handler(uint64_t kind)
 		next_cval += period;
 		ticks++;
 		arm_timer(next_cval);
+	} else if (own_spi != 0 && intid == own_spi) {
+		own_seen++;
 	} else if (intid < 16) {
 		sgis++;
 	} else {
@@ -144,7 +148,7 @@ void guest_main(const void *dtb)
 	uint64_t window_ticks, stop, window_end, flood, reset_after;
 	uint32_t spis[16];
 	unsigned nspis = 0;
-	uint64_t w = 0, last = 0;
+	uint64_t w = 0, last = 0, own_last = 0;
 	bool first = true;
 
 	if (!dt_parse(dtb, &dt) || !gic_probe(dtb) || !gic_dist_init() ||
@@ -176,6 +180,9 @@ void guest_main(const void *dtb)
 	gprintf("irqtest: GICv%u, period %lu ticks, %u SPIs to attack\n",
 		(unsigned)gic_version(), period, nspis);
 	window_end = now_ticks() + window_ticks;
+	if (own_spi != 0) {
+		gic_set_pending(own_spi);
+	}
 	flood = arg_num(dt.bootargs, "flood", 0);
 	reset_after = arg_num(dt.bootargs, "reset-after", ~0ULL);
 	while (ticks < stop) {
@@ -193,13 +200,20 @@ void guest_main(const void *dtb)
 		if (now_ticks() >= window_end) {
 			uint64_t t = ticks;
 
+			uint64_t own = own_seen;
+
 			gprintf("window %lu: %lu ticks, lost %lu, unexpected %lu, "
-				"own SPI %s\n",
+				"own SPI %s, delivered %lu\n",
 				w, t - last, lost, unexpected,
 				own_spi == 0 ? "-"
 				: gic_is_enabled(own_spi) ? "enabled"
-							   : "DISABLED");
+							   : "DISABLED",
+				own - own_last);
 			last = t;
+			own_last = own;
+			if (own_spi != 0) {
+				gic_set_pending(own_spi);
+			}
 			w++;
 			window_end += window_ticks;
 		}

@@ -17,11 +17,20 @@
  *                  EL2 self-test N (it must end in an EL2 exception dump)
  *   echo           read the console (polling) and print each line received
  *   canary         fill 64 KiB at RAM + 8 MiB + 4 KiB with a pattern at
- *                  boot and check it at every heartbeat
- *   canary-ends    also guard the first and the last page of RAM: a
+ *                  boot and guard the first and the last page of RAM: a
  *                  checksum of the first (the image's first page) taken at
- *                  boot, a pattern filled into the last; checked at every
- *                  heartbeat with the canary (the DMA attack's targets)
+ *                  boot, a pattern filled into the last; all checked at
+ *                  every heartbeat
+ *   canary-ends    the same (the DMA attack's name for it)
+ *   irq-watch=I    the victim that can notice (issue 16, item 2): run with
+ *                  interrupts on, every vCPU; at the start of each
+ *                  heartbeat window pend own SPI I (a passthrough SPI the
+ *                  partition owns) and require exactly one delivery of it
+ *                  in the window; count every other interrupt (SGIs,
+ *                  PPIs, SPIs: it causes none) as stray. The heartbeat
+ *                  then reads "heartbeat N canary ok, irq ok: own SPI 1,
+ *                  stray SGI 0 PPI 0 SPI 0, at T ms" (T: virtual time
+ *                  since entry), or "irq WRONG: ..." on any departure
  *   pmu-check      report whether the PMU is visible and works: PMUVer,
  *                  PMCR_EL0 readable or UNDEF, the cycle counter counting
  *   flood          print lines to the console as fast as it can, forever
@@ -31,6 +40,7 @@
  * At boot it checks a marker at RAM base + 8 MiB: a restart must have
  * cleared memory, so finding the marker means state leaked.
  */
+#include "gic.h"
 #include "guest.h"
 
 #define MARKER_OFFSET (8UL << 20)
@@ -109,6 +119,100 @@ static const char *canary_state(void)
 	return " canary ok";
 }
 static volatile uint32_t vcpus_up;
+
+/*
+ * irq-watch (issue 16, item 2). The handler runs on any vCPU; the
+ * counters are only ever added to. GICv3 IHI 0069H chapter 4, GICv2
+ * IHI 0048B chapter 3: ack, count, EOI (EOImode 0).
+ */
+static uint32_t watch_spi;
+static volatile uint64_t own_seen, stray_sgi, stray_ppi, stray_spi;
+static uint64_t own_mark;
+
+bool guest_irq_handler(uint64_t kind)
+{
+	uint32_t iar = gic_ack();
+	uint32_t intid = gic_iar_intid(iar);
+
+	(void)kind;
+	if (intid >= GIC_FIRST_SPECIAL) {
+		return true;
+	}
+	if (watch_spi != 0 && intid == watch_spi) {
+		__atomic_fetch_add(&own_seen, 1, __ATOMIC_RELAXED);
+	} else if (intid < GIC_FIRST_PPI) {
+		__atomic_fetch_add(&stray_sgi, 1, __ATOMIC_RELAXED);
+	} else if (intid < GIC_FIRST_SPI) {
+		__atomic_fetch_add(&stray_ppi, 1, __ATOMIC_RELAXED);
+	} else {
+		__atomic_fetch_add(&stray_spi, 1, __ATOMIC_RELAXED);
+	}
+	gic_eoi(iar);
+	return true;
+}
+
+/* This vCPU's interface: every SGI and PPI enabled (it causes none, so
+ * any that arrives is stray), then PSTATE.I cleared. */
+static void watch_cpu_init(unsigned vcpu)
+{
+	if (!gic_cpu_init(vcpu)) {
+		gprintf("irq-watch: vCPU %u: GIC set-up FAILED: %s\n", vcpu,
+			gic_error());
+		return;
+	}
+	for (uint32_t i = 0; i < GIC_FIRST_SPI; i++) {
+		gic_enable(i);
+	}
+	gic_irq_unmask();
+}
+
+static bool watch_init(const void *dtb)
+{
+	watch_spi = (uint32_t)arg_num(dt.bootargs, "irq-watch", 0);
+	if (watch_spi < GIC_FIRST_SPI) {
+		gprintf("irq-watch: own SPI %u is not an SPI\n", watch_spi);
+		watch_spi = 0;
+		return false;
+	}
+	if (!gic_probe(dtb) || !gic_dist_init()) {
+		gprintf("irq-watch: GIC set-up FAILED: %s\n", gic_error());
+		watch_spi = 0;
+		return false;
+	}
+	gic_set_priority(watch_spi, 0x80);
+	gic_route_spi(watch_spi, 0);
+	gic_enable(watch_spi);
+	if (!gic_is_enabled(watch_spi)) {
+		gprintf("irq-watch: own SPI %u does not enable: not owned?\n",
+			watch_spi);
+	}
+	watch_cpu_init(0);
+	gprintf("irq-watch: GICv%u, own SPI %u\n", (unsigned)gic_version(),
+		watch_spi);
+	return true;
+}
+
+/* Start of a heartbeat window: pend the own SPI once. */
+static void watch_window(void)
+{
+	own_mark = __atomic_load_n(&own_seen, __ATOMIC_RELAXED);
+	gic_set_pending(watch_spi);
+}
+
+/* The heartbeat's interrupt verdict for the window now ending. */
+static void watch_line(uint64_t n, const char *canary_words)
+{
+	uint64_t own = __atomic_load_n(&own_seen, __ATOMIC_RELAXED) - own_mark;
+	uint64_t sg = stray_sgi, pp = stray_ppi, sp = stray_spi;
+	uint64_t ms = (now_ticks() - guest_entry_ticks) * 1000 /
+		      ticks_per_sec();
+
+	gprintf("heartbeat %lu%s, irq %s: own SPI %lu, stray SGI %lu PPI %lu "
+		"SPI %lu, at %lu ms\n",
+		n, canary_words,
+		own == 1 && sg == 0 && pp == 0 && sp == 0 ? "ok" : "WRONG", own,
+		sg, pp, sp, ms);
+}
 
 static void check_memory_cleared(void)
 {
@@ -619,6 +723,9 @@ void guest_main(const void *dtb)
 	if (arg_has(dt.bootargs, "psci-checks")) {
 		psci_checks();
 	}
+	if (arg_has(dt.bootargs, "irq-watch")) {
+		(void)watch_init(dtb);
+	}
 	if (arg_has(dt.bootargs, "smp")) {
 		start_secondaries();
 	}
@@ -637,8 +744,9 @@ void guest_main(const void *dtb)
 	if (arg_has(dt.bootargs, "hvc-junk")) {
 		hvc_junk();
 	}
-	canary_ends = arg_has(dt.bootargs, "canary-ends");
-	canary = canary_ends || arg_has(dt.bootargs, "canary");
+	canary = arg_has(dt.bootargs, "canary") ||
+		 arg_has(dt.bootargs, "canary-ends");
+	canary_ends = canary;
 	if (canary) {
 		canary_fill();
 	}
@@ -666,8 +774,15 @@ void guest_main(const void *dtb)
 	reset_after = arg_num(dt.bootargs, "reset-after", ~0ULL);
 	off_after = arg_num(dt.bootargs, "off-after", ~0ULL);
 	for (uint64_t n = 1; n <= beats; n++) {
+		if (watch_spi != 0) {
+			watch_window();
+		}
 		delay_ms((unsigned)period);
-		gprintf("heartbeat %lu%s\n", n, canary_state());
+		if (watch_spi != 0) {
+			watch_line(n, canary_state());
+		} else {
+			gprintf("heartbeat %lu%s\n", n, canary_state());
+		}
 		if (n == reset_after) {
 			gputs("calling SYSTEM_RESET");
 			psci_call(0x84000009, 0, 0, 0);
@@ -712,6 +827,9 @@ void guest_secondary(uint64_t index)
 	}
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	gprintf("hello from vCPU %lu (MPIDR 0x%lx)\n", index, mpidr);
+	if (watch_spi != 0) {
+		watch_cpu_init((unsigned)index);
+	}
 	__atomic_fetch_add(&vcpus_up, 1, __ATOMIC_RELEASE);
 	if (arg_has(dt.bootargs, "probe-smp")) {
 		probe_list(dt.bootargs);
