@@ -90,6 +90,13 @@ static char log_hv_buf[LOG_HV_RING];
 static _Atomic uint32_t log_drainer;
 static uint32_t log_cur;      /* ring of the record being sent */
 static bool log_mid_line;     /* a line of log_cur is half sent */
+/* After a line break, ring log_retag - 1 (0: none) is tagged again in front
+ * of its next byte: "[name] ", sent from log_tag[log_tag_pos]. Done here,
+ * where the break is made, not where the partition wrote its bytes, which
+ * may already wait in its ring behind a tag-less start. */
+static uint32_t log_retag;
+static char log_tag[HV_NAME_LEN + 4];
+static uint32_t log_tag_pos, log_tag_len;
 static uint32_t log_raw_left; /* bytes of log_cur's raw record unsent */
 static unsigned log_brk;      /* bytes of a "\r\n" line break unsent */
 static bool log_term_mid;     /* raw output left the terminal mid-line */
@@ -97,8 +104,6 @@ static uint32_t log_term_ring; /* ... of this ring */
 static bool log_holding;      /* lines wait for that line to end */
 static uint64_t log_hold_since; /* ... since this tick */
 static bool log_tx_on;	      /* the transmit interrupt is enabled */
-/* Line breaks the drainer made to show held lines (vpl011 retags). */
-static _Atomic uint32_t log_breaks;
 
 static void out(const char *s, size_t len);
 
@@ -219,13 +224,13 @@ static void term_line_done(void)
 	log_holding = false;
 }
 
-/* Drainer: end the terminal's line before held lines, and tell the
- * partition with focus (its next text is tagged again). */
+/* Drainer: end the terminal's line before held lines; the next byte of
+ * the partition with focus goes out behind its tag again (retag()). */
 static void line_break(void)
 {
+	log_retag = log_term_ring + 1;
 	log_brk = 2;
 	term_line_done();
-	__atomic_fetch_add(&log_breaks, 1, __ATOMIC_SEQ_CST);
 }
 
 /* Arm this core's EL2 timer to look at held lines again at @due (a core
@@ -244,8 +249,11 @@ static void hold_timer(uint64_t due)
  * or -1. While raw output of the partition with focus has left the
  * terminal mid-line, lines of other rings wait (log_holding) until it
  * ends its line, for at most 1/LOG_HOLD_DIV s or until the waiting ring
- * is half full; then, and at once for a hypervisor line or a line of that
- * partition's own ring, a line break comes first. Raw records go. With
+ * is half full; then, and at once for a line of that partition's own
+ * ring, a line break comes first. The hypervisor's own lines wait the same
+ * way: a fault report must not split a line the focused partition is in
+ * the middle of writing (tests and users parse those lines). Raw records
+ * go. With
  * @commit false only looks (a wait not yet started counts as sendable,
  * so the caller comes back to start it).
  */
@@ -263,7 +271,7 @@ static int pick(uint64_t now, uint64_t hz, bool commit)
 		if (c == LOG_MARK_RAW || !log_term_mid) {
 			return (int)i;
 		}
-		if (c == LOG_MARK_HV || i == log_term_ring ||
+		if (i == log_term_ring ||
 		    outring_used(&log_rings[i]) > LOG_HOLD_FILL) {
 			if (commit) {
 				line_break();
@@ -295,6 +303,30 @@ static int pick(uint64_t now, uint64_t hz, bool commit)
 	return -1;
 }
 
+/* Drainer: if ring @i is to be tagged again and its next byte @c starts
+ * text (not a line end), queue its tag to go first. */
+static void retag(uint32_t i, int c)
+{
+	const char *name = hv_cfg.partitions[i].name;
+	uint32_t n = 0;
+
+	if (log_retag != i + 1) {
+		return;
+	}
+	log_retag = 0;
+	if (c == '\r' || c == '\n') {
+		return;
+	}
+	log_tag[n++] = '[';
+	for (uint32_t k = 0; name[k] != '\0' && k < HV_NAME_LEN; k++) {
+		log_tag[n++] = name[k];
+	}
+	log_tag[n++] = ']';
+	log_tag[n++] = ' ';
+	log_tag_pos = 0;
+	log_tag_len = n;
+}
+
 /*
  * Send up to @max bytes while the transmit FIFO has room (never waiting):
  * the rest of the current record, then whole records from the next rings
@@ -315,6 +347,11 @@ static bool drain(unsigned max)
 			mmio_write32(data, log_brk == 2 ? '\r' : '\n');
 			log_brk--;
 			n++;
+		} else if (log_tag_pos < log_tag_len) {
+			mmio_write32(data, (uint8_t)log_tag[log_tag_pos++]);
+			n++;
+		} else if (log_raw_left != 0 && log_retag == log_cur + 1) {
+			retag(log_cur, outring_peek(&log_rings[log_cur]));
 		} else if (log_raw_left != 0) {
 			c = outring_get(&log_rings[log_cur]);
 			log_raw_left = c < 0 ? 0 : log_raw_left - 1;
@@ -356,7 +393,7 @@ static bool drain(unsigned max)
 			}
 		}
 	}
-	return log_brk != 0 || log_raw_left != 0 || log_mid_line ||
+	return log_brk != 0 || log_tag_pos < log_tag_len || log_raw_left != 0 || log_mid_line ||
 	       pick(now, hz, false) >= 0;
 }
 
@@ -407,11 +444,6 @@ void log_hold_timer(void)
 	}
 }
 
-/** Line breaks made so far to show held lines (hv/vpl011.h, breaks). */
-uint32_t log_line_breaks(void)
-{
-	return __atomic_load_n(&log_breaks, __ATOMIC_RELAXED);
-}
 
 /* Tick of each ring's last "bytes dropped" report: at most one a second. */
 static uint64_t log_note_at[HV_MAX_PARTITIONS + 1];

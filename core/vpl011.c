@@ -37,7 +37,6 @@ void vpl011_reset(struct vpl011 *u)
 	u->sends_cr = false;
 	u->esc = 0;
 	u->last = 0;
-	u->seen_breaks = u->breaks;
 }
 
 void vpl011_set_tag(struct vpl011 *u, const char *name)
@@ -80,7 +79,6 @@ size_t vpl011_set_direct(struct vpl011 *u, bool direct, char *out)
 		u->at_start = true;
 	}
 	u->esc = 0;
-	u->seen_breaks = u->breaks;
 	u->direct = direct;
 	return n;
 }
@@ -155,18 +153,15 @@ static char sanitize(uint8_t c)
  * Direct mode: the bytes that send @c, into @out. The tag goes in front
  * of the first printable byte of a line, never inside an escape sequence
  * (ESC, then one byte, or a CSI: ESC '[' parameters and a final byte in
- * 0x40-0x7e; ECMA-48 5.4). A line starts after "\r" or "\n", or when the
- * console broke the line to show other partitions' lines (u->breaks moved).
+ * 0x40-0x7e; ECMA-48 5.4). A line starts after "\r" or "\n". When the
+ * console breaks the line to show other partitions' lines, it tags the
+ * rest itself (log.c, retag()).
  */
 static size_t direct_char(struct vpl011 *u, uint8_t c, char *out)
 {
 	size_t n = 0;
 	bool text = false;
 
-	if (u->seen_breaks != u->breaks) {
-		u->seen_breaks = u->breaks;
-		u->at_start = true;
-	}
 	if (c == '\n') {
 		if (u->last == '\r') {
 			u->sends_cr = true;

@@ -46,7 +46,6 @@ static bool mmio_uart(struct vcpu *v, uint64_t off, unsigned size,
 
 	spin_lock(&p->lock);
 	if (write) {
-		p->uart.breaks = log_line_breaks();
 		r = vpl011_write(&p->uart, off, size, *val, out, &len);
 		if (len != 0 && p->uart.direct) {
 			log_partition_raw(p->index, out, len, false);

@@ -276,11 +276,11 @@ TEST(vpl011, direct_mode_sends_bytes_at_once_tagged_per_line)
 	glen = 0;
 	send_str(&u, "ab\rcd", got, &glen);
 	EXPECT_STREQ(got, "[linux] ab\r[linux] cd");
-	/* The console broke the line (held lines shown): retag. */
-	u.breaks++;
+	/* A line the console broke is tagged again by the console (log.c),
+	 * not here: the bytes may already wait in the ring. */
 	glen = 0;
 	send_str(&u, "e", got, &glen);
-	EXPECT_STREQ(got, "[linux] e");
+	EXPECT_STREQ(got, "e");
 	/* Focus gone: back to lines, sanitised. */
 	n = vpl011_set_direct(&u, false, out);
 	EXPECT_EQ(n, 0);

@@ -29,9 +29,6 @@ void log_info_part(uint32_t part, const char *fmt, ...) HV_PRINTF(2, 3);
 /** Send @n bytes of the console of partition @part, which has the focus,
  * as they are (its budget applies); @send: also send what the FIFO takes. */
 void log_partition_raw(uint32_t part, const char *s, size_t n, bool send);
-/** Line breaks the console made so far to show other partitions' lines
- * while the focused one was mid-line (hv/vpl011.h). */
-uint32_t log_line_breaks(void);
 /** Send some of the rings' waiting output now. */
 void log_kick(void);
 /** This core's EL2 timer: lines held for the focused line may be due. */

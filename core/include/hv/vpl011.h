@@ -39,13 +39,11 @@ struct vpl011 {
 	/* Direct mode; kept by vpl011_reset(): */
 	bool direct;	       /* the partition has the console focus */
 	char tag[VPL011_TAG_MAX]; /* "[name] " */
-	uint32_t breaks;       /* set by the caller: the console's line breaks */
 	/* Direct mode; reset: */
 	bool at_start;	       /* the next printable byte begins a line */
 	bool sends_cr;	       /* the guest was seen sending "\r\n" */
 	uint8_t esc;	       /* 0, or in an escape sequence: 1 after ESC, 2 CSI */
 	uint8_t last;	       /* the byte sent before */
-	uint32_t seen_breaks;  /* breaks when the last byte was sent */
 };
 
 enum vpl011_result {
