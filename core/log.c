@@ -47,8 +47,8 @@ extern const struct hv_config hv_cfg;
 
 /* Budget of each partition's console: 32 KiB/s (a 115200-baud UART
  * carries 11.5 KB/s in all), in bursts of up to 16 KiB. */
-#define LOG_PART_RATE (32u * 1024u)
-#define LOG_PART_BURST (16u * 1024u)
+#define LOG_PART_RATE (32ul * 1024u)
+#define LOG_PART_BURST (16ul * 1024u)
 #define LOG_PART_RING 16384u
 #define LOG_HV_RING 16384u
 /* Bytes a producer whose line was dropped still sends, and the most one
@@ -68,8 +68,9 @@ static struct outring log_rings[HV_MAX_PARTITIONS + 1];
 static struct spinlock log_ring_locks[HV_MAX_PARTITIONS + 1];
 static char log_part_bufs[HV_MAX_PARTITIONS][LOG_PART_RING];
 static char log_hv_buf[LOG_HV_RING];
-/* The drainer: 1 while a core drains. What follows is the drainer's. */
-static _Atomic uint32_t log_drainer;
+/* The drainer: 1 while a core drains (__atomic builtins only). What follows
+ * is the drainer's. */
+static uint32_t log_drainer;
 static uint32_t log_cur;    /* ring of the line being sent */
 static bool log_mid_line;   /* a line of log_cur is half sent */
 static bool log_tx_on;      /* the transmit interrupt is enabled */

@@ -17,6 +17,7 @@ void hv_main(uint64_t dtb);
  * The only recursion in the hypervisor (a MISRA 17.2 deviation): it exists
  * to hit the guard, and the depth bound is far beyond the stack size.
  */
+/* NOLINTNEXTLINE(misc-no-recursion): the deviation above. */
 static __attribute__((noinline)) uint64_t eat_stack(volatile uint64_t depth)
 {
 	volatile uint8_t frame[1024];

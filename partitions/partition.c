@@ -24,7 +24,7 @@
 #include "arch/sysreg.h"
 
 extern const struct hv_config hv_cfg;
-extern _Atomic uint32_t hv_halted;
+extern uint32_t hv_halted;
 
 /*
  * In .noinit, page-aligned: boot.S neither zeroes nor invalidates it
@@ -149,7 +149,7 @@ void partition_prepare_all(void)
 		vgic_init(&p->vgic, c, hv_cfg.board.gic_version,
 			  hv_cfg.board.spi_count, arch_vgic_lr_count());
 		p->vgic.prio_mask = arch_vgic_prio_mask();
-		p->state = PART_RESETTING;
+		__atomic_store_n(&p->state, PART_RESETTING, __ATOMIC_SEQ_CST);
 		health_set_state(p);
 	}
 }

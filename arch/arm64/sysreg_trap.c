@@ -21,8 +21,9 @@
 static uint64_t id_guest[ID_COUNT];
 static bool id_ready;
 
-/* Lines logged per partition (saturating; see hardening_log()). */
-static _Atomic uint32_t log_count[HV_MAX_PARTITIONS];
+/* Lines logged per partition (saturating; see hardening_log()); __atomic
+ * builtins only. */
+static uint32_t log_count[HV_MAX_PARTITIONS];
 
 /* One set/way emulation at a time per partition: it maps the partition's
  * loading window, which is per partition. */

@@ -37,7 +37,8 @@ static inline void spin_lock(struct spinlock *l)
 		return;
 	}
 	__asm__ volatile("sevl" ::: "memory");
-	do {
+	/* The asm writes owner: not the infinite loop clang-tidy sees. */
+	do { /* NOLINT(bugprone-infinite-loop) */
 		__asm__ volatile("wfe\n\tldaxrh %w0, %1"
 				 : "=&r"(owner)
 				 : "Q"(l->owner)
