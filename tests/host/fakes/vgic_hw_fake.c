@@ -4,7 +4,12 @@
  * memory (the guest's acknowledge and EOI are simulated by the tests), and
  * a record of physical operations.
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "hv/config.h"
+#include "hv/panic.h"
 
 #include "vgic_hw_fake.h"
 
@@ -236,4 +241,17 @@ bool fake_vector_maint(const struct vgic *g, unsigned self)
 	fake.lr[i] = (struct lr_val){ 0 };
 	fake.lr_writes++;
 	return true;
+}
+
+/* CHECK() in the vGIC model: a broken invariant fails the test run (and
+ * the fuzz target) at once, as hv_panic() stops the hypervisor. */
+void hv_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
 }
