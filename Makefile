@@ -10,6 +10,8 @@
 #   make test-qemu       system tests, one fresh QEMU boot each
 #   make test-docs       the claims in README.md and docs/ a script can check
 #   make test-fuzz       build the libFuzzer targets, run each on its seeds
+#   make check           static analysis: headers, -Wconversion, clang,
+#                        clang-tidy, cppcheck (zero findings)
 #   make fuzz            long fuzzing: libFuzzer targets (FUZZ_SECONDS each)
 #                        and the fuzzing guest's long run in QEMU
 #
@@ -109,7 +111,7 @@ CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
 	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
-	debug gdb test-docs \
+	debug gdb test-docs check print-hv-srcs print-target-cflags print-bhcfg-srcs \
 	test-fuzz fuzz fuzz-targets bench-irq
 
 all: $(OUT)/bulkhead.bin
@@ -317,6 +319,11 @@ test-docs: $(BHCFG)
 test-qemu: guests $(BHCFG)
 	$(Q)python3 tests/run/systest.py
 
+# Static analysis, one line per check, zero findings (docs/testing.md,
+# "Static checks"; suppressions: .clang-tidy, tools/check/).
+check: deps
+	$(Q)python3 tests/run/check.py
+
 test: deps
 	$(Q)$(MAKE) --no-print-directory build/tests/host_tests $(BHCFG_SAN) $(BHCFG) guests \
 		fuzz-targets
@@ -375,3 +382,11 @@ print-run:
 	@echo qemu-system-aarch64 $(QEMU_ARGS) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 print-native-qemu:
 	@echo $(NATIVE_QEMU_ARGS)
+# Used by tests/run/check.py: the hypervisor's C sources for BOARD, its
+# compiler flags, the configuration tool's sources.
+print-hv-srcs:
+	@echo $(filter %.c,$(HV_SRCS))
+print-target-cflags:
+	@echo $(TARGET_CFLAGS)
+print-bhcfg-srcs:
+	@echo $(BHCFG_SRCS)
