@@ -31,7 +31,7 @@ else
 CONFIG_DTS := configs/$(BOARD)/$(CONFIG).dts
 endif
 CONFIG_NAME := $(basename $(notdir $(CONFIG_DTS)))
-OUT := build/$(BOARD)/$(CONFIG_NAME)$(if $(filter 1,$(SELFTEST)),-selftest)
+OUT := build/$(BOARD)/$(CONFIG_NAME)$(if $(filter 1,$(SELFTEST)),-selftest)$(if $(filter 1,$(LOCK_WITNESS)),-witness)
 
 CROSS ?= aarch64-linux-gnu-
 TCC := $(CROSS)gcc
@@ -49,7 +49,8 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) 
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wshadow -Wvla -Wundef
 HV_CFLAGS := $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -I$(OUT)/gen \
-	$(if $(filter 1,$(SELFTEST)),-DHV_SELFTEST)
+	$(if $(filter 1,$(SELFTEST)),-DHV_SELFTEST) \
+	$(if $(filter 1,$(LOCK_WITNESS)),-DHV_LOCK_WITNESS)
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
@@ -64,7 +65,8 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	core/config_validate.c core/config_channels.c core/config_dma.c \
 	core/vpl061.c core/channel.c core/doorbell.c core/outring.c core/lib/fmt.c core/lib/string.c \
 	core/lib/digest.c arch/arm64/smmuv3.c stage2/smmu_tbl.c \
-	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
+	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS) \
+	$(if $(filter 1,$(LOCK_WITNESS)),core/lock_witness.c)
 HV_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(HV_SRCS)) \
 	$(OUT)/obj/gen/config.c.o $(OUT)/obj/gen/images.S.o
 

@@ -57,15 +57,17 @@ extern const struct hv_config hv_cfg;
 #define LOG_TX_CHUNK 64u
 #define LOG_HV HV_MAX_PARTITIONS /* index of the hypervisor's ring */
 
-static struct spinlock log_lock = SPINLOCK_INIT;
+static struct spinlock log_lock = SPINLOCK_INIT(LOCK_LOG);
 static bool log_locking;  /* set once the MMU is on */
 static bool log_rings_on; /* set once the console is up */
 static bool log_panicked; /* set by a panic: print lock-free */
 static const struct pcpu *log_panic_core; /* the only core printing then */
 
 static struct outring log_rings[HV_MAX_PARTITIONS + 1];
-/* Serialise the producers of each ring (zero is SPINLOCK_INIT). */
-static struct spinlock log_ring_locks[HV_MAX_PARTITIONS + 1];
+/* Serialise the producers of each ring. */
+static struct spinlock log_ring_locks[HV_MAX_PARTITIONS + 1] = {
+	[0 ... HV_MAX_PARTITIONS] = SPINLOCK_INIT(LOCK_LOG)
+};
 static char log_part_bufs[HV_MAX_PARTITIONS][LOG_PART_RING];
 static char log_hv_buf[LOG_HV_RING];
 /* The drainer: 1 while a core drains (__atomic builtins only). What follows

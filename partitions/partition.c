@@ -118,6 +118,7 @@ void partition_prepare_all(void)
 		hv_err_t e;
 
 		memset(p, 0, sizeof(*p));
+		spin_init(&p->lock, LOCK_PARTITION);
 		ratelimit_init(&p->life_lines, LIFE_BURST);
 		p->cfg = c;
 		p->index = i;

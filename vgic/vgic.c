@@ -957,6 +957,7 @@ void vgic_reset_state(struct vgic *g)
 void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 	       uint32_t version, uint32_t board_spis, uint32_t lr_count)
 {
+	spin_init(&g->lock, LOCK_VGIC);
 	g->version = version;
 	g->vcpu_count = c->cpu_count;
 	g->spi_count = board_spis > VGIC_MAX_SPIS ? VGIC_MAX_SPIS

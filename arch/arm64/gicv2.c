@@ -47,7 +47,7 @@ extern const struct hv_config hv_cfg;
 
 /* GICv2 names CPUs by CPU interface number; each core learns its own. */
 static uint8_t cpu_mask[HV_MAX_CPUS];
-static struct spinlock gicd_rmw_lock = SPINLOCK_INIT;
+static struct spinlock gicd_rmw_lock = SPINLOCK_INIT(LOCK_GICD);
 
 static uint64_t gicd(void)
 {

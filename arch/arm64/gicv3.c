@@ -57,7 +57,7 @@ extern const struct hv_config hv_cfg;
 static uint64_t gicr_base[HV_MAX_CPUS];
 /* ICFGR is shared by 16 interrupts of possibly different partitions:
  * read-modify-write under this lock. */
-static struct spinlock gicd_cfg_lock = SPINLOCK_INIT;
+static struct spinlock gicd_cfg_lock = SPINLOCK_INIT(LOCK_GICD);
 
 static uint64_t gicd(void)
 {

@@ -142,7 +142,7 @@ struct smmu {
 static struct smmu_mem smmu_mem[HV_MAX_SMMUS]
 	__attribute__((aligned(SMMU_L2_BYTES), section(".noinit.smmu")));
 static struct smmu smmus[HV_MAX_SMMUS];
-static struct spinlock smmu_lock = SPINLOCK_INIT;
+static struct spinlock smmu_lock = SPINLOCK_INIT(LOCK_SMMU);
 /* Per partition (smmu_lock): its STEs translate; they record faults. */
 static bool part_translate[HV_MAX_PARTITIONS];
 static bool part_record[HV_MAX_PARTITIONS];

@@ -27,7 +27,9 @@ static uint32_t log_count[HV_MAX_PARTITIONS];
 
 /* One set/way emulation at a time per partition: it maps the partition's
  * loading window, which is per partition. */
-static struct spinlock setway_lock[HV_MAX_PARTITIONS];
+static struct spinlock setway_lock[HV_MAX_PARTITIONS] = {
+	[0 ... HV_MAX_PARTITIONS - 1] = SPINLOCK_INIT(LOCK_SETWAY)
+};
 
 /* Older assemblers lack the names of the later ID registers. */
 static uint64_t read_hw_id(enum sysreg_id id)

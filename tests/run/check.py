@@ -37,7 +37,8 @@ SUPPRESSIONS = "tools/check/cppcheck-suppressions.txt"
 
 def make_print(var, board="qemu-virt"):
     out = subprocess.run(["make", "-s", "--no-print-directory", f"print-{var}",
-                          f"BOARD={board}"], cwd=ROOT, check=True,
+                          f"BOARD={board}", "SELFTEST=1", "LOCK_WITNESS=1"],
+                         cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
     return out.split()
 
