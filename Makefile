@@ -10,6 +10,8 @@
 #   make test-qemu       system tests, one fresh QEMU boot each
 #   make test-docs       the claims in README.md and docs/ a script can check
 #   make test-fuzz       build the libFuzzer targets, run each on its seeds
+#   make check           static analysis: headers, -Wconversion, clang,
+#                        clang-tidy, cppcheck (zero findings)
 #   make fuzz            long fuzzing: libFuzzer targets (FUZZ_SECONDS each)
 #                        and the fuzzing guest's long run in QEMU
 #   make mutants         break isolation rules one at a time (tests/mutants/),
@@ -31,11 +33,11 @@ else
 CONFIG_DTS := configs/$(BOARD)/$(CONFIG).dts
 endif
 CONFIG_NAME := $(basename $(notdir $(CONFIG_DTS)))
-OUT := build/$(BOARD)/$(CONFIG_NAME)$(if $(filter 1,$(SELFTEST)),-selftest)
-# The hypervisor's objects depend on the board (and SELFTEST), not on the
+OUT := build/$(BOARD)/$(CONFIG_NAME)$(if $(filter 1,$(SELFTEST)),-selftest)$(if $(filter 1,$(LOCK_WITNESS)),-witness)
+# The hypervisor's objects depend on the board (and SELFTEST, LOCK_WITNESS), not on the
 # system description: every configuration of a board links the same ones
 # with its own generated tables (gen/config.c, gen/images.S).
-OBJ := build/$(BOARD)/obj$(if $(filter 1,$(SELFTEST)),-selftest)
+OBJ := build/$(BOARD)/obj$(if $(filter 1,$(SELFTEST)),-selftest)$(if $(filter 1,$(LOCK_WITNESS)),-witness)
 
 CROSS ?= aarch64-linux-gnu-
 TCC := $(CROSS)gcc
@@ -53,7 +55,8 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) 
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wshadow -Wvla -Wundef
 HV_CFLAGS := $(TARGET_CFLAGS) -Icore/include -Iarch/arm64/include -I$(OBJ)/gen \
-	$(if $(filter 1,$(SELFTEST)),-DHV_SELFTEST)
+	$(if $(filter 1,$(SELFTEST)),-DHV_SELFTEST) \
+	$(if $(filter 1,$(LOCK_WITNESS)),-DHV_LOCK_WITNESS)
 HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
@@ -68,7 +71,8 @@ HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	core/config_validate.c core/config_channels.c core/config_dma.c core/colour.c \
 	core/vpl061.c core/channel.c core/doorbell.c core/outring.c core/lib/fmt.c core/lib/string.c \
 	core/lib/digest.c arch/arm64/smmuv3.c stage2/smmu_tbl.c \
-	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS)
+	stage2/pt.c stage2/stage2.c partitions/partition.c $(BOARD_SRCS) \
+	$(if $(filter 1,$(LOCK_WITNESS)),core/lock_witness.c)
 HV_OBJS := $(patsubst %,$(OBJ)/%.o,$(HV_SRCS)) \
 	$(OUT)/obj/gen/config.c.o $(OUT)/obj/gen/images.S.o
 
@@ -115,7 +119,7 @@ CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
 	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
-	debug gdb test-docs \
+	debug gdb test-docs check print-hv-srcs print-target-cflags print-bhcfg-srcs \
 	test-fuzz fuzz fuzz-targets bench-irq mutants
 
 all: $(OUT)/bulkhead.bin
@@ -334,6 +338,11 @@ test-docs: $(BHCFG)
 test-qemu: guests $(BHCFG)
 	$(Q)python3 tests/run/systest.py
 
+# Static analysis, one line per check, zero findings (docs/testing.md,
+# "Static checks"; suppressions: .clang-tidy, tools/check/).
+check: deps
+	$(Q)python3 tests/run/check.py
+
 test: deps
 	$(Q)$(MAKE) --no-print-directory build/tests/host_tests $(BHCFG_SAN) $(BHCFG) guests \
 		fuzz-targets
@@ -397,3 +406,11 @@ print-run:
 	@echo qemu-system-aarch64 $(call RUN_TTY,$(QEMU_ARGS)) $(RUN_QEMU_ARGS) -kernel $(OUT)/bulkhead.bin
 print-native-qemu:
 	@echo $(NATIVE_QEMU_ARGS)
+# Used by tests/run/check.py: the hypervisor's C sources for BOARD, its
+# compiler flags, the configuration tool's sources.
+print-hv-srcs:
+	@echo $(filter %.c,$(HV_SRCS))
+print-target-cflags:
+	@echo $(TARGET_CFLAGS)
+print-bhcfg-srcs:
+	@echo $(BHCFG_SRCS)

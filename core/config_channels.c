@@ -179,7 +179,7 @@ static bool cc_hits_window(const struct hv_config *c,
 			      HV_GUEST_WDOG_SIZE) ||
 	       ranges_overlap(ipa, size, HV_GUEST_MONITOR_IPA,
 			      (uint64_t)__builtin_popcount(pc->monitor_mask) *
-				      HV_GUEST_MONITOR_PAGE);
+				      (uint64_t)HV_GUEST_MONITOR_PAGE);
 }
 
 /* Where end @i of @p appears in its partition's guest-physical space. */

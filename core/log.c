@@ -47,8 +47,8 @@ extern const struct hv_config hv_cfg;
 
 /* Budget of each partition's console: 32 KiB/s (a 115200-baud UART
  * carries 11.5 KB/s in all), in bursts of up to 16 KiB. */
-#define LOG_PART_RATE (32u * 1024u)
-#define LOG_PART_BURST (16u * 1024u)
+#define LOG_PART_RATE (32ul * 1024u)
+#define LOG_PART_BURST (16ul * 1024u)
 #define LOG_PART_RING 16384u
 #define LOG_HV_RING 16384u
 /* Bytes a producer whose line was dropped still sends, and the most one
@@ -57,7 +57,7 @@ extern const struct hv_config hv_cfg;
 #define LOG_TX_CHUNK 64u
 #define LOG_HV HV_MAX_PARTITIONS /* index of the hypervisor's ring */
 
-static struct spinlock log_lock = SPINLOCK_INIT;
+static struct spinlock log_lock = SPINLOCK_INIT(LOCK_LOG);
 static bool log_locking;  /* set once the MMU is on */
 static bool log_rings_on; /* set once the console is up */
 static bool log_panicked; /* set by a panic: print lock-free */
@@ -82,12 +82,15 @@ static const struct pcpu *log_panic_core; /* the only core printing then */
 enum log_kind { LOG_KIND_LINE, LOG_KIND_HV, LOG_KIND_RAW };
 
 static struct outring log_rings[HV_MAX_PARTITIONS + 1];
-/* Serialise the producers of each ring (zero is SPINLOCK_INIT). */
-static struct spinlock log_ring_locks[HV_MAX_PARTITIONS + 1];
+/* Serialise the producers of each ring. */
+static struct spinlock log_ring_locks[HV_MAX_PARTITIONS + 1] = {
+	[0 ... HV_MAX_PARTITIONS] = SPINLOCK_INIT(LOCK_LOG)
+};
 static char log_part_bufs[HV_MAX_PARTITIONS][LOG_PART_RING];
 static char log_hv_buf[LOG_HV_RING];
-/* The drainer: 1 while a core drains. What follows is the drainer's. */
-static _Atomic uint32_t log_drainer;
+/* The drainer: 1 while a core drains (__atomic builtins only). What follows
+ * is the drainer's. */
+static uint32_t log_drainer;
 static uint32_t log_cur;      /* ring of the record being sent */
 static bool log_mid_line;     /* a line of log_cur is half sent */
 /* After a line break, ring log_retag - 1 (0: none) is tagged again in front
@@ -318,7 +321,7 @@ static void retag(uint32_t i, int c)
 		return;
 	}
 	log_tag[n++] = '[';
-	for (uint32_t k = 0; name[k] != '\0' && k < HV_NAME_LEN; k++) {
+	for (uint32_t k = 0; k < HV_NAME_LEN && name[k] != '\0'; k++) {
 		log_tag[n++] = name[k];
 	}
 	log_tag[n++] = ']';

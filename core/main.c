@@ -72,7 +72,7 @@ void boot_wrong_address(uint64_t runtime, uint64_t link)
 uint64_t digest_hv_text(void)
 {
 	return digest_fnv1a64(DIGEST_FNV1A64_INIT, __hv_start,
-			      (size_t)(__text_end - __hv_start));
+			      (size_t)((uintptr_t)__text_end - (uintptr_t)__hv_start));
 }
 
 static unsigned find_core(uint64_t mpidr)

@@ -15,8 +15,9 @@
 
 extern const struct hv_config hv_cfg;
 
-_Atomic uint32_t hv_halted;
-static _Atomic uint32_t halted_cores;
+/* Both accessed only with the __atomic builtins. */
+uint32_t hv_halted;
+static uint32_t halted_cores;
 
 /** A core that saw hv_halted stops here. */
 void hv_halt_self(void)

@@ -119,8 +119,9 @@ void psci_handle(struct vcpu *v)
 	uint32_t fid = (uint32_t)v->regs.x[0];
 	int64_t ret = PSCI_NOT_SUPPORTED;
 
+	/* Both versions are 1.1 (0x10001): two cases on purpose. */
 	switch (fid) {
-	case PSCI_VERSION:
+	case PSCI_VERSION: /* NOLINT(bugprone-branch-clone) */
 		ret = PSCI_VERSION_RET;
 		break;
 	case SMCCC_VERSION:

@@ -22,6 +22,7 @@ extern uint8_t hv_stacks[][2 * HV_STACK_SIZE];
  * The only recursion in the hypervisor (a MISRA 17.2 deviation): it exists
  * to hit the guard, and the depth bound is far beyond the stack size.
  */
+/* NOLINTNEXTLINE(misc-no-recursion): the deviation above. */
 static __attribute__((noinline)) uint64_t eat_stack(volatile uint64_t depth)
 {
 	volatile uint8_t frame[1024];

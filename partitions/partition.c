@@ -25,7 +25,7 @@
 #include "arch/sysreg.h"
 
 extern const struct hv_config hv_cfg;
-extern _Atomic uint32_t hv_halted;
+extern uint32_t hv_halted;
 
 /*
  * In .noinit, page-aligned: boot.S neither zeroes nor invalidates it
@@ -119,6 +119,7 @@ void partition_prepare_all(void)
 		hv_err_t e;
 
 		memset(p, 0, sizeof(*p));
+		spin_init(&p->lock, LOCK_PARTITION);
 		ratelimit_init(&p->life_lines, LIFE_BURST);
 		p->cfg = c;
 		p->index = i;
@@ -127,10 +128,12 @@ void partition_prepare_all(void)
 		if (e != HV_OK) {
 			hv_panic("partition %s: stage-2 build failed (%d)",
 				 c->name, e);
+			UNREACHABLE();
 		}
 		e = map_monitor_pages(p);
 		if (e != HV_OK) {
 			hv_panic("partition %s: stage-2 verify failed", c->name);
+			UNREACHABLE();
 		}
 		p->vttbr = (uintptr_t)p->s2.root | ((uint64_t)p->vmid << 48);
 		for (uint32_t j = 0; j < c->cpu_count; j++) {
@@ -151,7 +154,7 @@ void partition_prepare_all(void)
 		vgic_init(&p->vgic, c, hv_cfg.board.gic_version,
 			  hv_cfg.board.spi_count, arch_vgic_lr_count());
 		p->vgic.prio_mask = arch_vgic_prio_mask();
-		p->state = PART_RESETTING;
+		__atomic_store_n(&p->state, PART_RESETTING, __ATOMIC_SEQ_CST);
 		health_set_state(p);
 	}
 }
@@ -315,6 +318,7 @@ void partition_stop(struct partition *p, const char *why)
 	}
 	__atomic_store_n(&self->power, VCPU_OFF, __ATOMIC_SEQ_CST);
 	vcpu_park(self);
+	UNREACHABLE();
 }
 
 /**
@@ -340,6 +344,7 @@ void partition_restart(struct partition *p, const char *why)
 		__atomic_store_n(&self->power, VCPU_OFF, __ATOMIC_SEQ_CST);
 	}
 	vcpu_park(self);
+	UNREACHABLE();
 }
 
 /* At most this many "log" and "inject" reports per incarnation. */
@@ -373,8 +378,10 @@ enum hv_fault_policy partition_event(struct vcpu *v, enum hv_event ev,
 	switch (pol) {
 	case HV_FAULT_RESTART:
 		partition_restart(p, why);
+		UNREACHABLE();
 	case HV_FAULT_STOP:
 		partition_stop(p, why);
+		UNREACHABLE();
 	default:
 		n = __atomic_fetch_add(&p->events_logged, 1, __ATOMIC_SEQ_CST);
 		report(p, n, why,
@@ -463,8 +470,10 @@ enum fault_result partition_fault(struct vcpu *v, enum fault_kind kind,
 		return kind == FAULT_SERROR ? FAULT_RESUMED : FAULT_SKIP;
 	case HV_FAULT_RESTART:
 		partition_restart(p, why);
+		UNREACHABLE();
 	default:
 		partition_stop(p, why);
+		UNREACHABLE();
 	}
 }
 
@@ -531,8 +540,10 @@ void partition_dma_check(struct vcpu *v)
 	why[sizeof(why) - 1] = '\0';
 	if (p->cfg->policy[HV_EV_STAGE2] == HV_FAULT_RESTART) {
 		partition_restart(p, why);
+		UNREACHABLE();
 	}
 	partition_stop(p, why);
+	UNREACHABLE();
 }
 
 /* The park loop proper, on a fresh stack (see vcpu_park()). */
@@ -547,6 +558,7 @@ static __attribute__((noreturn)) void park(uint64_t arg);
 void vcpu_park(struct vcpu *v)
 {
 	arch_switch_stack(pcpu_this()->stack_top, park, (uintptr_t)v);
+	UNREACHABLE();
 }
 
 static void park(uint64_t arg)
@@ -566,6 +578,7 @@ static void park(uint64_t arg)
 	for (;;) {
 		if (__atomic_load_n(&hv_halted, __ATOMIC_SEQ_CST) != 0) {
 			hv_halt_self();
+			UNREACHABLE();
 		}
 		if (__atomic_load_n(&v->power, __ATOMIC_SEQ_CST) ==
 		    VCPU_ON_PENDING) {
@@ -577,6 +590,7 @@ static void park(uint64_t arg)
 				arch_vcpu_reset(v, v->on_entry, v->on_context);
 				vcpu_vgic_power_on(v);
 				arch_vcpu_enter(core);
+				UNREACHABLE();
 			}
 			__atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
 			sev();
@@ -595,10 +609,12 @@ void vcpu_check_requests(struct vcpu *v)
 {
 	if (__atomic_load_n(&hv_halted, __ATOMIC_SEQ_CST) != 0) {
 		hv_halt_self();
+		UNREACHABLE();
 	}
 	if (__atomic_load_n(&v->part->state, __ATOMIC_SEQ_CST) !=
 	    PART_RUNNING) {
 		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_SEQ_CST);
 		vcpu_park(v);
+		UNREACHABLE();
 	}
 }

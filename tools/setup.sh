@@ -48,6 +48,9 @@ have_cmd make || need="$need make"
 # Host fuzz targets (make fuzz; make test runs them briefly): clang's
 # libFuzzer with ASan and UBSan.
 have_cmd clang || need="$need clang"
+# make check (tests/run/check.py): static analysis.
+have_cmd clang-tidy || need="$need clang-tidy"
+have_cmd cppcheck || need="$need cppcheck"
 [ -n "$(find /usr/lib/llvm-*/lib/clang -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null | head -n 1)" ] ||
 	[ "$(uname -m)" != x86_64 ] || need="$need libclang-rt-14-dev"
 

@@ -10,6 +10,7 @@
  * (ICH_LR<n>_EL2, ICH_HCR_EL2, ICH_MISR_EL2).
  */
 #include "hv/config.h"
+#include "hv/panic.h"
 #include "hv/vgic.h"
 
 /** The virq for @intid as seen by vCPU @vcpu, or NULL if not owned. */
@@ -95,7 +96,8 @@ void vgic_set_enable(struct vgic *g, unsigned self, struct virq *q,
 	if (on == ((q->flags & VIRQ_ENABLED) != 0)) {
 		return;
 	}
-	q->flags = on ? (q->flags | VIRQ_ENABLED) : (q->flags & ~VIRQ_ENABLED);
+	q->flags = (uint8_t)(on ? (q->flags | VIRQ_ENABLED)
+				 : (q->flags & ~VIRQ_ENABLED));
 	if (q->flags & VIRQ_HW) {
 		vgic_hw_enable(q->pintid, g->cpu[virq_dest(q, vcpu)].pcpu, on);
 	}
@@ -130,7 +132,8 @@ void vgic_set_pending(struct vgic *g, unsigned self, struct virq *q,
 	if (q->intid < 16 && g->version == 2) {
 		q->sgi_src = on ? (uint8_t)(q->sgi_src | (1u << vcpu)) : 0;
 	}
-	q->flags = on ? (q->flags | VIRQ_PENDING) : (q->flags & ~VIRQ_PENDING);
+	q->flags = (uint8_t)(on ? (q->flags | VIRQ_PENDING)
+				 : (q->flags & ~VIRQ_PENDING));
 	vgic_changed(g, self, q, vcpu, on ? VREQ_PEND_SET : VREQ_PEND_CLR);
 }
 
@@ -138,7 +141,8 @@ void vgic_set_pending(struct vgic *g, unsigned self, struct virq *q,
 void vgic_set_active(struct vgic *g, unsigned self, struct virq *q,
 		     unsigned vcpu, bool on)
 {
-	q->flags = on ? (q->flags | VIRQ_ACTIVE) : (q->flags & ~VIRQ_ACTIVE);
+	q->flags = (uint8_t)(on ? (q->flags | VIRQ_ACTIVE)
+				 : (q->flags & ~VIRQ_ACTIVE));
 	vgic_changed(g, self, q, vcpu, on ? VREQ_ACT_SET : VREQ_ACT_CLR);
 }
 
@@ -313,14 +317,14 @@ static void fold_state(struct vgic *g, unsigned self, unsigned i,
 		/* Acknowledged (or its pending state cleared) since the last
 		 * fold. A HW re-pend made while active is held physically
 		 * (PENDING clear), so its soft mark survives later folds. */
-		q->flags &= ~VIRQ_PENDING;
+		q->flags &= (uint8_t)~VIRQ_PENDING;
 		q->soft = false;
 		if (q->intid < 16 && g->version == 2) {
 			sgi_fold_taken(q);
 		}
 	}
-	q->flags = (st & LR_STATE_A) ? (q->flags | VIRQ_ACTIVE)
-				     : (q->flags & ~VIRQ_ACTIVE);
+	q->flags = (uint8_t)((st & LR_STATE_A) ? (q->flags | VIRQ_ACTIVE)
+					       : (q->flags & ~VIRQ_ACTIVE));
 	if (st == 0) {
 		q->lr = -1;
 		lr_free(g, self, i);
@@ -363,7 +367,7 @@ static void evict(struct vgic *g, unsigned self, unsigned i, struct virq *q,
 	lr_write(g, self, i, &none);
 	if (hw) {
 		vgic_hw_deactivate(q->pintid);
-		q->flags &= ~VIRQ_PENDING;
+		q->flags &= (uint8_t)~VIRQ_PENDING;
 		if (q->flags & VIRQ_EDGE) {
 			vgic_hw_pend(q->pintid, g->cpu[self].pcpu, true);
 		}
@@ -373,6 +377,26 @@ static void evict(struct vgic *g, unsigned self, unsigned i, struct virq *q,
 	q->lr = -1;
 	lr_free(g, self, i);
 	want_set(&g->cpu[virq_dest(q, self)], q->intid, deliverable(g, q));
+}
+
+/* vgic_sync() of LR @i, done with (empty) and pended again since @q was
+ * routed elsewhere: release the LR; the pending state goes to its new
+ * destination. */
+static void sync_rerouted(struct vgic *g, unsigned self, unsigned i,
+			  struct virq *q, bool eoi_maint, bool empty)
+{
+	bool latch = (q->flags & VIRQ_PENDING) != 0;
+
+	q->req = 0;
+	release_hw(q, 0, empty);
+	if (eoi_maint) {
+		lr_write(g, self, i, &(struct lr_val){ 0 });
+	}
+	fold_state(g, self, i, q, 0);
+	if (latch) {
+		q->flags |= VIRQ_PENDING;
+	}
+	vgic_changed(g, self, q, self, 0);
 }
 
 /**
@@ -395,11 +419,11 @@ void vgic_sync(struct vgic *g, unsigned self)
 		if (c->lr_intid[i] == VGIC_NO_IRQ) {
 			continue;
 		}
+		/* An LR is only ever given to an owned virq (vgic_flush(),
+		 * vgic_inject_private_hw()), and ownership is fixed at boot:
+		 * anything else is a broken invariant, not state to repair. */
 		q = vgic_virq(g, self, c->lr_intid[i]);
-		if (q == NULL) {
-			lr_free(g, self, i);
-			continue;
-		}
+		CHECK(q != NULL);
 		lr = vgic_hw_lr_read(i);
 		old = ((empty >> i) & 1) ? 0 : lr.state;
 		if ((old & LR_STATE_P) && q->intid < 16 && g->version == 2) {
@@ -407,21 +431,8 @@ void vgic_sync(struct vgic *g, unsigned self)
 		}
 		if (old == 0 && (q->req & VREQ_PEND_SET) &&
 		    virq_dest(q, self) != self) {
-			/* Done here, and pended again since it was routed
-			 * elsewhere: release the LR; the pending state goes
-			 * to its new destination. */
-			bool latch = (q->flags & VIRQ_PENDING) != 0;
-
-			q->req = 0;
-			release_hw(q, 0, (empty >> i) & 1);
-			if (lr.eoi_maint) {
-				lr_write(g, self, i, &(struct lr_val){ 0 });
-			}
-			fold_state(g, self, i, q, 0);
-			if (latch) {
-				q->flags |= VIRQ_PENDING;
-			}
-			vgic_changed(g, self, q, self, 0);
+			sync_rerouted(g, self, i, q, lr.eoi_maint,
+				      (empty >> i) & 1);
 			continue;
 		}
 		eoi_bit = lr.eoi_maint;
@@ -452,8 +463,11 @@ void vgic_sync(struct vgic *g, unsigned self)
 		 * clear it. */
 		if (q->req != 0 || lr.state != old || (lr.state == 0 && eoi_bit)) {
 			q->req = 0;
-			lr = lr.state == 0 ? (struct lr_val){ 0 }
-					   : lr_from_virq(g, q, lr.state);
+			if (lr.state == 0) {
+				lr = (struct lr_val){ 0 };
+			} else {
+				lr = lr_from_virq(g, q, lr.state);
+			}
 			lr_write(g, self, i, &lr);
 		}
 		fold_state(g, self, i, q, lr.state);
@@ -488,9 +502,9 @@ static int find_best_want(struct vgic *g, unsigned self)
 			struct virq *q = vgic_virq(g, self, intid);
 
 			bits &= bits - 1;
-			if (q == NULL) {
-				want_set(c, intid, false);
-			} else if (q->prio < best_prio) {
+			/* Want bits are only set for owned virqs. */
+			CHECK(q != NULL);
+			if (q->prio < best_prio) {
 				best = (int)intid;
 				best_prio = q->prio;
 			}
@@ -683,7 +697,7 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 			bool empty = (vgic_hw_lr_empty() >> i) & 1;
 
 			release_hw(q, empty ? 0 : lr.state, empty);
-			q->flags &= ~VIRQ_ACTIVE;
+			q->flags &= (uint8_t)~VIRQ_ACTIVE;
 			q->req = 0;
 			q->lr = -1;
 			want_set(&g->cpu[virq_dest(q, self)], q->intid,
@@ -887,7 +901,7 @@ bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid)
 		if (!((empty >> q->lr) & 1)) {
 			return false;
 		}
-		i = q->lr;
+		i = (int)q->lr;
 	} else if (!(q->flags & (VIRQ_PENDING | VIRQ_ACTIVE))) {
 		for (unsigned k = 0; k < g->lr_count; k++) {
 			if (c->lr_intid[k] == VGIC_NO_IRQ && ((empty >> k) & 1)) {
@@ -919,7 +933,8 @@ void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level)
 	if (q == NULL || level == ((q->flags & VIRQ_LINE) != 0)) {
 		return;
 	}
-	q->flags = level ? (q->flags | VIRQ_LINE) : (q->flags & ~VIRQ_LINE);
+	q->flags = (uint8_t)(level ? (q->flags | VIRQ_LINE)
+				    : (q->flags & ~VIRQ_LINE));
 	g->injected += level ? 1 : 0;
 	vgic_changed(g, self < 0 ? VGIC_MAX_VCPUS : (unsigned)self, q, 0,
 		     level ? VREQ_PEND_SET : VREQ_PEND_CLR);
@@ -1032,7 +1047,7 @@ void vgic_reset_state(struct vgic *g)
 	 * alias *g.
 	 */
 	virq_word *w = (virq_word *)g->spi;
-	virq_word *const end = w + 2 * g->spi_count;
+	virq_word *const end = w + 2ul * g->spi_count;
 	uint64_t intid = VGIC_PRIVATE;
 
 	for (; w < end; w += 2, intid++) {
@@ -1051,6 +1066,7 @@ void vgic_reset_state(struct vgic *g)
 void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 	       uint32_t version, uint32_t board_spis, uint32_t lr_count)
 {
+	spin_init(&g->lock, LOCK_VGIC);
 	g->version = version;
 	g->vcpu_count = c->cpu_count;
 	g->spi_count = board_spis > VGIC_MAX_SPIS ? VGIC_MAX_SPIS

@@ -124,7 +124,7 @@ static void sgi_pend_access(struct vgic *g, unsigned self, uint32_t n,
 		} else if (!set && byte != 0) {
 			q->sgi_src &= (uint8_t)~byte;
 			if (q->sgi_src == 0) {
-				q->flags &= ~VIRQ_PENDING;
+				q->flags &= (uint8_t)~VIRQ_PENDING;
 				vgic_changed(g, self, q, self, VREQ_PEND_CLR);
 			}
 		}

@@ -97,8 +97,9 @@ static void bits_write(struct vgic *g, unsigned self, unsigned vcpu,
 			if (!owned(q, first)) {
 				continue;
 			}
-			q->flags = ((val >> b) & 1) ? (q->flags | VIRQ_GROUP1)
-						    : (q->flags & ~VIRQ_GROUP1);
+			q->flags = (uint8_t)(((val >> b) & 1)
+					     ? (q->flags | VIRQ_GROUP1)
+					     : (q->flags & ~VIRQ_GROUP1));
 			vgic_changed(g, self, q, vcpu, VREQ_REFRESH);
 		}
 		return;
@@ -193,8 +194,8 @@ static void cfg_write(struct vgic *g, unsigned self, unsigned vcpu,
 		if (!owned(q, first) || edge == ((q->flags & VIRQ_EDGE) != 0)) {
 			continue;
 		}
-		q->flags = edge ? (q->flags | VIRQ_EDGE)
-				: (q->flags & ~VIRQ_EDGE);
+		q->flags = (uint8_t)(edge ? (q->flags | VIRQ_EDGE)
+					  : (q->flags & ~VIRQ_EDGE));
 		if (q->flags & VIRQ_HW) {
 			vgic_hw_config(q->pintid, edge);
 		}

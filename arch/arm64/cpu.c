@@ -228,12 +228,10 @@ static void reset_pmu(void)
 	write_sysreg(pmcr_el0, 0);
 }
 
-/* Disable every breakpoint and watchpoint a previous run (given "debug")
- * could have left armed: their control registers' E bit (D19.3). */
-static void reset_debug(void)
+/* Disable every breakpoint a previous run (given "debug") could have left
+ * armed: their control registers' E bit (D19.3). */
+static void reset_breakpoints(uint64_t dfr0)
 {
-	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
-
 	switch (FIELD_GET(BITS(15, 12), dfr0) + 1) { /* BRPs */
 	case 16:
 		write_sysreg(dbgbcr15_el1, 0);
@@ -286,6 +284,11 @@ static void reset_debug(void)
 	default:
 		break;
 	}
+}
+
+/* The same for the watchpoints. */
+static void reset_watchpoints(uint64_t dfr0)
+{
 	switch (FIELD_GET(BITS(23, 20), dfr0) + 1) { /* WRPs */
 	case 16:
 		write_sysreg(dbgwcr15_el1, 0);
@@ -338,6 +341,15 @@ static void reset_debug(void)
 	default:
 		break;
 	}
+}
+
+/* Disable every breakpoint and watchpoint a previous run left armed. */
+static void reset_debug(void)
+{
+	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+
+	reset_breakpoints(dfr0);
+	reset_watchpoints(dfr0);
 }
 
 /**

@@ -47,7 +47,7 @@ extern const struct hv_config hv_cfg;
 
 /* GICv2 names CPUs by CPU interface number; each core learns its own. */
 static uint8_t cpu_mask[HV_MAX_CPUS];
-static struct spinlock gicd_rmw_lock = SPINLOCK_INIT;
+static struct spinlock gicd_rmw_lock = SPINLOCK_INIT(LOCK_GICD);
 
 static uint64_t gicd(void)
 {
@@ -66,10 +66,10 @@ void gic_init_dist(void)
 
 	mmio_write32(gicd() + GICD_CTLR, 0);
 	for (uint32_t i = 1; i < lines; i++) {
-		mmio_write32(gicd() + GIC_ICENABLER + 4 * i, ~0u);
-		mmio_write32(gicd() + GIC_ICPENDR + 4 * i, ~0u);
-		mmio_write32(gicd() + GIC_ICACTIVER + 4 * i, ~0u);
-		mmio_write32(gicd() + GICD_IGROUPR + 4 * i, 0);
+		mmio_write32(gicd() + GIC_ICENABLER + 4ul * i, ~0u);
+		mmio_write32(gicd() + GIC_ICPENDR + 4ul * i, ~0u);
+		mmio_write32(gicd() + GIC_ICACTIVER + 4ul * i, ~0u);
+		mmio_write32(gicd() + GICD_IGROUPR + 4ul * i, 0);
 	}
 	for (uint32_t i = 32; i < lines * 32; i += 4) {
 		mmio_write32(gicd() + GICD_IPRIORITYR + i,
@@ -148,13 +148,13 @@ bool gic_is_kick(uint32_t intid)
 void gicv2_set_bit(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 {
 	(void)pcpu;
-	mmio_write32(gicd() + reg + 4 * (intid / 32), 1u << (intid % 32));
+	mmio_write32(gicd() + reg + 4ul * (intid / 32), 1u << (intid % 32));
 }
 
 bool gicv2_get_bit(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 {
 	(void)pcpu;
-	return (mmio_read32(gicd() + reg + 4 * (intid / 32)) >>
+	return (mmio_read32(gicd() + reg + 4ul * (intid / 32)) >>
 		(intid % 32)) & 1;
 }
 
@@ -168,7 +168,7 @@ void gicv2_route(uint32_t intid, uint32_t pcpu)
 
 void gicv2_config(uint32_t intid, bool edge)
 {
-	uint64_t reg = gicd() + GICD_ICFGR + 4 * (intid / 16);
+	uint64_t reg = gicd() + GICD_ICFGR + 4ul * (intid / 16);
 	uint32_t bit = 2u << (2 * (intid % 16));
 	uint32_t v;
 

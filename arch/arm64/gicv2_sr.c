@@ -39,12 +39,12 @@ static uint64_t gich(void)
 
 struct lr_val vgic_hw_lr_read(unsigned i)
 {
-	return gicv2_lr_decode(mmio_read32(gich() + GICH_LR + 4 * i));
+	return gicv2_lr_decode(mmio_read32(gich() + GICH_LR + 4ul * i));
 }
 
 void vgic_hw_lr_write(unsigned i, const struct lr_val *lr)
 {
-	mmio_write32(gich() + GICH_LR + 4 * i,
+	mmio_write32(gich() + GICH_LR + 4ul * i,
 		     lr->state == 0 ? 0 : gicv2_lr_encode(lr));
 }
 
@@ -100,7 +100,7 @@ void arch_vgic_cpu_reset(void)
 	uint32_t n = arch_vgic_lr_count();
 
 	for (unsigned i = 0; i < n && i < VGIC_MAX_LRS; i++) {
-		mmio_write32(gich() + GICH_LR + 4 * i, 0);
+		mmio_write32(gich() + GICH_LR + 4ul * i, 0);
 	}
 	mmio_write32(gich() + GICH_APR, 0);
 	mmio_write32(gich() + GICH_VMCR, 0);

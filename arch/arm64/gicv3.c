@@ -57,7 +57,7 @@ extern const struct hv_config hv_cfg;
 static uint64_t gicr_base[HV_MAX_CPUS];
 /* ICFGR is shared by 16 interrupts of possibly different partitions:
  * read-modify-write under this lock. */
-static struct spinlock gicd_cfg_lock = SPINLOCK_INIT;
+static struct spinlock gicd_cfg_lock = SPINLOCK_INIT(LOCK_GICD);
 
 static uint64_t gicd(void)
 {
@@ -102,10 +102,10 @@ void gic_init_dist(void)
 	mmio_write32(gicd() + GICD_CTLR, 0);
 	gicd_wait_rwp();
 	for (uint32_t i = 1; i < lines; i++) {
-		mmio_write32(gicd() + GIC_ICENABLER + 4 * i, ~0u);
-		mmio_write32(gicd() + GIC_ICPENDR + 4 * i, ~0u);
-		mmio_write32(gicd() + GIC_ICACTIVER + 4 * i, ~0u);
-		mmio_write32(gicd() + GICD_IGROUPR + 4 * i, ~0u);
+		mmio_write32(gicd() + GIC_ICENABLER + 4ul * i, ~0u);
+		mmio_write32(gicd() + GIC_ICPENDR + 4ul * i, ~0u);
+		mmio_write32(gicd() + GIC_ICACTIVER + 4ul * i, ~0u);
+		mmio_write32(gicd() + GICD_IGROUPR + 4ul * i, ~0u);
 	}
 	for (uint32_t i = 32; i < lines * 32; i += 4) {
 		mmio_write32(gicd() + GICD_IPRIORITYR + i,
@@ -215,7 +215,7 @@ static uint64_t bit_reg(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 	if (intid < 32) {
 		return gicr_base[pcpu] + GICR_SGI + reg;
 	}
-	return gicd() + reg + 4 * (intid / 32);
+	return gicd() + reg + 4ul * (intid / 32);
 }
 
 /** Write-one register access for @intid (set/clear enable, pend, active). */
@@ -232,7 +232,7 @@ bool gicv3_get_bit(uint32_t intid, uint32_t pcpu, enum gic_bitreg reg)
 /** Route SPI @intid to board core @pcpu. */
 void gicv3_route(uint32_t intid, uint32_t pcpu)
 {
-	mmio_write64(gicd() + GICD_IROUTER + 8 * intid,
+	mmio_write64(gicd() + GICD_IROUTER + 8ul * intid,
 		     hv_cfg.board.cpu_mpidr[pcpu] & MPIDR_AFF_MASK &
 			     ~(1ULL << 31));
 }
@@ -240,7 +240,7 @@ void gicv3_route(uint32_t intid, uint32_t pcpu)
 /** Make SPI @intid edge- or level-triggered. */
 void gicv3_config(uint32_t intid, bool edge)
 {
-	uint64_t reg = gicd() + GICD_ICFGR + 4 * (intid / 16);
+	uint64_t reg = gicd() + GICD_ICFGR + 4ul * (intid / 16);
 	uint32_t bit = 2u << (2 * (intid % 16));
 	uint32_t v;
 

@@ -128,7 +128,7 @@ void arch_mmu_build(void)
 	 * anything else in .noinit is mapped here. */
 	map_or_panic((uintptr_t)__stacks_end, (uintptr_t)pt_pool_pages,
 		     S1_DATA);
-	map_or_panic((uintptr_t)pt_pool_pages[HV_PT_POOL_PAGES],
+	map_or_panic((uintptr_t)(pt_pool_pages + HV_PT_POOL_PAGES),
 		     (uintptr_t)__hv_end, S1_DATA);
 	map_devices();
 

@@ -121,7 +121,7 @@ struct smmu_mem {
 	uint64_t l1[SMMU_L1_COUNT];
 };
 
-_Static_assert(sizeof(((struct smmu_mem *)0)->l2[0]) == SMMU_L2_BYTES,
+_Static_assert(sizeof(((struct smmu_mem *)0)->l2[0]) == (size_t)SMMU_L2_BYTES,
 	       "level-2 table size");
 
 /** One SMMU at run time. */
@@ -142,7 +142,7 @@ struct smmu {
 static struct smmu_mem smmu_mem[HV_MAX_SMMUS]
 	__attribute__((aligned(SMMU_L2_BYTES), section(".noinit.smmu")));
 static struct smmu smmus[HV_MAX_SMMUS];
-static struct spinlock smmu_lock = SPINLOCK_INIT;
+static struct spinlock smmu_lock = SPINLOCK_INIT(LOCK_SMMU);
 /* Per partition (smmu_lock): its STEs translate; they record faults. */
 static bool part_translate[HV_MAX_PARTITIONS];
 static bool part_record[HV_MAX_PARTITIONS];
@@ -211,7 +211,7 @@ static void cmdq_check(const struct smmu *s)
 		hv_panic("SMMUv3 at 0x%lx: command queue error %lu at "
 			 "command 0x%lx (CONS 0x%x): a hypervisor bug",
 			 s->base, FIELD_GET(CMDQ_CONS_ERR, cons),
-			 s->mem->cmdq[2 * smmu_q_index(cons, s->cmdq_shift)],
+			 s->mem->cmdq[2ul * smmu_q_index(cons, s->cmdq_shift)],
 			 cons);
 	}
 }
@@ -227,8 +227,8 @@ static void cmdq_submit(struct smmu *s, const struct smmu_cmd *cmds,
 				   s->cmdq_shift)) {
 			cmdq_check(s);
 		}
-		slot = &s->mem->cmdq[2 * smmu_q_index(s->cmdq_prod,
-						      s->cmdq_shift)];
+		slot = &s->mem->cmdq[2ul * smmu_q_index(s->cmdq_prod,
+							s->cmdq_shift)];
 		slot[0] = cmds[i].w[0];
 		slot[1] = cmds[i].w[1];
 		to_smmu(slot, 16);
@@ -276,7 +276,7 @@ static void write_ste(uint64_t *dst, const uint64_t ste[SMMU_STE_DWORDS])
 	for (unsigned i = 1; i < SMMU_STE_DWORDS; i++) {
 		__atomic_store_n(&dst[i], ste[i], __ATOMIC_RELAXED);
 	}
-	to_smmu(dst, SMMU_STE_DWORDS * 8);
+	to_smmu(dst, SMMU_STE_DWORDS * sizeof(dst[0]));
 	__atomic_store_n(&dst[0], ste[0], __ATOMIC_RELAXED);
 	to_smmu(dst, 8);
 }
@@ -296,7 +296,7 @@ static void write_partition(struct smmu *s, uint32_t smmu,
 		      part_record[p->index]);
 	if (u != SMMU_NO_TABLE) {
 		for (uint32_t i = 0; i < SMMU_L2_STES; i++) {
-			write_ste(&s->mem->l2[u][i * SMMU_STE_DWORDS], ste);
+			write_ste(&s->mem->l2[u][(size_t)i * SMMU_STE_DWORDS], ste);
 		}
 	}
 	for (uint32_t r = 0; r < c->sid_count; r++) {
@@ -310,7 +310,7 @@ static void write_partition(struct smmu *s, uint32_t smmu,
 				uint8_t t = s->plan.slot_table[slot];
 				uint32_t i = sid & (SMMU_L2_STES - 1);
 
-				write_ste(&s->mem->l2[t][i * SMMU_STE_DWORDS],
+				write_ste(&s->mem->l2[t][(size_t)i * SMMU_STE_DWORDS],
 					  ste);
 				sid++;
 			} else {
@@ -610,7 +610,7 @@ static void drain_events(struct smmu *s, uint32_t smmu)
 	uint32_t prod = rd32(s, SMMU_EVENTQ_PROD);
 
 	while (!smmu_q_empty(prod, s->evtq_cons, s->evtq_shift)) {
-		uint64_t *slot = &s->mem->evtq[4 * smmu_q_index(
+		uint64_t *slot = &s->mem->evtq[4ul * smmu_q_index(
 					s->evtq_cons, s->evtq_shift)];
 		uint64_t rec[4];
 

@@ -24,12 +24,15 @@ extern const struct hv_config hv_cfg;
 static uint64_t id_guest[ID_COUNT];
 static bool id_ready;
 
-/* Lines logged per partition (saturating; see hardening_log()). */
-static _Atomic uint32_t log_count[HV_MAX_PARTITIONS];
+/* Lines logged per partition (saturating; see hardening_log()); __atomic
+ * builtins only. */
+static uint32_t log_count[HV_MAX_PARTITIONS];
 
 /* One set/way emulation at a time per partition: it maps the partition's
  * loading window, which is per partition. */
-static struct spinlock setway_lock[HV_MAX_PARTITIONS];
+static struct spinlock setway_lock[HV_MAX_PARTITIONS] = {
+	[0 ... HV_MAX_PARTITIONS - 1] = SPINLOCK_INIT(LOCK_SETWAY)
+};
 
 /* Older assemblers lack the names of the later ID registers. */
 static uint64_t read_hw_id(enum sysreg_id id)

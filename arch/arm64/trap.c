@@ -206,14 +206,19 @@ bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
 	if (!esr_dabt_write(esr)) {
 		uint64_t gicd = ipa - HV_GUEST_GICD_IPA;
 		uint64_t uart = ipa - HV_GUEST_UART_IPA;
+		bool answered;
 
-		kind = uart < HV_GUEST_UART_SIZE ? EXIT_UART : EXIT_GIC;
-		if (uart < HV_GUEST_UART_SIZE
-			    ? vpl011_read_nolock(&v->part->uart, uart, size,
-						 &val)
-			    : gicd < HV_GUEST_GICD_SIZE &&
-				      vgic_dist_read_nolock(&v->part->vgic,
-							    gicd, size, &val)) {
+		if (uart < HV_GUEST_UART_SIZE) {
+			kind = EXIT_UART;
+			answered = vpl011_read_nolock(&v->part->uart, uart,
+						      size, &val);
+		} else {
+			kind = EXIT_GIC;
+			answered = gicd < HV_GUEST_GICD_SIZE &&
+				   vgic_dist_read_nolock(&v->part->vgic, gicd,
+							 size, &val);
+		}
+		if (answered) {
 			vcpu_set_reg(v, rt, extend_load(val, size, esr));
 			goto done;
 		}

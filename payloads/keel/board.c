@@ -128,8 +128,9 @@ static bool reg_entry(const struct walk *w, unsigned i, uint64_t *base,
 	    w->node.reg_len < entry * (i + 1)) {
 		return false;
 	}
-	*base = cells(w->node.reg + entry * i, ac);
-	*size = sc == 0 ? 0 : cells(w->node.reg + entry * i + 4 * ac, sc);
+	*base = cells(w->node.reg + (size_t)entry * i, ac);
+	*size = sc == 0 ? 0
+			: cells(w->node.reg + (size_t)entry * i + 4ul * ac, sc);
 	return true;
 }
 
@@ -235,7 +236,7 @@ static void take_prop(struct walk *w, struct board *b, unsigned depth,
 		w->addr_cells = be32(val);
 	} else if (depth == 1 && len == 4 && streq(pname, "#size-cells")) {
 		w->size_cells = be32(val);
-	} else if (depth != 2) {
+	} else if (depth != 2) { /* NOLINT(bugprone-branch-clone): as below */
 		return;
 	} else if (streq(pname, "compatible")) {
 		n->compat = val;

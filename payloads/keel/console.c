@@ -32,7 +32,8 @@ static void put_raw(char c)
 {
 	uint32_t fr;
 
-	do {
+	/* The asm writes fr: not the infinite loop clang-tidy sees. */
+	do { /* NOLINT(bugprone-infinite-loop) */
 		__asm__ volatile("ldr %w0, [%1]"
 				 : "=r"(fr)
 				 : "r"(uart + UARTFR)

@@ -199,6 +199,7 @@ static const char *self_test(void)
 	struct keel_queue q;
 	uint32_t a = 1, b = 2, c = 3;
 	uint64_t t0;
+	int first, second;
 
 	keel_sem_init(&s, 0);
 	t0 = keel_now();
@@ -206,8 +207,9 @@ static const char *self_test(void)
 		return "semaphore timeout";
 	}
 	keel_sem_give(&s);
-	if (keel_sem_take(&s, 0) != KEEL_OK ||
-	    keel_sem_take(&s, 0) != KEEL_TIMEOUT) {
+	first = keel_sem_take(&s, 0);
+	second = keel_sem_take(&s, 0);
+	if (first != KEEL_OK || second != KEEL_TIMEOUT) {
 		return "semaphore count";
 	}
 	if (keel_queue_init(&q, slots, sizeof(uint32_t), 2) != KEEL_OK ||

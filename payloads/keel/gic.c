@@ -247,27 +247,27 @@ void gic_enable_ppi(uint32_t intid, uint8_t prio)
  */
 void gic_enable_spi(uint32_t intid, uint8_t prio)
 {
-	uint64_t cfg = gicd + GICD_ICFGR + 4 * (intid / 16);
+	uint64_t cfg = gicd + GICD_ICFGR + 4ul * (intid / 16);
 	uint32_t bit = 1u << (intid % 32);
 
 	wr32(cfg, rd32(cfg) & ~(2u << (2 * (intid % 16))));
 	set_byte(gicd + GICD_IPRIORITYR, intid, prio);
 	if (version == 3) {
 		uint64_t mpidr, aff;
-		uint64_t grp = gicd + GICD_IGROUPR + 4 * (intid / 32);
+		uint64_t grp = gicd + GICD_IGROUPR + 4ul * (intid / 32);
 
 		sysreg_read("mpidr_el1", mpidr);
 		aff = (((mpidr >> MPIDR_AFF3_SHIFT) & 0xff) << 32) |
 		      (mpidr & MPIDR_AFF0_2);
 		wr32(grp, rd32(grp) | bit);
-		wr32(gicd + GICD_IROUTER + 8 * intid, (uint32_t)aff);
-		wr32(gicd + GICD_IROUTER + 8 * intid + 4,
+		wr32(gicd + GICD_IROUTER + 8ul * intid, (uint32_t)aff);
+		wr32(gicd + GICD_IROUTER + 8ul * intid + 4,
 		     (uint32_t)(aff >> 32));
 	} else {
 		set_byte(gicd + GICD_ITARGETSR, intid,
 			 (uint8_t)rd32(gicd + GICD_ITARGETSR));
 	}
-	wr32(gicd + GICD_ISENABLER + 4 * (intid / 32), bit);
+	wr32(gicd + GICD_ISENABLER + 4ul * (intid / 32), bit);
 }
 
 /** gic_ack() - Read IAR. */

@@ -410,9 +410,9 @@ static const char *a_actlr(bool *ok)
 		MSR(reg, ~before_);                                        \
 		MRS(reg, after_);                                          \
 		if (undef()) {                                             \
-			undefs++;                                          \
+			(undefs)++;                                        \
 		} else if (after_ == before_) {                            \
-			inert++;                                           \
+			(inert)++;                                         \
 		}                                                          \
 	} while (0)
 
@@ -644,7 +644,7 @@ static const char *a_abort_storm(bool *ok)
 	for (unsigned i = 0; i < 2000; i++) {
 		bool one;
 
-		(void)mem(victim_canary + 8 * (i % 512), i & 1, &one);
+		(void)mem(victim_canary + 8ul * (i % 512), i & 1, &one);
 		n += one;
 	}
 	*ok = n == 2000;

@@ -281,7 +281,7 @@ static void attack(void)
 	}
 	tried++;
 	blocked += dma_target("victim", vpa, SECTOR, 0);
-	if (vsize >= 2 * PAGE) {
+	if (vsize >= 2ul * PAGE) {
 		tried++;
 		blocked += dma_target("victim-last", vpa + vsize - PAGE, SECTOR,
 				      1);
@@ -346,11 +346,11 @@ static void restart_first(void)
 	fill(r, RESTART_CHUNKS * RESTART_CHUNK, 0x5eed);
 	for (unsigned i = 0; i < RESTART_CHUNKS; i++) {
 		if (!own_rw(true, RESTART_DATA_SECTOR + i * RESTART_CHUNK / SECTOR,
-			    r + i * RESTART_CHUNK, RESTART_CHUNK)) {
+			    r + (size_t)i * RESTART_CHUNK, RESTART_CHUNK)) {
 			return;
 		}
 	}
-	for (unsigned long i = 0; i < RESTART_CHUNKS * RESTART_CHUNK; i++) {
+	for (unsigned long i = 0; i < (unsigned long)RESTART_CHUNKS * RESTART_CHUNK; i++) {
 		r[i] = 0;
 	}
 	marker[0] = RESTART_MARKER;
@@ -360,7 +360,8 @@ static void restart_first(void)
 	for (unsigned i = 0; i < RESTART_CHUNKS; i++) {
 		(void)vblk_submit(&blk, false,
 				  RESTART_DATA_SECTOR + i * RESTART_CHUNK / SECTOR,
-				  (uint64_t)(r + i * RESTART_CHUNK), RESTART_CHUNK);
+				  (uint64_t)(r + (size_t)i * RESTART_CHUNK),
+				  RESTART_CHUNK);
 	}
 	gprintf("restart: incarnation 1: %u reads of %u KiB into 0x%lx queued, "
 		"calling SYSTEM_RESET\n",

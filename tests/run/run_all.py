@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Run every test suite (host unit tests, config tool tests, the host
+"""Run every test suite (static checks, host unit tests, config tool tests, the host
 fuzz targets over their seeds, QEMU system tests, make debug's gdb script, the docs check), stream their output, and end with one "N passed, M failed" line
 that adds them up."""
 import os
@@ -10,6 +10,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SUITES = [
+    ("static checks", ["python3", "tests/run/check.py"], {}),
     ("host unit tests", ["build/tests/host_tests"], {}),
     ("config tool tests", ["sh", "tests/run/cfg_negative.sh"],
      {"BHCFG": "build/tools/bhcfg-san"}),

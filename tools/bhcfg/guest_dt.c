@@ -263,7 +263,7 @@ static int bh_dt_copy_prop(void *fdt, const char *name, const void *val,
 		BH_TRY(fdt_property_placeholder(fdt, name, len,
 						(void **)&cells));
 		memcpy(cells, val, (size_t)len);
-		for (int k = 0; k < len / 16; k++) {
+		for (size_t k = 0; k < (size_t)len / 16; k++) {
 			uint64_t pa = ((uint64_t)fdt32_to_cpu(cells[4 * k])
 				       << 32) |
 				      fdt32_to_cpu(cells[4 * k + 1]);

@@ -108,7 +108,7 @@ static int bh_pci_imap(void *fdt, const fdt32_t *spec)
 		BH_PCI_SLOTS * BH_PCI_INTX * BH_IMAP_CELLS * 4, (void **)&c));
 	for (uint32_t slot = 0; slot < BH_PCI_SLOTS; slot++) {
 		for (uint32_t pin = 0; pin < BH_PCI_INTX; pin++) {
-			const fdt32_t *s = &spec[3 * ((slot + pin) % 4)];
+			const fdt32_t *s = &spec[3ul * ((slot + pin) % 4)];
 
 			c[n++] = cpu_to_fdt32(slot << BH_PCI_DEV_SHIFT);
 			c[n++] = 0;

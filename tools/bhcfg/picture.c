@@ -169,6 +169,8 @@ static void pic_sids(const struct hv_partition_cfg *pc, struct pic_lines *l)
 }
 
 /** Everything about partition @p, one fact per line. */
+/* A host tool's flat list of facts: the size limit is the hypervisor's. */
+/* NOLINTNEXTLINE(readability-function-size) */
 static void pic_part_lines(const struct bh_ctx *ctx, uint32_t p,
 			   struct pic_lines *l)
 {
@@ -577,6 +579,9 @@ static int pic_card(FILE *f, int x, int y, int w, const char *colour,
 	return h;
 }
 
+/* A host tool's drawing, one element after the other: the size limit is
+ * the hypervisor's. */
+/* NOLINTNEXTLINE(readability-function-size) */
 static void pic_svg(const struct bh_ctx *ctx, FILE *f, struct pic_lines *l)
 {
 	const struct hv_board_desc *b = &ctx->cfg.board;

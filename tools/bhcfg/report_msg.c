@@ -87,6 +87,7 @@ static void bh_msg_cpu(const struct bh_ctx *ctx, const struct cfg_diag *d,
 {
 	const struct hv_partition_cfg *pc = bh_pc(ctx, d->partition);
 	const struct hv_partition_cfg *oc = bh_pc(ctx, d->other);
+	unsigned int cpu_count = ctx->cfg.board.cpu_count;
 	unsigned int core = 0;
 
 	if (pc != NULL && d->item >= 0 && d->item < HV_MAX_CPUS) {
@@ -98,7 +99,7 @@ static void bh_msg_cpu(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		BH_MSG("more than %d cores", HV_MAX_CPUS);
 	} else if (d->code == CFG_E_CPU_NOT_ON_BOARD) {
 		BH_MSG("core %u does not exist (the board has %u cores)", core,
-		       ctx->cfg.board.cpu_count);
+		       cpu_count);
 	} else if (d->other == d->partition || oc == NULL) {
 		BH_MSG("core %u is listed twice", core);
 	} else {

@@ -24,8 +24,9 @@
 struct outring {
 	char *buf;
 	uint32_t size;	       /* a power of two */
-	_Atomic uint32_t head; /* next byte out (consumer), free-running */
-	_Atomic uint32_t tail; /* next byte in (producer), free-running */
+	/* head and tail: accessed only with the __atomic builtins. */
+	uint32_t head;	       /* next byte out (consumer), free-running */
+	uint32_t tail;	       /* next byte in (producer), free-running */
 	/* Producer side only: */
 	uint64_t rate;	      /* budget, bytes per second (0: none) */
 	uint64_t burst;	      /* bytes the budget lets by at once */

@@ -15,6 +15,13 @@ __attribute__((noreturn)) void hv_panic(const char *fmt, ...) HV_PRINTF(1, 2);
 /** Stop this core after another one panicked (it set hv_halted). */
 __attribute__((noreturn)) void hv_halt_self(void);
 
+/*
+ * After a call that does not return (it is declared noreturn): control
+ * never gets here, and a reader sees that nothing falls through to the
+ * next statement or case.
+ */
+#define UNREACHABLE() __builtin_unreachable()
+
 #define CHECK(cond)                                                      \
 	do {                                                             \
 		if (!(cond)) {                                           \

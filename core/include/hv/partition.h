@@ -59,29 +59,33 @@ struct partition {
 	uint64_t vttbr;
 	struct pt s2;
 	struct vcpu *vcpus[HV_MAX_CPUS];
-	_Atomic uint32_t state;	   /* enum partition_state */
-	_Atomic uint32_t restarts; /* completed restarts */
-	_Atomic uint32_t faults;   /* faults seen, for log rate limiting */
+	/* (atomic): shared between cores and accessed only with the
+	 * __atomic builtins, never by plain loads and stores (GCC and clang
+	 * both accept them on plain integers; clang refuses them on
+	 * _Atomic-qualified ones). */
+	uint32_t state;	   /* (atomic) enum partition_state */
+	uint32_t restarts; /* (atomic) completed restarts */
+	uint32_t faults;   /* (atomic) faults seen, for log rate limiting */
 	struct spinlock lock;	   /* protects uart, gpio, wdog, wdog_core */
 	struct vpl011 uart;
 	struct vpl061 gpio;	   /* channel doorbells (with channels) */
 	uint8_t gpio_out;	   /* wired lines gpio drives high (lock) */
-	_Atomic uint8_t gpio_wire; /* wired lines as the peers see them */
-	_Atomic uint8_t gpio_pulse; /* lines whose held-back pulse a peer
-				     * has still to take (core/channel.c) */
+	uint8_t gpio_wire;	   /* (atomic) wired lines as the peers see them */
+	uint8_t gpio_pulse;	   /* (atomic) lines whose held-back pulse a
+				    * peer has still to take (core/channel.c) */
 	struct doorbell db[HV_MAX_PART_CHANNELS]; /* budget of each end's
 						   * ring line (lock) */
 	struct vwdt wdog;	   /* virtual SP805 */
 	uint32_t wdog_core;	   /* core whose CNTHP timer watches wdog */
-	_Atomic uint32_t events_logged; /* log/inject event reports, this
-					 * incarnation (rate limit) */
+	uint32_t events_logged;	   /* (atomic) log/inject event reports,
+				    * this incarnation (rate limit) */
 	struct hv_stats *stats;	   /* its counter page (core/health.c) */
 	/* DMA faults (the SMMU's events, taken on the console core): the
 	 * count this incarnation, for rate limiting; a stop or restart
 	 * requested from its vCPUs (restarts + 1 of the incarnation it is
 	 * for, 0: none) and the reason, written before the request. */
-	_Atomic uint32_t dma_faults;
-	_Atomic uint32_t dma_request;
+	uint32_t dma_faults;	   /* (atomic) */
+	uint32_t dma_request;	   /* (atomic) */
 	char dma_why[112];
 	struct ratelimit life_lines; /* lifecycle lines (lock: by whoever
 				      * won the state change, or boots it) */

@@ -23,6 +23,9 @@ struct pcpu {
 	uint32_t index;	    /* board core index */
 	uint32_t used;	    /* 1 if a partition owns the core */
 	uint32_t exit_mitigation; /* hv_exit_mitigation, for the vectors */
+	/* Levels of the locks this core holds (bit n: enum lock_level n),
+	 * kept by the lock witness (HV_LOCK_WITNESS builds only). */
+	uint32_t locks_held;
 	uint64_t mpidr;
 	/* Deadlines of this core's CNTHP (enum hyp_timer), counter ticks,
 	 * 0 for none; own core only (core/health.c). */

@@ -6,6 +6,7 @@
 #ifndef HV_TRAP_H
 #define HV_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hv/vcpu.h"

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Strongly typed addresses. Single-member structs in every build: with
- * optimisation they cost nothing, and they make mixing a guest-physical
- * address with a host-physical one a compile error.
+ * Sizes, alignment and address-range helpers.
+ *
+ * Addresses are plain uint64_t. Typed address structs (paddr_t, ipa_t)
+ * were defined here once and used nowhere: every address crosses its
+ * boundaries inside the configuration tables bhcfg generates
+ * (struct hv_partition_cfg: ram_pa, chans[].pa and .ipa, ...), whose
+ * field names say which space they are in, so wrappers on a few
+ * function arguments would have been decoration. If a boundary that
+ * takes a bare address pair appears, typed addresses come back with it.
  */
 #ifndef HV_TYPES_H
 #define HV_TYPES_H
@@ -10,36 +16,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/** Host physical address. */
-typedef struct {
-	uint64_t v;
-} paddr_t;
-
-/** Intermediate physical address: what a guest calls physical. */
-typedef struct {
-	uint64_t v;
-} ipa_t;
-
-static inline paddr_t pa(uint64_t x)
-{
-	return (paddr_t){ x };
-}
-
-static inline uint64_t pa_raw(paddr_t a)
-{
-	return a.v;
-}
-
-static inline ipa_t ipa(uint64_t x)
-{
-	return (ipa_t){ x };
-}
-
-static inline uint64_t ipa_raw(ipa_t a)
-{
-	return a.v;
-}
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -16,7 +16,8 @@ struct vcpu_regs {
 	uint64_t spsr; /* SPSR_EL2: guest PSTATE */
 };
 
-_Static_assert(sizeof(struct vcpu_regs) == 33 * 8, "vcpu_regs layout");
+_Static_assert(sizeof(struct vcpu_regs) == 33 * sizeof(uint64_t),
+	       "vcpu_regs layout");
 
 /*
  * Power state, as PSCI sees it (DEN0022D 5.1.5 AFFINITY_INFO).
@@ -76,8 +77,9 @@ struct vcpu {
 	uint32_t irq_iar; /* acknowledged by the vector, for vcpu_take_irqs(),
 			   * or VCPU_NO_IAR */
 	/* ---- shared with other cores ---- */
-	_Atomic uint32_t power;	   /* enum vcpu_power */
-	_Atomic uint32_t in_guest; /* 1 while it may run guest code */
+	/* (atomic): accessed only with the __atomic builtins. */
+	uint32_t power;	   /* (atomic) enum vcpu_power */
+	uint32_t in_guest; /* (atomic) 1 while it may run guest code */
 	uint64_t on_entry;	   /* valid once power == ON_PENDING */
 	uint64_t on_context;
 	/* The last injected stage-2 abort (its PC and address) and how many

@@ -12,10 +12,12 @@
  * core that the partition does not own is dropped by deactivating it
  * (vgic_phys_irq()), which is the required end of its life cycle.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "hv/config.h"
+#include "hv/panic.h"
 
 #include "vgic_hw_fake.h"
 
@@ -310,4 +312,17 @@ bool fake_vector_maint(const struct vgic *g, unsigned self)
 	fake.lr[i] = (struct lr_val){ 0 };
 	fake.lr_writes++;
 	return true;
+}
+
+/* CHECK() in the vGIC model: a broken invariant fails the test run (and
+ * the fuzz target) at once, as hv_panic() stops the hypervisor. */
+void hv_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
 }
