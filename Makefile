@@ -272,7 +272,7 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # ---- run, benchmark and test ----
 
 # Benchmarks print figures (never pass/fail on timing): docs/performance.md.
-bench: bench-irq bench-linux bench-disk
+bench: bench-irq bench-linux bench-disk bench-rt
 
 # Interrupt latency and trap overheads, natively and in a partition, on
 # both QEMU virt GICs (tools/bench/irq_bench.py).

@@ -29,7 +29,8 @@ $(CYCLICTEST_ARGS):
 	$(Q)echo '$(CYCLICTEST_DEFAULT_ARGS)' > $@
 
 $(CYCLICTEST_INITRAMFS): $(LINUX_RT_DIR)/kernel-version $(LINUX_DIR)/kernel-version \
-		$(CYCLICTEST_ARGS) payloads/linux/cyclictest-init tools/linux/mkinitramfs.py
+		$(CYCLICTEST_ARGS) payloads/linux/cyclictest-init payloads/linux/rt.mk \
+		tools/linux/mkinitramfs.py
 	@mkdir -p $(dir $@)
 	@echo "  INITRD  $@"
 	$(Q)r=$(LINUX_RT_DIR)/root; \

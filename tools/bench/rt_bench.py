@@ -31,7 +31,7 @@ import time
 from linux_common import ICOUNT, OUT, ROOT, commands, make, native_tree
 
 ARGS_FILE = os.path.join(ROOT, "build", "linux-rt", "cyclictest.args")
-LOOPS = 10000
+LOOPS = 50000
 KERNELS = {  # name: (system description, kernel payload)
     "stock": ("tests/configs/qemu-virt/cyclictest-stock.dts", "build/payloads/linux-Image"),
     "rt": ("tests/configs/qemu-virt/cyclictest-rt.dts", "build/payloads/linux-rt-Image"),
@@ -94,7 +94,7 @@ def run(cmd, log_path):
 def parse(lines, where):
     """cyclictest -h output: one row per microsecond bucket with a count per
     thread, then '# Max Latencies:' etc. Returns (hist per thread, maxima)."""
-    hist, maxima, overflows = [], None, None
+    hist, maxima, overflows, minima, avgs = [], None, None, None, None
     for text in lines:
         f = text.split()
         if f and f[0].isdigit() and len(f) >= 2:
@@ -106,11 +106,15 @@ def parse(lines, where):
                 hist[t].append((us, c))
         elif text.startswith("# Max Latencies:"):
             maxima = [int(x) for x in f[3:]]
+        elif text.startswith("# Min Latencies:"):
+            minima = [int(x) for x in f[3:]]
+        elif text.startswith("# Avg Latencies:"):
+            avgs = [int(x) for x in f[3:]]
         elif text.startswith("# Histogram Overflows:"):
             overflows = [int(x) for x in f[3:]]
     if not hist or maxima is None:
         sys.exit(f"bench: no cyclictest histogram in {where}")
-    return hist, maxima, overflows
+    return hist, maxima, overflows, minima, avgs
 
 
 def percentile(buckets, q):
@@ -123,9 +127,9 @@ def percentile(buckets, q):
     return None
 
 
-def summary(hist, maxima, overflows):
+def summary(hist, maxima, overflows, minima, avgs):
     """p50 and p99 over all threads' samples (microsecond buckets), the
-    largest maximum, and the per-thread figures."""
+    largest maximum, and cyclictest's own per-thread figures."""
     merged = {}
     for t in hist:
         for us, c in t:
@@ -134,12 +138,14 @@ def summary(hist, maxima, overflows):
     return {"samples": sum(c for _, c in allb) + sum(overflows or []),
             "p50_us": percentile(allb, 50), "p99_us": percentile(allb, 99),
             "max_us": max(maxima), "max_per_cpu_us": maxima,
+            "min_per_cpu_us": minima, "avg_per_cpu_us": avgs,
             "overflows": overflows,
             "histogram": [[us, c] for us, c in allb if c]}
 
 
 def case(board, kernel, where, loops):
     config, image = KERNELS[kernel]
+    make(board, "all", config=config)  # native_tree reads the partition's DTB
     tree, bootargs, _ = native_tree(board, config)
     native, hyp = commands(board, None, ICOUNT, native_dtb=(tree, bootargs), config=config,
                            kernel=image, initrd=INITRD)
@@ -160,13 +166,15 @@ def case(board, kernel, where, loops):
 # ---- the picture: an SVG written here, no plotting package ----
 COLOURS = {("native", "stock"): "#4477aa", ("bulkhead", "stock"): "#ee6677",
            ("native", "rt"): "#228833", ("bulkhead", "rt"): "#aa3377"}
+DASH = {"native": "", "bulkhead": ' stroke-dasharray="5,3"'}
 LABEL = {"stock": "stock", "rt": "PREEMPT_RT"}
 
 
 def svg(rows, path):
     boards = sorted({r["board"] for r in rows}, key=lambda b: (len(b), b))
     pw, ph, ml, mt, mb = 460, 260, 56, 34, 44
-    width, height = ml + len(boards) * (pw + 30) + 10, mt + ph + mb + 70
+    width = max(ml + len(boards) * (pw + 30) + 10, 640)
+    height = mt + ph + mb + 50
     xmax = max(max(us for us, _ in r["histogram"]) for r in rows) + 2
     ymax = max(max(c for _, c in r["histogram"]) for r in rows)
     decades = max(1, len(str(ymax)))
@@ -203,19 +211,19 @@ def svg(rows, path):
                 continue
             counts = dict(r["histogram"])
             pts = []
-            for us in range(0, xmax + 1):
+            for us in range(0, xmax):
                 y = y_log(counts.get(us, 0))
                 pts.append(f"{x0 + pw * us / xmax:.1f},{y:.1f} "
                            f"{x0 + pw * (us + 1) / xmax:.1f},{y:.1f}")
-            out.append(f'<polyline fill="none" stroke-width="1.5" '
+            out.append(f'<polyline fill="none" stroke-width="1.5"{DASH[r["where"]]} '
                        f'stroke="{COLOURS[(r["where"], r["kernel"])]}" points="{" ".join(pts)}"/>')
     out.append(f'<text x="14" y="{mt + ph / 2}" transform="rotate(-90 14 {mt + ph / 2})" '
                f'text-anchor="middle">samples (log)</text>')
-    ly = mt + ph + mb + 10
     for j, (where, kernel) in enumerate(COLOURS):
-        lx = ml + j * 190
-        out.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 24}" y2="{ly}" stroke-width="3" '
-                   f'stroke="{COLOURS[(where, kernel)]}"/><text x="{lx + 30}" y="{ly + 4}">'
+        lx, ly = ml + (j // 2) * 220, mt + ph + mb + 10 + (j % 2) * 18
+        out.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 24}" y2="{ly}" stroke-width="3"'
+                   f'{DASH[where]} stroke="{COLOURS[(where, kernel)]}"/>'
+                   f'<text x="{lx + 30}" y="{ly + 4}">'
                    f'{"Bulkhead" if where == "bulkhead" else "native"}, {LABEL[kernel]}</text>')
     out.append("</svg>")
     with open(path, "w") as f:
@@ -231,8 +239,6 @@ def main(argv):
     boards = argv or ["qemu-virt", "qemu-virt-gicv2"]
     os.makedirs(OUT, exist_ok=True)
     set_args(loops)
-    for config, _ in KERNELS.values():
-        make(boards[0], "all", config=config)
     rows = []
     for board in boards:
         for kernel in KERNELS:
