@@ -16,8 +16,10 @@ set -eu
 
 LINUX=${1:-build/linux}
 OUT=${2:-build/linux-rt}
-[ -f "$LINUX/kernel-version" ] && [ -d "$LINUX/apt/lists" ] ||
-	{ echo "linux-rt: run tools/linux/fetch.sh first (no $LINUX/kernel-version)" >&2; exit 1; }
+if [ ! -f "$LINUX/kernel-version" ] || [ ! -d "$LINUX/apt/lists" ]; then
+	echo "linux-rt: run tools/linux/fetch.sh first (no $LINUX/kernel-version)" >&2
+	exit 1
+fi
 mkdir -p "$OUT"
 LINUX=$(cd "$LINUX" && pwd)
 OUT=$(cd "$OUT" && pwd)
@@ -47,7 +49,7 @@ echo "linux-rt: downloading $kpkg rt-tests $libs"
 D="$OUT/debs"
 rm -rf "$D"
 mkdir -p "$D"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2015
 (cd "$D" && apt-get "$@" -o Dir::Cache::Archives="$D" download "$kpkg" rt-tests $libs 2>&1 |
 	grep -v -e 'unsandboxed' -e '^Get:' -e '^Fetched' || true)
 
