@@ -117,14 +117,16 @@ def parse(lines, where):
     return hist, maxima, overflows, minima, avgs
 
 
-def percentile(buckets, q):
-    total = sum(c for _, c in buckets)
+def percentile(buckets, q, over=0):
+    """The bucket holding the q-th percentile; samples past the last bucket
+    (cyclictest's overflows, over) count as the largest."""
+    total = sum(c for _, c in buckets) + over
     seen = 0
     for us, c in buckets:
         seen += c
         if seen * 100 >= total * q:
             return us
-    return None
+    return buckets[-1][0] + 1  # among the overflows: past the last bucket
 
 
 def summary(hist, maxima, overflows, minima, avgs):
@@ -136,7 +138,8 @@ def summary(hist, maxima, overflows, minima, avgs):
             merged[us] = merged.get(us, 0) + c
     allb = sorted(merged.items())
     return {"samples": sum(c for _, c in allb) + sum(overflows or []),
-            "p50_us": percentile(allb, 50), "p99_us": percentile(allb, 99),
+            "p50_us": percentile(allb, 50, sum(overflows or [])),
+            "p99_us": percentile(allb, 99, sum(overflows or [])),
             "max_us": max(maxima), "max_per_cpu_us": maxima,
             "min_per_cpu_us": minima, "avg_per_cpu_us": avgs,
             "overflows": overflows,
@@ -154,11 +157,20 @@ def case(board, kernel, where, loops):
     a, wa = run(cmd, os.path.join(OUT, f"{stem}-1.log"))
     b, wb = run(cmd, os.path.join(OUT, f"{stem}-2.log"))
     ha, hb = parse(a, f"{stem}-1.log"), parse(b, f"{stem}-2.log")
-    if ha != hb:
-        sys.exit(f"bench: {stem}: NOT deterministic: the two histograms differ "
+    r, rb = summary(*ha), summary(*hb)
+    # Samples that fell in another bucket in the second run.
+    moved = sum(abs(ca - cb) for ta, tb in zip(ha[0], hb[0])
+                for (_, ca), (_, cb) in zip(ta, tb)) // 2
+    if moved or ha[1:] != hb[1:]:
+        print(f"  {stem}: NOT identical: {moved} of {r['samples']} samples in another "
+              f"1 us bucket the second time (logs build/bench/{stem}-1.log, -2.log)",
+              flush=True)
+    if [r[k] for k in ("p50_us", "p99_us", "max_us")] != \
+            [rb[k] for k in ("p50_us", "p99_us", "max_us")]:
+        sys.exit(f"bench: {stem}: p50/p99/max differ between the two runs "
                  f"(logs build/bench/{stem}-1.log, -2.log)")
-    r = summary(*ha)
     r.update({"board": board, "kernel": kernel, "where": where, "loops": loops,
+              "identical": moved == 0 and ha[1:] == hb[1:], "samples_moved": moved,
               "wall_s": round((wa + wb) / 2, 1)})
     return r
 
@@ -247,8 +259,10 @@ def main(argv):
                 print(f"  {board} {where} {kernel}: p50 {r['p50_us']} p99 {r['p99_us']} "
                       f"max {r['max_us']} us ({r['wall_s']} s wall per run)", flush=True)
                 rows.append(r)
+    same = all(r["identical"] for r in rows)
     print(f"cyclictest {cyclictest_args(loops)}: latency in microseconds, virtual time "
-          f"under icount, each case run twice with identical histograms")
+          f"under icount, each case run twice, "
+          f"{'identical histograms' if same else 'same p50/p99/max (histograms: see above)'}")
     print(f"{'board':<18}{'kernel':<12}{'native p50/p99/max':>22}{'Bulkhead p50/p99/max':>24}")
     for board in boards:
         for kernel in KERNELS:
@@ -257,7 +271,15 @@ def main(argv):
             print(f"{board:<18}{LABEL[kernel]:<12}"
                   f"{'%d / %d / %d' % (n['p50_us'], n['p99_us'], n['max_us']):>22}"
                   f"{'%d / %d / %d' % (b['p50_us'], b['p99_us'], b['max_us']):>24}")
-    with open(os.path.join(OUT, "rt.json"), "w") as f:
+    # Keep the other boards' rows of an earlier run with the same options.
+    path = os.path.join(OUT, "rt.json")
+    try:
+        with open(path) as f:
+            rows = [r for r in json.load(f) if r["board"] not in boards and
+                    r["loops"] == loops] + rows
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    with open(path, "w") as f:
         json.dump(rows, f, indent=1)
     svg(rows, os.path.join(OUT, "rt-latency.svg"))
     print("written: build/bench/rt.json build/bench/rt-latency.svg")
