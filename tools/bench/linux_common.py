@@ -34,7 +34,9 @@ def dts(path):
 
 def native_tree(board, config=CONFIG):
     """The partition's DTB less the top-level nodes whose unit address
-    QEMU's machine lacks; returns (path, bootargs, removed node names)."""
+    QEMU's machine lacks; returns (path, bootargs, removed node names).
+    Builds first: the partition's DTB is a build product."""
+    make(board, "all", config=config)
     out = os.path.dirname(make(board, "print-image", config=config))
     name = os.path.splitext(os.path.basename(config))[0]
     part = os.path.join(ROOT, out, "gen", "dtbs", "linux.dtb")

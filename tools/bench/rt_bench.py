@@ -148,7 +148,6 @@ def summary(hist, maxima, overflows, minima, avgs):
 
 def case(board, kernel, where, loops):
     config, image = KERNELS[kernel]
-    make(board, "all", config=config)  # native_tree reads the partition's DTB
     tree, bootargs, _ = native_tree(board, config)
     native, hyp = commands(board, None, ICOUNT, native_dtb=(tree, bootargs), config=config,
                            kernel=image, initrd=INITRD)
