@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 
-from linux_common import ICOUNT, OUT, ROOT, commands, make, native_tree
+from linux_common import ICOUNT, OUT, ROOT, commands, native_tree
 
 ARGS_FILE = os.path.join(ROOT, "build", "linux-rt", "cyclictest.args")
 LOOPS = 50000
