@@ -115,7 +115,7 @@ include payloads/linux/linux.mk
 # initrd strings): only those are built for it, so `make run` of the demo
 # compiles none of the test guests. `make guests` builds them all.
 CONFIG_WORDS := $(shell tr -c 'A-Za-z0-9._-' ' ' < $(CONFIG_DTS) 2>/dev/null)
-CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS),\
+CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS) $(BENCH_PAYLOADS),\
 	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
 
 .PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
@@ -278,7 +278,7 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # ---- run, benchmark and test ----
 
 # Benchmarks print figures (never pass/fail on timing): docs/performance.md.
-bench: bench-irq bench-linux bench-disk
+bench: bench-irq bench-linux bench-disk bench-rt
 
 # Interrupt latency and trap overheads, natively and in a partition, on
 # both QEMU virt GICs (tools/bench/irq_bench.py).

@@ -72,3 +72,5 @@ bench-linux: deps
 bench-disk: deps
 	$(Q)python3 tools/bench/linux_disk.py
 .PHONY: linux bench-linux bench-disk
+
+include payloads/linux/rt.mk

@@ -34,13 +34,8 @@ import subprocess
 import sys
 import time
 
-from linux_common import CONFIG, OUT, ROOT, commands, make
-# Exact, repeatable virtual time: icount, no random seed in QEMU's device
-# tree, the RTC on the virtual clock (docs/performance.md).
-ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-machine", "dtb-randomness=off",
-          "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
+from linux_common import ICOUNT, OUT, ROOT, commands, native_tree
 MARKER = re.compile(r"linux: boot done: counter (\d+) at (\d+) Hz")
-UNIT = re.compile(r"^\t([A-Za-z0-9,._+-]+)@([0-9a-f]+) \{$", re.M)
 TIMEOUT = 600
 TARGET = 1.01
 
@@ -64,40 +59,6 @@ def boot(cmd, log_path):
             proc.kill()
             proc.wait()
     sys.exit(f"bench: no boot marker, see {os.path.relpath(log_path, ROOT)}")
-
-
-def dts(path):
-    return subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", path], check=True,
-                          stdout=subprocess.PIPE, text=True).stdout
-
-
-def native_tree(board):
-    """The partition's DTB less the top-level nodes whose unit address
-    QEMU's machine lacks; returns (path, bootargs, removed node names)."""
-    make(board, "all")
-    out = os.path.dirname(make(board, "print-image"))
-    name = os.path.splitext(os.path.basename(CONFIG))[0]
-    part = os.path.join(ROOT, out, "gen", "dtbs", "linux.dtb")
-    machine = os.path.join(OUT, f"qemu-{board}.dtb")
-    args = make(board, "print-native-qemu").split()
-    # -machine dumpdtb= writes QEMU's own tree for these options and exits.
-    for i, a in enumerate(args):
-        if a == "-M":
-            args[i + 1] += f",dumpdtb={machine}"
-    subprocess.run(["qemu-system-aarch64"] + args, cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    have = set(UNIT.findall(dts(machine)))
-    have_addr = {addr for _, addr in have}
-    tree = os.path.join(OUT, f"{name}-native-{board}.dtb")
-    subprocess.run(["cp", part, tree], check=True)
-    removed = []
-    for node, addr in UNIT.findall(dts(part)):
-        if node != "memory" and addr not in have_addr:
-            subprocess.run(["fdtput", "-r", tree, f"/{node}@{addr}"], check=True)
-            removed.append(f"{node}@{addr}")
-    bootargs = subprocess.run(["fdtget", tree, "/chosen", "bootargs"], check=True,
-                              stdout=subprocess.PIPE, text=True).stdout.strip()
-    return tree, bootargs, removed
 
 
 def twice(cmd, stem):

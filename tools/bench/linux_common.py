@@ -3,6 +3,7 @@
 lines (native, and the same kernel in a Bulkhead partition) with the same
 virtio-blk-pci disk."""
 import os
+import re
 import subprocess
 import sys
 
@@ -10,34 +11,75 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OUT = os.path.join(ROOT, "build", "bench")
 # Linux alone in a partition, its disk on the PCIe bridge behind the SMMU.
 CONFIG = "tests/configs/qemu-virt/linux-alone.dts"
+# Exact, repeatable virtual time: icount, no random seed in QEMU's device
+# tree, the RTC on the virtual clock (docs/performance.md).
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off", "-machine", "dtb-randomness=off",
+          "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
+UNIT = re.compile(r"^\t([A-Za-z0-9,._+-]+)@([0-9a-f]+) \{$", re.M)
 
 
-def make(board, *targets):
+def make(board, *targets, config=CONFIG):
     r = subprocess.run(["make", "--no-print-directory", "-s", f"BOARD={board}",
-                        f"CONFIG={CONFIG}"] + list(targets), cwd=ROOT,
+                        f"CONFIG={config}"] + list(targets), cwd=ROOT,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0:
         sys.exit(f"bench: make {' '.join(targets)} failed:\n{r.stdout[-2000:]}")
     return r.stdout.strip()
 
 
-def commands(board, disk, extra=(), drive_opts="", native_dtb=None):
+def dts(path):
+    return subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", path], check=True,
+                          stdout=subprocess.PIPE, text=True).stdout
+
+
+def native_tree(board, config=CONFIG):
+    """The partition's DTB less the top-level nodes whose unit address
+    QEMU's machine lacks; returns (path, bootargs, removed node names).
+    Builds first: the partition's DTB is a build product."""
+    make(board, "all", config=config)
+    out = os.path.dirname(make(board, "print-image", config=config))
+    name = os.path.splitext(os.path.basename(config))[0]
+    part = os.path.join(ROOT, out, "gen", "dtbs", "linux.dtb")
+    machine = os.path.join(OUT, f"qemu-{board}.dtb")
+    args = make(board, "print-native-qemu", config=config).split()
+    # -machine dumpdtb= writes QEMU's own tree for these options and exits.
+    for i, a in enumerate(args):
+        if a == "-M":
+            args[i + 1] += f",dumpdtb={machine}"
+    subprocess.run(["qemu-system-aarch64"] + args, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    have = set(UNIT.findall(dts(machine)))
+    have_addr = {addr for _, addr in have}
+    tree = os.path.join(OUT, f"{name}-native-{board}.dtb")
+    subprocess.run(["cp", part, tree], check=True)
+    removed = []
+    for node, addr in UNIT.findall(dts(part)):
+        if node != "memory" and addr not in have_addr:
+            subprocess.run(["fdtput", "-r", tree, f"/{node}@{addr}"], check=True)
+            removed.append(f"{node}@{addr}")
+    bootargs = subprocess.run(["fdtget", tree, "/chosen", "bootargs"], check=True,
+                              stdout=subprocess.PIPE, text=True).stdout.strip()
+    return tree, bootargs, removed
+
+
+def commands(board, disk, extra=(), drive_opts="", native_dtb=None, config=CONFIG,
+             kernel="build/payloads/linux-Image",
+             initrd="build/payloads/linux-initramfs.cpio.gz"):
     """Build, then return the (native, Bulkhead) QEMU command lines. QEMU
     lets a virtio PCI device bypass the IOMMU unless it offers
     ACCESS_PLATFORM (boards/qemu-virt/virt.mk, VIRTIO_PCI_SMMU). With no
     disk, no disk is attached. native_dtb: the device tree the native
-    kernel gets instead of QEMU's own (and its bootargs)."""
-    make(board, "all")
+    kernel gets instead of QEMU's own (and its bootargs). config, kernel,
+    initrd: the system description and, for native, the same payloads."""
+    make(board, "all", config=config)
     drive = [] if disk is None else [
         "-drive", f"if=none,format=raw,id=disk0,file={disk}{drive_opts}",
         "-device", "virtio-blk-pci,drive=disk0,disable-legacy=on,iommu_platform=on"]
     tree = [] if native_dtb is None else ["-dtb", native_dtb[0]]
     bootargs = "console=ttyAMA0 quiet nokaslr" if native_dtb is None else native_dtb[1]
-    native = (["qemu-system-aarch64"] + make(board, "print-native-qemu").split() +
+    native = (["qemu-system-aarch64"] + make(board, "print-native-qemu", config=config).split() +
               list(extra) + drive + tree +
-              ["-kernel", "build/payloads/linux-Image",
-               "-initrd", "build/payloads/linux-initramfs.cpio.gz",
-               "-append", bootargs])
-    hyp = (["qemu-system-aarch64"] + make(board, "print-qemu").split() + list(extra) +
-           drive + ["-kernel", make(board, "print-image")])
+              ["-kernel", kernel, "-initrd", initrd, "-append", bootargs])
+    hyp = (["qemu-system-aarch64"] + make(board, "print-qemu", config=config).split() +
+           list(extra) + drive + ["-kernel", make(board, "print-image", config=config)])
     return native, hyp
