@@ -53,6 +53,10 @@ struct hv_partition_cfg;
 void gic_init_dist(void);
 void gic_init_cpu(unsigned core);
 void gic_send_ipi(unsigned core);
+/* The physical SGI that rings a core's doorbell: SGIs posted to its vCPU
+ * (struct vgic_vcpu, sgi_mbox; vgic_sgi_post()). The kick is SGI 0. */
+#define HV_DOORBELL_SGI 1
+void gic_send_doorbell(unsigned core);
 uint32_t gic_ack(void);
 uint32_t gic_intid(uint32_t iar);
 void gic_eoi(uint32_t iar);

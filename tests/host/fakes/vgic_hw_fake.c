@@ -48,6 +48,16 @@ void vgic_hw_kick(uint32_t pcpu)
 	fake.kicks |= 1u << pcpu;
 }
 
+void vgic_hw_doorbell(uint32_t pcpu)
+{
+	fake.doorbells |= 1u << pcpu;
+}
+
+uint64_t vgic_hw_doorbell_sgi1r(uint32_t pcpu)
+{
+	return 0x100000000ULL | pcpu;
+}
+
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
 {
 	(void)pcpu;

@@ -13,6 +13,7 @@ struct fake_gic {
 	unsigned lr_writes;
 	bool npie, uie, trap_ack;
 	uint32_t kicks;
+	uint32_t doorbells; /* vgic_hw_doorbell() */
 	bool phys_enabled[1024];
 	bool phys_pending[1024];
 	unsigned deactivated[1024];
