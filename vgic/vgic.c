@@ -899,7 +899,8 @@ void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 
 /**
  * The light exits' SGI: post SGI @sgi from vCPU @self to every vCPU of
- * @target_mask (already limited to the partition's vCPUs) in its mailbox,
+ * @target_mask in its mailbox (vCPUs the partition does not have are
+ * ignored),
  * without g->lock, and ring each target's doorbell. The target's core
  * makes it pending (vgic_sgi_drain()) or injects it at once (the vector's
  * fast path) when it takes the doorbell; for @self that is right after
@@ -912,7 +913,6 @@ void vgic_sgi_post(struct vgic *g, unsigned self, uint32_t sgi,
 	unsigned src = mbox_src(g, self);
 	uint64_t bit = mbox_bit(src, sgi);
 
-	target_mask &= (1u << g->vcpu_count) - 1;
 	for (unsigned t = 0; t < g->vcpu_count; t++) {
 		if (target_mask & (1u << t)) {
 			__atomic_fetch_or(&g->cpu[t].sgi_mbox[src / 4], bit,

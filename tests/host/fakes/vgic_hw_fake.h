@@ -34,6 +34,7 @@ void fake_guest_eoi(unsigned i);
 int fake_lr_of(uint32_t intid);
 bool fake_vector_irq(const struct vgic *g, unsigned self, uint32_t pintid);
 bool fake_vector_maint(const struct vgic *g, unsigned self);
+bool fake_vector_doorbell(struct vgic *g, unsigned self);
 uint32_t fake_misr(void);
 
 #endif
