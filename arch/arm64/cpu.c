@@ -464,12 +464,6 @@ int64_t arch_psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx)
 	return (int64_t)x0;
 }
 
-/** Zero @p's RAM (through the loading window) and clean it to PoC. */
-void arch_load_partition_memory(const struct partition *p)
-{
-	arch_zero_and_clean(p->cfg->ram_pa, p->cfg->ram_size);
-}
-
 /**
  * Forget every translation and instruction cached for @p: its VMID's
  * stage-1 and stage-2 TLB entries on all cores, and the I-cache (new code

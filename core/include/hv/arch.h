@@ -31,7 +31,6 @@ void arch_mmu_on(const struct mmu_regs *r);
 void arch_mmu_prepare_window(const struct partition *p);
 void arch_mmu_map_window(const struct partition *p);
 void arch_mmu_unmap_window(const struct partition *p);
-void arch_load_partition_memory(const struct partition *p);
 void arch_partition_flush(const struct partition *p);
 void arch_clean_range(uint64_t base, uint64_t end);
 void arch_invalidate_range(void *base, size_t bytes);

@@ -85,6 +85,12 @@ struct partition {
 	char dma_why[112];
 	struct ratelimit life_lines; /* lifecycle lines (lock: by whoever
 				      * won the state change, or boots it) */
+	/* Its RAM being cleared at a load, by all of its cores (partition.c,
+	 * clear_ram()): HV_CLEAR_CHUNK pieces, clear_chunks of them (0: no
+	 * clearing under way), the next one to take and how many are done. */
+	_Atomic uint32_t clear_chunks;
+	_Atomic uint32_t clear_next;
+	_Atomic uint32_t clear_done;
 	struct vgic vgic;	   /* own lock: vgic.lock */
 };
 
