@@ -199,6 +199,80 @@ static void copy_blob(const struct hv_partition_cfg *c,
 	}
 }
 
+
+/* The piece of partition RAM one core takes at a time (clear_ram()). */
+#define HV_CLEAR_CHUNK (1UL << 20)
+
+/*
+ * Take pieces of @p's RAM being cleared until none is left; each is
+ * zeroed and cleaned to PoC (arch_zero_and_clean(), which ends with a DSB,
+ * so the piece is done before it is counted). Any core of @p: the one
+ * loading it, and the others from their park loop.
+ */
+static void clear_pieces(struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+	uint32_t n = __atomic_load_n(&p->clear_chunks, __ATOMIC_ACQUIRE);
+
+	while (n != 0) {
+		uint32_t k = __atomic_fetch_add(&p->clear_next, 1,
+						__ATOMIC_SEQ_CST);
+		uint64_t off = (uint64_t)k * HV_CLEAR_CHUNK;
+
+		if (k >= n) {
+			break;
+		}
+		arch_zero_and_clean(c->ram_pa + off,
+				    c->ram_size - off < HV_CLEAR_CHUNK
+					    ? c->ram_size - off
+					    : HV_CLEAR_CHUNK);
+		__atomic_fetch_add(&p->clear_done, 1, __ATOMIC_SEQ_CST);
+		sev();
+		/* Let the other cores in where they take turns (QEMU's
+		 * round robin: otherwise one core clears everything). */
+		yield_hint();
+	}
+}
+
+/*
+ * Zero @p's RAM and clean it to PoC (its guest starts with the MMU and
+ * caches off, and nothing may pass from an earlier user of the RAM), on
+ * all of its cores at once: its other cores are parked (at boot, or
+ * evicted by a restart), and a kick makes them take pieces from their
+ * park loop (park(), clear_pieces()). A core that is not there yet leaves
+ * its share to the others; this one waits until every piece is done.
+ * The loading window is mapped, in the EL2 tables all cores share.
+ */
+static void clear_ram(struct partition *p)
+{
+	const struct hv_partition_cfg *c = p->cfg;
+	uint32_t n = (uint32_t)((c->ram_size + HV_CLEAR_CHUNK - 1) /
+				HV_CLEAR_CHUNK);
+	uint32_t self = pcpu_this()->index;
+
+	if (colour_part(c)) {
+		/* Coloured RAM is contiguous only in IPA: one core walks its
+		 * runs (docs/isolation.md). */
+		arch_load_partition_memory(p);
+		return;
+	}
+	__atomic_store_n(&p->clear_next, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&p->clear_done, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&p->clear_chunks, n, __ATOMIC_SEQ_CST);
+	if (n > 1) {
+		for (uint32_t j = 0; j < c->cpu_count; j++) {
+			if (p->vcpus[j]->pcpu != self) {
+				gic_send_ipi(p->vcpus[j]->pcpu);
+			}
+		}
+	}
+	clear_pieces(p);
+	while (__atomic_load_n(&p->clear_done, __ATOMIC_SEQ_CST) != n) {
+		wfe();
+	}
+	__atomic_store_n(&p->clear_chunks, 0, __ATOMIC_SEQ_CST);
+}
+
 /**
  * Clear @p's RAM and copy in its pristine image, DTB and initrd through the
  * temporary EL2 window, then drop the window and stale translations. The
@@ -216,7 +290,7 @@ void partition_load(struct partition *p)
 	__atomic_store_n(&p->dma_request, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&p->dma_faults, 0, __ATOMIC_SEQ_CST);
 	arch_mmu_map_window(p);
-	arch_load_partition_memory(p);
+	clear_ram(p);
 	for (unsigned i = 0; i < 3; i++) {
 		copy_blob(c, blobs[i]);
 	}
@@ -595,6 +669,7 @@ static void park(uint64_t arg)
 			__atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
 			sev();
 		}
+		clear_pieces(p); /* its RAM, if being cleared (clear_ram()) */
 		dsb_sy();
 		wfi(); /* wakes on a pending interrupt even with PSTATE.I set */
 		vcpu_take_irqs(v);

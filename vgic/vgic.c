@@ -222,10 +222,51 @@ static void fast_arm(const struct vgic *g, struct vgic_vcpu *c,
 	}
 }
 
+/*
+ * Where source vCPU @src posts in a target's sgi_mbox (struct vgic_vcpu):
+ * the word, and the bit of SGI @sgi in it. A GICv3 SGI's state does not
+ * record its source, so every source posts as 0 there.
+ */
+static unsigned mbox_src(const struct vgic *g, unsigned src)
+{
+	return g->version == 2 ? src : 0;
+}
+
+static uint64_t mbox_bit(unsigned src, uint32_t sgi)
+{
+	return 1ULL << ((src % 4) * 16 + (sgi & 15));
+}
+
 static void fast_disarm(struct vgic_vcpu *c, unsigned i)
 {
 	if (c->fast_irq != 0 && (c->fast_irq >> 32) == i) {
 		c->fast_irq = 0;
+	}
+	if (c->fast_sgi_bit != 0 && c->fast_sgi_idx == i) {
+		c->fast_sgi_bit = 0;
+	}
+}
+
+/*
+ * The same for SGIs (struct vgic_vcpu, fast_sgi_bit): vgic_flush() just
+ * wrote @lr, SGI @q pending only, into LR @i. The next instance from the
+ * same source, once the guest's EOI has emptied that LR, is that same
+ * value in that LR, which the vector writes when the doorbell finds
+ * exactly that SGI posted (its source in the LR's CPUID field on a GICv2,
+ * so only sources 0-3, which post in word 0). Anything that changes the
+ * LR disarms it (fast_disarm()); changes made to the SGI by another core
+ * come with a request and a kick, as for fast_irq.
+ */
+static void fast_arm_sgi(const struct vgic *g, struct vgic_vcpu *c,
+			 const struct virq *q, struct lr_val lr, unsigned i)
+{
+	unsigned src = mbox_src(g, q->lr_src);
+
+	if (g->fast_ok && q->intid < 16 && lr.state == LR_STATE_P &&
+	    !lr.eoi_maint && src < 4) {
+		c->fast_sgi_lr = vgic_hw_lr_encode(&lr);
+		c->fast_sgi_idx = i;
+		c->fast_sgi_bit = mbox_bit(src, q->intid);
 	}
 }
 
@@ -655,6 +696,7 @@ void vgic_flush(struct vgic *g, unsigned self)
 							 : 0));
 
 			lr_write(g, self, (unsigned)i, &lr);
+			fast_arm_sgi(g, c, q, lr, (unsigned)i);
 		}
 		q->lr = (int8_t)i;
 		q->lr_vcpu = (uint8_t)self;
@@ -688,6 +730,7 @@ void vgic_vcpu_power_on(struct vgic *g, unsigned self)
 	struct vgic_vcpu *c = &g->cpu[self];
 
 	c->fast_irq = 0;
+	c->fast_sgi_bit = 0;
 	c->ack_check = false;
 	for (unsigned i = 0; i < g->lr_count; i++) {
 		struct virq *q = vgic_virq(g, self, c->lr_intid[i]);
@@ -940,30 +983,91 @@ void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level)
 		     level ? VREQ_PEND_SET : VREQ_PEND_CLR);
 }
 
+/*
+ * Pend SGI @sgi from source vCPU @src on vCPU @t; @self is the calling
+ * vCPU (vgic_changed() kicks @t's core if it is another).
+ */
+static void sgi_pend(struct vgic *g, unsigned self, unsigned src,
+		     uint32_t sgi, unsigned t)
+{
+	struct virq *q = &g->cpu[t].priv[sgi & 15];
+
+	if (g->version == 2) {
+		if (q->lr >= 0 && q->lr_src == src) {
+			q->sgi_again |= (uint8_t)(1u << src);
+		}
+		q->sgi_src |= (uint8_t)(1u << src);
+	}
+	q->flags |= VIRQ_PENDING;
+	g->injected++;
+	vgic_changed(g, self, q, t, VREQ_PEND_SET);
+}
+
 /**
  * Pend SGI @sgi on every vCPU of @target_mask (bit i = vCPU i); vCPUs the
- * partition does not have are ignored.
+ * partition does not have are ignored. Caller holds g->lock.
  */
 void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 		   uint32_t target_mask)
 {
 	for (unsigned t = 0; t < g->vcpu_count; t++) {
-		struct virq *q;
-
-		if (!(target_mask & (1u << t))) {
-			continue;
+		if (target_mask & (1u << t)) {
+			sgi_pend(g, self, self, sgi, t);
 		}
-		q = &g->cpu[t].priv[sgi & 15];
-		if (g->version == 2) {
-			if (q->lr >= 0 && q->lr_src == self) {
-				q->sgi_again |= (uint8_t)(1u << self);
-			}
-			q->sgi_src |= (uint8_t)(1u << self);
-		}
-		q->flags |= VIRQ_PENDING;
-		g->injected++;
-		vgic_changed(g, self, q, t, VREQ_PEND_SET);
 	}
+}
+
+/**
+ * The light exits' SGI: post SGI @sgi from vCPU @self to every vCPU of
+ * @target_mask in its mailbox (vCPUs the partition does not have are
+ * ignored),
+ * without g->lock, and ring each target's doorbell. The target's core
+ * makes it pending (vgic_sgi_drain()) or injects it at once (the vector's
+ * fast path) when it takes the doorbell; for @self that is right after
+ * the exit's ERET. The atomic OR is ordered before the doorbell by
+ * vgic_hw_doorbell() (a DSB before the physical SGI).
+ */
+void vgic_sgi_post(struct vgic *g, unsigned self, uint32_t sgi,
+		   uint32_t target_mask)
+{
+	unsigned src = mbox_src(g, self);
+	uint64_t bit = mbox_bit(src, sgi);
+
+	for (unsigned t = 0; t < g->vcpu_count; t++) {
+		if (target_mask & (1u << t)) {
+			__atomic_fetch_or(&g->cpu[t].sgi_mbox[src / 4], bit,
+					  __ATOMIC_RELAXED);
+		}
+	}
+	for (unsigned t = 0; t < g->vcpu_count; t++) {
+		if (target_mask & (1u << t)) {
+			vgic_hw_doorbell(g->cpu[t].pcpu);
+		}
+	}
+}
+
+/**
+ * Make every SGI posted to vCPU @self (vgic_sgi_post()) pending, as
+ * vgic_send_sgi() would have. On @self's core, with g->lock. Returns
+ * whether there was any.
+ */
+bool vgic_sgi_drain(struct vgic *g, unsigned self)
+{
+	bool any = false;
+
+	for (unsigned w = 0; w < 2; w++) {
+		uint64_t m = __atomic_exchange_n(&g->cpu[self].sgi_mbox[w], 0,
+						 __ATOMIC_ACQUIRE);
+
+		while (m != 0) {
+			unsigned b = (unsigned)__builtin_ctzll(m);
+
+			m &= m - 1;
+			any = true;
+			sgi_pend(g, self, w * 4 + b / 16, b % 16, self);
+		}
+	}
+	return any;
 }
 
 /*
@@ -1033,6 +1137,9 @@ void vgic_reset_state(struct vgic *g)
 		}
 		c->dirty = false;
 		c->fast_irq = 0;
+		c->fast_sgi_bit = 0;
+		c->sgi_mbox[0] = 0;
+		c->sgi_mbox[1] = 0;
 		c->ack_check = false;
 		c->gicr_waker = 1u << 1; /* ProcessorSleep */
 		c->gicr_ctlr = 0;
@@ -1081,6 +1188,12 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 		struct vgic_vcpu *cpu = &g->cpu[v];
 
 		cpu->pcpu = c->cpus[v];
+		cpu->cpu0_fast = &g->cpu[0].fast_irq;
+		if (version == 3) {
+			cpu->doorbell_sgi1r = vgic_hw_doorbell_sgi1r(cpu->pcpu);
+			cpu->sgi1r_all = (1u << c->cpu_count) - 1;
+			cpu->sgi1r_others = cpu->sgi1r_all & ~(1u << v);
+		}
 		for (unsigned i = 0; i < VGIC_PRIVATE; i++) {
 			cpu->priv[i].flags = VIRQ_OWNED;
 		}

@@ -46,23 +46,26 @@ write_ctlr(struct vgic *g, unsigned self, uint32_t val)
 /* GICv2 SGIR: TargetListFilter[25:24], CPUTargetList[23:16], INTID[3:0]. */
 static void write_sgir(struct vgic *g, unsigned self, uint32_t val)
 {
+	vgic_send_sgi(g, self, val & 15, vgic_sgir_targets(g, self, val));
+}
+
+/** The vCPUs (bit i: vCPU i) a GICD_SGIR value @val written by vCPU @self
+ * names, within the partition (IHI 0048B 4.3.15); the reserved filter
+ * names none. Needs no lock. */
+uint32_t vgic_sgir_targets(const struct vgic *g, unsigned self, uint32_t val)
+{
 	uint32_t all = (1u << g->vcpu_count) - 1;
-	uint32_t mask;
 
 	switch ((val >> 24) & 3) {
 	case 0:
-		mask = (val >> 16) & 0xff;
-		break;
+		return ((val >> 16) & 0xff) & all;
 	case 1:
-		mask = all & ~(1u << self);
-		break;
+		return all & ~(1u << self);
 	case 2:
-		mask = 1u << self;
-		break;
+		return (1u << self) & all;
 	default:
-		return;
+		return 0;
 	}
-	vgic_send_sgi(g, self, val & 15, mask & all);
 }
 
 /* GICv2 ITARGETSR: a byte per INTID; private ones read as this CPU. */

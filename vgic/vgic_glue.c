@@ -76,6 +76,13 @@ void vcpu_take_irqs(struct vcpu *v)
 		health_sync_irqs(v->part); /* the fast path skips the sync */
 		spin_unlock(&g->lock);
 	}
+	/* SGIs posted to this vCPU (its doorbell is a kick above). */
+	if (vgic_sgi_posted(g, v->index)) {
+		spin_lock(&g->lock);
+		vgic_sgi_drain(g, v->index);
+		health_sync_irqs(v->part);
+		spin_unlock(&g->lock);
+	}
 	if (kicked) {
 		partition_dma_check(v); /* may not return */
 	}

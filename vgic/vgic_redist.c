@@ -164,16 +164,23 @@ enum vgic_result vgic_redist_access(struct vgic *g, unsigned self,
  */
 void vgic_sgi1r(struct vgic *g, unsigned self, uint64_t val)
 {
+	vgic_send_sgi(g, self, (uint32_t)(val >> 24) & 15,
+		      vgic_sgi1r_targets(g, self, val));
+}
+
+/** The vCPUs (bit i: vCPU i) an ICC_SGI1R_EL1 value @val written by vCPU
+ * @self names, within the partition (see vgic_sgi1r()); IRM = 1 names
+ * every other vCPU of the partition. Needs no lock. */
+uint32_t vgic_sgi1r_targets(const struct vgic *g, unsigned self,
+			    uint64_t val)
+{
 	uint32_t all = (1u << g->vcpu_count) - 1;
-	uint32_t mask;
 
 	if (val & (1ULL << 40)) {
-		mask = all & ~(1u << self);
-	} else if ((val & 0x00ff00ff00ff0000ULL) != 0 ||
-		   ((val >> 44) & 0xf) != 0) {
-		mask = 0;
-	} else {
-		mask = (uint32_t)(val & 0xffff) & all;
+		return all & ~(1u << self);
 	}
-	vgic_send_sgi(g, self, (uint32_t)(val >> 24) & 15, mask);
+	if ((val & 0x00ff00ff00ff0000ULL) != 0 || ((val >> 44) & 0xf) != 0) {
+		return 0;
+	}
+	return (uint32_t)(val & 0xffff) & all;
 }

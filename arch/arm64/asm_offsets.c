@@ -5,11 +5,14 @@
  */
 #include <stddef.h>
 
+#include "hv/arch.h"
 #include "hv/config.h"
 #include "hv/pcpu.h"
 #include "hv/psci.h"
 #include "hv/trap.h"
 #include "hv/vgic.h"
+
+#include "arch/esr.h"
 
 #define DEFINE(sym, val) \
 	__asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -50,6 +53,25 @@ void asm_offsets(void)
 			       offsetof(struct vgic_vcpu, fast_irq) + 8,
 		       "fast_lr follows fast_irq");
 	_Static_assert(VGIC_MAX_LRS == 16, "the vector's LR table has 16");
+	/* The SGI fast path's fields, from the vCPU's vgic_fast pointer. */
+#define FAST_OFF(f) (offsetof(struct vgic_vcpu, f) - \
+		     offsetof(struct vgic_vcpu, fast_irq))
+	DEFINE(FAST_SGI_MBOX0, FAST_OFF(sgi_mbox[0]));
+	DEFINE(FAST_SGI_MBOX1, FAST_OFF(sgi_mbox[1]));
+	DEFINE(FAST_SGI_BIT, FAST_OFF(fast_sgi_bit));
+	DEFINE(FAST_SGI_LR, FAST_OFF(fast_sgi_lr));
+	DEFINE(FAST_SGI_IDX, FAST_OFF(fast_sgi_idx));
+	DEFINE(FAST_DOORBELL, FAST_OFF(doorbell_sgi1r));
+	DEFINE(FAST_CPU0, FAST_OFF(cpu0_fast));
+	DEFINE(FAST_SGI1R_ALL, FAST_OFF(sgi1r_all));
+	DEFINE(FAST_SGI1R_OTHERS, FAST_OFF(sgi1r_others));
+	DEFINE(VGIC_VCPU_SIZE, sizeof(struct vgic_vcpu));
+	DEFINE(DOORBELL_SGI, HV_DOORBELL_SGI);
+	DEFINE(EXIT_SYSREG_OFF, EXIT_SYSREG * sizeof(uint64_t));
+	/* ICC_SGI1R_EL1's ISS with Rt 0, for the vector (esr.h). */
+	DEFINE(SYSREG_SGI1R_ISS, SYSREG_ICC_SGI1R);
+	_Static_assert((SYSREG_ICC_SGI1R >> 12) < 4096,
+		       "vectors.S compares the ISS with SUB #, LSL 12 and CMP");
 	DEFINE(FAST_PSCI_VERSION, PSCI_VERSION);
 	DEFINE(FAST_SMCCC_VERSION, SMCCC_VERSION);
 	/* The vector's fast path returns one value for both calls. */

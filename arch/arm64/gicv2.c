@@ -96,10 +96,12 @@ void gic_init_cpu(unsigned core)
 			     HV_PRIO_GUEST * 0x01010101u);
 	}
 	mmio_write8(gicd() + GICD_IPRIORITYR + HV_IPI_SGI, HV_PRIO_KICK);
+	mmio_write8(gicd() + GICD_IPRIORITYR + HV_DOORBELL_SGI, HV_PRIO_KICK);
 	mmio_write8(gicd() + GICD_IPRIORITYR + VGIC_MAINT_INTID, HV_PRIO_KICK);
 	mmio_write8(gicd() + GICD_IPRIORITYR + HV_HYP_TIMER_INTID, HV_PRIO_KICK);
 	mmio_write32(gicd() + GIC_ISENABLER,
-		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID) |
+		     (1u << HV_IPI_SGI) | (1u << HV_DOORBELL_SGI) |
+			     (1u << VGIC_MAINT_INTID) |
 			     (1u << HV_HYP_TIMER_INTID));
 	mmio_write32(gicc() + GICC_PMR, 0xff);
 	mmio_write32(gicc() + GICC_BPR, 0);
@@ -112,6 +114,14 @@ void gic_send_ipi(unsigned core)
 	dsb_ish();
 	mmio_write32(gicd() + GICD_SGIR,
 		     ((uint32_t)cpu_mask[core] << 16) | HV_IPI_SGI);
+}
+
+/** Ring board core @core's doorbell (HV_DOORBELL_SGI), as gic_send_ipi(). */
+void gic_send_doorbell(unsigned core)
+{
+	dsb_ish();
+	mmio_write32(gicd() + GICD_SGIR,
+		     ((uint32_t)cpu_mask[core] << 16) | HV_DOORBELL_SGI);
 }
 
 /** Acknowledge: the raw IAR (INTID plus, for SGIs, the source CPU). */

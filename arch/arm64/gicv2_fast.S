@@ -60,7 +60,7 @@ gic_fast_irq:
 	b	guest_irq_done
 
 1:	cmp	w1, #VGIC_MAINT_INTID
-	b.ne	guest_irq_iar
+	b.ne	7f
 	ldr	w1, [x3, #GICH_MISR]
 	cmp	w1, #GICH_MISR_EOI
 	b.ne	2f
@@ -84,4 +84,59 @@ gic_fast_irq:
 	mov	x5, #EXIT_MAINT_FAST_OFF
 	b	guest_irq_done
 2:	mov	w1, #VGIC_MAINT_INTID
+	b	guest_irq_iar
+
+	/*
+	 * The doorbell (HV_DOORBELL_SGI, whatever core rang it: the IAR's
+	 * CPUID field is kept for the EOI): SGIs posted to this vCPU, as in
+	 * gicv3_fast.S. The DMB orders the mailbox loads after the
+	 * acknowledge's (IHI 0048B 4.4.4; the sender's DSB made its post
+	 * visible before its GICD_SGIR write). If the mailbox holds exactly
+	 * the armed SGI and its LR is empty (GICH_ELRSR0), take it, end the
+	 * doorbell (GICC_EOIR, GICC_DIR) and write the armed value (with its
+	 * source in CPUID) into the LR. x6 and x7 are saved for this path.
+	 */
+.global gic_fast_irq_none
+gic_fast_irq_none:				/* no PPI armed */
+	adrp	x3, hv_cfg
+	add	x3, x3, :lo12:hv_cfg
+	ldr	x4, [x3, #CFG_GICC_BASE]
+	ldr	x3, [x3, #CFG_GICH_BASE]
+	ldr	w1, [x4, #GICC_IAR]
+7:	and	w2, w1, #0x3ff
+	cmp	w2, #DOORBELL_SGI
+	b.ne	guest_irq_iar
+	dmb	ishld
+	stp	x6, x7, [sp, #-16]!
+	ldr	x6, [x0, #VCPU_VGIC_FAST]
+	ldr	x2, [x6, #FAST_SGI_MBOX1]
+	cbnz	x2, 9f
+	ldr	x7, [x6, #FAST_SGI_IDX]
+	ldr	w2, [x3, #GICH_ELRSR0]
+	lsr	w2, w2, w7
+	and	w5, w2, #1			/* the armed LR is empty */
+	ldr	x2, [x6, #FAST_SGI_BIT]
+	add	x6, x6, #FAST_SGI_MBOX0
+4:	ldxr	x7, [x6]
+	cbz	x7, 6f
+	cmp	x7, x2
+	b.ne	8f
+	cbz	w5, 8f
+	stxr	w7, xzr, [x6]
+	cbnz	w7, 4b
+	str	w1, [x4, #GICC_EOIR]
+	str	w1, [x4, #GICC_DIR]
+	ldr	x7, [x6, #(FAST_SGI_IDX - FAST_SGI_MBOX0)]
+	ldr	w2, [x6, #(FAST_SGI_LR - FAST_SGI_MBOX0)]
+	add	x3, x3, x7, lsl #2
+	str	w2, [x3, #GICH_LR]
+	b	5f
+6:	clrex
+	str	w1, [x4, #GICC_EOIR]
+	str	w1, [x4, #GICC_DIR]
+5:	ldp	x6, x7, [sp], #16
+	mov	x5, #EXIT_IRQ_FAST_OFF
+	b	guest_irq_done
+8:	clrex
+9:	ldp	x6, x7, [sp], #16
 	b	guest_irq_iar

@@ -117,6 +117,18 @@ void vgic_hw_kick(uint32_t pcpu)
 	gic_send_ipi(pcpu);
 }
 
+void vgic_hw_doorbell(uint32_t pcpu)
+{
+	gic_send_doorbell(pcpu);
+}
+
+/* No ICC_SGI1R_EL1 here: the vector's SGI write path stays off. */
+uint64_t vgic_hw_doorbell_sgi1r(uint32_t pcpu)
+{
+	(void)pcpu;
+	return 0;
+}
+
 uint32_t vgic_hw_current_pcpu(void)
 {
 	return pcpu_this()->index;

@@ -120,8 +120,8 @@ void gic_init_dist(void)
 }
 
 /**
- * This core's redistributor awake; SGIs and PPIs disabled except the kick
- * and the maintenance interrupt; the CPU interface on with EOImode 1.
+ * This core's redistributor awake; SGIs and PPIs disabled except the kick,
+ * the doorbell, the EL2 timer and the maintenance interrupt; the CPU interface on with EOImode 1.
  * Each core, once.
  */
 void gic_init_cpu(unsigned core)
@@ -142,10 +142,12 @@ void gic_init_cpu(unsigned core)
 			     HV_PRIO_GUEST * 0x01010101u);
 	}
 	mmio_write8(rd + GICR_IPRIORITYR + HV_IPI_SGI, HV_PRIO_KICK);
+	mmio_write8(rd + GICR_IPRIORITYR + HV_DOORBELL_SGI, HV_PRIO_KICK);
 	mmio_write8(rd + GICR_IPRIORITYR + VGIC_MAINT_INTID, HV_PRIO_KICK);
 	mmio_write8(rd + GICR_IPRIORITYR + HV_HYP_TIMER_INTID, HV_PRIO_KICK);
 	mmio_write32(rd + GICR_SGI + GIC_ISENABLER,
-		     (1u << HV_IPI_SGI) | (1u << VGIC_MAINT_INTID) |
+		     (1u << HV_IPI_SGI) | (1u << HV_DOORBELL_SGI) |
+			     (1u << VGIC_MAINT_INTID) |
 			     (1u << HV_HYP_TIMER_INTID));
 
 	/* SRE, disable FIQ/IRQ bypass, and let EL1 use system registers. */
@@ -162,19 +164,39 @@ void gic_init_cpu(unsigned core)
  * Kick board core @core. Stores made before the call are visible to it
  * when it takes the interrupt (the DSB orders them before the SGI).
  */
-void gic_send_ipi(unsigned core)
+/* ICC_SGI1R_EL1 for physical SGI @sgi to board core @core (IHI 0069H
+ * 12.2.23: TargetList, Aff1, INTID, Aff2, RS, Aff3). */
+static uint64_t sgi1r_value(unsigned core, uint64_t sgi)
 {
 	uint64_t mpidr = hv_cfg.board.cpu_mpidr[core];
-	uint64_t v = (1ULL << (mpidr & 0xf)) |
-		     (((mpidr >> 8) & 0xff) << 16) |
-		     ((uint64_t)HV_IPI_SGI << 24) |
-		     (((mpidr >> 16) & 0xff) << 32) |
-		     (((mpidr >> 4) & 0xf) << 44) |
-		     (((mpidr >> 32) & 0xff) << 48);
 
+	return (1ULL << (mpidr & 0xf)) | (((mpidr >> 8) & 0xff) << 16) |
+	       (sgi << 24) | (((mpidr >> 16) & 0xff) << 32) |
+	       (((mpidr >> 4) & 0xf) << 44) | (((mpidr >> 32) & 0xff) << 48);
+}
+
+void gic_send_ipi(unsigned core)
+{
 	dsb_ish();
-	write_sysreg(SYS_ICC_SGI1R_EL1, v);
+	write_sysreg(SYS_ICC_SGI1R_EL1, sgi1r_value(core, HV_IPI_SGI));
 	isb();
+}
+
+/**
+ * Ring board core @core's doorbell (HV_DOORBELL_SGI). Stores made before
+ * the call are visible to it when it takes the interrupt. No ISB: the
+ * caller's ERET synchronises.
+ */
+void gic_send_doorbell(unsigned core)
+{
+	dsb_ish();
+	write_sysreg(SYS_ICC_SGI1R_EL1, sgi1r_value(core, HV_DOORBELL_SGI));
+}
+
+/** The ICC_SGI1R_EL1 value gic_send_doorbell(@core) writes. */
+uint64_t gic_doorbell_sgi1r(unsigned core)
+{
+	return sgi1r_value(core, HV_DOORBELL_SGI);
 }
 
 /** Acknowledge the highest-priority pending interrupt (1020+: none). */

@@ -19,6 +19,7 @@
 
 #define ICC_IAR1_EL1	S3_0_C12_C12_0
 #define ICC_EOIR1_EL1	S3_0_C12_C12_1
+#define ICC_DIR_EL1	S3_0_C12_C11_1
 #define ICH_ELRSR_EL2	S3_4_C12_C11_5
 
 .global gic_fast_irq
@@ -26,7 +27,7 @@ gic_fast_irq:
 	mov	x2, x1
 	mrs	x1, ICC_IAR1_EL1
 	cmp	w1, w2
-	b.ne	guest_irq_iar
+	b.ne	2f
 	lsr	x2, x2, #32
 	mrs	x4, ICH_ELRSR_EL2
 	lsr	x4, x4, x2
@@ -34,10 +35,58 @@ gic_fast_irq:
 	msr	ICC_EOIR1_EL1, x1
 	ldr	x3, [x0, #VCPU_VGIC_FAST]
 	ldr	x3, [x3, #8]			/* fast_lr */
-	mov	x5, #EXIT_IRQ_FAST_OFF
+3:	mov	x5, #EXIT_IRQ_FAST_OFF
 	adr	x4, 1f
 	add	x4, x4, x2, lsl #3
 	br	x4
+
+	/*
+	 * The doorbell (HV_DOORBELL_SGI): SGIs posted to this vCPU by
+	 * another (or itself), in its mailbox (struct vgic_vcpu, sgi_mbox;
+	 * vgic/vgic.c, vgic_sgi_post()). The ISB orders the mailbox loads
+	 * after the acknowledge; the sender's DSB made its post visible
+	 * before the SGI was sent. If the mailbox holds exactly the armed
+	 * SGI (fast_sgi_bit) and its LR is empty (ICH_ELRSR_EL2), take it
+	 * (exclusive pair: a sender may post at the same time), end the
+	 * doorbell (ICC_EOIR1_EL1, then ICC_DIR_EL1 as EOImode is 1; IHI
+	 * 0069H 12.2.10, 12.2.7) and write the armed value into the LR. An
+	 * empty mailbox (taken by an earlier exit) only ends the doorbell.
+	 * Anything else goes to C with the IAR (vgic_sgi_drain()).
+	 */
+.global gic_fast_irq_none
+gic_fast_irq_none:				/* no PPI armed */
+	mrs	x1, ICC_IAR1_EL1
+2:	cmp	w1, #DOORBELL_SGI
+	b.ne	guest_irq_iar
+	isb
+	ldr	x3, [x0, #VCPU_VGIC_FAST]
+	ldr	x2, [x3, #FAST_SGI_MBOX1]
+	cbnz	x2, guest_irq_iar
+	ldr	x2, [x3, #FAST_SGI_BIT]
+	add	x4, x3, #FAST_SGI_MBOX0
+4:	ldxr	x5, [x4]
+	cbz	x5, 6f
+	cmp	x5, x2
+	b.ne	5f
+	ldr	x5, [x3, #FAST_SGI_IDX]
+	mrs	x2, ICH_ELRSR_EL2
+	lsr	x2, x2, x5
+	tbz	x2, #0, 5f
+	stxr	w5, xzr, [x4]
+	ldr	x2, [x3, #FAST_SGI_BIT]
+	cbnz	w5, 4b
+	msr	ICC_EOIR1_EL1, x1
+	msr	ICC_DIR_EL1, x1
+	ldr	x2, [x3, #FAST_SGI_IDX]
+	ldr	x3, [x3, #FAST_SGI_LR]
+	b	3b
+5:	clrex
+	b	guest_irq_iar
+6:	clrex
+	msr	ICC_EOIR1_EL1, x1
+	msr	ICC_DIR_EL1, x1
+	mov	x5, #EXIT_IRQ_FAST_OFF
+	b	guest_irq_done
 
 	/* msr ICH_LR<n>_EL2, x3; two instructions an entry. */
 	.macro	lr_entry crm, op2

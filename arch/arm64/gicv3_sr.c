@@ -168,6 +168,16 @@ void vgic_hw_kick(uint32_t pcpu)
 	gic_send_ipi(pcpu);
 }
 
+void vgic_hw_doorbell(uint32_t pcpu)
+{
+	gic_send_doorbell(pcpu);
+}
+
+uint64_t vgic_hw_doorbell_sgi1r(uint32_t pcpu)
+{
+	return gic_doorbell_sgi1r(pcpu);
+}
+
 uint32_t vgic_hw_current_pcpu(void)
 {
 	return pcpu_this()->index;

@@ -18,6 +18,8 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 
+#define GICD_SGIR_OFF 0xf00 /* GICv2 GICD_SGIR (IHI 0048B 4.3.15) */
+
 /* Sign- or zero-extend a loaded value as the ISS says (SSE, SF). */
 static uint64_t extend_load(uint64_t val, unsigned size, uint64_t esr)
 {
@@ -172,6 +174,24 @@ static enum trap_result trap_mmio(struct vcpu *v, enum vcpu_exit kind,
 }
 
 /*
+ * A light exit handled the instruction: step ELR_EL2 past it by its
+ * length, ESR_EL2.IL, as trap_finish() does: with EL1 in AArch64, an
+ * exception from AArch32 EL0 (a 16-bit Thumb store included) comes through
+ * this same vector, for a lower EL using AArch64 (DDI 0487 J.a, D1.10.2
+ * "Exception vectors"; D19.2.40 ESR_EL2.IL). And end a software step in
+ * progress, as trap_finish() does.
+ */
+static void light_step(uint64_t esr)
+{
+	uint64_t spsr = read_sysreg(spsr_el2);
+
+	write_sysreg(elr_el2, read_sysreg(elr_el2) + (esr_il32(esr) ? 4 : 2));
+	if (spsr & SPSR_SS) {
+		write_sysreg(spsr_el2, spsr & ~SPSR_SS);
+	}
+}
+
+/*
  * The light exit (arch/arm64/vectors.S, guest_sync): a data abort with a
  * syndrome, on which the vector saved only x0-x18 and x30 (the registers
  * a C call may change; AAPCS64 5.1.1) and ELR_EL2/SPSR_EL2 are still live.
@@ -223,6 +243,19 @@ bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
 			goto done;
 		}
 	}
+	/* GICD_SGIR (IHI 0048B 4.3.15), a word write: posted without the
+	 * vGIC lock to the partition's own vCPUs (vgic_sgir_targets(),
+	 * vgic_sgi_post()). Its register is x0-x18, x30 or xzr here. */
+	if (ipa == HV_GUEST_GICD_IPA + GICD_SGIR_OFF && size == 4 &&
+	    esr_dabt_write(esr) && v->part->vgic.version == 2) {
+		struct vgic *g = &v->part->vgic;
+		uint32_t sgir = (uint32_t)vcpu_get_reg(v, rt);
+
+		vgic_sgi_post(g, v->index, sgir & 15,
+			      vgic_sgir_targets(g, v->index, sgir));
+		kind = EXIT_GIC;
+		goto done;
+	}
 	kind = mmio_kind(v, ipa);
 	if ((kind != EXIT_GIC && kind != EXIT_UART) ||
 	    !mmio_access(v, kind, esr, ipa)) {
@@ -231,23 +264,7 @@ bool arch_trap_dabt_light(struct vcpu *v, uint64_t esr)
 	vcpu_vgic_sync(v);
 done:
 	vcpu_count(v, kind);
-	/*
-	 * Step by the instruction's length, ESR_EL2.IL, as trap_finish()
-	 * does: with EL1 in AArch64, an exception from AArch32 EL0 (a 16-bit
-	 * Thumb store included) comes through this same vector, for a lower
-	 * EL using AArch64 (DDI 0487 J.a, D1.10.2 "Exception vectors";
-	 * D19.2.40 ESR_EL2.IL).
-	 */
-	write_sysreg(elr_el2,
-		     read_sysreg(elr_el2) + (esr_il32(esr) ? 4 : 2));
-	/* And the software step state, as trap_finish() does. */
-	{
-		uint64_t spsr = read_sysreg(spsr_el2);
-
-		if (spsr & SPSR_SS) {
-			write_sysreg(spsr_el2, spsr & ~SPSR_SS);
-		}
-	}
+	light_step(esr);
 	return true;
 }
 

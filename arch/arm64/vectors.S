@@ -35,6 +35,17 @@
 	\op	x16, x17, [\base, #(VCPU_REGS_X + 128)]
 .endm
 
+/* The light exit's save: x0-x18 and x30 (x0 and x1 already pushed) into
+ * *TPIDR_EL2; x0 = vCPU afterwards, x1 (ESR_EL2) kept. */
+.macro light_save
+	mrs	x0, tpidr_el2
+	regs_x2_x17 stp, x0
+	str	x18, [x0, #(VCPU_REGS_X + 144)]
+	str	x30, [x0, #(VCPU_REGS_X + 240)]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #VCPU_REGS_X]
+.endm
+
 /* Save guest GPRs, ELR and SPSR into *TPIDR_EL2; x0 = vCPU afterwards. */
 .macro save_guest
 	stp	x0, x1, [sp, #-16]!
@@ -158,7 +169,7 @@ guest_sync:
 	cmp	x0, #0x24		/* data abort from a lower EL */
 	b.eq	6f
 	cmp	x0, #0x16		/* HVC from AArch64 */
-	b.ne	1f
+	b.ne	10f
 	tst	x1, #0xffff		/* imm16 */
 	b.ne	1f
 	mrs	x1, tpidr_el2
@@ -204,14 +215,9 @@ guest_sync:
 	mrs	x0, tpidr_el2
 	ldr	w0, [x0, #PCPU_EXIT_MITIGATION]
 	cbnz	w0, 1b
-	mrs	x0, tpidr_el2
-	regs_x2_x17 stp, x0
-	str	x18, [x0, #(VCPU_REGS_X + 144)]
-	str	x30, [x0, #(VCPU_REGS_X + 240)]
-	ldp	x2, x3, [sp], #16
-	stp	x2, x3, [x0, #VCPU_REGS_X]
+	light_save
 	bl	arch_trap_dabt_light	/* x0 = vCPU, x1 = ESR_EL2 */
-	mrs	x1, tpidr_el2
+9:	mrs	x1, tpidr_el2
 	cbz	w0, 7f
 	regs_x2_x17 ldp, x1
 	ldr	x18, [x1, #(VCPU_REGS_X + 144)]
@@ -220,6 +226,119 @@ guest_sync:
 	eret
 	dsb	nsh
 	isb
+
+	/*
+	 * A trapped MSR, MRS or system instruction (EC 0x18; ISS: D19.2.40,
+	 * "ISS encoding for an exception from MSR, MRS, or System
+	 * instruction execution in AArch64 state"). A write of ICC_SGI1R_EL1
+	 * (op0 3, op1 0, CRn 12, CRm 11, op2 5, direction 0; IHI 0069H
+	 * 12.2.23), trapped while HCR_EL2.IMO is set, is done here on a
+	 * GICv3 partition: every SGI it names is posted to its target vCPU's
+	 * mailbox and that vCPU's core's doorbell rung (the assembly twin of
+	 * vgic_sgi_post(), vgic/vgic.c), without the vGIC lock. The targets
+	 * are those of vgic_sgi1r_targets(): the target list within the
+	 * partition's vCPUs (sgi1r_all) or, with IRM = 1, all of them but
+	 * this one (sgi1r_others); a value with any of Aff1, Aff2, Aff3 or
+	 * RS set names none of our vCPUs and goes to C, as does anything on
+	 * a GICv2 partition (sgi1r_all 0) or while a speculation workaround
+	 * runs on exit. Then count the exit (EXIT_SYSREG), step ELR_EL2 past
+	 * the 4-byte MSR and end a software step in progress, as
+	 * trap_finish() does.
+	 */
+10:	cmp	x0, #0x18
+	b.ne	1b
+	ubfx	x0, x1, #5, #5		/* Rt, kept in x0 */
+	bic	w1, w1, #(0x1f << 5)
+	and	w1, w1, #0x1ffffff	/* the ISS without Rt */
+	sub	w1, w1, #(SYSREG_SGI1R_ISS >> 12), lsl #12
+	cmp	w1, #(SYSREG_SGI1R_ISS & 0xfff)
+	b.ne	1b
+	stp	x2, x3, [sp, #-32]!	/* guest x2-x5; x0, x1 above them */
+	stp	x4, x5, [sp, #16]
+	mrs	x4, tpidr_el2
+	ldr	w2, [x4, #PCPU_EXIT_MITIGATION]
+	cbnz	w2, 12f
+	ldr	x4, [x4, #VCPU_VGIC_FAST]
+	ldr	w3, [x4, #FAST_SGI1R_ALL]
+	cbz	w3, 12f			/* GICv2 partition */
+	adr	x2, 20f
+	add	x2, x2, x0, lsl #3
+	br	x2
+11:	ldr	w5, [x4, #FAST_SGI1R_OTHERS]	/* x2 = the value written */
+	ldr	x4, [x4, #FAST_CPU0]
+	ubfx	x1, x2, #24, #4		/* INTID */
+	mov	x0, #1
+	lsl	x1, x0, x1		/* its bit in word 0 (source 0) */
+	tbnz	x2, #40, 13f		/* IRM */
+	movz	x0, #0x00ff, lsl #16	/* Aff1 */
+	movk	x0, #0xf0ff, lsl #32	/* Aff2, RS */
+	movk	x0, #0x00ff, lsl #48	/* Aff3 */
+	tst	x2, x0
+	b.ne	12f
+	and	x2, x2, x3		/* TargetList within the partition */
+	b	14f
+13:	mov	x2, x5
+14:	cbz	x2, 16f
+15:	rbit	x5, x2			/* t = the lowest target left */
+	clz	x5, x5
+	mov	x0, #1
+	lsl	x0, x0, x5
+	bic	x2, x2, x0
+	mov	x0, #VGIC_VCPU_SIZE
+	madd	x0, x5, x0, x4		/* vCPU t's fast_irq */
+	add	x0, x0, #FAST_SGI_MBOX0
+17:	ldxr	x3, [x0]
+	orr	x3, x3, x1
+	stxr	w5, x3, [x0]
+	cbnz	w5, 17b
+	ldr	x3, [x0, #(FAST_DOORBELL - FAST_SGI_MBOX0)]
+	dsb	ish			/* the post before the doorbell */
+	msr	S3_0_C12_C11_5, x3	/* ICC_SGI1R_EL1 */
+	cbnz	x2, 15b
+16:	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #VCPU_EXITS]
+	add	x0, x0, #EXIT_SYSREG_OFF
+	ldr	x1, [x0]
+	add	x1, x1, #1
+	str	x1, [x0]
+	dc	cvac, x0
+	mrs	x0, elr_el2
+	add	x0, x0, #4
+	msr	elr_el2, x0
+	mrs	x0, spsr_el2
+	bic	x0, x0, #(1 << 21)	/* SPSR_EL2.SS */
+	msr	spsr_el2, x0
+	ldp	x4, x5, [sp, #16]
+	ldp	x2, x3, [sp], #32
+	ldp	x0, x1, [sp], #16
+	eret
+	dsb	nsh
+	isb
+12:	ldp	x4, x5, [sp, #16]	/* to C, as it came */
+	ldp	x2, x3, [sp], #32
+	b	1b
+
+	/* x2 = guest Xt: from the stack for x0-x5, xzr for 31. */
+	.macro	rt_stack off
+	ldr	x2, [sp, #\off]
+	b	11b
+	.endm
+	.macro	rt_reg n
+	mov	x2, x\n
+	b	11b
+	.endm
+20:	rt_stack 32
+	rt_stack 40
+	rt_stack 0
+	rt_stack 8
+	rt_stack 16
+	rt_stack 24
+	.irp	n, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	rt_reg	\n
+	.endr
+	mov	x2, xzr
+	b	11b
+
 7:	mov	x0, x1			/* not handled: the rest of the save */
 	str	x19, [x0, #(VCPU_REGS_X + 152)]
 	stp	x20, x21, [x0, #(VCPU_REGS_X + 160)]
@@ -247,15 +366,15 @@ guest_sync:
  */
 guest_irq:
 	stp	x0, x1, [sp, #-16]!
-	mrs	x0, tpidr_el2
-	ldr	x1, [x0, #VCPU_VGIC_FAST]
-	ldr	x1, [x1]			/* fast_irq: pINTID | LR << 32 */
-	cbz	x1, 2f
 	stp	x2, x3, [sp, #-32]!
 	stp	x4, x5, [sp, #16]
+	mrs	x0, tpidr_el2
 	ldr	w2, [x0, #PCPU_EXIT_MITIGATION]
-	cbz	w2, gic_fast_irq		/* x0 = pcpu, x1 = fast_irq */
-	b	1f
+	cbnz	w2, 1f
+	ldr	x1, [x0, #VCPU_VGIC_FAST]
+	ldr	x1, [x1]			/* fast_irq: pINTID | LR << 32, or 0 */
+	cbnz	x1, gic_fast_irq		/* x0 = pcpu, x1 = fast_irq */
+	b	gic_fast_irq_none		/* x0 = pcpu, none armed */
 
 /* gic_fast_irq could not finish it: w1 = the IAR it read, for C. */
 .global guest_irq_iar
@@ -263,7 +382,7 @@ guest_irq_iar:
 	str	w1, [x0, #VCPU_IRQ_IAR]
 1:	ldp	x4, x5, [sp, #16]
 	ldp	x2, x3, [sp], #32
-2:	save_guest_rest
+	save_guest_rest
 	bl	arch_trap_irq
 	b	vcpu_return
 

@@ -19,11 +19,20 @@
  *
  *   counter: cntfrq F, 100 nops N ticks      check of the set-up
  *   entry: T                                 counter at the first instruction
- *   timer: n N min A mean B max C            deadline to the handler's first
+ *   timer: n N min A mean B max C p50 D p99 E rest F first G
+ *                                            deadline to the handler's first
  *                                            instruction (CNTV_CVAL to the
- *                                            CNTVCT read that opens the vector)
+ *                                            CNTVCT read that opens the vector);
+ *                                            p50 and p99 by nearest rank,
+ *                                            rest: the mean without the first
+ *                                            sample, first: that sample
  *   hist: timer LAT COUNT                    one line per distinct latency
- *   sgi: n N min A mean B max C              vCPU 0 reads the counter, sends
+ *   eoi: (the same fields)                   the handler's EOI of each timer
+ *                                            interrupt, the counter reads
+ *                                            around it minus the same reads
+ *                                            with nothing between them: with
+ *                                            the exit it causes, if any
+ *   sgi: (the same fields)                   vCPU 0 reads the counter, sends
  *                                            SGI 1 to vCPU 1; to vCPU 1's
  *                                            handler's first instruction
  *   hvc: n N min A mean B max C              PSCI_VERSION through HVC #0,
@@ -103,12 +112,17 @@ __asm__(".text\n"
 extern char bench_vectors[];
 void bench_irq_c(void);
 
+/* A figure's samples: summary and, up to MAX_SAMPLES, the values. */
 struct stats {
-	uint64_t n, min, max, sum;
+	uint64_t n, min, max, sum, first;
+	uint64_t *v;
 };
 
 static struct dt_info dt;
 static uint64_t samples[MAX_SAMPLES];
+static uint64_t eoi_samples[MAX_SAMPLES];
+static struct stats eoi_stats = { .v = eoi_samples }; /* timer EOIs */
+static uint64_t eoi_base;		  /* empty_bracket(), when measuring */
 static volatile uint64_t busy_period;	  /* neighbour=busy: timer period */
 static volatile uint32_t sgi_ready;	  /* vCPU 1 waits for SGI number */
 static volatile uint64_t sgi_stamp;	  /* vCPU 1's handler counter */
@@ -129,6 +143,9 @@ static void set_vectors(void)
 	__asm__ volatile("msr vbar_el1, %0; isb" : : "r"(bench_vectors));
 }
 
+static void stats_add(struct stats *s, uint64_t v);
+static uint64_t empty_bracket(void);
+
 /** IRQ handler body, IRQs masked: acknowledge, quiet the source, EOI. */
 void bench_irq_c(void)
 {
@@ -147,7 +164,14 @@ void bench_irq_c(void)
 					 :
 					 : "r"(cval + busy_period));
 		} else {
+			uint64_t a, b;
+
 			__asm__ volatile("msr cntv_ctl_el0, %0" : : "r"(0ULL));
+			__asm__ volatile("mrs %0, cntvct_el0" : "=r"(a)::"memory");
+			gic_eoi(iar);
+			__asm__ volatile("mrs %0, cntvct_el0" : "=r"(b)::"memory");
+			stats_add(&eoi_stats, b - a - eoi_base);
+			return;
 		}
 	}
 	gic_eoi(iar);
@@ -175,6 +199,12 @@ static uint64_t wait_irq(void)
 
 static void stats_add(struct stats *s, uint64_t v)
 {
+	if (s->n == 0) {
+		s->first = v;
+	}
+	if (s->v != NULL && s->n < MAX_SAMPLES) {
+		s->v[s->n] = v;
+	}
 	if (s->n == 0 || v < s->min) {
 		s->min = v;
 	}
@@ -185,45 +215,77 @@ static void stats_add(struct stats *s, uint64_t v)
 	s->n++;
 }
 
-static void stats_print(const char *name, const struct stats *s)
+/* Sort @v[0..n) (insertion sort: a few thousand values at most). */
+static void sort_values(uint64_t *v, uint64_t n)
 {
-	uint64_t mean10 = s->n ? (s->sum * 10 + s->n / 2) / s->n : 0;
-
-	gprintf("bench: %s: n %lu min %lu mean %lu.%lu max %lu\n", name, s->n,
-		s->min, mean10 / 10, mean10 % 10, s->max);
-}
-
-/* One line per distinct value of samples[0..n): sort, then count. */
-static void hist_print(const char *name, uint64_t n)
-{
-	unsigned lines = 0;
-
 	for (uint64_t i = 1; i < n; i++) {
-		uint64_t v = samples[i];
+		uint64_t x = v[i];
 		uint64_t j = i;
 
-		for (; j > 0 && samples[j - 1] > v; j--) {
-			samples[j] = samples[j - 1];
+		for (; j > 0 && v[j - 1] > x; j--) {
+			v[j] = v[j - 1];
 		}
-		samples[j] = v;
+		v[j] = x;
 	}
+}
+
+/* Nearest-rank percentile @pct of the sorted @v[0..n). */
+static uint64_t percentile(const uint64_t *v, uint64_t n, uint64_t pct)
+{
+	uint64_t rank = (n * pct + 99) / 100;
+
+	return n == 0 ? 0 : v[rank == 0 ? 0 : rank - 1];
+}
+
+/* One decimal of @sum / @n, as "I.F". */
+static void mean10(uint64_t sum, uint64_t n, uint64_t *i, uint64_t *f)
+{
+	uint64_t m = n ? (sum * 10 + n / 2) / n : 0;
+
+	*i = m / 10;
+	*f = m % 10;
+}
+
+/* The summary line; sorts the stats' samples (which the histogram uses). */
+static void stats_print(const char *name, struct stats *s)
+{
+	uint64_t n = s->n < MAX_SAMPLES ? s->n : MAX_SAMPLES;
+	uint64_t mi, mf, ri, rf;
+
+	mean10(s->sum, s->n, &mi, &mf);
+	mean10(s->n > 1 ? s->sum - s->first : 0, s->n > 1 ? s->n - 1 : 0, &ri,
+	       &rf);
+	sort_values(s->v, n);
+	gprintf("bench: %s: n %lu min %lu mean %lu.%lu max %lu p50 %lu p99 %lu "
+		"rest %lu.%lu first %lu\n",
+		name, s->n, s->min, mi, mf, s->max, percentile(s->v, n, 50),
+		percentile(s->v, n, 99), ri, rf, s->first);
+}
+
+/* One line per distinct value of the sorted samples (after stats_print). */
+static void hist_print(const char *name, const struct stats *s)
+{
+	uint64_t n = s->n < MAX_SAMPLES ? s->n : MAX_SAMPLES;
+	unsigned lines = 0;
+
 	for (uint64_t i = 0; i < n && lines < HIST_MAX; lines++) {
 		uint64_t j = i;
 
-		while (j < n && samples[j] == samples[i]) {
+		while (j < n && s->v[j] == s->v[i]) {
 			j++;
 		}
-		gprintf("bench: hist: %s %lu %lu\n", name, samples[i], j - i);
+		gprintf("bench: hist: %s %lu %lu\n", name, s->v[i], j - i);
 		i = j;
 	}
 }
 
 static void bench_timer(uint64_t count)
 {
-	struct stats s = { 0 };
+	struct stats s = { .v = samples };
 
 	gic_set_priority(VTIMER, 0x40);
 	gic_enable(VTIMER);
+	eoi_base = empty_bracket();
 	for (uint64_t i = 0; i < count; i++) {
 		/* Deadlines 2000..2999 instructions ahead: far enough to be in
 		 * the WFI, varied so no phase lock with anything hides a cost. */
@@ -234,11 +296,11 @@ static void bench_timer(uint64_t count)
 		__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(1ULL));
 		lat = wait_irq() - cval;
 		stats_add(&s, lat);
-		samples[i] = lat;
 	}
 	gic_disable(VTIMER);
 	stats_print("timer", &s);
-	hist_print("timer", count);
+	hist_print("timer", &s);
+	stats_print("eoi", &eoi_stats);
 }
 
 /*
@@ -248,7 +310,7 @@ static void bench_timer(uint64_t count)
  */
 static void bench_sgi(uint32_t count)
 {
-	struct stats s = { 0 };
+	struct stats s = { .v = samples };
 
 	sgi_total = count;
 	__asm__ volatile("dsb sy; sev");
@@ -281,7 +343,7 @@ static uint64_t empty_bracket(void)
 
 static void bench_hvc(uint64_t loops)
 {
-	struct stats s = { 0 };
+	struct stats s = { .v = samples };
 	uint64_t base = empty_bracket();
 
 	for (uint64_t i = 0; i < loops; i++) {
@@ -305,7 +367,7 @@ static void bench_hvc(uint64_t loops)
 
 static void bench_mmio(const char *name, uint64_t addr, uint64_t loops)
 {
-	struct stats s = { 0 };
+	struct stats s = { .v = samples };
 	uint64_t base = empty_bracket();
 	volatile uint32_t *reg = (volatile uint32_t *)addr;
 

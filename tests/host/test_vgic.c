@@ -165,6 +165,133 @@ TEST(vgic, sgi_reaches_only_own_vcpus)
 	EXPECT_TRUE(!(g.cpu[0].want[0] & (3u << 5)));
 }
 
+/*
+ * The light exits' SGIs (vgic_sgi_post()): posted to the target's mailbox
+ * and its core's doorbell rung, nothing else touched; the target's core
+ * makes them pending (vgic_sgi_drain()) and loads them, which arms the
+ * vector; the next instance, once the guest's EOI has emptied that LR, is
+ * injected by the vector alone (fake_vector_doorbell()).
+ */
+TEST(vgic, sgi_post_drain_and_vector)
+{
+	struct vgic_vcpu *c;
+	int lr;
+
+	setup(3);
+	c = &g.cpu[1];
+	enable_all_group1();
+	redist_w(1, 0x30100, 1u << 3);
+	vgic_sgi_post(&g, 0, 3, vgic_sgi1r_targets(&g, 0, (3ULL << 24) | 2));
+	EXPECT_EQ(c->sgi_mbox[0], 1ULL << 3);
+	EXPECT_EQ(fake.doorbells, 1u << 3); /* vCPU 1 runs on core 3 */
+	EXPECT_EQ(fake.kicks, 0u);
+	EXPECT_EQ(c->want[0], 0u); /* not pending before its core takes it */
+	EXPECT_TRUE(!fake_vector_doorbell(&g, 1)); /* nothing armed: to C */
+	EXPECT_TRUE(vgic_sgi_drain(&g, 1));
+	EXPECT_EQ(c->sgi_mbox[0], 0u);
+	EXPECT_EQ(c->want[0], 1ULL << 3);
+	EXPECT_TRUE(!vgic_sgi_drain(&g, 1));
+	vgic_flush(&g, 1);
+	lr = fake_lr_of(3);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(c->fast_sgi_bit, 1ULL << 3);
+	EXPECT_EQ(c->fast_sgi_idx, (uint64_t)lr);
+	/* Sent again while the first is still in its LR: the vector leaves
+	 * it to C, which merges it with the pending one. */
+	vgic_sgi_post(&g, 0, 3, 2);
+	EXPECT_TRUE(!fake_vector_doorbell(&g, 1));
+	EXPECT_TRUE(vgic_sgi_drain(&g, 1));
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	/* The LR is empty: the vector injects the next one by itself. */
+	vgic_sgi_post(&g, 0, 3, 2);
+	ASSERT_TRUE(fake_vector_doorbell(&g, 1));
+	EXPECT_EQ(c->sgi_mbox[0], 0u);
+	EXPECT_EQ(fake.lr[lr].vintid, 3u);
+	EXPECT_EQ(fake.lr[lr].state, LR_STATE_P);
+	EXPECT_TRUE(fake.lr[lr].group1);
+	EXPECT_TRUE(!fake.lr[lr].hw);
+	/* The general path sees it as pending, then done, and disarms when
+	 * a fold frees the LR. */
+	vgic_sync(&g, 1);
+	EXPECT_TRUE(vgic_is_pending(&g, &c->priv[3], 1));
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	vgic_flush(&g, 1);
+	EXPECT_EQ(fake_lr_of(3), -1);
+	EXPECT_EQ(c->fast_sgi_bit, 0u);
+	/* An empty mailbox (a doorbell whose SGI C already took) just ends. */
+	EXPECT_TRUE(fake_vector_doorbell(&g, 1));
+	/* A reset drops what was posted and disarms. */
+	vgic_sgi_post(&g, 0, 3, 2);
+	vgic_reset_state(&g);
+	EXPECT_EQ(c->sgi_mbox[0], 0u);
+	EXPECT_EQ(c->fast_sgi_bit, 0u);
+}
+
+/* Posting reaches only the partition's own vCPUs, whatever the value
+ * names: the vector's and the light exit's targets. */
+TEST(vgic, sgi_post_reaches_only_own_vcpus)
+{
+	setup(3);
+	EXPECT_EQ(vgic_sgi1r_targets(&g, 0, 1ULL << 40), 2u); /* IRM */
+	EXPECT_EQ(vgic_sgi1r_targets(&g, 1, 1ULL << 40), 1u);
+	EXPECT_EQ(vgic_sgi1r_targets(&g, 0, 0xffff), 3u);
+	EXPECT_EQ(vgic_sgi1r_targets(&g, 0, (1ULL << 16) | 1), 0u); /* Aff1 */
+	EXPECT_EQ(vgic_sgi1r_targets(&g, 0, (1ULL << 32) | 1), 0u); /* Aff2 */
+	EXPECT_EQ(vgic_sgi1r_targets(&g, 0, (1ULL << 44) | 1), 0u); /* RS */
+	EXPECT_EQ(vgic_sgi1r_targets(&g, 0, (1ULL << 48) | 1), 0u); /* Aff3 */
+	/* What the vector reads for the same rules (struct vgic_vcpu). */
+	EXPECT_EQ(g.cpu[0].sgi1r_all, 3u);
+	EXPECT_EQ(g.cpu[0].sgi1r_others, 2u);
+	EXPECT_EQ(g.cpu[1].sgi1r_others, 1u);
+	EXPECT_TRUE(g.cpu[1].cpu0_fast == &g.cpu[0].fast_irq);
+	EXPECT_EQ(g.cpu[1].doorbell_sgi1r, vgic_hw_doorbell_sgi1r(3));
+	/* vCPUs 2-7 do not exist: nothing posted, no doorbell rung. */
+	vgic_sgi_post(&g, 0, 4, 0xfc);
+	for (unsigned v = 0; v < VGIC_MAX_VCPUS; v++) {
+		EXPECT_EQ(g.cpu[v].sgi_mbox[0] | g.cpu[v].sgi_mbox[1], 0u);
+	}
+	EXPECT_EQ(fake.doorbells, 0u);
+	setup(2);
+	EXPECT_EQ(g.cpu[0].sgi1r_all, 0u); /* the vector leaves GICv2 to C */
+	EXPECT_EQ(vgic_sgir_targets(&g, 0, (1u << 24)), 2u); /* others */
+	EXPECT_EQ(vgic_sgir_targets(&g, 1, (2u << 24)), 2u); /* self */
+	EXPECT_EQ(vgic_sgir_targets(&g, 0, 0xff0000), 3u);
+	EXPECT_EQ(vgic_sgir_targets(&g, 0, (3u << 24) | 0xff0000), 0u);
+}
+
+/* On a GICv2 the source travels with the SGI: in the mailbox bit, in the
+ * LR's CPUID, and in the armed value. */
+TEST(vgic, gicv2_sgi_post_keeps_its_source)
+{
+	struct vgic_vcpu *c;
+	int lr;
+
+	setup(2);
+	c = &g.cpu[0];
+	dist_w(0, 0x000, 4, 1); /* group 0 on */
+	vgic_sgi_post(&g, 1, 7, vgic_sgir_targets(&g, 1, 1u << 16));
+	EXPECT_EQ(c->sgi_mbox[0], 1ULL << (16 + 7));
+	EXPECT_EQ(fake.doorbells, 1u << 2);
+	EXPECT_TRUE(vgic_sgi_drain(&g, 0));
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(7);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(fake.lr[lr].src, 1);
+	EXPECT_EQ(c->fast_sgi_bit, 1ULL << (16 + 7));
+	fake_guest_ack((unsigned)lr);
+	fake_guest_eoi((unsigned)lr);
+	/* From vCPU 0 itself: another source, so C, not the armed value. */
+	vgic_sgi_post(&g, 0, 7, 1);
+	EXPECT_TRUE(!fake_vector_doorbell(&g, 0));
+	EXPECT_TRUE(vgic_sgi_drain(&g, 0));
+	vgic_flush(&g, 0);
+	lr = fake_lr_of(7);
+	ASSERT_TRUE(lr >= 0);
+	EXPECT_EQ(fake.lr[lr].src, 0);
+}
+
 TEST(vgic, deliver_ack_eoi)
 {
 	int lr;

@@ -31,6 +31,7 @@ void arch_mmu_on(const struct mmu_regs *r);
 void arch_mmu_prepare_window(const struct partition *p);
 void arch_mmu_map_window(const struct partition *p);
 void arch_mmu_unmap_window(const struct partition *p);
+/* Zero a coloured partition's RAM run by run and clean it to PoC. */
 void arch_load_partition_memory(const struct partition *p);
 void arch_partition_flush(const struct partition *p);
 void arch_stage2_unmapped(const struct partition *p, uint64_t ipa);
@@ -58,6 +59,10 @@ struct hv_partition_cfg;
 void gic_init_dist(void);
 void gic_init_cpu(unsigned core);
 void gic_send_ipi(unsigned core);
+/* The physical SGI that rings a core's doorbell: SGIs posted to its vCPU
+ * (struct vgic_vcpu, sgi_mbox; vgic_sgi_post()). The kick is SGI 0. */
+#define HV_DOORBELL_SGI 1
+void gic_send_doorbell(unsigned core);
 uint32_t gic_ack(void);
 uint32_t gic_intid(uint32_t iar);
 void gic_eoi(uint32_t iar);

@@ -66,6 +66,12 @@ struct partition {
 	uint32_t state;	   /* (atomic) enum partition_state */
 	uint32_t restarts; /* (atomic) completed restarts */
 	uint32_t faults;   /* (atomic) faults seen, for log rate limiting */
+	/* Its RAM being cleared at a load, by all of its cores (partition.c,
+	 * clear_ram()): HV_CLEAR_CHUNK pieces, clear_chunks of them (0: no
+	 * clearing under way), the next one to take and how many are done. */
+	uint32_t clear_chunks; /* (atomic) */
+	uint32_t clear_next;   /* (atomic) */
+	uint32_t clear_done;   /* (atomic) */
 	struct spinlock lock;	   /* protects uart, gpio, wdog, wdog_core */
 	struct vpl011 uart;
 	struct vpl061 gpio;	   /* channel doorbells (with channels) */

@@ -125,6 +125,42 @@ struct vgic_vcpu {
 	uint64_t fast_irq;
 	uint64_t fast_lr;
 	/*
+	 * SGIs sent through the light exits (vgic_sgi_post()) and not yet
+	 * made pending in this vCPU's state: bit (src % 4) * 16 + INTID of
+	 * word src / 4 for source vCPU src (on a GICv3 every source posts as
+	 * 0: the SGI's state does not record it). Any core of the partition
+	 * sets bits with an atomic OR and then rings this core's doorbell
+	 * (vgic_hw_doorbell()); this core takes them with an atomic exchange
+	 * in C (vgic_sgi_drain(), with g->lock) or in the vector (below).
+	 * Cleared at vgic_reset_state().
+	 */
+	uint64_t sgi_mbox[2];
+	/*
+	 * The vector's SGI fast path (gicv3_fast.S, gicv2_fast.S): while
+	 * fast_sgi_bit is not 0, a doorbell that finds exactly that bit in
+	 * sgi_mbox[0] and nothing in sgi_mbox[1] takes it and, if LR
+	 * fast_sgi_idx is empty, writes fast_sgi_lr there: the last instance
+	 * of that SGI from that source, which the general path loaded into
+	 * that LR with exactly that value (fast_arm_sgi() in vgic.c), is
+	 * over. Armed and disarmed like fast_irq, on this core with g->lock.
+	 */
+	uint64_t fast_sgi_bit;
+	uint64_t fast_sgi_lr;
+	uint64_t fast_sgi_idx;
+	/*
+	 * For the vector's ICC_SGI1R_EL1 write (vectors.S, guest_sync), set
+	 * once by vgic_init() on a GICv3 (all 0 on a GICv2, where the vector
+	 * leaves that write to C): the physical ICC_SGI1R_EL1 value that
+	 * rings this vCPU's core's doorbell, the partition's vCPU 0 entry
+	 * (its fast_irq: the vector finds vCPU t's at t * sizeof(struct
+	 * vgic_vcpu) from it), and the vCPUs an SGI may name (bit i: vCPU i)
+	 * with a target list, and with IRM = 1 (all but this one).
+	 */
+	uint64_t doorbell_sgi1r;
+	uint64_t *cpu0_fast;
+	uint32_t sgi1r_all;
+	uint32_t sgi1r_others;
+	/*
 	 * A level-sensitive HW SPI was made pending while the guest had
 	 * IRQs masked, so its line may fall before the guest can take it
 	 * with no exit in between: the guest's acknowledge traps (GICv3
@@ -187,6 +223,21 @@ bool vgic_inject_private_hw(struct vgic *g, unsigned self, uint32_t intid);
 void vgic_set_line(struct vgic *g, int self, uint32_t intid, bool level);
 void vgic_send_sgi(struct vgic *g, unsigned self, uint32_t sgi,
 		   uint32_t target_mask);
+void vgic_sgi_post(struct vgic *g, unsigned self, uint32_t sgi,
+		   uint32_t target_mask);
+bool vgic_sgi_drain(struct vgic *g, unsigned self);
+uint32_t vgic_sgi1r_targets(const struct vgic *g, unsigned self,
+			    uint64_t val);
+uint32_t vgic_sgir_targets(const struct vgic *g, unsigned self,
+			   uint32_t val);
+
+/* Is an SGI posted to vCPU @self waiting in its mailbox? */
+static inline bool vgic_sgi_posted(struct vgic *g, unsigned self)
+{
+	return (__atomic_load_n(&g->cpu[self].sgi_mbox[0], __ATOMIC_RELAXED) |
+		__atomic_load_n(&g->cpu[self].sgi_mbox[1], __ATOMIC_RELAXED)) !=
+	       0;
+}
 void vgic_maintenance(struct vgic *g, unsigned self);
 void vgic_flush(struct vgic *g, unsigned self);
 void vgic_sync(struct vgic *g, unsigned self);
@@ -361,6 +412,8 @@ void vgic_hw_lr_write(unsigned i, const struct lr_val *lr);
 uint32_t vgic_hw_lr_empty(void); /* bit i: LR i holds no state */
 void vgic_hw_underflow_irqs(bool npie, bool uie, bool trap_ack);
 void vgic_hw_kick(uint32_t pcpu);
+void vgic_hw_doorbell(uint32_t pcpu); /* see struct vgic_vcpu, sgi_mbox */
+uint64_t vgic_hw_doorbell_sgi1r(uint32_t pcpu); /* GICv3 only, else 0 */
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on);
 bool vgic_hw_is_pending(uint32_t pintid, uint32_t pcpu);
 void vgic_hw_pend(uint32_t pintid, uint32_t pcpu, bool on);

@@ -81,6 +81,16 @@ void vgic_hw_kick(uint32_t pcpu)
 	fake.kicks |= 1u << pcpu;
 }
 
+void vgic_hw_doorbell(uint32_t pcpu)
+{
+	fake.doorbells |= 1u << pcpu;
+}
+
+uint64_t vgic_hw_doorbell_sgi1r(uint32_t pcpu)
+{
+	return 0x100000000ULL | pcpu;
+}
+
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
 {
 	check_owned("enable", pintid);
@@ -135,7 +145,8 @@ bool vgic_hw_lr_deactivates(void)
 uint64_t vgic_hw_lr_encode(const struct lr_val *lr)
 {
 	return (uint64_t)lr->state << 62 | (uint64_t)lr->hw << 61 |
-	       (uint64_t)lr->eoi_maint << 60 | (uint64_t)lr->prio << 48 |
+	       (uint64_t)lr->eoi_maint << 60 | (uint64_t)lr->group1 << 59 |
+	       (uint64_t)(lr->src & 7) << 56 | (uint64_t)lr->prio << 48 |
 	       (uint64_t)lr->pintid << 32 | lr->vintid;
 }
 
@@ -325,4 +336,41 @@ void hv_panic(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	abort();
+}
+
+/*
+ * The vector's doorbell path (gicv3_fast.S, gicv2_fast.S, after the
+ * acknowledge of HV_DOORBELL_SGI): true if it finished the exit (an empty
+ * mailbox, or exactly the armed SGI with its LR empty, injected), false if
+ * it went to C, having changed nothing.
+ */
+bool fake_vector_doorbell(struct vgic *g, unsigned self)
+{
+	struct vgic_vcpu *c = &g->cpu[self];
+	unsigned i = (unsigned)c->fast_sgi_idx;
+	uint64_t raw = c->fast_sgi_lr;
+
+	if (c->sgi_mbox[1] != 0) {
+		return false;
+	}
+	if (c->sgi_mbox[0] == 0) {
+		return true;
+	}
+	if (c->sgi_mbox[0] != c->fast_sgi_bit ||
+	    !((vgic_hw_lr_empty() >> i) & 1)) {
+		return false;
+	}
+	c->sgi_mbox[0] = 0;
+	fake.lr[i] = (struct lr_val){
+		.vintid = (uint32_t)raw,
+		.pintid = (uint32_t)(raw >> 32) & 0xffff,
+		.prio = (uint8_t)(raw >> 48),
+		.state = (uint8_t)(raw >> 62),
+		.hw = ((raw >> 61) & 1) != 0,
+		.eoi_maint = ((raw >> 60) & 1) != 0,
+		.group1 = ((raw >> 59) & 1) != 0,
+		.src = (uint8_t)((raw >> 56) & 7),
+	};
+	fake.lr_writes++;
+	return true;
 }

@@ -13,6 +13,7 @@ struct fake_gic {
 	unsigned lr_writes;
 	bool npie, uie, trap_ack;
 	uint32_t kicks;
+	uint32_t doorbells; /* vgic_hw_doorbell() */
 	bool phys_enabled[1024];
 	bool phys_pending[1024];
 	unsigned deactivated[1024];
@@ -39,6 +40,7 @@ void fake_guest_eoi(unsigned i);
 int fake_lr_of(uint32_t intid);
 bool fake_vector_irq(const struct vgic *g, unsigned self, uint32_t pintid);
 bool fake_vector_maint(const struct vgic *g, unsigned self);
+bool fake_vector_doorbell(struct vgic *g, unsigned self);
 uint32_t fake_misr(void);
 
 #endif

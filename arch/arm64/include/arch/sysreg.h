@@ -71,6 +71,14 @@ static inline void wfe(void)
 	__asm__ volatile("wfe" ::: "memory");
 }
 
+/* A hint that this core is waiting on others (DDI 0487 J.a C6.2.400
+ * YIELD): no effect on hardware that runs them in parallel; QEMU's
+ * round-robin TCG switches to the next vCPU on it. */
+static inline void yield_hint(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
 static inline void sev(void)
 {
 	__asm__ volatile("sev" ::: "memory");
