@@ -140,14 +140,16 @@ $(OBJ)/gen/asm_offsets.h: arch/arm64/asm_offsets.c core/include/hv/*.h | $(OUT)/
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) #\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/gen/config.c: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
+# One bhcfg run writes both (a grouped target: with images.S as a rule of
+# its own and no recipe, make kept an images.S.o built from the old guest
+# images after a guest changed).
+$(OUT)/gen/config.c $(OUT)/gen/images.S &: $(CONFIG_DTS) $(BOARD_DTS) $(BHCFG) $(CONFIG_IMAGES) \
 		$(if $(LINUX_USED),$(LINUX_PAYLOADS))
 	@mkdir -p $(OUT)/gen/dtbs
 	@echo "  BHCFG   $(CONFIG_DTS)"
 	$(Q)$(BHCFG) --board $(BOARD_DTS) --system $(CONFIG_DTS) -I $(GUEST_DIR) \
-		-I build/payloads --out-c $@ --out-s $(OUT)/gen/images.S \
+		-I build/payloads --out-c $(OUT)/gen/config.c --out-s $(OUT)/gen/images.S \
 		--out-dir $(OUT)/gen/dtbs || { $(BUILD_DIR_UNDO) $(OUT)/gen/dtbs; exit 1; }
-$(OUT)/gen/images.S: $(OUT)/gen/config.c
 
 # A picture of the system (SVG) and a text table: RAM, cores, devices,
 # interrupts, channels (docs/config.md, "A picture of the system").
