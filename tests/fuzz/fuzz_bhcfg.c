@@ -63,14 +63,48 @@ static int overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 	return as != 0 && bs != 0 && a < b + bs && b < a + as;
 }
 
-/* Every physical range partition p owns, in turn: its RAM, then each
- * device, then each channel region. *kind: 0 RAM, 1 device, 2 channel. */
+/* The board's colour count, for ram_extent() (set by check_accepted()). */
+static uint32_t board_colours;
+
+/*
+ * The physical span a partition's RAM lies in: its size, or for a
+ * coloured one (docs/isolation.md) whole periods of board_colours pages,
+ * each holding one page of each of its colours, worked out here from the
+ * definition rather than with core/colour.c's code.
+ */
+static uint64_t ram_extent(const struct hv_partition_cfg *pc)
+{
+	uint64_t k = (uint64_t)__builtin_popcount(pc->colours);
+	uint64_t last, pos = 0;
+	uint32_t left;
+
+	if (pc->colours == 0 || pc->ram_size < 4096) {
+		return pc->ram_size;
+	}
+	/* Its last page: page (last % k) of period (last / k), at the
+	 * position of its (last % k)-th colour in that period. */
+	last = pc->ram_size / 4096 - 1;
+	left = (uint32_t)(last % k);
+	for (pos = 0; pos < 32; pos++) {
+		if ((pc->colours >> pos) & 1) {
+			if (left == 0) {
+				break;
+			}
+			left--;
+		}
+	}
+	return ((last / k) * board_colours + pos + 1) * 4096;
+}
+
+/* Every physical range partition p owns, in turn: its RAM (its span if
+ * coloured), then each device, then each channel region. *kind: 0 RAM,
+ * 1 device, 2 channel. */
 static int nth_range(const struct hv_partition_cfg *pc, uint32_t i,
 		     uint64_t *base, uint64_t *size, uint64_t *ipa, int *kind)
 {
 	if (i == 0) {
 		*base = pc->ram_pa;
-		*size = pc->ram_size;
+		*size = ram_extent(pc);
 		*ipa = pc->ram_ipa;
 		*kind = 0;
 		return 1;
@@ -102,6 +136,7 @@ static void check_accepted(const struct hv_config *c)
 		"channel over the hypervisor",
 	};
 
+	board_colours = bd->llc_colours;
 	for (uint32_t p = 0; p < c->partition_count; p++) {
 		const struct hv_partition_cfg *pc = &c->partitions[p];
 		uint64_t b, sz, ipa;
@@ -134,7 +169,9 @@ static void check_accepted(const struct hv_config *c)
 			/* Inside the partition: IPA windows apart. */
 			for (uint32_t j = i + 1;
 			     nth_range(pc, j, &b2, &sz2, &ipa2, &k2); j++) {
-				if (overlap(ipa, sz, ipa2, sz2)) {
+				/* RAM's window is its size, not its span. */
+				if (overlap(ipa, k == 0 ? pc->ram_size : sz, ipa2,
+					    sz2)) {
 					violation("IPA windows overlap", p, p,
 						  ipa, ipa2);
 				}
@@ -150,6 +187,15 @@ static void check_accepted(const struct hv_config *c)
 					/* The two ends of one channel share
 					 * their region, and only they do. */
 					if (k == 2 && k2 == 2) {
+						continue;
+					}
+					/* Coloured partitions share spans
+					 * page by page: disjoint colours
+					 * own different pages. */
+					if (k == 0 && k2 == 0 &&
+					    pc->colours != 0 &&
+					    qc->colours != 0 &&
+					    (pc->colours & qc->colours) == 0) {
 						continue;
 					}
 					if (overlap(b, sz, b2, sz2)) {
