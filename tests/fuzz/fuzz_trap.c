@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(esr_fsc(esr) < 64);
 	check((esr_fault_ipa(hpfar, far) & 0xfff) == (far & 0xfff));
 	check(esr_fault_ipa(hpfar, far) < (1ULL << 52));
-	check(a <= SR_SGI);
+	check(a <= SR_ICC_RETRY);
 	check(sysreg_action_name(a) != NULL);
 	check(id <= ID_RAZ);
 	/* Rt and direction never change the register named. */
