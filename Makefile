@@ -82,7 +82,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 BHCFG := build/tools/bhcfg
 BHCFG_SAN := build/tools/bhcfg-san
 BHCFG_SRCS := $(wildcard tools/bhcfg/*.c) core/config_validate.c \
-	core/config_channels.c core/config_dma.c core/colour.c
+	core/config_channels.c core/config_dma.c core/colour.c \
+	stage2/pt.c stage2/stage2.c
 HOST_TEST_SRCS := tests/host/harness.c $(wildcard tests/host/test_*.c) \
 	tests/host/fakes/vgic_hw_fake.c tests/host/cfg_fixture.c \
 	stage2/pt.c stage2/stage2.c stage2/smmu_tbl.c core/lib/digest.c \
@@ -207,11 +208,11 @@ tools: $(BHCFG)
 $(BHCFG): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/hv/*.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Icore/include -Itools/bhcfg $(BHCFG_SRCS) -lfdt -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Icore/include -Iarch/arm64/include -Itools/bhcfg $(BHCFG_SRCS) -lfdt -o $@
 
 $(BHCFG_SAN): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/hv/*.h
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(SAN) -Icore/include -Itools/bhcfg $(BHCFG_SRCS) -lfdt -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(SAN) -Icore/include -Iarch/arm64/include -Itools/bhcfg $(BHCFG_SRCS) -lfdt -o $@
 
 # ---- guests ----
 

@@ -20,9 +20,6 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 
-#define EL2_VA_BITS 39
-#define HV_PT_POOL_PAGES 512
-
 extern const struct hv_config hv_cfg;
 extern char __hv_start[], __text_end[], __rodata_end[], __stacks[],
 	__stacks_end[], __hv_end[];
@@ -31,6 +28,8 @@ extern uint8_t hv_stacks[][2 * HV_STACK_SIZE];
 struct mmu_regs hv_mmu_regs;
 struct pt_pool hv_pt_pool;
 static struct pt el2_pt;
+/* Table pages the hypervisor's own EL2 map took in arch_mmu_build(). */
+static size_t own_pages;
 /* Not cleared at boot (.noinit, see hv.ld.S): pool_alloc() zeroes the
  * pages it hands out, and the boot uses only a few of them. */
 static uint64_t pt_pool_pages[HV_PT_POOL_PAGES][PT_ENTRIES]
@@ -111,7 +110,7 @@ void arch_mmu_build(void)
 
 	pt_pool_init(&hv_pt_pool, pt_pool_pages, HV_PT_POOL_PAGES);
 	hv_pt_pool.take = arch_invalidate_range;
-	e = pt_init(&el2_pt, &hv_pt_pool, EL2_VA_BITS, false);
+	e = pt_init(&el2_pt, &hv_pt_pool, HV_EL2_VA_BITS, false);
 	CHECK(e == HV_OK);
 	map_or_panic((uintptr_t)__hv_start, (uintptr_t)__text_end, S1_TEXT);
 	map_or_panic((uintptr_t)__text_end, (uintptr_t)__rodata_end,
@@ -131,9 +130,10 @@ void arch_mmu_build(void)
 	map_or_panic((uintptr_t)(pt_pool_pages + HV_PT_POOL_PAGES),
 		     (uintptr_t)__hv_end, S1_DATA);
 	map_devices();
+	own_pages = hv_pt_pool.used;
 
 	hv_mmu_regs.mair = MAIR_EL2_VALUE;
-	hv_mmu_regs.tcr = TCR_EL2_RES1 | TCR_T0SZ(EL2_VA_BITS) |
+	hv_mmu_regs.tcr = TCR_EL2_RES1 | TCR_T0SZ(HV_EL2_VA_BITS) |
 			  TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
 			  ((parange > 5 ? 5 : parange) << TCR_EL2_PS_SHIFT);
 	hv_mmu_regs.ttbr0 = (uintptr_t)el2_pt.root;
@@ -144,19 +144,34 @@ void arch_mmu_build(void)
 /**
  * Map the table pages taken from the pool (mapping them may take more, so
  * until all are mapped) and seal the pool. The rest of the pool stays
- * unmapped: nothing can take it any more. Boot core, MMU off, after every
+ * unmapped: nothing can take it any more. Stops the boot if the
+ * partitions took more pages than bhcfg's bound or the hypervisor's own
+ * map more than HV_PT_OWN_PAGES (either would mean the tool's count and
+ * the tables drifted apart: hv/config.h). Boot core, MMU off, after every
  * table is built.
  */
 void arch_mmu_seal(void)
 {
+	size_t parts = hv_pt_pool.used - own_pages;
 	size_t mapped = 0;
 
+	if (parts > hv_cfg.table_pages) {
+		hv_panic("the partitions' tables took %zu pages, more than "
+			 "the %u bhcfg counted",
+			 parts, hv_cfg.table_pages);
+	}
 	while (mapped < hv_pt_pool.used) {
 		size_t used = hv_pt_pool.used;
 
 		map_or_panic((uintptr_t)pt_pool_pages[mapped],
 			     (uintptr_t)pt_pool_pages[used], S1_DATA);
 		mapped = used;
+	}
+	own_pages = hv_pt_pool.used - parts;
+	if (own_pages > HV_PT_OWN_PAGES) {
+		hv_panic("the hypervisor's own EL2 map took %zu table pages, "
+			 "more than the %u set aside",
+			 own_pages, HV_PT_OWN_PAGES);
 	}
 	pt_pool_seal(&hv_pt_pool);
 }
@@ -185,8 +200,7 @@ void arch_mmu_prepare_window(const struct partition *p)
 	colour_iter_init(&it, c, &hv_cfg.board);
 	while (colour_iter_next(&it, &r)) {
 		map_flags_or_panic(r.pa, r.pa + r.size, S1_DATA,
-				   PT_TABLES_ONLY |
-					   (colour_part(c) ? PT_NO_BLOCKS : 0u));
+				   PT_TABLES_ONLY | colour_window_flags(c));
 	}
 }
 
@@ -200,7 +214,7 @@ void arch_mmu_map_window(const struct partition *p)
 	colour_iter_init(&it, c, &hv_cfg.board);
 	while (colour_iter_next(&it, &r)) {
 		CHECK(pt_map(&el2_pt, &hv_pt_pool, r.pa, r.pa, r.size, S1_DATA,
-			     colour_part(c) ? PT_NO_BLOCKS : 0u) == HV_OK);
+			     colour_window_flags(c)) == HV_OK);
 	}
 	dsb_ishst();
 	isb();

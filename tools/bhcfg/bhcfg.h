@@ -193,6 +193,9 @@ int bh_dt_pci_host(void *fdt, const struct bh_ctx *ctx,
 		   const struct hv_partition_cfg *pc,
 		   const struct hv_board_device *bd, int node);
 
+/* tables.c */
+int bh_tables_check(struct bh_ctx *ctx);
+
 /* emit.c, emit_c.c */
 int bh_emit_all(struct bh_ctx *ctx);
 int bh_emit_c(const struct bh_ctx *ctx, FILE *f);

@@ -305,6 +305,7 @@ int bh_emit_c(const struct bh_ctx *ctx, FILE *f)
 	for (uint32_t p = 0; p < c->partition_count; p++) {
 		bh_c_partition(f, &c->partitions[p], p);
 	}
-	fprintf(f, "\t},\n};\n");
+	fprintf(f, "\t},\n\t.table_pages = %" PRIu32 ",\n};\n",
+		c->table_pages);
 	return ferror(f) ? -1 : 0;
 }

@@ -107,6 +107,9 @@ static int bh_run(struct bh_ctx *ctx, const char *board, const char *system)
 		bh_report_diag(ctx, &diag);
 		return -1;
 	}
+	if (bh_tables_check(ctx) != 0) {
+		return -1;
+	}
 	bh_dma_warnings(ctx);
 	if (bh_emit_all(ctx) != 0) {
 		return -1;

@@ -18,6 +18,7 @@
 #define HV_COLOUR_H
 
 #include "hv/config.h"
+#include "hv/pt.h"
 #include "hv/types.h"
 
 /** The page size colours are counted in. */
@@ -39,6 +40,16 @@ static inline uint64_t colour_period(uint32_t n)
 static inline bool colour_part(const struct hv_partition_cfg *pc)
 {
 	return pc->colours != 0;
+}
+
+/**
+ * pt_map() flags of the EL2 loading window over @pc's RAM (VA == PA):
+ * coloured RAM only its own pages, 4 KiB each (arch/arm64/mmu.c; bhcfg
+ * counts the window's tables the same way, tools/bhcfg/tables.c).
+ */
+static inline unsigned colour_window_flags(const struct hv_partition_cfg *pc)
+{
+	return colour_part(pc) ? PT_NO_BLOCKS : 0u;
 }
 
 /** One physically contiguous piece of a partition's RAM. */

@@ -38,6 +38,17 @@
  * partition's colours fit one 32-bit mask. */
 #define HV_MAX_COLOURS 32
 /*
+ * The hypervisor's pool of 4 KiB translation-table pages (arch/arm64/mmu.c):
+ * its own EL2 map, every partition's stage 2 and loading window come from
+ * it at boot, and nothing after. HV_PT_OWN_PAGES of it are set aside for
+ * the hypervisor's own EL2 map (image, stacks, devices, the pool's pages);
+ * bhcfg refuses a system whose partitions would need more than the rest
+ * (tools/bhcfg/tables.c, docs/isolation.md), and the boot checks both.
+ */
+#define HV_PT_POOL_PAGES 512u
+#define HV_PT_OWN_PAGES 32u
+#define HV_EL2_VA_BITS 39u /* the EL2 stage-1 map's input address bits */
+/*
  * Channels (docs/channels.md): shared memory between two partitions with a
  * doorbell each way. Each end takes two lines of its partition's virtual
  * PL061 (line 2i rings the peer, line 2i+1 is rung by it), so a partition
@@ -278,6 +289,10 @@ struct hv_config {
 	struct hv_board_desc board;
 	uint32_t partition_count;
 	struct hv_partition_cfg partitions[HV_MAX_PARTITIONS];
+	/* bhcfg's bound on the table pages the partitions' stage 2 and
+	 * loading windows take (at most HV_PT_POOL_PAGES - HV_PT_OWN_PAGES);
+	 * the boot stops if they take more. */
+	uint32_t table_pages;
 };
 
 #endif /* HV_CONFIG_H */
