@@ -69,48 +69,11 @@ bool guest_irq_handler(uint64_t kind)
 	return true;
 }
 
-static void parse_list(const char *args, const char *key, uint32_t *out,
-		       unsigned *n, unsigned max)
-{
-	const char *p = args;
-	size_t kl = 0;
-
-	while (key[kl]) {
-		kl++;
-	}
-	*n = 0;
-	for (; *p; p++) {
-		size_t i = 0;
-
-		while (i < kl && p[i] == key[i]) {
-			i++;
-		}
-		if (i == kl && p[kl] == '=' && (p == args || p[-1] == ' ')) {
-			break;
-		}
-	}
-	if (!*p) {
-		return;
-	}
-	p += kl + 1;
-	while (*p && *p != ' ' && *n < max) {
-		uint32_t v = 0;
-
-		for (; *p >= '0' && *p <= '9'; p++) {
-			v = v * 10 + (uint32_t)(*p - '0');
-		}
-		out[(*n)++] = v;
-		if (*p == ',') {
-			p++;
-		}
-	}
-}
-
 /* Everything a partition might try against interrupts it does not own. */
-static void attack(const uint32_t *spis, unsigned n, bool report)
+static void attack(const uint64_t *spis, unsigned n, bool report)
 {
 	for (unsigned i = 0; i < n; i++) {
-		uint32_t s = spis[i];
+		uint32_t s = (uint32_t)spis[i];
 
 		gic_enable(s);
 		gic_set_pending(s);
@@ -146,8 +109,9 @@ static void attack(const uint32_t *spis, unsigned n, bool report)
 void guest_main(const void *dtb)
 {
 	uint64_t window_ticks, stop, window_end, flood, reset_after;
-	uint32_t spis[16];
-	unsigned nspis = 0;
+	uint64_t spis[16];
+	int nlist;
+	unsigned nspis;
 	uint64_t w = 0, last = 0, own_last = 0;
 	bool first = true;
 
@@ -162,7 +126,8 @@ void guest_main(const void *dtb)
 		       arg_num(dt.bootargs, "window-ms", 100);
 	stop = arg_num(dt.bootargs, "ticks", ~0ULL);
 	own_spi = (uint32_t)arg_num(dt.bootargs, "own-spi", 0);
-	parse_list(dt.bootargs, "attack", spis, &nspis, 16);
+	nlist = arg_list(dt.bootargs, "attack", spis, 16);
+	nspis = nlist > 0 ? (unsigned)nlist : 0;
 	if (own_spi != 0) {
 		gic_set_priority(own_spi, 0x80);
 		gic_enable(own_spi);

@@ -5,7 +5,8 @@
  *
  *   smp            start every other vCPU with PSCI CPU_ON; each prints
  *   psci-checks    exercise PSCI error paths (invalid target, already on)
- *   probe=A,B,...  read then write each address, report abort or success
+ *   probe=A,B,...  read then write each address (0x hexadecimal, at most
+ *                  16), report abort or success
  *   probe-smp      with smp: every other vCPU probes the same addresses
  *                  too, right after it starts (several vCPUs fault at once)
  *   reset-after=N  PSCI SYSTEM_RESET after N heartbeats
@@ -639,29 +640,15 @@ static void pmu_check(void)
 
 static void probe_list(const char *args)
 {
-	const char *p = args;
+	uint64_t addr[16];
+	int n = arg_list(args, "probe", addr, 16);
 
-	while (*p && !(p[0] == 'p' && p[1] == 'r' && p[2] == 'o' &&
-		       p[3] == 'b' && p[4] == 'e' && p[5] == '=')) {
-		p++;
-	}
-	if (!*p) {
+	if (n < 0) {
 		return;
 	}
-	p += 6;
-	while (*p && *p != ' ') {
-		uint64_t a = 0, v = 0;
+	for (int i = 0; i < n; i++) {
+		uint64_t a = addr[i], v = 0;
 
-		if (p[0] == '0' && p[1] == 'x') {
-			p += 2;
-		}
-		for (; *p && *p != ',' && *p != ' '; p++) {
-			a = a * 16 + (uint64_t)(*p >= 'a' ? *p - 'a' + 10
-							  : *p - '0');
-		}
-		if (*p == ',') {
-			p++;
-		}
 		gprintf("probe 0x%lx read: %s\n", a,
 			probe_read(a, &v) ? "SUCCEEDED" : "aborted");
 		gprintf("probe 0x%lx write: %s\n", a,

@@ -376,16 +376,14 @@ bool arg_has(const char *args, const char *key)
 	return find_key(args, key) != NULL;
 }
 
-uint64_t arg_num(const char *args, const char *key, uint64_t dflt)
+/* One number at *@pp, decimal or 0x hexadecimal, up to a space, a comma
+ * or the end; *@pp is left on that character. */
+static uint64_t parse_num(const char **pp)
 {
-	const char *p = find_key(args, key);
+	const char *p = *pp;
 	uint64_t v = 0;
 	unsigned base = 10;
 
-	if (p == NULL || *p != '=') {
-		return dflt;
-	}
-	p++;
 	if (p[0] == '0' && p[1] == 'x') {
 		base = 16;
 		p += 2;
@@ -395,5 +393,34 @@ uint64_t arg_num(const char *args, const char *key, uint64_t dflt)
 					 : (unsigned)(*p - '0');
 		v = v * base + d;
 	}
+	*pp = p;
 	return v;
+}
+
+uint64_t arg_num(const char *args, const char *key, uint64_t dflt)
+{
+	const char *p = find_key(args, key);
+
+	if (p == NULL || *p != '=') {
+		return dflt;
+	}
+	p++;
+	return parse_num(&p);
+}
+
+int arg_list(const char *args, const char *key, uint64_t *out, unsigned max)
+{
+	const char *p = find_key(args, key);
+	unsigned n = 0;
+
+	if (p == NULL || *p != '=') {
+		return -1;
+	}
+	for (p++; *p && *p != ' ' && n < max;) {
+		out[n++] = parse_num(&p);
+		if (*p == ',') {
+			p++;
+		}
+	}
+	return (int)n;
 }
