@@ -94,26 +94,6 @@ bool cfg_part_has_dev(const struct hv_partition_cfg *pc,
 	return false;
 }
 
-/* True if a region of a board device shares a page with the range. */
-static bool cd_hits_device(const struct hv_board_desc *b, uint64_t base,
-			   uint64_t size)
-{
-	for (uint32_t i = 0; i < b->device_count; i++) {
-		const struct hv_board_device *bd = &b->devices[i];
-
-		for (uint32_t k = 0; k < bd->reg_count; k++) {
-			uint64_t rbase, rsize;
-
-			if (cfg_page_round(bd->regs[k].base, bd->regs[k].size,
-					   &rbase, &rsize) &&
-			    ranges_overlap(base, size, rbase, rsize)) {
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 /* True if some board device lists @irq. */
 static bool cd_device_irq(const struct hv_board_desc *b, uint32_t irq)
 {
@@ -130,8 +110,7 @@ static bool cd_device_irq(const struct hv_board_desc *b, uint32_t irq)
 /* An SMMU interrupt: an SPI of the board that nobody else has. */
 static bool cd_smmu_irq_ok(const struct hv_board_desc *b, uint32_t irq)
 {
-	return irq >= HV_SPI_BASE && irq - HV_SPI_BASE < b->spi_count &&
-	       irq != b->uart_irq && !cd_device_irq(b, irq);
+	return cfg_is_spi(b, irq) && irq != b->uart_irq && !cd_device_irq(b, irq);
 }
 
 /* SMMU @i: 64 KiB aligned registers clear of everything else. */
@@ -144,7 +123,7 @@ static enum cfg_err cd_board_smmu(const struct hv_board_desc *b, uint32_t i,
 	    !is_aligned(s->base, CD_SMMU_ALIGN) ||
 	    !is_aligned(s->size, CD_SMMU_ALIGN) ||
 	    cfg_board_clashes(b, s->base, s->size) ||
-	    cd_hits_device(b, s->base, s->size)) {
+	    cfg_board_dev_hit(b, s->base, s->size, false)) {
 		return cfg_fail(d, CFG_E_BOARD, -1, -1, (int)i, "smmu/reg");
 	}
 	if (!cd_smmu_irq_ok(b, s->evtq_irq) ||
@@ -326,6 +305,14 @@ static bool cd_sids_overlap(const struct hv_sid_range *r,
 	return false;
 }
 
+/* True if @r is exactly board device @bd's StreamID range. */
+static bool cd_sids_are(const struct hv_sid_range *r,
+			const struct hv_board_device *bd)
+{
+	return r->smmu == bd->smmu && r->first == bd->sid_first &&
+	       r->count == bd->sid_count;
+}
+
 /* True if @r is exactly the StreamID range of a board device @pc owns. */
 static bool cd_sids_of_owned(const struct hv_board_desc *b,
 			     const struct hv_partition_cfg *pc,
@@ -334,8 +321,7 @@ static bool cd_sids_of_owned(const struct hv_board_desc *b,
 	for (uint32_t i = 0; i < b->device_count; i++) {
 		const struct hv_board_device *bd = &b->devices[i];
 
-		if (bd->smmu == r->smmu && bd->sid_first == r->first &&
-		    bd->sid_count == r->count && cfg_part_has_dev(pc, bd)) {
+		if (cd_sids_are(r, bd) && cfg_part_has_dev(pc, bd)) {
 			return true;
 		}
 	}
@@ -347,9 +333,7 @@ static bool cd_has_sids_of(const struct hv_partition_cfg *pc,
 			   const struct hv_board_device *bd)
 {
 	for (uint32_t j = 0; j < pc->sid_count; j++) {
-		if (pc->sids[j].smmu == bd->smmu &&
-		    pc->sids[j].first == bd->sid_first &&
-		    pc->sids[j].count == bd->sid_count) {
+		if (cd_sids_are(&pc->sids[j], bd)) {
 			return true;
 		}
 	}

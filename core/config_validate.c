@@ -145,8 +145,9 @@ bool cfg_name_ok(const char *s, size_t max)
 	return len > 0 && len < max;
 }
 
-/* True if @irq is an SPI the board's GIC implements. */
-static bool cv_is_spi(const struct hv_board_desc *b, uint32_t irq)
+/* True if @irq is an SPI the board's GIC implements (internal, also used
+ * by config_dma.c). */
+bool cfg_is_spi(const struct hv_board_desc *b, uint32_t irq)
 {
 	return irq >= HV_SPI_BASE && irq - HV_SPI_BASE < b->spi_count;
 }
@@ -318,7 +319,7 @@ static enum cfg_err cv_board_gic_uart(const struct hv_board_desc *b,
 	    cv_overlaps_ram(b, b->uart_base, SZ_4K)) {
 		return cv_bfail(d, -1, "uart/reg");
 	}
-	if (!cv_is_spi(b, b->uart_irq)) {
+	if (!cfg_is_spi(b, b->uart_irq)) {
 		return cv_bfail(d, -1, "uart/interrupts");
 	}
 	return CFG_OK;
@@ -442,7 +443,7 @@ static bool cv_board_dev_ok(const struct hv_board_desc *b, uint32_t i,
 	for (uint32_t k = 0; k < dev->irq_count; k++) {
 		uint32_t irq = dev->irqs[k];
 
-		if (!cv_is_spi(b, irq) || irq == b->uart_irq) {
+		if (!cfg_is_spi(b, irq) || irq == b->uart_irq) {
 			return false;
 		}
 	}
@@ -693,8 +694,13 @@ static enum cfg_err cv_part_blobs(const struct hv_config *c, int p,
  * True if @dev lies inside the page-rounded range of one region of some
  * board device. The board's counts have been checked.
  */
-static bool cv_dev_on_board(const struct hv_board_desc *b,
-			    const struct hv_device *dev)
+/**
+ * True if a region of a board device, rounded out to whole pages, holds
+ * all of [base, base + size) (@whole) or shares a page with it (internal,
+ * also used by config_dma.c). The board's devices must have been checked.
+ */
+bool cfg_board_dev_hit(const struct hv_board_desc *b, uint64_t base,
+		       uint64_t size, bool whole)
 {
 	for (uint32_t i = 0; i < b->device_count; i++) {
 		const struct hv_board_device *bd = &b->devices[i];
@@ -704,7 +710,8 @@ static bool cv_dev_on_board(const struct hv_board_desc *b,
 
 			if (cfg_page_round(bd->regs[k].base, bd->regs[k].size,
 					  &rbase, &rsize) &&
-			    range_within(dev->pa, dev->size, rbase, rsize)) {
+			    (whole ? range_within(base, size, rbase, rsize)
+				   : ranges_overlap(base, size, rbase, rsize))) {
 				return true;
 			}
 		}
@@ -733,7 +740,7 @@ static enum cfg_err cv_dev_range(const struct hv_config *c, int p, int i,
 	if (cfg_smmu_range(&c->board, dev->pa, dev->size)) {
 		return cv_pfail(d, CFG_E_SMMU_OWNED, p, i, "devices");
 	}
-	if (!cv_dev_on_board(&c->board, dev)) {
+	if (!cfg_board_dev_hit(&c->board, dev->pa, dev->size, true)) {
 		return cv_pfail(d, CFG_E_DEV_NOT_ON_BOARD, p, i, "devices");
 	}
 	if (cfg_wraps(dev->ipa, dev->size) ||
@@ -789,7 +796,7 @@ static enum cfg_err cv_dev_irqs(const struct hv_config *c, int p, int i,
 	for (uint32_t k = 0; k < dev->irq_count; k++) {
 		uint32_t irq = dev->irqs[k];
 
-		if (!cv_is_spi(&c->board, irq)) {
+		if (!cfg_is_spi(&c->board, irq)) {
 			return cv_pfail(d, CFG_E_IRQ_NOT_ON_BOARD, p, i,
 					"devices");
 		}

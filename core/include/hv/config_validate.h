@@ -89,6 +89,9 @@ bool cfg_page_round(uint64_t base, uint64_t size, uint64_t *rbase,
 		    uint64_t *rsize);
 bool cfg_board_clashes(const struct hv_board_desc *b, uint64_t base,
 		       uint64_t size);
+bool cfg_board_dev_hit(const struct hv_board_desc *b, uint64_t base,
+		       uint64_t size, bool whole);
+bool cfg_is_spi(const struct hv_board_desc *b, uint32_t irq);
 /* config_dma.c: the bus-master, SMMU and StreamID rules. */
 enum cfg_err config_validate_board_dma(const struct hv_board_desc *b,
 				       struct cfg_diag *d);
