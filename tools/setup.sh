@@ -2,6 +2,8 @@
 # Install Bulkhead's build and test dependencies from Debian's archive when
 # any is missing. Idempotent and quick when everything is present.
 set -eu
+# shellcheck source=tools/lib/apt.sh
+. "$(dirname "$0")/lib/apt.sh"
 
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -71,31 +73,11 @@ export DEBIAN_FRONTEND=noninteractive
 BPO=/etc/apt/sources.list.d/bulkhead-backports.sources
 enable_backports() {
 	[ -f "$BPO" ] && return 0
-	src=$(for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk 'BEGIN { RS = ""; FS = "\n" }
-		     /(^|\n)Suites:[^\n]*[ \t]bookworm([ \t]|\n|$)/ ||
-		     /(^|\n)Suites:[ \t]*bookworm([ \t]|\n|$)/ {
-			u = ""; k = ""
-			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^URIs:/) u = $i
-				if ($i ~ /^Signed-By:/) k = $i
-			}
-			if (u != "") { print u; print k; exit }
-		     }' "$f"
-	done | head -n 2)
-	uris=$(printf '%s\n' "$src" | sed -n 's/^URIs:[ \t]*//p')
-	key=$(printf '%s\n' "$src" | sed -n 's/^Signed-By:[ \t]*//p')
-	if [ -z "$uris" ]; then
-		# One-line format in sources.list.
-		uris=$(sed -n 's/^deb[ \t]\{1,\}\(\[[^]]*\][ \t]\{1,\}\)\{0,1\}\([^ \t]*\)[ \t]\{1,\}bookworm[ \t].*/\2/p' \
-			/etc/apt/sources.list 2>/dev/null | head -n 1)
-	fi
-	[ -n "$uris" ] || { echo "setup: no bookworm entry in apt's sources to derive bookworm-backports from" >&2; return 1; }
-	[ -n "$key" ] || key=/usr/share/keyrings/debian-archive-keyring.gpg
+	apt_source bookworm
+	[ -n "$APT_URIS" ] || { echo "setup: no bookworm entry in apt's sources to derive bookworm-backports from" >&2; return 1; }
 	echo "setup: enabling bookworm-backports ($BPO)"
 	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
-		"$uris" "$key" | $SUDO tee "$BPO" >/dev/null
+		"$APT_URIS" "$APT_KEY" | $SUDO tee "$BPO" >/dev/null
 }
 codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 QEMU_T=""

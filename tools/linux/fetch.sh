@@ -11,6 +11,8 @@
 #   OUT/kernel-version   e.g. 6.1.0-56-arm64
 # Idempotent: does nothing when OUT/Image and busybox are already there.
 set -eu
+# shellcheck source=tools/lib/apt.sh
+. "$(dirname "$0")/../lib/apt.sh"
 
 OUT=${1:-build/linux}
 mkdir -p "$OUT"
@@ -40,18 +42,10 @@ esac
 
 echo "linux: downloading $kpkg busybox-static"
 rm -f "$A/debs"/*.deb
-(cd "$A/debs" && apt-get "$@" download "$kpkg" busybox-static 2>&1 |
-	grep -v -e 'unsandboxed' -e '^Get:' -e '^Fetched' || true)
+apt_in "$A/debs" "$@" download "$kpkg" busybox-static
 
-rm -rf "$OUT/root"
-mkdir -p "$OUT/root"
-for deb in "$A/debs"/*.deb; do
-	dpkg-deb -x "$deb" "$OUT/root"
-done
+apt_unpack "$A/debs" "$OUT/root"
 ver=${kpkg#linux-image-}
-[ -f "$OUT/root/boot/vmlinuz-$ver" ] || { echo "linux: no vmlinuz-$ver in $kpkg" >&2; exit 1; }
 [ -x "$OUT/root/bin/busybox" ] || { echo "linux: busybox-static has no /bin/busybox" >&2; exit 1; }
-cp "$OUT/root/boot/vmlinuz-$ver" "$OUT/Image.tmp"
-mv "$OUT/Image.tmp" "$OUT/Image"
-echo "$ver" > "$OUT/kernel-version"
+kernel_install linux "$OUT" "$ver"
 echo "linux: $ver ready in $OUT"

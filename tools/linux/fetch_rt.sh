@@ -13,6 +13,8 @@
 #   OUT/root/            the unpacked packages (cyclictest, libraries)
 #   OUT/kernel-version   e.g. 6.1.0-57-rt-arm64
 set -eu
+# shellcheck source=tools/lib/apt.sh
+. "$(dirname "$0")/../lib/apt.sh"
 
 LINUX=${1:-build/linux}
 OUT=${2:-build/linux-rt}
@@ -49,19 +51,11 @@ echo "linux-rt: downloading $kpkg rt-tests $libs"
 D="$OUT/debs"
 rm -rf "$D"
 mkdir -p "$D"
-# shellcheck disable=SC2086,SC2015
-(cd "$D" && apt-get "$@" -o Dir::Cache::Archives="$D" download "$kpkg" rt-tests $libs 2>&1 |
-	grep -v -e 'unsandboxed' -e '^Get:' -e '^Fetched' || true)
+# shellcheck disable=SC2086
+apt_in "$D" "$@" -o Dir::Cache::Archives="$D" download "$kpkg" rt-tests $libs
 
-rm -rf "$OUT/root"
-mkdir -p "$OUT/root"
-for deb in "$D"/*.deb; do
-	dpkg-deb -x "$deb" "$OUT/root"
-done
+apt_unpack "$D" "$OUT/root"
 ver=${kpkg#linux-image-}
-[ -f "$OUT/root/boot/vmlinuz-$ver" ] || { echo "linux-rt: no vmlinuz-$ver in $kpkg" >&2; exit 1; }
 [ -x "$OUT/root/usr/bin/cyclictest" ] || { echo "linux-rt: rt-tests has no /usr/bin/cyclictest" >&2; exit 1; }
-cp "$OUT/root/boot/vmlinuz-$ver" "$OUT/Image.tmp"
-mv "$OUT/Image.tmp" "$OUT/Image"
-echo "$ver" > "$OUT/kernel-version"
+kernel_install linux-rt "$OUT" "$ver"
 echo "linux-rt: $ver and cyclictest ready in $OUT"

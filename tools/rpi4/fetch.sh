@@ -22,6 +22,8 @@
 #   OUT/versions             the package versions used
 # Idempotent: does nothing when every result is there.
 set -eu
+# shellcheck source=tools/lib/apt.sh
+. "$(dirname "$0")/../lib/apt.sh"
 
 OUT=${1:-build/rpi4/firmware}
 LINUX=${LINUX:-build/linux}
@@ -53,33 +55,10 @@ mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/debs" \
 # "deb" entry for it in sources.list.
 codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 [ -n "$codename" ] || { echo "rpi4: no VERSION_CODENAME in /etc/os-release" >&2; exit 1; }
-src=$(for f in /etc/apt/sources.list.d/*.sources; do
-	[ -f "$f" ] || continue
-	awk -v suite="$codename" 'BEGIN { RS = ""; FS = "\n" }
-	{
-		u = ""; k = ""; s = 0; d = 0
-		for (i = 1; i <= NF; i++) {
-			if ($i ~ /^Types:/ && $i ~ /[ \t]deb([ \t]|$)/) d = 1
-			if ($i ~ /^URIs:/) u = $i
-			if ($i ~ /^Signed-By:/) k = $i
-			if ($i ~ /^Suites:/) {
-				n = split($i, w, /[ \t]+/)
-				for (j = 2; j <= n; j++) if (w[j] == suite) s = 1
-			}
-		}
-		if (d && s && u != "") { print u; print k; exit }
-	}' "$f"
-done | head -n 2)
-uris=$(printf '%s\n' "$src" | sed -n 's/^URIs:[ \t]*//p')
-key=$(printf '%s\n' "$src" | sed -n 's/^Signed-By:[ \t]*//p')
-if [ -z "$uris" ]; then
-	uris=$(sed -n "s/^deb[ \t]\{1,\}\(\[[^]]*\][ \t]\{1,\}\)\{0,1\}\([^ \t]*\)[ \t]\{1,\}$codename[ \t].*/\2/p" \
-		/etc/apt/sources.list 2>/dev/null | head -n 1)
-fi
-[ -n "$uris" ] || { echo "rpi4: no '$codename' entry in apt's sources" >&2; exit 1; }
-[ -n "$key" ] || key=/usr/share/keyrings/debian-archive-keyring.gpg
+apt_source "$codename"
+[ -n "$APT_URIS" ] || { echo "rpi4: no '$codename' entry in apt's sources" >&2; exit 1; }
 printf 'Types: deb\nURIs: %s\nSuites: %s %s-updates\nComponents: main non-free-firmware\nSigned-By: %s\n' \
-	"$uris" "$codename" "$codename" "$key" > "$A/sources.list.d/rpi4.sources"
+	"$APT_URIS" "$codename" "$codename" "$APT_KEY" > "$A/sources.list.d/rpi4.sources"
 
 set -- -q -o APT::Architecture=arm64 -o APT::Architectures::=arm64 \
 	-o Dir::Etc::SourceList=/dev/null \
@@ -93,8 +72,7 @@ apt-get "$@" update >/dev/null
 pkgs="arm-trusted-firmware u-boot-rpi raspi-firmware"
 echo "rpi4: downloading $pkgs"
 rm -f "$A/debs"/*.deb
-(cd "$A/debs" && apt-get "$@" download $pkgs 2>&1 |
-	grep -v -e 'unsandboxed' -e '^Get:' -e '^Fetched' || true)
+apt_in "$A/debs" "$@" download $pkgs
 
 R="$OUT/root"
 rm -rf "$R"
