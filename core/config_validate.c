@@ -951,7 +951,8 @@ static enum cfg_err cv_partition(const struct hv_config *c, int p,
 /* The blobs are embedded in the hypervisor image: they must fit with it. */
 static enum cfg_err cv_hv_size(const struct hv_config *c, struct cfg_diag *d)
 {
-	uint64_t need = HV_IMAGE_OVERHEAD;
+	uint64_t need = HV_IMAGE_OVERHEAD +
+			(hv_pt_pool_count(c) - HV_PT_POOL_PAGES) * SZ_4K;
 
 	for (uint32_t p = 0; p < c->partition_count; p++) {
 		const struct hv_partition_cfg *pc = &c->partitions[p];

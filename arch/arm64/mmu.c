@@ -30,10 +30,10 @@ struct pt_pool hv_pt_pool;
 static struct pt el2_pt;
 /* Table pages the hypervisor's own EL2 map took in arch_mmu_build(). */
 static size_t own_pages;
-/* Not cleared at boot (.noinit, see hv.ld.S): pool_alloc() zeroes the
- * pages it hands out, and the boot uses only a few of them. */
-static uint64_t pt_pool_pages[HV_PT_POOL_PAGES][PT_ENTRIES]
-	__attribute__((aligned(SZ_64K), section(".noinit.pt_pool")));
+/* hv_pt_pool_count(&hv_cfg) pages, emitted by bhcfg with the
+ * configuration (gen/config.c). Not cleared at boot (.noinit, see
+ * hv.ld.S): pool_alloc() zeroes the pages it hands out. */
+extern uint64_t hv_pt_pool_pages[][PT_ENTRIES];
 
 #define S1_NORMAL (S1_ATTRIDX(MAIR_IDX_NORMAL_WB) | PTE_SH_INNER | PTE_AF)
 #define S1_TEXT (S1_NORMAL | S1_AP_RO)
@@ -106,9 +106,10 @@ void arch_mmu_build(void)
 {
 	uint64_t parange = FIELD_GET(MMFR0_PARANGE,
 				     read_sysreg(id_aa64mmfr0_el1));
+	size_t pool_count = (size_t)hv_pt_pool_count(&hv_cfg);
 	hv_err_t e;
 
-	pt_pool_init(&hv_pt_pool, pt_pool_pages, HV_PT_POOL_PAGES);
+	pt_pool_init(&hv_pt_pool, hv_pt_pool_pages, pool_count);
 	hv_pt_pool.take = arch_invalidate_range;
 	e = pt_init(&el2_pt, &hv_pt_pool, HV_EL2_VA_BITS, false);
 	CHECK(e == HV_OK);
@@ -125,12 +126,17 @@ void arch_mmu_build(void)
 	}
 	/* The table pool is mapped by arch_mmu_seal(), as far as it is used;
 	 * anything else in .noinit is mapped here. */
-	map_or_panic((uintptr_t)__stacks_end, (uintptr_t)pt_pool_pages,
+	map_or_panic((uintptr_t)__stacks_end, (uintptr_t)hv_pt_pool_pages,
 		     S1_DATA);
-	map_or_panic((uintptr_t)(pt_pool_pages + HV_PT_POOL_PAGES),
+	map_or_panic((uintptr_t)(hv_pt_pool_pages + pool_count),
 		     (uintptr_t)__hv_end, S1_DATA);
 	map_devices();
 	own_pages = hv_pt_pool.used;
+	if (own_pages > HV_PT_OWN_PAGES) {
+		hv_panic("the hypervisor's own EL2 map took %zu table pages, "
+			 "more than the %u set aside",
+			 own_pages, HV_PT_OWN_PAGES);
+	}
 
 	hv_mmu_regs.mair = MAIR_EL2_VALUE;
 	hv_mmu_regs.tcr = TCR_EL2_RES1 | TCR_T0SZ(HV_EL2_VA_BITS) |
@@ -163,8 +169,8 @@ void arch_mmu_seal(void)
 	while (mapped < hv_pt_pool.used) {
 		size_t used = hv_pt_pool.used;
 
-		map_or_panic((uintptr_t)pt_pool_pages[mapped],
-			     (uintptr_t)pt_pool_pages[used], S1_DATA);
+		map_or_panic((uintptr_t)hv_pt_pool_pages[mapped],
+			     (uintptr_t)hv_pt_pool_pages[used], S1_DATA);
 		mapped = used;
 	}
 	own_pages = hv_pt_pool.used - parts;

@@ -110,7 +110,6 @@ void guest_main(const void *dtb)
 {
 	uint64_t window_ticks, stop, window_end, flood, reset_after;
 	uint64_t spis[16];
-	int nlist;
 	unsigned nspis;
 	uint64_t w = 0, last = 0, own_last = 0;
 	bool first = true;
@@ -126,8 +125,7 @@ void guest_main(const void *dtb)
 		       arg_num(dt.bootargs, "window-ms", 100);
 	stop = arg_num(dt.bootargs, "ticks", ~0ULL);
 	own_spi = (uint32_t)arg_num(dt.bootargs, "own-spi", 0);
-	nlist = arg_list(dt.bootargs, "attack", spis, 16);
-	nspis = nlist > 0 ? (unsigned)nlist : 0;
+	nspis = arg_list(dt.bootargs, "attack", spis, 16);
 	if (own_spi != 0) {
 		gic_set_priority(own_spi, 0x80);
 		gic_enable(own_spi);

@@ -641,12 +641,12 @@ static void pmu_check(void)
 static void probe_list(const char *args)
 {
 	uint64_t addr[16];
-	int n = arg_list(args, "probe", addr, 16);
+	unsigned n = arg_list(args, "probe", addr, 16);
 
-	if (n < 0) {
+	if (!arg_has(args, "probe")) {
 		return;
 	}
-	for (int i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		uint64_t a = addr[i], v = 0;
 
 		gprintf("probe 0x%lx read: %s\n", a,

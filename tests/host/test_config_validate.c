@@ -181,6 +181,21 @@ TEST(cfg, hv_size_exactly_enough_is_ok)
 	CHECK_DIAG(CFG_E_HV_TOO_SMALL, -1, -1, "memory-size");
 }
 
+TEST(cfg, hv_size_counts_the_table_pool_beyond_its_base)
+{
+	valid();
+	cfg.board.hv_size = HV_IMAGE_OVERHEAD + SZ_2M;
+	alpha()->image.size = SZ_2M - 0x10000 - 2 * SZ_4K;
+	/* A pool of HV_PT_POOL_PAGES is in HV_IMAGE_OVERHEAD... */
+	cfg.table_pages = HV_PT_POOL_PAGES - HV_PT_OWN_PAGES;
+	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
+	/* ...one page more is not. */
+	cfg.table_pages++;
+	CHECK_DIAG(CFG_E_HV_TOO_SMALL, -1, -1, "memory-size");
+	alpha()->image.size -= SZ_4K;
+	EXPECT_EQ(config_validate(&cfg, NULL), CFG_OK);
+}
+
 TEST(cfg, strerror_covers_every_code)
 {
 	for (int e = 0; e <= CFG_E_COUNT + 5; e++) {

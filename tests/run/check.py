@@ -140,7 +140,8 @@ def tidy_cmds(tree, what):
                 for s in tree.hv_srcs]
     if what == "bhcfg":
         return [base + [s, "--", "-std=gnu11", "-Icore/include",
-                        "-Itools/bhcfg"] for s in tree.bhcfg_srcs]
+                        "-Iarch/arm64/include", "-Itools/bhcfg"]
+                for s in tree.bhcfg_srcs]
     return ([base + [s, "--"] + tree.clang_flags + ["-Itests/guests/lib"]
              for s in tree.guest_srcs] +
             [base + [s, "--"] + tree.clang_flags + ["-Ipayloads/keel"]
@@ -163,7 +164,8 @@ def cppcheck(tree, what):
     if what == "hypervisor":
         srcs, flags = tree.hv_srcs, HV_INC + HV_DEFS + ["-D__aarch64__"]
     elif what == "bhcfg":
-        srcs, flags = tree.bhcfg_srcs, ["-Icore/include", "-Itools/bhcfg"]
+        srcs, flags = tree.bhcfg_srcs, ["-Icore/include", "-Iarch/arm64/include",
+                                        "-Itools/bhcfg"]
     else:
         srcs = tree.guest_srcs + tree.keel_srcs
         flags = ["-Itests/guests/lib", "-Ipayloads/keel", "-D__aarch64__"]
@@ -179,7 +181,7 @@ def cppcheck(tree, what):
 
 def checks(tree):
     host = ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-Icore/include",
-            "-Itools/bhcfg"]
+            "-Iarch/arm64/include", "-Itools/bhcfg"]
     target = tree.tcflags + HV_INC + HV_DEFS + ["-Ivgic"]
     groups = [("core/include/hv", [CROSS + "gcc"], target),
               ("arch/arm64/include/arch", [CROSS + "gcc"], target),

@@ -78,6 +78,7 @@ struct bh_part {
 	int dev[HV_MAX_BOARD_DEVICES];
 	uint8_t *dtb; /* generated guest device tree */
 	size_t dtb_size;
+	uint32_t table_pages; /* its share of cfg.table_pages (tables.c) */
 };
 
 /** One end of a channel as written in the system description. */
@@ -194,7 +195,7 @@ int bh_dt_pci_host(void *fdt, const struct bh_ctx *ctx,
 		   const struct hv_board_device *bd, int node);
 
 /* tables.c */
-int bh_tables_check(struct bh_ctx *ctx);
+int bh_tables_count(struct bh_ctx *ctx);
 
 /* emit.c, emit_c.c */
 int bh_emit_all(struct bh_ctx *ctx);

@@ -280,7 +280,7 @@ int bh_emit_c(const struct bh_ctx *ctx, FILE *f)
 	bh_c_comment_text(f, ctx->system.path);
 	fprintf(f, ". Do not edit. */\n");
 	fprintf(f, "#include <stddef.h>\n#include <stdint.h>\n\n");
-	fprintf(f, "#include \"hv/config.h\"\n\n");
+	fprintf(f, "#include \"hv/config.h\"\n#include \"hv/pt.h\"\n\n");
 	for (uint32_t p = 0; p < c->partition_count; p++) {
 		const struct hv_blob *blobs[3] = { &c->partitions[p].image,
 						   &c->partitions[p].dtb,
@@ -307,5 +307,11 @@ int bh_emit_c(const struct bh_ctx *ctx, FILE *f)
 	}
 	fprintf(f, "\t},\n\t.table_pages = %" PRIu32 ",\n};\n",
 		c->table_pages);
+	/* The translation-table pool (arch/arm64/mmu.c, hv/config.h). */
+	fprintf(f, "\nextern uint64_t hv_pt_pool_pages[][PT_ENTRIES];\n"
+		   "uint64_t hv_pt_pool_pages[%" PRIu64 "][PT_ENTRIES]\n"
+		   "\t__attribute__((aligned(0x10000), "
+		   "section(\".noinit.pt_pool\")));\n",
+		hv_pt_pool_count(c));
 	return ferror(f) ? -1 : 0;
 }

@@ -107,7 +107,13 @@ static int bh_run(struct bh_ctx *ctx, const char *board, const char *system)
 		bh_report_diag(ctx, &diag);
 		return -1;
 	}
-	if (bh_tables_check(ctx) != 0) {
+	/* The table pool's size, then its room in the hypervisor's region
+	 * (the validator's CFG_E_HV_TOO_SMALL counts it). */
+	if (bh_tables_count(ctx) != 0) {
+		return -1;
+	}
+	if (config_validate(&ctx->cfg, &diag) != CFG_OK) {
+		bh_report_diag(ctx, &diag);
 		return -1;
 	}
 	bh_dma_warnings(ctx);

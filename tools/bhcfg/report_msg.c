@@ -347,6 +347,8 @@ static void bh_msg_colour(const struct bh_ctx *ctx, const struct cfg_diag *d,
 
 static void bh_msg_hv(const struct bh_ctx *ctx, char *buf, size_t len)
 {
+	uint64_t pool = hv_pt_pool_count(&ctx->cfg);
+	uint32_t most = 0; /* the partition whose tables take most pages */
 	uint64_t need = 0;
 
 	for (uint32_t p = 0;
@@ -356,6 +358,21 @@ static void bh_msg_hv(const struct bh_ctx *ctx, char *buf, size_t len)
 		need += (pc->image.size + SZ_4K - 1) & ~(SZ_4K - 1);
 		need += (pc->dtb.size + SZ_4K - 1) & ~(SZ_4K - 1);
 		need += (pc->initrd.size + SZ_4K - 1) & ~(SZ_4K - 1);
+		if (ctx->part[p].table_pages > ctx->part[most].table_pages) {
+			most = p;
+		}
+	}
+	if (pool > HV_PT_POOL_PAGES) {
+		BH_MSG("the embedded blobs need 0x%" PRIx64
+		       " bytes plus 0x%llx for the hypervisor itself and 0x%" PRIx64
+		       " for the %" PRIu64 " table pages of its pool beyond %u (the partitions' stage-2 tables and loading windows need %" PRIu32
+		       ", partition \"%.*s\" %" PRIu32 " of them: a coloured partition maps its RAM with 4 KiB pages, about one table page per 2 MiB), but the hypervisor region has 0x%" PRIx64,
+		       need, HV_IMAGE_OVERHEAD,
+		       (uint64_t)((pool - HV_PT_POOL_PAGES) * SZ_4K), pool - HV_PT_POOL_PAGES,
+		       HV_PT_POOL_PAGES, ctx->cfg.table_pages, HV_NAME_LEN,
+		       ctx->cfg.partitions[most].name,
+		       ctx->part[most].table_pages, ctx->cfg.board.hv_size);
+		return;
 	}
 	BH_MSG("the embedded blobs need 0x%" PRIx64
 	       " bytes plus 0x%llx for the hypervisor itself, but the hypervisor region has 0x%" PRIx64,

@@ -38,12 +38,13 @@
  * partition's colours fit one 32-bit mask. */
 #define HV_MAX_COLOURS 32
 /*
- * The hypervisor's pool of 4 KiB translation-table pages (arch/arm64/mmu.c):
- * its own EL2 map, every partition's stage 2 and loading window come from
- * it at boot, and nothing after. HV_PT_OWN_PAGES of it are set aside for
- * the hypervisor's own EL2 map (image, stacks, devices, the pool's pages);
- * bhcfg refuses a system whose partitions would need more than the rest
- * (tools/bhcfg/tables.c, docs/isolation.md), and the boot checks both.
+ * The hypervisor's pool of 4 KiB translation-table pages (hv_pt_pool_pages,
+ * which bhcfg emits with the configuration table): its own EL2 map, every
+ * partition's stage 2 and loading window come from it at boot, and nothing
+ * after. HV_PT_OWN_PAGES pages for the hypervisor's own EL2 map (image,
+ * stacks, devices, the pool's pages), plus the pages bhcfg counts for the
+ * partitions (tools/bhcfg/tables.c, docs/isolation.md), at least
+ * HV_PT_POOL_PAGES in all; the boot checks both parts.
  */
 #define HV_PT_POOL_PAGES 512u
 #define HV_PT_OWN_PAGES 32u
@@ -58,8 +59,9 @@
 #define HV_MAX_PART_CHANNELS 4 /* channel ends per partition */
 /*
  * Room the hypervisor image needs besides the embedded blobs (code, data,
- * stacks, page-table pool). config_validate() checks that the blobs plus this
- * fit the board's hypervisor region.
+ * stacks, a page-table pool of up to HV_PT_POOL_PAGES). config_validate()
+ * checks that the blobs plus this, plus the pool's pages beyond
+ * HV_PT_POOL_PAGES, fit the board's hypervisor region.
  */
 #define HV_IMAGE_OVERHEAD (8ULL << 20)
 
@@ -290,9 +292,16 @@ struct hv_config {
 	uint32_t partition_count;
 	struct hv_partition_cfg partitions[HV_MAX_PARTITIONS];
 	/* bhcfg's bound on the table pages the partitions' stage 2 and
-	 * loading windows take (at most HV_PT_POOL_PAGES - HV_PT_OWN_PAGES);
-	 * the boot stops if they take more. */
+	 * loading windows take; the boot stops if they take more. */
 	uint32_t table_pages;
 };
+
+/** Pages of the table pool for configuration @c. */
+static inline uint64_t hv_pt_pool_count(const struct hv_config *c)
+{
+	uint64_t n = (uint64_t)HV_PT_OWN_PAGES + c->table_pages;
+
+	return n > HV_PT_POOL_PAGES ? n : HV_PT_POOL_PAGES;
+}
 
 #endif /* HV_CONFIG_H */

@@ -408,13 +408,14 @@ uint64_t arg_num(const char *args, const char *key, uint64_t dflt)
 	return parse_num(&p);
 }
 
-int arg_list(const char *args, const char *key, uint64_t *out, unsigned max)
+unsigned arg_list(const char *args, const char *key, uint64_t *out,
+		  unsigned max)
 {
 	const char *p = find_key(args, key);
 	unsigned n = 0;
 
 	if (p == NULL || *p != '=') {
-		return -1;
+		return 0;
 	}
 	for (p++; *p && *p != ' ' && n < max;) {
 		out[n++] = parse_num(&p);
@@ -422,5 +423,5 @@ int arg_list(const char *args, const char *key, uint64_t *out, unsigned max)
 			p++;
 		}
 	}
-	return (int)n;
+	return n;
 }

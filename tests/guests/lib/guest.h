@@ -42,8 +42,9 @@ void delay_ms(unsigned ms);
 bool arg_has(const char *args, const char *key);
 uint64_t arg_num(const char *args, const char *key, uint64_t dflt);
 /* "key=a,b,c": up to @max numbers (each decimal or 0x hexadecimal) into
- * @out; their count, or -1 if there is no "key=". */
-int arg_list(const char *args, const char *key, uint64_t *out, unsigned max);
+ * @out; their count (0 if there is no "key="). */
+unsigned arg_list(const char *args, const char *key, uint64_t *out,
+		  unsigned max);
 
 /*
  * IRQ dispatch hook, called from the EL1 vectors for an IRQ taken from the
