@@ -189,6 +189,17 @@ bool vgic_hw_fast_irq(void)
 	return !fake.no_fast_irq;
 }
 
+bool vgic_hw_fast_now(void)
+{
+	return true;
+}
+
+void vgic_hw_fast_bases(uint64_t base[2])
+{
+	base[0] = 0x08010000;
+	base[1] = 0x08030000;
+}
+
 uint32_t vgic_hw_current_pcpu(void)
 {
 	return 0;
