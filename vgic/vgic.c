@@ -194,7 +194,7 @@ static bool virq_hw(const struct virq *q)
 
 /*
  * The exception vector's injection fast path (arch/arm64/vectors.S,
- * guest_irq; struct vgic_vcpu, fast_irq). vgic_inject_private_hw() arms
+ * irq_entry; struct vgic_vcpu, fast_irq). vgic_inject_private_hw() arms
  * it for the HW PPI it just put in LR @lr.vintid's LR, with exactly the
  * value it wrote: as long as nothing else writes or frees that LR, the
  * next instance needs nothing but the same write once the guest's EOI has

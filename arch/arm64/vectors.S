@@ -9,7 +9,7 @@
  * Guest exits save x0-x30, ELR_EL2 and SPSR_EL2 into the running core's
  * struct pcpu (TPIDR_EL2) and call C with x0 = that vCPU, except the
  * PSCI_VERSION and SMCCC_VERSION hypercalls (guest_sync) and the vCPU's
- * own forwarded timer interrupt (guest_irq), handled in the vector, and
+ * own forwarded timer interrupt (irq_entry), handled in the vector, and
  * emulated-device accesses, which save only x0-x18 and x30 first (the
  * light exit, guest_sync), when no speculation workaround runs on exit. An exception
  * taken at EL2 is always a hypervisor bug: it dumps and stops.

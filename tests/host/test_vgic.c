@@ -843,7 +843,7 @@ TEST(vgic, private_hw_fast_path)
 }
 
 /* The exception vector's fast path (struct vgic_vcpu, fast_irq), with
- * fake_vector_irq() doing what guest_irq in vectors.S does: armed by an
+ * fake_vector_irq() doing what irq_entry in vectors.S does: armed by an
  * injection into an LR the virq keeps, used only once the guest's EOI
  * emptied that LR, and its state folded like any other afterwards. */
 TEST(vgic, vector_fast_path_armed_only_while_its_lr_is_kept)

@@ -114,7 +114,7 @@ struct vgic_vcpu {
 	uint8_t v2_cpumask;		 /* physical GICv2 CPU interface bit */
 	/*
 	 * The exception vector's injection fast path (arch/arm64/vectors.S,
-	 * guest_irq; gicv3_fast.S, gicv2_fast.S): while fast_irq is not 0, a
+	 * irq_entry; gicv3_fast.S, gicv2_fast.S): while fast_irq is not 0, a
 	 * physical interrupt whose INTID is fast_irq's low 32 bits goes
 	 * straight into LR fast_irq >> 32 as the value fast_lr, if that LR is
 	 * empty. Where that value asks for EOI maintenance (!hw_eoi), a

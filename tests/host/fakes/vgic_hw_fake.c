@@ -256,7 +256,7 @@ int fake_lr_of(uint32_t intid)
 }
 
 /*
- * What arch/arm64/vectors.S (guest_irq) does with physical interrupt
+ * What arch/arm64/vectors.S (irq_entry) does with physical interrupt
  * @pintid on vCPU @self's core: if the vGIC armed the fast path for it
  * and its LR is empty, write the prepared value there and report true;
  * otherwise leave everything to the general path (false).
