@@ -341,12 +341,7 @@ guest_sync:
 	mrs	x0, spsr_el2
 	bic	x0, x0, #(1 << 21)	/* SPSR_EL2.SS */
 	msr	spsr_el2, x0
-	ldp	x4, x5, [sp, #16]
-	ldp	x2, x3, [sp], #32
-	ldp	x0, x1, [sp], #16
-	eret
-	dsb	nsh
-	isb
+	eret_x0_x5
 12:	ldp	x4, x5, [sp, #16]	/* to C, as it came */
 	ldp	x2, x3, [sp], #32
 	b	1b

@@ -9,8 +9,9 @@
 #ifdef __ASSEMBLER__
 #include "asm_offsets.h"
 
-/* Restore the guest's x0-x5 and return to it. */
-.macro irq_fast_eret
+/* Restore the guest's x0-x5 from that frame and return to it (also
+ * used by vectors.S' ICC_SGI1R_EL1 path, which saves the same frame). */
+.macro eret_x0_x5
 	ldp	x4, x5, [sp, #16]
 	ldp	x2, x3, [sp], #32
 	ldp	x0, x1, [sp], #16
@@ -37,7 +38,7 @@
 	dc	cvac, x0
 	str	x2, [x0, #\off]!
 	dc	cvac, x0
-	irq_fast_eret
+	eret_x0_x5
 .endm
 
 /* The same for an ended maintenance interrupt: EXIT_IRQ and EXIT_MAINT
@@ -53,7 +54,7 @@
 	add	x1, x1, #1
 	str	x1, [x0, #EXIT_MAINT_FAST_OFF]!
 	dc	cvac, x0
-	irq_fast_eret
+	eret_x0_x5
 .endm
 
 /*
