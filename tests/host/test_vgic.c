@@ -973,6 +973,19 @@ TEST(vgic, vector_fast_path_only_where_it_applies)
 	EXPECT_EQ(g.cpu[0].fast_irq, 0u);
 }
 
+/* Nor while a speculation workaround runs on every exit: the vector's
+ * timer and maintenance paths do not check for it (vgic_hw_fast_now()). */
+TEST(vgic, vector_fast_path_not_armed_with_exit_mitigation)
+{
+	setup(2);
+	fake.exit_mitigation = true;
+	dist_w(0, 0x000, 4, 1);
+	dist_w(0, 0x100, 4, 1u << 27);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	EXPECT_EQ(g.cpu[0].fast_irq, 0u);
+	fake.exit_mitigation = false;
+}
+
 /*
  * A GIC whose guest EOI does not deactivate a HW interrupt (QEMU's GICv2):
  * the armed value asks for EOI maintenance, fake_vector_maint() doing what

@@ -191,7 +191,7 @@ bool vgic_hw_fast_irq(void)
 
 bool vgic_hw_fast_now(void)
 {
-	return true;
+	return !fake.exit_mitigation;
 }
 
 void vgic_hw_fast_bases(uint64_t base[2])
