@@ -444,7 +444,7 @@ static int bh_part_regulation(const struct bh_ctx *ctx, const struct bh_node *n,
 		return 0;
 	}
 	if (rb != 0 || rp != 0) {
-		bh_node_error(n, rb != 0 ? "memory-period-us" : "memory-budget",
+		bh_node_error(n, rb != 0 ? "memory-budget" : "memory-period-us",
 			      "missing: memory-budget and memory-period-us go together [CFG_E_REGULATION]");
 		return -1;
 	}
