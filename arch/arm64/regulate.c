@@ -242,7 +242,8 @@ void arch_regulate_irq(uint32_t iar)
 /**
  * The period ended (this core's CNTHP, HYP_TIMER_REGULATE, at @now):
  * count what the period used, release a held vCPU, preset the counter and
- * arm the next period end.
+ * arm the next period end. A parked vCPU (off, stopped or being reset)
+ * counts nothing: its periods stop until arch_regulate_vcpu_start().
  */
 void arch_regulate_period_end(struct vcpu *v, uint64_t now)
 {
@@ -255,6 +256,10 @@ void arch_regulate_period_end(struct vcpu *v, uint64_t now)
 	bool over;
 
 	if (r->on == 0) {
+		return;
+	}
+	if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) == 0) {
+		r->throttled = 0;
 		return;
 	}
 	select_counter(r);
