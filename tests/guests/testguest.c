@@ -38,7 +38,8 @@
  *                  16 MiB) again and again, forever, reading UARTFR once
  *                  per pass (an exit: QEMU notices a PMU counter overflow
  *                  only when the vCPU changes exception level) and
- *                  printing "hog: N passes" every 8192 passes
+ *                  printing "hog: N passes" every 8192 passes; with smp,
+ *                  every vCPU hogs its own 256 KiB (vCPU 0 prints)
  *   hog-attack     first try to stop, reset and read the event counter the
  *                  hypervisor keeps for regulation (probe_pmu_access()),
  *                  printing "hog-attack: N of 7 accesses UNDEF"; then hog
@@ -716,10 +717,12 @@ static void echo(void)
 	}
 }
 
-/* A memory hog (bootargs "hog", "hog-attack"): see the top. */
-static void hog(bool attack)
+/* A memory hog (bootargs "hog", "hog-attack"): see the top. vCPU @index
+ * stores over its own 256 KiB; only vCPU 0 prints. */
+static void hog(unsigned index, bool attack)
 {
-	volatile uint64_t *buf = (volatile uint64_t *)(dt.mem_base + (16UL << 20));
+	volatile uint64_t *buf = (volatile uint64_t *)(dt.mem_base + (16UL << 20) +
+						       index * (256UL << 10));
 
 	if (attack) {
 		unsigned undef = 0;
@@ -735,7 +738,7 @@ static void hog(bool attack)
 			buf[i] = pass + i;
 		}
 		(void)*(volatile uint32_t *)(UART_BASE + 0x018);
-		if (pass % 8192 == 0) {
+		if (pass % 8192 == 0 && index == 0) {
 			gprintf("hog: %lu passes\n", pass);
 		}
 	}
@@ -805,7 +808,7 @@ void guest_main(const void *dtb)
 		echo();
 	}
 	if (arg_has(dt.bootargs, "hog") || arg_has(dt.bootargs, "hog-attack")) {
-		hog(arg_has(dt.bootargs, "hog-attack"));
+		hog(0, arg_has(dt.bootargs, "hog-attack"));
 	}
 	beats = arg_num(dt.bootargs, "beats", ~0ULL);
 	period = arg_num(dt.bootargs, "beat-ms", 20);
@@ -871,6 +874,9 @@ void guest_secondary(uint64_t index)
 	__atomic_fetch_add(&vcpus_up, 1, __ATOMIC_RELEASE);
 	if (arg_has(dt.bootargs, "probe-smp")) {
 		probe_list(dt.bootargs);
+	}
+	if (arg_has(dt.bootargs, "hog")) {
+		hog((unsigned)index, false);
 	}
 	for (;;) {
 		__asm__ volatile("wfi");
