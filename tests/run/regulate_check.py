@@ -3,12 +3,15 @@
 """Check a regulated partition's figures in a boot log (Ctrl-] s output).
 
   regulate_check.py LOG NAME --budget N --slack N [--min-throttled F]
+                    [--hogging]
 
 The last "stats NAME vcpuK memory: ..." line of each vCPU must show the
 budget N, a most-events-in-one-period (max) and a last period of at most
 N + slack, at least one period ended and a share of throttled periods of
-at least F (default: any throttled period). Prints the figures; exits 1 if
-a bound is broken or there is no such line (docs/isolation.md).
+at least F (default: any throttled period). With --hogging (the partition
+never idles) the last period must also have used the whole budget: a vCPU
+held for good counts nothing. Prints the figures; exits 1 if a bound is
+broken or there is no such line (docs/isolation.md).
 """
 import argparse
 import re
@@ -22,6 +25,7 @@ def main():
     ap.add_argument("--budget", type=int, required=True)
     ap.add_argument("--slack", type=int, required=True)
     ap.add_argument("--min-throttled", type=float, default=0.0)
+    ap.add_argument("--hogging", action="store_true")
     a = ap.parse_args()
     line = re.compile(r"^\[bulkhead\] stats " + re.escape(a.name) +
                       r" vcpu(\d+) memory: budget (\d+) events 0x[0-9a-f]+ "
@@ -49,6 +53,9 @@ def main():
             ok = False
         if ev_max > a.budget + a.slack or ev_last > a.budget + a.slack:
             print("  OVER BUDGET")
+            ok = False
+        if a.hogging and ev_last < a.budget:
+            print("  NOT RUNNING: the last period did not use its budget")
             ok = False
         if periods == 0 or thr == 0 or share < a.min_throttled:
             print("  NOT THROTTLED enough")
