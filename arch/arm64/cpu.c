@@ -210,7 +210,7 @@ static uint64_t mdcr_el2_for(const struct partition *p)
 	if ((p->cfg->flags & HV_PART_DEBUG) != 0) {
 		m &= ~(MDCR_TDA | MDCR_TDOSA | MDCR_TDRA);
 	}
-	return m;
+	return arch_regulate_mdcr(m); /* HPMN: a counter kept for EL2 */
 }
 
 /* PMU state a previous run (or another partition's pmu) could leave:
@@ -372,6 +372,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	write_sysreg(hcr_el2, hcr_el2_for(v->part->cfg));
 	write_sysreg(mdcr_el2, mdcr_el2_for(v->part));
 	reset_pmu();
+	arch_regulate_vcpu_start(v);
 	reset_debug();
 	isb();
 }

@@ -34,6 +34,15 @@
  *   pmu-check      report whether the PMU is visible and works: PMUVer,
  *                  PMCR_EL0 readable or UNDEF, the cycle counter counting
  *   flood          print lines to the console as fast as it can, forever
+ *   hog            a memory hog: store over 256 KiB of its RAM (at RAM +
+ *                  16 MiB) again and again, forever, reading UARTFR once
+ *                  per pass (an exit: QEMU notices a PMU counter overflow
+ *                  only when the vCPU changes exception level) and
+ *                  printing "hog: N passes" every 8192 passes; with smp,
+ *                  every vCPU hogs its own 256 KiB (vCPU 0 prints)
+ *   hog-attack     first try to stop, reset and read the event counter the
+ *                  hypervisor keeps for regulation (probe_pmu_access()),
+ *                  printing "hog-attack: N of 7 accesses UNDEF"; then hog
  *   wdog-load=N    start the SP805 at 0x09800000 with WdogLoad = N and
  *                  the reset enabled, and never pet it
  *
@@ -708,6 +717,33 @@ static void echo(void)
 	}
 }
 
+/* A memory hog (bootargs "hog", "hog-attack"): see the top. vCPU @index
+ * stores over its own 256 KiB; only vCPU 0 prints. */
+static void hog(unsigned index, bool attack)
+{
+	volatile uint64_t *buf = (volatile uint64_t *)(dt.mem_base + (16UL << 20) +
+						       index * (256UL << 10));
+
+	if (attack) {
+		unsigned undef = 0;
+
+		for (unsigned i = 0; i < PMU_ACCESSES; i++) {
+			undef += probe_pmu_access(i) ? 0u : 1u;
+		}
+		gprintf("hog-attack: %u of %u accesses UNDEF\n", undef,
+			(unsigned)PMU_ACCESSES);
+	}
+	for (uint64_t pass = 1;; pass++) {
+		for (uint64_t i = 0; i < (256u << 10) / 8; i += 8) {
+			buf[i] = pass + i;
+		}
+		(void)*(volatile uint32_t *)(UART_BASE + 0x018);
+		if (pass % 8192 == 0 && index == 0) {
+			gprintf("hog: %lu passes\n", pass);
+		}
+	}
+}
+
 /* A test guest's flat script of steps: the size limit is the hypervisor's. */
 /* NOLINTNEXTLINE(readability-function-size) */
 void guest_main(const void *dtb)
@@ -770,6 +806,9 @@ void guest_main(const void *dtb)
 	}
 	if (arg_has(dt.bootargs, "echo")) {
 		echo();
+	}
+	if (arg_has(dt.bootargs, "hog") || arg_has(dt.bootargs, "hog-attack")) {
+		hog(0, arg_has(dt.bootargs, "hog-attack"));
 	}
 	beats = arg_num(dt.bootargs, "beats", ~0ULL);
 	period = arg_num(dt.bootargs, "beat-ms", 20);
@@ -835,6 +874,9 @@ void guest_secondary(uint64_t index)
 	__atomic_fetch_add(&vcpus_up, 1, __ATOMIC_RELEASE);
 	if (arg_has(dt.bootargs, "probe-smp")) {
 		probe_list(dt.bootargs);
+	}
+	if (arg_has(dt.bootargs, "hog")) {
+		hog((unsigned)index, false);
 	}
 	for (;;) {
 		__asm__ volatile("wfi");
