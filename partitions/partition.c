@@ -203,6 +203,8 @@ static void copy_blob(const struct hv_partition_cfg *c,
 		whole = 0;
 		if ((((uintptr_t)dst | (uintptr_t)src) & 63) == 0) {
 			whole = align_down(to - from, SZ_4K);
+		}
+		if (whole != 0) {
 			arch_copy_and_clean((uintptr_t)dst, (uintptr_t)src,
 					    whole);
 		}

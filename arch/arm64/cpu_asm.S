@@ -153,12 +153,12 @@ arch_invalidate_range:
  * arch_copy_and_clean(dst, src, size): copy [src, src+size) to dst and
  * clean and invalidate the copy to the point of coherency (a guest image,
  * read by a guest that starts with its MMU and caches off). dst and src
- * are 64-byte aligned, size a multiple of 4 KiB. With D-cache lines of 64
- * bytes or more (CTR_EL0.DminLine), 4 instructions a 64-byte block: one
- * LD1 and one ST1 of four 16-byte registers, DC CIVAC and the ADD it
- * needs (DC takes only a register address), 64 blocks an iteration:
- * 65,536 a MiB plus the loop's 2 per 4 KiB. Smaller lines: copy, then
- * clean the range.
+ * are 64-byte aligned, size a multiple of 4 KiB (0 copies nothing). With
+ * D-cache lines of 64 bytes or more (CTR_EL0.DminLine), 4 instructions a
+ * 64-byte block: one LD1 and one ST1 of four 16-byte registers, DC CIVAC
+ * and the ADD it needs (DC takes only a register address), 64 blocks an
+ * iteration: 65,536 a MiB plus the loop's 2 per 4 KiB. Smaller lines:
+ * copy, then clean the range.
  *
  * Uses v0-v3: FP/SIMD is not trapped at EL2 (CPTR_EL2.TFP 0, cpu.c) and
  * the hypervisor's C is built general-regs-only, so the only FP/SIMD
@@ -169,6 +169,7 @@ arch_invalidate_range:
  */
 	.global	arch_copy_and_clean
 arch_copy_and_clean:
+	cbz	x2, 4f			/* the loops below run at least once */
 	add	x2, x0, x2		/* end */
 	dcache_line_size x4, x3
 	cmp	x4, #64
@@ -193,3 +194,4 @@ arch_copy_and_clean:
 	mov	x1, x2
 	mov	x0, x5
 	b	arch_clean_range
+4:	ret
