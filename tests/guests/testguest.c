@@ -237,7 +237,8 @@ static bool check_word(uint64_t addr)
 	return ok;
 }
 
-extern char __bss_end[];
+/* The end of the guest's image and .bss (guest.ld). */
+extern char __bss_end[]; /* NOLINT(bugprone-reserved-identifier) */
 
 /* A word of the RAM that is not the guest's own nor the DTB's. */
 static bool free_word(uint64_t addr, uint64_t dtb, uint64_t dtb_end)
