@@ -498,18 +498,6 @@ int64_t arch_psci_fw_system_off(void)
 	return (int64_t)x0;
 }
 
-/** Zero @p's RAM (through the loading window) and clean it to PoC. */
-void arch_load_partition_memory(const struct partition *p)
-{
-	struct colour_iter it;
-	struct colour_run r;
-
-	colour_iter_init(&it, p->cfg, &hv_cfg.board);
-	while (colour_iter_next(&it, &r)) {
-		arch_zero_and_clean(r.pa, r.size);
-	}
-}
-
 /**
  * A valid stage-2 leaf of @p at @ipa was just made invalid (the "break" of
  * break-before-make; here the page stays out for a while). Make the store

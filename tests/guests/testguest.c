@@ -223,22 +223,68 @@ static void watch_line(uint64_t n, const char *canary_words)
 		sg, pp, sp, ms);
 }
 
-static void check_memory_cleared(void)
+/*
+ * One word that must read zero at boot (or hold MARKER if the RAM was not
+ * cleared since the boot that wrote it); marks it for the next boot.
+ * Returns false if it was not zero.
+ */
+static bool check_word(uint64_t addr)
 {
-	volatile uint64_t *m =
-		(volatile uint64_t *)(dt.mem_base + MARKER_OFFSET);
+	volatile uint64_t *m = (volatile uint64_t *)addr;
+	bool ok = true;
 
-	if (dt.mem_size <= MARKER_OFFSET) {
-		return;
-	}
 	if (*m == MARKER) {
-		gputs("memory NOT cleared since the last boot");
+		gprintf("memory NOT cleared since the last boot at +0x%lx\n",
+			addr - dt.mem_base);
+		ok = false;
 	} else if (*m != 0) {
-		gprintf("memory holds junk 0x%lx at boot\n", *m);
-	} else {
-		gputs("memory clear at boot");
+		gprintf("memory holds junk 0x%lx at boot at +0x%lx\n", *m,
+			addr - dt.mem_base);
+		ok = false;
 	}
 	*m = MARKER;
+	return ok;
+}
+
+/* The end of the guest's image and .bss (guest.ld). */
+extern char __bss_end[]; /* NOLINT(bugprone-reserved-identifier) */
+
+/* A word of the RAM that is not the guest's own nor the DTB's. */
+static bool free_word(uint64_t addr, uint64_t dtb, uint64_t dtb_end)
+{
+	return addr >= (uint64_t)__bss_end && addr >= dt.mem_base &&
+	       addr + 8 <= dt.mem_base + dt.mem_size &&
+	       (addr + 8 <= dtb || addr >= dtb_end);
+}
+
+/*
+ * The RAM must be clear at every boot: one word in the middle, and the
+ * words around the device tree, which the hypervisor copies in after
+ * clearing all but the pages an image covers whole: the word before it,
+ * the last word of its last page (past its end) and the first word of
+ * the page after. A load that skipped one page too many at either end
+ * leaves this boot's marker there for the next.
+ */
+static void check_memory_cleared(const void *dtb_ptr)
+{
+	uint64_t dtb = (uint64_t)dtb_ptr;
+	const uint8_t *h = dtb_ptr;
+	uint64_t size = (uint64_t)h[4] << 24 | (uint64_t)h[5] << 16 |
+			(uint64_t)h[6] << 8 | h[7]; /* totalsize, big-endian */
+	uint64_t dtb_end = dtb + size;
+	uint64_t page_end = (dtb_end + 4095) & ~4095UL;
+	uint64_t words[4] = { dt.mem_base + MARKER_OFFSET, dtb - 8,
+			      page_end - 8, page_end };
+	bool ok = true;
+
+	for (unsigned i = 0; i < 4; i++) {
+		if (free_word(words[i], dtb, dtb_end)) {
+			ok = check_word(words[i]) && ok;
+		}
+	}
+	if (ok) {
+		gputs("memory clear at boot");
+	}
 }
 
 static void start_secondaries(void)
@@ -757,7 +803,7 @@ void guest_main(const void *dtb)
 	gprintf("hello from vCPU 0: %u vCPU(s), memory 0x%lx bytes at 0x%lx\n",
 		dt.cpus, dt.mem_size, dt.mem_base);
 	gprintf("bootargs: %s\n", dt.bootargs);
-	check_memory_cleared();
+	check_memory_cleared(dtb);
 	if (arg_has(dt.bootargs, "psci-checks")) {
 		psci_checks();
 	}
