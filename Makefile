@@ -63,6 +63,7 @@ HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 HV_SRCS := arch/arm64/boot.S arch/arm64/vectors.S arch/arm64/cpu_asm.S \
 	arch/arm64/cpu.c arch/arm64/mmu.c arch/arm64/trap.c \
 	arch/arm64/sysreg_trap.c arch/arm64/sysreg_policy.c arch/arm64/smccc_fw.c \
+	arch/arm64/regulate.c core/regulate.c \
 	$(GIC_SRCS) \
 	vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c vgic/vgic_redist.c \
 	vgic/vgic_glue.c \
@@ -88,7 +89,7 @@ HOST_TEST_SRCS := tests/host/harness.c $(wildcard tests/host/test_*.c) \
 	tests/host/fakes/vgic_hw_fake.c tests/host/cfg_fixture.c \
 	stage2/pt.c stage2/stage2.c stage2/smmu_tbl.c core/lib/digest.c \
 	core/config_validate.c core/config_channels.c core/config_dma.c core/colour.c \
-	core/vpl011.c core/vpl061.c core/vwdt.c core/doorbell.c core/outring.c \
+	core/regulate.c core/vpl011.c core/vpl061.c core/vwdt.c core/doorbell.c core/outring.c \
 	core/lib/fmt.c vgic/vgic.c vgic/vgic_regs.c vgic/vgic_dist.c \
 	vgic/vgic_redist.c arch/arm64/gicv3_lr.c arch/arm64/gicv2_lr.c \
 	arch/arm64/sysreg_policy.c

@@ -4,6 +4,7 @@
  * partition's RAM lies, how much physical span it takes, and where bhcfg
  * can place it (hv/colour.h, docs/isolation.md).
  */
+#include "hv/bits.h"
 #include "hv/colour.h"
 
 void colour_iter_init(struct colour_iter *it,
@@ -66,6 +67,61 @@ bool colour_iter_next(struct colour_iter *it, struct colour_run *r)
 	r->size = (end - first) * COLOUR_PAGE;
 	it->next = end;
 	return true;
+}
+
+void colour_iter_window(struct colour_iter *it, uint64_t off, uint64_t size)
+{
+	uint64_t last = (off + size) / COLOUR_PAGE;
+
+	it->next = off / COLOUR_PAGE;
+	if (last < it->pages) {
+		it->pages = last;
+	}
+}
+
+/* The pages blob @b overwrites whole, as [*lo, *hi) (empty if none). */
+static void blob_pages(const struct hv_blob *b, uint64_t *lo, uint64_t *hi)
+{
+	*lo = align_up(b->offset, COLOUR_PAGE);
+	*hi = align_down(b->offset + b->size, COLOUR_PAGE);
+	if (b->size == 0 || *hi <= *lo) {
+		*lo = 0;
+		*hi = 0;
+	}
+}
+
+uint64_t ram_clear_next(const struct hv_partition_cfg *pc, uint64_t off,
+			uint64_t to, uint64_t *end)
+{
+	const struct hv_blob *blobs[3] = { &pc->image, &pc->dtb,
+					   &pc->initrd };
+	uint64_t lo, hi, e = to;
+	bool moved = true;
+
+	/* Step over the images' whole pages that start the range. */
+	while (moved && off < to) {
+		moved = false;
+		for (unsigned i = 0; i < 3; i++) {
+			blob_pages(blobs[i], &lo, &hi);
+			if (lo <= off && off < hi) {
+				off = hi;
+				moved = true;
+			}
+		}
+	}
+	if (off >= to) {
+		*end = to;
+		return to;
+	}
+	/* Clear up to the next image's first whole page. */
+	for (unsigned i = 0; i < 3; i++) {
+		blob_pages(blobs[i], &lo, &hi);
+		if (lo > off && lo < e) {
+			e = lo;
+		}
+	}
+	*end = e;
+	return off;
 }
 
 /* Number of colours of @mask below @n. */

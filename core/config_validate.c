@@ -587,6 +587,42 @@ static enum cfg_err cv_part_colour_dma(const struct hv_config *c, int p,
 	return CFG_OK;
 }
 
+/*
+ * Memory-bandwidth regulation (docs/isolation.md): a budget of 1 to 2^31
+ * events (the EL2 counter is preset to 2^32 - budget), a period of 100 us
+ * to 1 s, a common event (PMCEID0/1_EL0 range), not "pmu" as well, and a
+ * board that describes the PMU's overflow PPI.
+ */
+static enum cfg_err cv_part_regulation(const struct hv_config *c, int p,
+				       struct cfg_diag *d)
+{
+	const struct hv_partition_cfg *pc = &c->partitions[p];
+	uint32_t irq = c->board.pmu_irq;
+
+	if (pc->mem_budget == 0 && pc->mem_period_us == 0) {
+		return CFG_OK;
+	}
+	if (pc->mem_budget == 0 || pc->mem_budget > HV_MEM_BUDGET_MAX) {
+		return cv_pfail(d, CFG_E_REGULATION, p, -1, "memory-budget");
+	}
+	if (pc->mem_period_us < HV_MEM_PERIOD_MIN_US ||
+	    pc->mem_period_us > HV_MEM_PERIOD_MAX_US) {
+		return cv_pfail(d, CFG_E_REGULATION, p, -1,
+				"memory-period-us");
+	}
+	if (pc->mem_event != HV_MEM_EVENT_AUTO &&
+	    (pc->mem_event == 0 || pc->mem_event > HV_MEM_EVENT_MAX)) {
+		return cv_pfail(d, CFG_E_REGULATION, p, -1, "memory-event");
+	}
+	if ((pc->flags & HV_PART_PMU) != 0) {
+		return cv_pfail(d, CFG_E_REGULATION, p, -1, "pmu");
+	}
+	if (irq < 16 || irq > 31) {
+		return cv_pfail(d, CFG_E_REGULATION, p, -1, "memory-budget");
+	}
+	return CFG_OK;
+}
+
 static enum cfg_err cv_part_ram(const struct hv_config *c, int p,
 				struct cfg_diag *d)
 {
@@ -940,6 +976,7 @@ static enum cfg_err cv_partition(const struct hv_config *c, int p,
 	e = e != CFG_OK ? e : cv_part_cpus(c, p, d);
 	e = e != CFG_OK ? e : cv_part_policy(c, p, d);
 	e = e != CFG_OK ? e : cv_part_colours(c, p, d);
+	e = e != CFG_OK ? e : cv_part_regulation(c, p, d);
 	e = e != CFG_OK ? e : cv_part_ram(c, p, d);
 	e = e != CFG_OK ? e : cv_part_blobs(c, p, d);
 	e = e != CFG_OK ? e : cv_part_devices(c, p, d);
@@ -1078,6 +1115,8 @@ static const char *const cv_messages[CFG_E_COUNT] = {
 		"cache colour given to two coloured partitions",
 	[CFG_E_COLOUR_DMA] =
 		"coloured partition owns a bus master no SMMU translates (its RAM is not physically contiguous)",
+	[CFG_E_REGULATION] =
+		"memory budget or period out of range, event not a common PMU event, the PMU also given, or the board has no PMU interrupt",
 };
 
 /**

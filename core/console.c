@@ -147,6 +147,40 @@ static void log_console(const struct partition *p)
 		 (unsigned long)log_dropped(p->index));
 }
 
+/* One line per vCPU of a regulated partition (docs/isolation.md): its
+ * budget, then periods ended, periods throttled, time held, the events
+ * counted in the last period and the most in one (its stats page). */
+static void log_memory(const struct partition *p)
+{
+	const struct hv_stats *st = p->stats;
+	uint64_t hz = st->counter_hz != 0 ? st->counter_hz : 1;
+
+	if (p->cfg->mem_budget == 0) {
+		return;
+	}
+	for (uint32_t n = 0; n < p->cfg->cpu_count; n++) {
+		const struct hv_stats_mem *m = &st->mem[n];
+		uint64_t held = __atomic_load_n(&m->throttled_ticks,
+						__ATOMIC_RELAXED);
+
+		log_info("stats %s vcpu%u memory: budget %u events 0x%x per %u "
+			 "us, periods %lu, throttled %lu, held %lu us, events "
+			 "last %lu max %lu",
+			 p->cfg->name, n, st->mem_budget, st->mem_event,
+			 st->mem_period_us,
+			 (unsigned long)__atomic_load_n(&m->periods,
+							__ATOMIC_RELAXED),
+			 (unsigned long)__atomic_load_n(&m->throttled,
+							__ATOMIC_RELAXED),
+			 (unsigned long)(held / hz * 1000000u +
+					 held % hz * 1000000u / hz),
+			 (unsigned long)__atomic_load_n(&m->last_events,
+							__ATOMIC_RELAXED),
+			 (unsigned long)__atomic_load_n(&m->max_events,
+							__ATOMIC_RELAXED));
+	}
+}
+
 /**
  * Print each partition's state and counters (its stats page: restarts,
  * faults, watchdog expiries, interrupts injected, DMA faults), each vCPU's exit
@@ -202,6 +236,7 @@ void console_stats(void)
 			log_info("stats %s vcpu%u:%s", p->cfg->name, n, line);
 		}
 		log_lrs(p);
+		log_memory(p);
 		log_doorbells(p);
 		log_console(p);
 	}

@@ -25,6 +25,10 @@
 #include "arch/sysreg.h"
 
 #define HYP_TIMER_INTID 26u
+
+_Static_assert(sizeof(((struct pcpu *)0)->hyp_timer_due) ==
+		       HYP_TIMERS * sizeof(uint64_t),
+	       "one deadline per enum hyp_timer");
 #define CNTHP_ENABLE 1u
 
 extern const struct hv_config hv_cfg;
@@ -340,6 +344,10 @@ void health_timer_irq(struct vcpu *v, uint32_t iar)
 	if (due[HYP_TIMER_CONSOLE] != 0 && now >= due[HYP_TIMER_CONSOLE]) {
 		due[HYP_TIMER_CONSOLE] = 0;
 		console_due = true;
+	}
+	if (due[HYP_TIMER_REGULATE] != 0 && now >= due[HYP_TIMER_REGULATE]) {
+		due[HYP_TIMER_REGULATE] = 0;
+		arch_regulate_period_end(v, now);
 	}
 	timer_program();
 	gic_deactivate(iar);

@@ -181,6 +181,7 @@ static __attribute__((noreturn)) void pcpu_main(uint64_t core)
 	if (!c->used) {
 		arch_halt();
 	}
+	arch_regulate_core_init(c);
 	/* The console core: the one hosting the first partition's vCPU 0
 	 * (GICv2 can only route to a core whose CPU interface is set up). */
 	if (core == hv_cfg.partitions[0].cpus[0]) {
@@ -206,6 +207,7 @@ void hv_main(uint64_t dtb)
 	boot = find_core(read_sysreg(mpidr_el1));
 	pcpu_setup(boot);
 	arch_cpu_init_el2();
+	arch_regulate_check();
 	arch_mmu_build();
 	partition_prepare_all();
 	arch_mmu_seal();

@@ -15,9 +15,19 @@
 
 extern const struct hv_config hv_cfg;
 
-/* Both accessed only with the __atomic builtins. */
+/* All accessed only with the __atomic builtins. */
 uint32_t hv_halted;
 static uint32_t halted_cores;
+/* The first core to panic prints and stops the others; a core that panics
+ * after it (two failures at once) leaves its message in `second` and
+ * halts, and the first prints it once every core has stopped, so the two
+ * dumps never interleave on the UART. second_state: 0 free, 1 being
+ * written, 2 ready. */
+static uint32_t panic_claimed;
+static uint32_t second_state;
+static int second_core;
+static char second_msg[160];
+static uint32_t panics_lost; /* third and later panics: counted only */
 
 /** A core that saw hv_halted stops here. */
 void hv_halt_self(void)
@@ -53,9 +63,42 @@ static bool halt_all(void)
 	return true;
 }
 
+/* True for the first core to panic. Another one leaves @msg for it and
+ * halts: it never returns. */
+static bool claim_panic(const char *msg)
+{
+	uint32_t free = 0;
+	struct pcpu *me = pcpu_this();
+
+	if (__atomic_compare_exchange_n(&panic_claimed, &free, 1, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		return true;
+	}
+	free = 0;
+	if (__atomic_compare_exchange_n(&second_state, &free, 1, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		second_core = me != NULL ? (int)me->index : -1;
+		fmt_snprintf(second_msg, sizeof(second_msg), "%s", msg);
+		__atomic_store_n(&second_state, 2, __ATOMIC_SEQ_CST);
+	} else {
+		__atomic_fetch_add(&panics_lost, 1, __ATOMIC_SEQ_CST);
+	}
+	hv_halt_self();
+	UNREACHABLE();
+}
+
 static __attribute__((noreturn)) void stop_all(void)
 {
-	if (halt_all()) {
+	bool all = halt_all();
+
+	if (__atomic_load_n(&second_state, __ATOMIC_SEQ_CST) == 2) {
+		log_info("PANIC on core %d too: %s", second_core, second_msg);
+	}
+	if (__atomic_load_n(&panics_lost, __ATOMIC_SEQ_CST) != 0) {
+		log_info("and %u more panics not shown",
+			 __atomic_load_n(&panics_lost, __ATOMIC_SEQ_CST));
+	}
+	if (all) {
 		log_info("all cores stopped");
 	} else {
 		log_info("all cores told to stop; some did not confirm");
@@ -72,6 +115,7 @@ void hv_panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	(void)claim_panic(msg);
 	log_info("PANIC: %s", msg);
 	log_set_panic_mode();
 	stop_all();
@@ -91,7 +135,11 @@ static const char *const el2_kinds[8] = {
 void hv_exception_panic(struct el2_frame *f, unsigned kind)
 {
 	struct pcpu *me = pcpu_this();
+	char msg[96];
 
+	fmt_snprintf(msg, sizeof(msg), "%s exception at EL2, ESR 0x%lx ELR 0x%lx",
+		     el2_kinds[kind & 7], f->esr, f->elr);
+	(void)claim_panic(msg);
 	log_info("PANIC: %s exception at EL2 on core %d",
 		 el2_kinds[kind & 7], me != NULL ? (int)me->index : -1);
 	log_set_panic_mode();

@@ -8,9 +8,12 @@
  * FAR_EL2 the address printed here; tests/run/el2_fault.py).
  */
 #include "hv/log.h"
+#include "hv/panic.h"
 #include "hv/partition.h"
 #include "hv/pcpu.h"
 #include "hv/selftest.h"
+
+#include "arch/sysreg.h"
 
 extern const struct hv_config hv_cfg;
 void hv_main(uint64_t dtb);
@@ -38,11 +41,28 @@ static __attribute__((noinline)) uint64_t eat_stack(volatile uint64_t depth)
  * executable. */
 static uint32_t writable_code[1] = { 0xd65f03c0u };
 
+/* Self-test 5's rendezvous: cores that have arrived. */
+static uint32_t panic_arrived;
+
+static void panic_together(struct vcpu *v)
+{
+	uint64_t end = read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0);
+
+	log_info("selftest: core %u waits to panic together", v->pcpu);
+	__atomic_fetch_add(&panic_arrived, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&panic_arrived, __ATOMIC_SEQ_CST) < 2 &&
+	       read_sysreg(cntpct_el0) < end) {
+	}
+	hv_panic("selftest 5: core %u panics", v->pcpu);
+}
+
 /**
  * Run self-test @n on the calling vCPU's core. 1: write to hypervisor text
  * (W^X); 2: overflow the stack into its guard page; 3: read partition RAM,
  * which EL2 does not map; 4: execute from writable data (W^X, the other
- * half). Returns only for an unknown @n.
+ * half); 5: two cores panic at once (the first to ask waits up to 1 s for a
+ * second one, then both call hv_panic together): one dump, the other's
+ * message after it, never interleaved. Returns only for an unknown @n.
  */
 void selftest_run(struct vcpu *v, unsigned n)
 {
@@ -64,6 +84,9 @@ void selftest_run(struct vcpu *v, unsigned n)
 		log_info("selftest: reading partition %s RAM at 0x%lx from EL2",
 			 v->part->cfg->name, v->part->cfg->ram_pa);
 		(void)*(volatile uint64_t *)(uintptr_t)v->part->cfg->ram_pa;
+		break;
+	case 5:
+		panic_together(v);
 		break;
 	case 4:
 		log_info("selftest: executing writable data at %p",

@@ -172,8 +172,11 @@ static void dma_stop(const struct partition *p)
 }
 
 /*
- * Copy blob @b to its offset in @c's RAM (mapped by the loading window),
- * run by run: coloured RAM is contiguous only in IPA (hv/colour.h).
+ * Copy blob @b to its offset in @c's RAM (mapped by the loading window)
+ * and clean the copy to PoC, run by run: coloured RAM is contiguous only
+ * in IPA (hv/colour.h). Whole pages go through arch_copy_and_clean()
+ * (blob offsets and data are 4 KiB aligned, runs are whole pages), the
+ * rest byte by byte.
  */
 static void copy_blob(const struct hv_partition_cfg *c,
 		      const struct hv_blob *b)
@@ -189,13 +192,28 @@ static void copy_blob(const struct hv_partition_cfg *c,
 				      ? off + r.size
 				      : b->offset + b->size;
 		uint8_t *dst;
+		const uint8_t *src;
+		uint64_t whole;
 
 		if (from >= to) {
 			continue;
 		}
 		dst = (uint8_t *)(uintptr_t)(r.pa + (from - off));
-		memcpy(dst, b->data + (from - b->offset), (size_t)(to - from));
-		arch_clean_range((uintptr_t)dst, (uintptr_t)dst + (to - from));
+		src = b->data + (from - b->offset);
+		whole = 0;
+		if ((((uintptr_t)dst | (uintptr_t)src) & 63) == 0) {
+			whole = align_down(to - from, SZ_4K);
+		}
+		if (whole != 0) {
+			arch_copy_and_clean((uintptr_t)dst, (uintptr_t)src,
+					    whole);
+		}
+		if (whole < to - from) {
+			memcpy(dst + whole, src + whole,
+			       (size_t)(to - from - whole));
+			arch_clean_range((uintptr_t)dst + whole,
+					 (uintptr_t)dst + (to - from));
+		}
 	}
 }
 
@@ -204,10 +222,39 @@ static void copy_blob(const struct hv_partition_cfg *c,
 #define HV_CLEAR_CHUNK (1UL << 20)
 
 /*
+ * Zero and clean to PoC what a load must clear of @c's RAM bytes
+ * [@off, @off + @size) from its start: all but the whole pages an image
+ * overwrites (ram_clear_next()), run by run, since coloured RAM is
+ * contiguous only in IPA (hv/colour.h).
+ */
+static void clear_span(const struct hv_partition_cfg *c, uint64_t off,
+		       uint64_t size)
+{
+	struct colour_iter it;
+	struct colour_run r;
+
+	colour_iter_init(&it, c, &hv_cfg.board);
+	colour_iter_window(&it, off, size);
+	while (colour_iter_next(&it, &r)) {
+		uint64_t base = r.ipa - c->ram_ipa;
+		uint64_t at = base;
+		uint64_t end;
+
+		while ((at = ram_clear_next(c, at, base + r.size, &end)) <
+		       base + r.size) {
+			arch_zero_and_clean(r.pa + (at - base), end - at);
+			at = end;
+		}
+	}
+}
+
+/*
  * Take pieces of @p's RAM being cleared until none is left; each is
- * zeroed and cleaned to PoC (arch_zero_and_clean(), which ends with a DSB,
- * so the piece is done before it is counted). Any core of @p: the one
- * loading it, and the others from their park loop.
+ * cleared (clear_span(): zeroed and cleaned to PoC by
+ * arch_zero_and_clean(), which ends with a DSB, so the piece is done
+ * before it is counted). Any core of @p: the one loading it, and the
+ * others from their park loop. A piece is a range of the RAM's IPAs, so
+ * a coloured partition's pieces are shared out like a plain one's.
  */
 static void clear_pieces(struct partition *p)
 {
@@ -222,10 +269,9 @@ static void clear_pieces(struct partition *p)
 		if (k >= n) {
 			break;
 		}
-		arch_zero_and_clean(c->ram_pa + off,
-				    c->ram_size - off < HV_CLEAR_CHUNK
-					    ? c->ram_size - off
-					    : HV_CLEAR_CHUNK);
+		clear_span(c, off,
+			   c->ram_size - off < HV_CLEAR_CHUNK ? c->ram_size - off
+							      : HV_CLEAR_CHUNK);
 		__atomic_fetch_add(&p->clear_done, 1, __ATOMIC_SEQ_CST);
 		sev();
 		/* No YIELD here to make QEMU's round robin share the pieces:
@@ -237,7 +283,8 @@ static void clear_pieces(struct partition *p)
 
 /*
  * Zero @p's RAM and clean it to PoC (its guest starts with the MMU and
- * caches off, and nothing may pass from an earlier user of the RAM), on
+ * caches off, and nothing may pass from an earlier user of the RAM),
+ * except the whole pages its images overwrite next (partition_load()), on
  * all of its cores at once: its other cores are parked (at boot, or
  * evicted by a restart), and a kick makes them take pieces from their
  * park loop (park(), clear_pieces()). A core that is not there yet leaves
@@ -251,12 +298,6 @@ static void clear_ram(struct partition *p)
 				HV_CLEAR_CHUNK);
 	uint32_t self = pcpu_this()->index;
 
-	if (colour_part(c)) {
-		/* Coloured RAM is contiguous only in IPA: one core walks its
-		 * runs (docs/isolation.md). */
-		arch_load_partition_memory(p);
-		return;
-	}
 	__atomic_store_n(&p->clear_next, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&p->clear_done, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&p->clear_chunks, n, __ATOMIC_SEQ_CST);

@@ -194,7 +194,7 @@ static bool virq_hw(const struct virq *q)
 
 /*
  * The exception vector's injection fast path (arch/arm64/vectors.S,
- * guest_irq; struct vgic_vcpu, fast_irq). vgic_inject_private_hw() arms
+ * irq_entry; struct vgic_vcpu, fast_irq). vgic_inject_private_hw() arms
  * it for the HW PPI it just put in LR @lr.vintid's LR, with exactly the
  * value it wrote: as long as nothing else writes or frees that LR, the
  * next instance needs nothing but the same write once the guest's EOI has
@@ -211,12 +211,15 @@ static bool virq_hw(const struct virq *q)
  * armed LR asks for EOI maintenance, and the vector takes that
  * maintenance interrupt too when the armed LR is its only cause: it
  * deactivates the physical interrupt and empties the LR, which leaves
- * exactly the state a HW LR has after the guest's EOI.
+ * exactly the state a HW LR has after the guest's EOI. It is not armed
+ * while a speculation workaround runs on every exit (vgic_hw_fast_now()):
+ * the vector's timer and maintenance paths do not check for that.
  */
 static void fast_arm(const struct vgic *g, struct vgic_vcpu *c,
 		     const struct virq *q, struct lr_val lr)
 {
-	if (g->fast_ok && virq_hw(q) && q->pintid >= 16 && q->pintid < 32) {
+	if (g->fast_ok && virq_hw(q) && q->pintid >= 16 && q->pintid < 32 &&
+	    vgic_hw_fast_now()) {
 		c->fast_lr = vgic_hw_lr_encode(&lr);
 		c->fast_irq = q->pintid | ((uint64_t)(uint8_t)q->lr << 32);
 	}
@@ -1189,6 +1192,7 @@ void vgic_init(struct vgic *g, const struct hv_partition_cfg *c,
 
 		cpu->pcpu = c->cpus[v];
 		cpu->cpu0_fast = &g->cpu[0].fast_irq;
+		vgic_hw_fast_bases(cpu->fast_gic);
 		if (version == 3) {
 			cpu->doorbell_sgi1r = vgic_hw_doorbell_sgi1r(cpu->pcpu);
 			cpu->sgi1r_all = (1u << c->cpu_count) - 1;

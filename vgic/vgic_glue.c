@@ -57,6 +57,10 @@ void vcpu_take_irqs(struct vcpu *v)
 			gic_deactivate(iar);
 			continue;
 		}
+		if (irq == hv_cfg.board.pmu_irq) { /* 0 (none) is a kick */
+			arch_regulate_irq(iar);
+			continue;
+		}
 		if (smmu_is_irq(irq)) {
 			gic_deactivate(iar);
 			smmu_handle_irq(irq);

@@ -38,11 +38,6 @@ void asm_offsets(void)
 	DEFINE(EXIT_IRQ_FAST_OFF, EXIT_IRQ_FAST * sizeof(uint64_t));
 	DEFINE(EXIT_MAINT_OFF, EXIT_MAINT * sizeof(uint64_t));
 	DEFINE(EXIT_MAINT_FAST_OFF, EXIT_MAINT_FAST * sizeof(uint64_t));
-	/* guest_irq_done cleans the line of the first slot and of the one
-	 * it is given: the maintenance fast path's EXIT_MAINT count shares
-	 * the first slot's line. */
-	_Static_assert(EXIT_MAINT * sizeof(uint64_t) < 64,
-		       "EXIT_MAINT in the first line of a vCPU's counters");
 	DEFINE(VGIC_MAINT_INTID, VGIC_MAINT_INTID);
 	DEFINE(CFG_GICC_BASE, offsetof(struct hv_config, board.gicc_base));
 	DEFINE(CFG_GICH_BASE, offsetof(struct hv_config, board.gich_base));
@@ -65,6 +60,13 @@ void asm_offsets(void)
 	DEFINE(FAST_CPU0, FAST_OFF(cpu0_fast));
 	DEFINE(FAST_SGI1R_ALL, FAST_OFF(sgi1r_all));
 	DEFINE(FAST_SGI1R_OTHERS, FAST_OFF(sgi1r_others));
+	DEFINE(FAST_GIC, FAST_OFF(fast_gic));
+	_Static_assert(FAST_OFF(fast_gic) % 8 == 0 && FAST_OFF(fast_gic) <= 504,
+		       "gicv2_fast.S loads fast_gic with one LDP");
+	/* The fast paths count EXIT_IRQ and EXIT_MAINT with one LDP/STP
+	 * and clean their line through the counters' base. */
+	_Static_assert(EXIT_IRQ == 0 && EXIT_MAINT == 1,
+		       "EXIT_IRQ, EXIT_MAINT first and adjacent");
 	DEFINE(VGIC_VCPU_SIZE, sizeof(struct vgic_vcpu));
 	DEFINE(DOORBELL_SGI, HV_DOORBELL_SGI);
 	DEFINE(EXIT_SYSREG_OFF, EXIT_SYSREG * sizeof(uint64_t));

@@ -210,7 +210,7 @@ static uint64_t mdcr_el2_for(const struct partition *p)
 	if ((p->cfg->flags & HV_PART_DEBUG) != 0) {
 		m &= ~(MDCR_TDA | MDCR_TDOSA | MDCR_TDRA);
 	}
-	return m;
+	return arch_regulate_mdcr(m); /* HPMN: a counter kept for EL2 */
 }
 
 /* PMU state a previous run (or another partition's pmu) could leave:
@@ -372,6 +372,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	write_sysreg(hcr_el2, hcr_el2_for(v->part->cfg));
 	write_sysreg(mdcr_el2, mdcr_el2_for(v->part));
 	reset_pmu();
+	arch_regulate_vcpu_start(v);
 	reset_debug();
 	isb();
 }
@@ -495,18 +496,6 @@ int64_t arch_psci_fw_system_off(void)
 			   "x10", "x11", "x12", "x13", "x14", "x15", "x16",
 			   "x17", "memory");
 	return (int64_t)x0;
-}
-
-/** Zero @p's RAM (through the loading window) and clean it to PoC. */
-void arch_load_partition_memory(const struct partition *p)
-{
-	struct colour_iter it;
-	struct colour_run r;
-
-	colour_iter_init(&it, p->cfg, &hv_cfg.board);
-	while (colour_iter_next(&it, &r)) {
-		arch_zero_and_clean(r.pa, r.size);
-	}
 }
 
 /**

@@ -109,6 +109,16 @@ void gic_init_cpu(unsigned core)
 	arch_vgic_cpu_reset();
 }
 
+/** PPI @intid of the calling core (@core) at the hypervisor's priority,
+ * enabled (banked registers): the regulation counter's overflow. */
+void gic_enable_hv_ppi(unsigned core, uint32_t intid)
+{
+	(void)core;
+	mmio_write8(gicd() + GICD_IPRIORITYR + intid, HV_PRIO_KICK);
+	mmio_write32(gicd() + GIC_ISENABLER, 1u << intid);
+	dsb_sy();
+}
+
 void gic_send_ipi(unsigned core)
 {
 	dsb_ish();

@@ -161,6 +161,19 @@ bool vgic_hw_fast_irq(void)
 	return true;
 }
 
+bool vgic_hw_fast_now(void)
+{
+	return pcpu_this()->exit_mitigation == 0;
+}
+
+/* gicv2_fast.S reaches GICC_IAR, GICC_EOIR, GICC_DIR and GICH_* through
+ * these (the hypervisor maps the GIC at its physical addresses). */
+void vgic_hw_fast_bases(uint64_t base[2])
+{
+	base[0] = hv_cfg.board.gicc_base;
+	base[1] = hv_cfg.board.gich_base;
+}
+
 void vgic_hw_enable(uint32_t pintid, uint32_t pcpu, bool on)
 {
 	gicv2_set_bit(pintid, pcpu, on ? GIC_ISENABLER : GIC_ICENABLER);

@@ -305,6 +305,17 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c)
 	dsb_sy();
 }
 
+/** PPI @intid of @core (the calling core) at the hypervisor's priority,
+ * enabled: the regulation counter's overflow (arch/arm64/regulate.c). */
+void gic_enable_hv_ppi(unsigned core, uint32_t intid)
+{
+	uint64_t rd = gicr_base[core];
+
+	mmio_write8(rd + GICR_IPRIORITYR + intid, HV_PRIO_KICK);
+	mmio_write32(rd + GICR_SGI + GIC_ISENABLER, 1u << intid);
+	dsb_sy();
+}
+
 /** An interrupt the hypervisor itself handles (the console UART, the
  * SMMU's), @edge-triggered or level-sensitive, routed to @core. */
 void gic_enable_hv_irq(uint32_t intid, unsigned core, bool edge)

@@ -163,6 +163,18 @@ bool vgic_hw_fast_irq(void)
 	return true;
 }
 
+bool vgic_hw_fast_now(void)
+{
+	return pcpu_this()->exit_mitigation == 0;
+}
+
+/* System registers: no bases. */
+void vgic_hw_fast_bases(uint64_t base[2])
+{
+	base[0] = 0;
+	base[1] = 0;
+}
+
 void vgic_hw_kick(uint32_t pcpu)
 {
 	gic_send_ipi(pcpu);

@@ -428,6 +428,9 @@ void arch_trap_irq(struct vcpu *v)
 	vcpu_count(v, EXIT_IRQ);
 	vcpu_take_irqs(v);
 	vcpu_check_requests(v);
+	if (pcpu_this()->reg.throttled != 0) {
+		arch_regulate_hold(v); /* its memory budget is spent */
+	}
 	vcpu_vgic_sync(v);
 }
 

@@ -9,17 +9,55 @@
  * Guest exits save x0-x30, ELR_EL2 and SPSR_EL2 into the running core's
  * struct pcpu (TPIDR_EL2) and call C with x0 = that vCPU, except the
  * PSCI_VERSION and SMCCC_VERSION hypercalls (guest_sync) and the vCPU's
- * own forwarded timer interrupt (guest_irq), handled in the vector, and
+ * own forwarded timer interrupt (irq_entry), handled in the vector, and
  * emulated-device accesses, which save only x0-x18 and x30 first (the
  * light exit, guest_sync), when no speculation workaround runs on exit. An exception
  * taken at EL2 is always a hypervisor bug: it dumps and stops.
  */
 #include "arch/asm.h"
+#include "arch/irq_fast.h"
 #include "asm_offsets.h"
 
 .macro ventry target
 	.balign	0x80
 	b	\target
+.endm
+
+/*
+ * Interrupt exit, in the vector slot itself (no branch to reach it). Fast
+ * path first, for the interrupts that dominate: the vCPU's own timer PPI,
+ * forwarded to it, its maintenance interrupt on QEMU's GICv2, and the SGI
+ * doorbell. Save x0-x5 (irq_fast.h gives the frame), load the vCPU's
+ * fast_irq and fast_lr (struct vgic_vcpu; vgic/vgic.c, fast_arm() states
+ * when the vGIC arms them: never while a speculation workaround has to run
+ * on exit) and go to the GIC's half (gicv3_fast.S or gicv2_fast.S,
+ * whichever the board links) with x0 = this core's struct pcpu, x3 =
+ * fast_irq, x4 = fast_lr, x5 = &fast_irq: gic_fast_irq if one is armed,
+ * else gic_fast_irq_none, which checks pcpu->exit_mitigation itself. They
+ * finish the exit and ERET, or hand the acknowledged interrupt to C in
+ * v->irq_iar (guest_irq_iar, w1 = the IAR), or leave it unacknowledged
+ * (guest_irq_slow).
+ */
+.macro irq_entry
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	stp	x2, x3, [sp, #-32]!
+	stp	x4, x5, [sp, #16]
+	mrs	x0, tpidr_el2
+	ldr	x5, [x0, #VCPU_VGIC_FAST]
+	ldp	x3, x4, [x5]			/* fast_irq, fast_lr */
+	cbnz	x3, gic_fast_irq
+	b	gic_fast_irq_none
+.endm
+
+/* Guest x18-x29 to or from the vCPU at \base. */
+.macro regs_x18_x29 op, base
+	\op	x18, x19, [\base, #(VCPU_REGS_X + 144)]
+	\op	x20, x21, [\base, #(VCPU_REGS_X + 160)]
+	\op	x22, x23, [\base, #(VCPU_REGS_X + 176)]
+	\op	x24, x25, [\base, #(VCPU_REGS_X + 192)]
+	\op	x26, x27, [\base, #(VCPU_REGS_X + 208)]
+	\op	x28, x29, [\base, #(VCPU_REGS_X + 224)]
 .endm
 
 /* Guest x2-x17 to or from the vCPU at \base (what a C call may change,
@@ -56,12 +94,7 @@
 .macro save_guest_rest
 	mrs	x0, tpidr_el2
 	regs_x2_x17 stp, x0
-	stp	x18, x19, [x0, #(VCPU_REGS_X + 144)]
-	stp	x20, x21, [x0, #(VCPU_REGS_X + 160)]
-	stp	x22, x23, [x0, #(VCPU_REGS_X + 176)]
-	stp	x24, x25, [x0, #(VCPU_REGS_X + 192)]
-	stp	x26, x27, [x0, #(VCPU_REGS_X + 208)]
-	stp	x28, x29, [x0, #(VCPU_REGS_X + 224)]
+	regs_x18_x29 stp, x0
 	str	x30, [x0, #(VCPU_REGS_X + 240)]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #VCPU_REGS_X]
@@ -131,8 +164,8 @@ el2_vectors:
 	ventry	el2_spx_fiq
 	ventry	el2_spx_serror
 	ventry	guest_sync
-	ventry	guest_irq
-	ventry	guest_irq		/* FIQ: treated as an interrupt exit */
+	irq_entry
+	irq_entry			/* FIQ: treated as an interrupt exit */
 	ventry	guest_serror
 	ventry	guest_aarch32
 	ventry	guest_aarch32
@@ -308,12 +341,7 @@ guest_sync:
 	mrs	x0, spsr_el2
 	bic	x0, x0, #(1 << 21)	/* SPSR_EL2.SS */
 	msr	spsr_el2, x0
-	ldp	x4, x5, [sp, #16]
-	ldp	x2, x3, [sp], #32
-	ldp	x0, x1, [sp], #16
-	eret
-	dsb	nsh
-	isb
+	eret_x0_x5
 12:	ldp	x4, x5, [sp, #16]	/* to C, as it came */
 	ldp	x2, x3, [sp], #32
 	b	1b
@@ -352,64 +380,24 @@ guest_sync:
 	bl	arch_trap_sync
 	b	vcpu_return
 
-/*
- * Interrupt exit. Fast path first, for the one interrupt that dominates:
- * the vCPU's own timer PPI, forwarded to it. While the vGIC has armed it
- * (struct vgic_vcpu, fast_irq; vgic/vgic.c, fast_arm() states the
- * conditions) and no speculation workaround has to run on exit, the GIC's
- * half (gic_fast_irq: gicv3_fast.S or gicv2_fast.S, whichever the board
- * links) acknowledges the interrupt and, if it is one it can finish,
- * finishes it and comes back to guest_irq_done to count it and ERET;
- * otherwise it hands the acknowledged interrupt to C in v->irq_iar
- * (guest_irq_iar). The fast path touches only x0-x5, restored before the
- * ERET.
- */
-guest_irq:
-	stp	x0, x1, [sp, #-16]!
-	stp	x2, x3, [sp, #-32]!
-	stp	x4, x5, [sp, #16]
-	mrs	x0, tpidr_el2
-	ldr	w2, [x0, #PCPU_EXIT_MITIGATION]
-	cbnz	w2, 1f
-	ldr	x1, [x0, #VCPU_VGIC_FAST]
-	ldr	x1, [x1]			/* fast_irq: pINTID | LR << 32, or 0 */
-	cbnz	x1, gic_fast_irq		/* x0 = pcpu, x1 = fast_irq */
-	b	gic_fast_irq_none		/* x0 = pcpu, none armed */
-
 /* gic_fast_irq could not finish it: w1 = the IAR it read, for C. */
 .global guest_irq_iar
 guest_irq_iar:
 	str	w1, [x0, #VCPU_IRQ_IAR]
-1:	ldp	x4, x5, [sp, #16]
+/* Or nothing acknowledged yet: C reads the IAR. */
+.global guest_irq_slow
+guest_irq_slow:
+	ldp	x4, x5, [sp, #16]
 	ldp	x2, x3, [sp], #32
 	save_guest_rest
 	bl	arch_trap_irq
 	b	vcpu_return
 
-/*
- * gic_fast_irq finished an exit: count it as an interrupt exit and in the
- * counter at offset x5 of the vCPU's exit counters (irqfast for an
- * injection, maintfast for a maintenance interrupt; vcpu_count(): stats
- * page, cleaned to PoC, C5.3.13), and return to the guest.
- */
-.global guest_irq_done
-guest_irq_done:
-	ldr	x0, [x0, #VCPU_EXITS]
-	ldr	x1, [x0, #EXIT_IRQ_OFF]
-	ldr	x2, [x0, x5]
-	add	x1, x1, #1
-	add	x2, x2, #1
-	str	x1, [x0, #EXIT_IRQ_OFF]
-	str	x2, [x0, x5]
-	dc	cvac, x0
-	add	x0, x0, x5
-	dc	cvac, x0
-	ldp	x4, x5, [sp, #16]
-	ldp	x2, x3, [sp], #32
-	ldp	x0, x1, [sp], #16
-	eret
-	dsb	nsh
-	isb
+/* gic_fast_irq wrote the armed LR (gicv3_fast.S, its LR table): count the
+ * exit as irqfast and return to the guest. x0 = this core's struct pcpu. */
+.global guest_irq_fast_done
+guest_irq_fast_done:
+	irq_fast_count_eret EXIT_IRQ_FAST_OFF
 
 guest_serror:
 	save_guest
@@ -436,12 +424,7 @@ vcpu_return:
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
 	regs_x2_x17 ldp, x0
-	ldp	x18, x19, [x0, #(VCPU_REGS_X + 144)]
-	ldp	x20, x21, [x0, #(VCPU_REGS_X + 160)]
-	ldp	x22, x23, [x0, #(VCPU_REGS_X + 176)]
-	ldp	x24, x25, [x0, #(VCPU_REGS_X + 192)]
-	ldp	x26, x27, [x0, #(VCPU_REGS_X + 208)]
-	ldp	x28, x29, [x0, #(VCPU_REGS_X + 224)]
+	regs_x18_x29 ldp, x0
 	ldr	x30, [x0, #(VCPU_REGS_X + 240)]
 	ldp	x0, x1, [x0, #VCPU_REGS_X]
 	eret

@@ -62,7 +62,7 @@ static void one_op(const uint8_t *op)
 		vgic_sgi1r(&g, self, val);
 		break;
 	case 3:
-		/* As guest_irq, then vcpu_take_irqs() take it. */
+		/* As irq_entry, then vcpu_take_irqs() take it. */
 		if ((op[3] & 4) && fake_vector_irq(&g, self, off & 0x3ff)) {
 			break;
 		}

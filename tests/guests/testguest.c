@@ -35,6 +35,15 @@
  *   pmu-check      report whether the PMU is visible and works: PMUVer,
  *                  PMCR_EL0 readable or UNDEF, the cycle counter counting
  *   flood          print lines to the console as fast as it can, forever
+ *   hog            a memory hog: store over 256 KiB of its RAM (at RAM +
+ *                  16 MiB) again and again, forever, reading UARTFR once
+ *                  per pass (an exit: QEMU notices a PMU counter overflow
+ *                  only when the vCPU changes exception level) and
+ *                  printing "hog: N passes" every 8192 passes; with smp,
+ *                  every vCPU hogs its own 256 KiB (vCPU 0 prints)
+ *   hog-attack     first try to stop, reset and read the event counter the
+ *                  hypervisor keeps for regulation (probe_pmu_access()),
+ *                  printing "hog-attack: N of 7 accesses UNDEF"; then hog
  *   wdog-load=N    start the SP805 at 0x09800000 with WdogLoad = N and
  *                  the reset enabled, and never pet it
  *
@@ -215,22 +224,68 @@ static void watch_line(uint64_t n, const char *canary_words)
 		sg, pp, sp, ms);
 }
 
-static void check_memory_cleared(void)
+/*
+ * One word that must read zero at boot (or hold MARKER if the RAM was not
+ * cleared since the boot that wrote it); marks it for the next boot.
+ * Returns false if it was not zero.
+ */
+static bool check_word(uint64_t addr)
 {
-	volatile uint64_t *m =
-		(volatile uint64_t *)(dt.mem_base + MARKER_OFFSET);
+	volatile uint64_t *m = (volatile uint64_t *)addr;
+	bool ok = true;
 
-	if (dt.mem_size <= MARKER_OFFSET) {
-		return;
-	}
 	if (*m == MARKER) {
-		gputs("memory NOT cleared since the last boot");
+		gprintf("memory NOT cleared since the last boot at +0x%lx\n",
+			addr - dt.mem_base);
+		ok = false;
 	} else if (*m != 0) {
-		gprintf("memory holds junk 0x%lx at boot\n", *m);
-	} else {
-		gputs("memory clear at boot");
+		gprintf("memory holds junk 0x%lx at boot at +0x%lx\n", *m,
+			addr - dt.mem_base);
+		ok = false;
 	}
 	*m = MARKER;
+	return ok;
+}
+
+/* The end of the guest's image and .bss (guest.ld). */
+extern char __bss_end[]; /* NOLINT(bugprone-reserved-identifier) */
+
+/* A word of the RAM that is not the guest's own nor the DTB's. */
+static bool free_word(uint64_t addr, uint64_t dtb, uint64_t dtb_end)
+{
+	return addr >= (uint64_t)__bss_end && addr >= dt.mem_base &&
+	       addr + 8 <= dt.mem_base + dt.mem_size &&
+	       (addr + 8 <= dtb || addr >= dtb_end);
+}
+
+/*
+ * The RAM must be clear at every boot: one word in the middle, and the
+ * words around the device tree, which the hypervisor copies in after
+ * clearing all but the pages an image covers whole: the word before it,
+ * the last word of its last page (past its end) and the first word of
+ * the page after. A load that skipped one page too many at either end
+ * leaves this boot's marker there for the next.
+ */
+static void check_memory_cleared(const void *dtb_ptr)
+{
+	uint64_t dtb = (uint64_t)dtb_ptr;
+	const uint8_t *h = dtb_ptr;
+	uint64_t size = (uint64_t)h[4] << 24 | (uint64_t)h[5] << 16 |
+			(uint64_t)h[6] << 8 | h[7]; /* totalsize, big-endian */
+	uint64_t dtb_end = dtb + size;
+	uint64_t page_end = (dtb_end + 4095) & ~4095UL;
+	uint64_t words[4] = { dt.mem_base + MARKER_OFFSET, dtb - 8,
+			      page_end - 8, page_end };
+	bool ok = true;
+
+	for (unsigned i = 0; i < 4; i++) {
+		if (free_word(words[i], dtb, dtb_end)) {
+			ok = check_word(words[i]) && ok;
+		}
+	}
+	if (ok) {
+		gputs("memory clear at boot");
+	}
 }
 
 static void start_secondaries(void)
@@ -695,6 +750,33 @@ static void echo(void)
 	}
 }
 
+/* A memory hog (bootargs "hog", "hog-attack"): see the top. vCPU @index
+ * stores over its own 256 KiB; only vCPU 0 prints. */
+static void hog(unsigned index, bool attack)
+{
+	volatile uint64_t *buf = (volatile uint64_t *)(dt.mem_base + (16UL << 20) +
+						       index * (256UL << 10));
+
+	if (attack) {
+		unsigned undef = 0;
+
+		for (unsigned i = 0; i < PMU_ACCESSES; i++) {
+			undef += probe_pmu_access(i) ? 0u : 1u;
+		}
+		gprintf("hog-attack: %u of %u accesses UNDEF\n", undef,
+			(unsigned)PMU_ACCESSES);
+	}
+	for (uint64_t pass = 1;; pass++) {
+		for (uint64_t i = 0; i < (256u << 10) / 8; i += 8) {
+			buf[i] = pass + i;
+		}
+		(void)*(volatile uint32_t *)(UART_BASE + 0x018);
+		if (pass % 8192 == 0 && index == 0) {
+			gprintf("hog: %lu passes\n", pass);
+		}
+	}
+}
+
 /* A test guest's flat script of steps: the size limit is the hypervisor's. */
 /* NOLINTNEXTLINE(readability-function-size) */
 void guest_main(const void *dtb)
@@ -708,7 +790,7 @@ void guest_main(const void *dtb)
 	gprintf("hello from vCPU 0: %u vCPU(s), memory 0x%lx bytes at 0x%lx\n",
 		dt.cpus, dt.mem_size, dt.mem_base);
 	gprintf("bootargs: %s\n", dt.bootargs);
-	check_memory_cleared();
+	check_memory_cleared(dtb);
 	if (arg_has(dt.bootargs, "psci-checks")) {
 		psci_checks();
 	}
@@ -757,6 +839,9 @@ void guest_main(const void *dtb)
 	}
 	if (arg_has(dt.bootargs, "echo")) {
 		echo();
+	}
+	if (arg_has(dt.bootargs, "hog") || arg_has(dt.bootargs, "hog-attack")) {
+		hog(0, arg_has(dt.bootargs, "hog-attack"));
 	}
 	beats = arg_num(dt.bootargs, "beats", ~0ULL);
 	period = arg_num(dt.bootargs, "beat-ms", 20);
@@ -822,6 +907,9 @@ void guest_secondary(uint64_t index)
 	__atomic_fetch_add(&vcpus_up, 1, __ATOMIC_RELEASE);
 	if (arg_has(dt.bootargs, "probe-smp")) {
 		probe_list(dt.bootargs);
+	}
+	if (arg_has(dt.bootargs, "hog")) {
+		hog((unsigned)index, false);
 	}
 	for (;;) {
 		__asm__ volatile("wfi");

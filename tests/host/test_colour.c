@@ -90,6 +90,114 @@ TEST(colour, runs_follow_the_colours)
 	EXPECT_TRUE(!colour_iter_next(&it, &r));
 }
 
+/* A window of the RAM: only its runs, cut at its ends (clear_pieces()). */
+TEST(colour, window_hands_out_its_part_only)
+{
+	struct hv_board_desc b = colour_board();
+	struct hv_partition_cfg p = coloured(0x42000000, 64 * SZ_4K, 0x0f0f);
+	struct colour_iter it;
+	struct colour_run r;
+
+	/* Pages 6-9 of colours 0-3, 8-11: pages 6-7 end a run of four, 8-9
+	 * start the next period's. */
+	colour_iter_init(&it, &p, &b);
+	colour_iter_window(&it, 6 * SZ_4K, 4 * SZ_4K);
+	ASSERT_TRUE(colour_iter_next(&it, &r));
+	EXPECT_EQ(r.ipa, p.ram_ipa + 6 * SZ_4K);
+	EXPECT_EQ(r.pa, 0x42000000 + 10 * SZ_4K);
+	EXPECT_EQ(r.size, 2 * SZ_4K);
+	ASSERT_TRUE(colour_iter_next(&it, &r));
+	EXPECT_EQ(r.ipa, p.ram_ipa + 8 * SZ_4K);
+	EXPECT_EQ(r.pa, 0x42000000 + PERIOD);
+	EXPECT_EQ(r.size, 2 * SZ_4K);
+	EXPECT_TRUE(!colour_iter_next(&it, &r));
+	/* Plain: one run, the window itself. */
+	p = coloured(0x42000000, 64 * MIB, 0);
+	colour_iter_init(&it, &p, &b);
+	colour_iter_window(&it, 63 * MIB, 4 * MIB);
+	ASSERT_TRUE(colour_iter_next(&it, &r));
+	EXPECT_EQ(r.pa, 0x42000000 + 63 * MIB);
+	EXPECT_EQ(r.size, MIB);
+	EXPECT_TRUE(!colour_iter_next(&it, &r));
+}
+
+/*
+ * Collect what a load clears of [off, to) as up to 8 runs; returns the
+ * count, or 99 if a run is empty, out of order or past @to, or the last
+ * call does not leave *end at @to.
+ */
+static unsigned clear_runs(const struct hv_partition_cfg *p, uint64_t off,
+			   uint64_t to, uint64_t runs[8][2])
+{
+	unsigned n = 0;
+	uint64_t end, prev = off;
+
+	while ((off = ram_clear_next(p, off, to, &end)) < to && n < 8) {
+		if (off < prev || end <= off || end > to) {
+			return 99;
+		}
+		runs[n][0] = off;
+		runs[n][1] = end;
+		n++;
+		off = prev = end;
+	}
+	return end == to ? n : 99;
+}
+
+/*
+ * The load clears everything but the whole pages an image covers: a page
+ * an image covers in part is cleared (the bytes after it must read zero),
+ * and nothing outside the images is skipped.
+ */
+TEST(colour, load_clears_all_but_the_images_whole_pages)
+{
+	struct hv_partition_cfg p = coloured(0x42000000, 64 * MIB, 0);
+	uint64_t runs[8][2];
+	unsigned n;
+
+	/* No image: everything. */
+	n = clear_runs(&p, 0, 64 * MIB, runs);
+	ASSERT_EQ(n, 1);
+	EXPECT_EQ(runs[0][0], 0);
+	EXPECT_EQ(runs[0][1], 64 * MIB);
+	/* An image of 3 pages and 8 bytes at 0, a DTB of 100 bytes at 62 MiB
+	 * and an initrd of 2 pages right below it. */
+	p.image.size = 3 * SZ_4K + 8;
+	p.dtb.offset = 62 * MIB;
+	p.dtb.size = 100;
+	p.initrd.offset = 62 * MIB - 2 * SZ_4K;
+	p.initrd.size = 2 * SZ_4K;
+	n = clear_runs(&p, 0, 64 * MIB, runs);
+	ASSERT_EQ(n, 2);
+	EXPECT_EQ(runs[0][0], 3 * SZ_4K); /* the image's last page, in part */
+	EXPECT_EQ(runs[0][1], 62 * MIB - 2 * SZ_4K);
+	EXPECT_EQ(runs[1][0], 62 * MIB);
+	EXPECT_EQ(runs[1][1], 64 * MIB);
+	/* The DTB's page is cleared: the DTB covers it only in part. */
+	n = clear_runs(&p, 61 * MIB, 64 * MIB, runs);
+	ASSERT_EQ(n, 2);
+	EXPECT_EQ(runs[0][0], 61 * MIB);
+	EXPECT_EQ(runs[0][1], 62 * MIB - 2 * SZ_4K);
+	EXPECT_EQ(runs[1][0], 62 * MIB);
+	EXPECT_EQ(runs[1][1], 64 * MIB);
+	/* A window inside an image: nothing; one ending in its last page. */
+	n = clear_runs(&p, SZ_4K, 2 * SZ_4K, runs);
+	EXPECT_EQ(n, 0);
+	n = clear_runs(&p, 2 * SZ_4K, 5 * SZ_4K, runs);
+	ASSERT_EQ(n, 1);
+	EXPECT_EQ(runs[0][0], 3 * SZ_4K);
+	EXPECT_EQ(runs[0][1], 5 * SZ_4K);
+	/* An image not starting on a page: its first page is cleared too. */
+	p.image.offset = 0x800;
+	p.image.size = 2 * SZ_4K;
+	n = clear_runs(&p, 0, 4 * SZ_4K, runs);
+	ASSERT_EQ(n, 2);
+	EXPECT_EQ(runs[0][0], 0);
+	EXPECT_EQ(runs[0][1], SZ_4K);
+	EXPECT_EQ(runs[1][0], 2 * SZ_4K);
+	EXPECT_EQ(runs[1][1], 4 * SZ_4K);
+}
+
 TEST(colour, span_and_largest_that_fits)
 {
 	static const uint32_t masks[] = { 0x1, 0xf, 0x0f0f, 0xfff0, 0x8001,

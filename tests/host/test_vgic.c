@@ -843,7 +843,7 @@ TEST(vgic, private_hw_fast_path)
 }
 
 /* The exception vector's fast path (struct vgic_vcpu, fast_irq), with
- * fake_vector_irq() doing what guest_irq in vectors.S does: armed by an
+ * fake_vector_irq() doing what irq_entry in vectors.S does: armed by an
  * injection into an LR the virq keeps, used only once the guest's EOI
  * emptied that LR, and its state folded like any other afterwards. */
 TEST(vgic, vector_fast_path_armed_only_while_its_lr_is_kept)
@@ -971,6 +971,19 @@ TEST(vgic, vector_fast_path_only_where_it_applies)
 	redist_w(0, 0x10100, 1u << 26); /* PPI 26: no HW */
 	EXPECT_TRUE(!vgic_inject_private_hw(&g, 0, 26));
 	EXPECT_EQ(g.cpu[0].fast_irq, 0u);
+}
+
+/* Nor while a speculation workaround runs on every exit: the vector's
+ * timer and maintenance paths do not check for it (vgic_hw_fast_now()). */
+TEST(vgic, vector_fast_path_not_armed_with_exit_mitigation)
+{
+	setup(2);
+	fake.exit_mitigation = true;
+	dist_w(0, 0x000, 4, 1);
+	dist_w(0, 0x100, 4, 1u << 27);
+	ASSERT_TRUE(vgic_inject_private_hw(&g, 0, 27));
+	EXPECT_EQ(g.cpu[0].fast_irq, 0u);
+	fake.exit_mitigation = false;
 }
 
 /*

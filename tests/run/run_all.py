@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Run every test suite (static checks, host unit tests, config tool tests, the host
-fuzz targets over their seeds, QEMU system tests, make debug's gdb script, the docs check), stream their output, and end with one "N passed, M failed" line
+fuzz targets over their seeds, the system-test runner's self-test, QEMU system tests, make debug's gdb script, the docs check), stream their output, and end with one "N passed, M failed" line
 that adds them up."""
 import os
 import re
@@ -15,6 +15,7 @@ SUITES = [
     ("config tool tests", ["sh", "tests/run/cfg_negative.sh"],
      {"BHCFG": "build/tools/bhcfg-san"}),
     ("host fuzz targets", ["sh", "tests/run/fuzz_run.sh", "smoke"], {}),
+    ("test runner self-test", ["python3", "tests/run/systest_selftest.py"], {}),
     ("QEMU system tests", ["python3", "tests/run/systest.py"], {}),
     ("gdb debug script", ["python3", "tests/run/gdb_check.py"], {}),
     ("console at a terminal", ["python3", "tests/run/console_tty.py"], {}),

@@ -20,8 +20,10 @@ static const char *const bh_root_props[] = { "compatible", "model",
 					     NULL };
 static const char *const bh_root_nodes[] = {
 	"cpus",	  "memory",  "hypervisor", "gic",  "uart", "devices",
-	"clocks", "aliases", "chosen",	   "smmu", "llc",  NULL
+	"clocks", "aliases", "chosen",	   "smmu", "llc",  "pmu",
+	NULL
 };
+static const char *const bh_pmu_props[] = { "interrupts", NULL };
 static const char *const bh_llc_props[] = { "cache-size", "cache-ways",
 					    NULL };
 static const char *const bh_cells_props[] = { "#address-cells", "#size-cells",
@@ -157,6 +159,37 @@ static int bh_board_llc(struct bh_ctx *ctx, const struct bh_node *root)
 		return -1;
 	}
 	b->llc_colours = (uint32_t)((size / ways) / SZ_4K);
+	return 0;
+}
+
+/*
+ * The optional PMU node: its overflow interrupt, one PPI every core has,
+ * <1 ppi-number flags> (GIC binding), needed to regulate a partition
+ * (docs/isolation.md). Boards whose PMU interrupts are SPIs, one per core
+ * (zcu102, rpi4), are not described yet.
+ */
+static int bh_board_pmu(struct bh_ctx *ctx, const struct bh_node *root)
+{
+	struct bh_node n;
+	char what[300];
+	const uint8_t *cells;
+	int count, rc;
+
+	rc = bh_node_at(root, "pmu", false, &n, what, sizeof(what));
+	if (rc != 0) {
+		return rc < 0 ? -1 : 0;
+	}
+	if (bh_check_props(&n, bh_pmu_props) != 0 ||
+	    bh_check_children(&n, NULL) != 0 ||
+	    bh_prop_cells(&n, "interrupts", true, 3, &cells, &count) != 0) {
+		return -1;
+	}
+	if (count != 1 || bh_cell(cells, 0) != 1u || bh_cell(cells, 1) > 15u) {
+		bh_node_error(&n, "interrupts",
+			      "expected one PPI, <1 ppi-number flags> (ppi-number 0-15) [CFG_E_BOARD]");
+		return -1;
+	}
+	ctx->cfg.board.pmu_irq = 16u + bh_cell(cells, 1);
 	return 0;
 }
 
@@ -465,7 +498,8 @@ int bh_board_parse(struct bh_ctx *ctx)
 	if (bh_board_cpus(ctx, &root) != 0 ||
 	    bh_board_memory(ctx, &root) != 0 || bh_board_gic(ctx, &root) != 0 ||
 	    bh_board_uart(ctx, &root) != 0 || bh_board_smmu(ctx, &root) != 0 ||
-	    bh_board_devices(ctx, &root) != 0 || bh_board_llc(ctx, &root) != 0) {
+	    bh_board_devices(ctx, &root) != 0 || bh_board_llc(ctx, &root) != 0 ||
+	    bh_board_pmu(ctx, &root) != 0) {
 		return -1;
 	}
 	return 0;

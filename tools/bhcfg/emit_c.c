@@ -134,6 +134,7 @@ static void bh_c_board(FILE *f, const struct hv_board_desc *b)
 	fprintf(f, "\t\t.hv_base = 0x%" PRIx64 "ULL,\n", b->hv_base);
 	fprintf(f, "\t\t.hv_size = 0x%" PRIx64 "ULL,\n", b->hv_size);
 	fprintf(f, "\t\t.llc_colours = %" PRIu32 ",\n", b->llc_colours);
+	fprintf(f, "\t\t.pmu_irq = %" PRIu32 ",\n", b->pmu_irq);
 	fprintf(f, "\t\t.gic_version = %" PRIu32 ",\n", b->gic_version);
 	fprintf(f, "\t\t.spi_count = %" PRIu32 ",\n", b->spi_count);
 	fprintf(f, "\t\t.gicd_base = 0x%" PRIx64 "ULL,\n", b->gicd_base);
@@ -257,6 +258,10 @@ static void bh_c_partition(FILE *f, const struct hv_partition_cfg *pc,
 		pc->monitor_mask);
 	fprintf(f, "\t\t\t.flags = 0x%" PRIx32 ",\n", pc->flags);
 	fprintf(f, "\t\t\t.colours = 0x%" PRIx32 ",\n", pc->colours);
+	fprintf(f, "\t\t\t.mem_budget = %" PRIu32 ",\n", pc->mem_budget);
+	fprintf(f, "\t\t\t.mem_period_us = %" PRIu32 ",\n",
+		pc->mem_period_us);
+	fprintf(f, "\t\t\t.mem_event = 0x%" PRIx32 ",\n", pc->mem_event);
 	bh_c_part_devices(f, pc);
 	bh_c_part_chans(f, pc);
 	bh_c_part_sids(f, pc);

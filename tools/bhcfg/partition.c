@@ -38,6 +38,9 @@ static const char *const bh_part_props[] = { "cpus",
 					     "monitor",
 					     "dma-unprotected",
 					     "cache-colours",
+					     "memory-budget",
+					     "memory-period-us",
+					     "memory-event",
 					     NULL };
 
 static const char *const bh_policies[HV_FAULT_POLICIES] = {
@@ -412,6 +415,74 @@ static int bh_part_devnames(struct bh_ctx *ctx, const struct bh_node *n,
 	return 0;
 }
 
+/*
+ * Memory-bandwidth regulation (docs/isolation.md): "memory-budget" events
+ * per "memory-period-us" on each of the partition's cores, both or
+ * neither; "memory-event" names the PMU event (default: L2D_CACHE_REFILL
+ * or BUS_ACCESS, whichever the core has). The PMU's overflow interrupt is
+ * not shared with the guest, so a regulated partition cannot also have
+ * the PMU ("pmu").
+ */
+static int bh_part_regulation(const struct bh_ctx *ctx, const struct bh_node *n,
+			      struct hv_partition_cfg *pc)
+{
+	uint32_t budget = 0, period = 0, event = HV_MEM_EVENT_AUTO;
+	int rb, rp, re;
+
+	rb = bh_prop_u32(n, "memory-budget", false, &budget);
+	rp = bh_prop_u32(n, "memory-period-us", false, &period);
+	re = bh_prop_u32(n, "memory-event", false, &event);
+	if (rb < 0 || rp < 0 || re < 0) {
+		return -1;
+	}
+	if (rb != 0 && rp != 0) {
+		if (re == 0) {
+			bh_node_error(n, "memory-event",
+				      "needs memory-budget and memory-period-us [CFG_E_REGULATION]");
+			return -1;
+		}
+		return 0;
+	}
+	if (rb != 0 || rp != 0) {
+		bh_node_error(n, rb != 0 ? "memory-budget" : "memory-period-us",
+			      "missing: memory-budget and memory-period-us go together [CFG_E_REGULATION]");
+		return -1;
+	}
+	if (budget == 0 || budget > HV_MEM_BUDGET_MAX) {
+		bh_node_error(n, "memory-budget",
+			      "%u events is out of range (1 to %u) [CFG_E_REGULATION]",
+			      budget, HV_MEM_BUDGET_MAX);
+		return -1;
+	}
+	if (period < HV_MEM_PERIOD_MIN_US || period > HV_MEM_PERIOD_MAX_US) {
+		bh_node_error(n, "memory-period-us",
+			      "%u us is out of range (%u to %u) [CFG_E_REGULATION]",
+			      period, HV_MEM_PERIOD_MIN_US,
+			      HV_MEM_PERIOD_MAX_US);
+		return -1;
+	}
+	if (re == 0 && (event == 0 || event > HV_MEM_EVENT_MAX)) {
+		bh_node_error(n, "memory-event",
+			      "event 0x%x cannot be used (common events 0x01 to 0x%x) [CFG_E_REGULATION]",
+			      event, HV_MEM_EVENT_MAX);
+		return -1;
+	}
+	if ((pc->flags & HV_PART_PMU) != 0) {
+		bh_node_error(n, "pmu",
+			      "a regulated partition (memory-budget) cannot also have the PMU: its overflow interrupt is the hypervisor's [CFG_E_REGULATION]");
+		return -1;
+	}
+	if (ctx->cfg.board.pmu_irq == 0) {
+		bh_node_error(n, "memory-budget",
+			      "the board describes no PMU interrupt (a pmu node) [CFG_E_REGULATION]");
+		return -1;
+	}
+	pc->mem_budget = budget;
+	pc->mem_period_us = period;
+	pc->mem_event = event;
+	return 0;
+}
+
 /**
  * Parses partition node @node of the system description into partition
  * slot @p (zeroed). Unknown properties and child nodes are errors.
@@ -441,6 +512,7 @@ int bh_partition_parse(struct bh_ctx *ctx, int p, int node)
 	    bh_part_memory(&n, pc, bp) != 0 ||
 	    bh_part_images(&n, pc, bp) != 0 || bh_part_misc(&n, pc) != 0 ||
 	    bh_part_policies(&n, pc) != 0 ||
+	    bh_part_regulation(ctx, &n, pc) != 0 ||
 	    bh_part_devnames(ctx, &n, bp) != 0) {
 		return -1;
 	}

@@ -52,6 +52,7 @@ static const char *const bh_code_names[] = {
 	[CFG_E_COLOUR_NOT_ON_BOARD] = "CFG_E_COLOUR_NOT_ON_BOARD",
 	[CFG_E_COLOUR_OVERLAP] = "CFG_E_COLOUR_OVERLAP",
 	[CFG_E_COLOUR_DMA] = "CFG_E_COLOUR_DMA",
+	[CFG_E_REGULATION] = "CFG_E_REGULATION",
 };
 
 _Static_assert(ARRAY_SIZE(bh_code_names) == CFG_E_COUNT,

@@ -31,14 +31,13 @@ void arch_mmu_on(const struct mmu_regs *r);
 void arch_mmu_prepare_window(const struct partition *p);
 void arch_mmu_map_window(const struct partition *p);
 void arch_mmu_unmap_window(const struct partition *p);
-/* Zero a coloured partition's RAM run by run and clean it to PoC. */
-void arch_load_partition_memory(const struct partition *p);
 void arch_partition_flush(const struct partition *p);
 void arch_stage2_unmapped(const struct partition *p, uint64_t ipa);
 void arch_stage2_mapped(void);
 void arch_clean_range(uint64_t base, uint64_t end);
 void arch_invalidate_range(void *base, size_t bytes);
 void arch_zero_and_clean(uint64_t base, uint64_t size);
+void arch_copy_and_clean(uint64_t dst, uint64_t src, uint64_t size);
 uint64_t arch_llc_way_size(void);
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
 __attribute__((noreturn)) void arch_vcpu_enter(struct pcpu *c);
@@ -70,6 +69,8 @@ void gic_deactivate(uint32_t iar);
 bool gic_is_kick(uint32_t intid);
 void gic_quiesce_partition(const struct hv_partition_cfg *c);
 void gic_enable_hv_irq(uint32_t intid, unsigned core, bool edge);
+/** A private interrupt (PPI) of this core, @core, the hypervisor handles. */
+void gic_enable_hv_ppi(unsigned core, uint32_t intid);
 uint32_t arch_vgic_lr_count(void);
 uint8_t arch_vgic_prio_mask(void);
 void arch_vgic_cpu_reset(void);

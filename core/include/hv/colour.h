@@ -74,6 +74,12 @@ void colour_iter_init(struct colour_iter *it,
 		      const struct hv_partition_cfg *pc,
 		      const struct hv_board_desc *b);
 bool colour_iter_next(struct colour_iter *it, struct colour_run *r);
+/**
+ * Restrict @it (just initialised) to the RAM bytes [@off, @off + @size)
+ * from its start, both 4 KiB aligned: colour_iter_next() then hands out
+ * only the runs of that part, cut at its ends.
+ */
+void colour_iter_window(struct colour_iter *it, uint64_t off, uint64_t size);
 /** Physical address of page @i (0-based, < it->pages) of the RAM. */
 uint64_t colour_page_pa(const struct colour_iter *it, uint64_t i);
 
@@ -115,5 +121,16 @@ bool colour_fit(const struct hv_board_desc *b, const struct colour_res *res,
  * Always true for @mask 0 (not coloured).
  */
 bool colour_range_ok(uint64_t pa, uint64_t size, uint32_t mask, uint32_t n);
+
+/**
+ * What a load of @pc must clear in the RAM bytes [@off, @to) from its
+ * start (4 KiB aligned): every byte but the whole pages one of its images
+ * (image, DTB, initrd) covers, which the copy overwrites anyway (a page an
+ * image covers only in part is cleared first). Returns the start of the
+ * first run to clear and sets *@end to its end; returns @to (and *@end =
+ * @to) when nothing in [@off, @to) needs clearing.
+ */
+uint64_t ram_clear_next(const struct hv_partition_cfg *pc, uint64_t off,
+			uint64_t to, uint64_t *end);
 
 #endif /* HV_COLOUR_H */

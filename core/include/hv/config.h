@@ -196,6 +196,10 @@ struct hv_board_desc {
 	/* Last-level cache colours with 4 KiB pages (way size / 4 KiB), a
 	 * power of two up to HV_MAX_COLOURS; 0: the board does not say. */
 	uint32_t llc_colours;
+	/* INTID of the PMU overflow interrupt, a PPI (16-31) every core has
+	 * (its `pmu` node); 0: the board does not say, and no partition can
+	 * be regulated (docs/isolation.md, "Memory-bandwidth regulation"). */
+	uint32_t pmu_irq;
 };
 
 /** A passthrough device in a partition: MMIO mapped, interrupts owned. */
@@ -248,6 +252,14 @@ struct hv_chan_end {
  * physical memory and is part of the trusted base (docs/traps.md). */
 #define HV_PART_DMA_UNPROTECTED (1u << 5)
 
+/* Regulation: the event a regulated partition's cores count by default,
+ * and the limits bhcfg and config_validate() hold a description to. */
+#define HV_MEM_EVENT_AUTO 0xffffffffu
+#define HV_MEM_EVENT_MAX 0x3fu	      /* PMCEID0/1_EL0 cover 0x00-0x3f */
+#define HV_MEM_BUDGET_MAX 0x80000000u /* half the 32-bit event counter */
+#define HV_MEM_PERIOD_MIN_US 100u
+#define HV_MEM_PERIOD_MAX_US 1000000u
+
 /** StreamIDs of one SMMU whose transactions a partition's stage 2 translates. */
 struct hv_sid_range {
 	uint32_t smmu; /* index into hv_board_desc.smmus */
@@ -273,6 +285,14 @@ struct hv_partition_cfg {
 	/* Bit c: its RAM is on pages of cache colour c only (hv/colour.h);
 	 * 0: not coloured, RAM contiguous at ram_pa. */
 	uint32_t colours;
+	/* Memory-bandwidth regulation (docs/isolation.md): at most
+	 * mem_budget events of PMU event mem_event counted on each of its
+	 * cores per mem_period_us microseconds; mem_budget 0: not regulated.
+	 * mem_event HV_MEM_EVENT_AUTO: L2D_CACHE_REFILL or BUS_ACCESS,
+	 * whichever the core implements. */
+	uint32_t mem_budget;
+	uint32_t mem_period_us;
+	uint32_t mem_event;
 	uint32_t device_count;
 	struct hv_device devices[HV_MAX_DEVICES];
 	uint32_t chan_count; /* channel ends */

@@ -56,6 +56,7 @@ enum cfg_err {
 	CFG_E_COLOUR_NOT_ON_BOARD, /* cache colour the board does not have */
 	CFG_E_COLOUR_OVERLAP,	   /* cache colour in two coloured partitions */
 	CFG_E_COLOUR_DMA,	   /* coloured partition with DMA no SMMU translates */
+	CFG_E_REGULATION,	   /* memory budget, period or event out of range */
 	CFG_E_COUNT,
 };
 

@@ -160,6 +160,7 @@ enum hyp_timer {
 	HYP_TIMER_WDOG,
 	HYP_TIMER_DOORBELL,
 	HYP_TIMER_CONSOLE, /* console lines held for the focused line */
+	HYP_TIMER_REGULATE, /* end of the regulation period */
 	HYP_TIMERS
 };
 void health_timer_set(enum hyp_timer t, uint64_t due);
@@ -167,5 +168,14 @@ uint64_t health_counter_now(void);
 /* core/channel.c: held-back doorbells due on this core's timer. */
 void channel_timer(struct partition *p);
 uint64_t health_stats_pa(uint32_t partition);
+/* arch/arm64/regulate.c: memory-bandwidth regulation (hv/regulate.h). */
+struct pcpu;
+void arch_regulate_check(void);
+void arch_regulate_core_init(struct pcpu *c);
+uint64_t arch_regulate_mdcr(uint64_t m);
+void arch_regulate_vcpu_start(struct vcpu *v);
+void arch_regulate_irq(uint32_t iar);
+void arch_regulate_period_end(struct vcpu *v, uint64_t now);
+void arch_regulate_hold(struct vcpu *v);
 
 #endif /* HV_PARTITION_H */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "hv/config.h"
+#include "hv/regulate.h"
 #include "hv/vcpu.h"
 
 #define HV_STACK_SHIFT 14 /* 16 KiB stacks, each below a 16 KiB guard */
@@ -29,7 +30,10 @@ struct pcpu {
 	uint64_t mpidr;
 	/* Deadlines of this core's CNTHP (enum hyp_timer), counter ticks,
 	 * 0 for none; own core only (core/health.c). */
-	uint64_t hyp_timer_due[3];
+	uint64_t hyp_timer_due[4];
+	/* Memory-bandwidth regulation of this core's vCPU (core/regulate.c,
+	 * arch/arm64/regulate.c); own core only. */
+	struct regulate_core reg;
 };
 
 extern struct pcpu hv_pcpus[HV_MAX_CPUS];

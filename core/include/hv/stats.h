@@ -44,9 +44,23 @@ struct hv_stats {
 	 * docs/lifecycle.md: irq maint hvc smc sysreg gic uart gpio wdog
 	 * abort wfx other). */
 	uint64_t exits[HV_STATS_VCPUS][HV_STATS_EXITS];
+	/* 0x480: memory-bandwidth regulation (docs/isolation.md); all 0 for
+	 * a partition that is not regulated. */
+	uint32_t mem_budget;	/* 0x480: events per period, per core */
+	uint32_t mem_period_us; /* 0x484 */
+	uint32_t mem_event;	/* 0x488: PMU event counted */
+	uint32_t mem_pad;	/* 0x48c */
+	/* 0x490: per vCPU (its core), 5 counters each */
+	struct hv_stats_mem {
+		uint64_t periods;	  /* periods ended */
+		uint64_t throttled;	  /* periods in which it was throttled */
+		uint64_t throttled_ticks; /* counter ticks spent throttled */
+		uint64_t last_events;	  /* events counted in the last period */
+		uint64_t max_events;	  /* most events counted in one period */
+	} mem[HV_STATS_VCPUS];
 };
 
-_Static_assert(sizeof(struct hv_stats) == 0x80 + 8 * 16 * 8,
+_Static_assert(sizeof(struct hv_stats) == 0x490 + 8 * 5 * 8,
 	       "struct hv_stats layout is an ABI");
 _Static_assert(sizeof(struct hv_stats) <= HV_STATS_PAGE,
 	       "struct hv_stats must fit one page");

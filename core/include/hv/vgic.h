@@ -114,7 +114,7 @@ struct vgic_vcpu {
 	uint8_t v2_cpumask;		 /* physical GICv2 CPU interface bit */
 	/*
 	 * The exception vector's injection fast path (arch/arm64/vectors.S,
-	 * guest_irq; gicv3_fast.S, gicv2_fast.S): while fast_irq is not 0, a
+	 * irq_entry; gicv3_fast.S, gicv2_fast.S): while fast_irq is not 0, a
 	 * physical interrupt whose INTID is fast_irq's low 32 bits goes
 	 * straight into LR fast_irq >> 32 as the value fast_lr, if that LR is
 	 * empty. Where that value asks for EOI maintenance (!hw_eoi), a
@@ -160,6 +160,12 @@ struct vgic_vcpu {
 	uint64_t *cpu0_fast;
 	uint32_t sgi1r_all;
 	uint32_t sgi1r_others;
+	/*
+	 * For the GICv2 vector (gicv2_fast.S), set once by vgic_init(): the
+	 * physical GICC and GICH bases (vgic_hw_fast_bases(); 0 on a GICv3),
+	 * loaded with one LDP instead of from the board configuration.
+	 */
+	uint64_t fast_gic[2];
 	/*
 	 * A level-sensitive HW SPI was made pending while the guest had
 	 * IRQs masked, so its line may fall before the guest can take it
@@ -425,6 +431,10 @@ uint32_t vgic_hw_current_pcpu(void);
 bool vgic_hw_lr_deactivates(void); /* see struct vgic, hw_eoi */
 uint64_t vgic_hw_lr_encode(const struct lr_val *lr);
 bool vgic_hw_fast_irq(void); /* see struct vgic_vcpu, fast_irq */
+/* The vector's fast paths may run on this core: no speculation workaround
+ * has to run on every exit (struct pcpu, exit_mitigation). */
+bool vgic_hw_fast_now(void);
+void vgic_hw_fast_bases(uint64_t base[2]); /* see struct vgic_vcpu, fast_gic */
 /* GICv2: take the GICC page holding GICV_IAR out of @g's partition's
  * stage 2 (@on) or put it back; on one of that partition's cores. */
 void vgic_hw_gicv_trap(struct vgic *g, bool on);

@@ -87,6 +87,22 @@ static void print_page(const volatile struct hv_stats *st, uint64_t now)
 		}
 		printf("\n");
 	}
+	/* Memory-bandwidth regulation (docs/isolation.md), if regulated. */
+	for (uint32_t v = 0; st->mem_budget != 0 && v < st->vcpu_count &&
+			     v < HV_STATS_VCPUS;
+	     v++) {
+		const volatile struct hv_stats_mem *m = &st->mem[v];
+
+		printf("health %s vcpu%u memory: budget %u events 0x%x per %u "
+		       "us, periods %" PRIu64 ", throttled %" PRIu64
+		       ", held %" PRIu64 " us, events last %" PRIu64
+		       " max %" PRIu64 "\n",
+		       name, v, st->mem_budget, st->mem_event,
+		       st->mem_period_us, m->periods, m->throttled,
+		       m->throttled_ticks / hz * 1000000u +
+			       m->throttled_ticks % hz * 1000000u / hz,
+		       m->last_events, m->max_events);
+	}
 }
 
 /** bhtool health: see the comment at the top. */

@@ -316,6 +316,47 @@ bool probe_pmcr(uint64_t *val)
 	return !fault_seen[me];
 }
 
+/*
+ * One access that would stop, reset or read the event counter the
+ * hypervisor keeps for regulation (the last one; a Cortex-A53 has six):
+ * PMCR_EL0 = E|P|C, PMCNTENCLR_EL0, PMINTENCLR_EL1, PMOVSCLR_EL0 (all
+ * bits), PMSELR_EL0 = 5, PMXEVCNTR_EL0 written, then read. True if it
+ * did not UNDEF.
+ */
+bool probe_pmu_access(unsigned which)
+{
+	unsigned me = my_vcpu();
+	uint64_t v = 0;
+
+	fault_seen[me] = 0;
+	fault_expected[me] = 1;
+	switch (which) {
+	case 0:
+		__asm__ volatile("msr pmcr_el0, %0; isb" : : "r"(7ULL) : "memory");
+		break;
+	case 1:
+		__asm__ volatile("msr pmcntenclr_el0, %0" : : "r"(~0ULL) : "memory");
+		break;
+	case 2:
+		__asm__ volatile("msr pmintenclr_el1, %0" : : "r"(~0ULL) : "memory");
+		break;
+	case 3:
+		__asm__ volatile("msr pmovsclr_el0, %0" : : "r"(~0ULL) : "memory");
+		break;
+	case 4:
+		__asm__ volatile("msr pmselr_el0, %0; isb" : : "r"(5ULL) : "memory");
+		break;
+	case 5:
+		__asm__ volatile("msr pmxevcntr_el0, %0" : : "r"(0ULL) : "memory");
+		break;
+	default:
+		__asm__ volatile("mrs %0, pmxevcntr_el0" : "+r"(v) : : "memory");
+		break;
+	}
+	fault_expected[me] = 0;
+	return !fault_seen[me];
+}
+
 /* ---- Time ---- */
 
 uint64_t now_ticks(void)

@@ -31,6 +31,8 @@ bool probe_read(uint64_t addr, uint64_t *val);
 bool probe_write(uint64_t addr, uint64_t val);
 /* Read PMCR_EL0; false if it was UNDEFINED (the exception is caught). */
 bool probe_pmcr(uint64_t *val);
+bool probe_pmu_access(unsigned which);
+#define PMU_ACCESSES 7
 
 uint64_t now_ticks(void);
 /* CNTVCT_EL0 as read by the image's first instruction (start.S). */

@@ -189,6 +189,17 @@ bool vgic_hw_fast_irq(void)
 	return !fake.no_fast_irq;
 }
 
+bool vgic_hw_fast_now(void)
+{
+	return !fake.exit_mitigation;
+}
+
+void vgic_hw_fast_bases(uint64_t base[2])
+{
+	base[0] = 0x08010000;
+	base[1] = 0x08030000;
+}
+
 uint32_t vgic_hw_current_pcpu(void)
 {
 	return 0;
@@ -245,7 +256,7 @@ int fake_lr_of(uint32_t intid)
 }
 
 /*
- * What arch/arm64/vectors.S (guest_irq) does with physical interrupt
+ * What arch/arm64/vectors.S (irq_entry) does with physical interrupt
  * @pintid on vCPU @self's core: if the vGIC armed the fast path for it
  * and its LR is empty, write the prepared value there and report true;
  * otherwise leave everything to the general path (false).

@@ -22,6 +22,7 @@ struct fake_gic {
 	bool edge[1024];
 	bool no_hw_eoi; /* model QEMU's GICv2 (struct vgic, hw_eoi) */
 	bool no_fast_irq; /* no vector fast path (struct vgic, fast_ok) */
+	bool exit_mitigation; /* a workaround runs on every exit (fast_now) */
 	/* GICv2: the GICC page with GICV_IAR out of stage 2, how often it
 	 * went out or back, and the GICV frame's other words. */
 	bool gicv_out;

@@ -33,6 +33,7 @@
 #define MDCR_HPMN_MASK BITS(4, 0)
 #define MDCR_TPMCR BIT(5)
 #define MDCR_TPM BIT(6)
+#define MDCR_HPME BIT(7)
 #define MDCR_TDA BIT(9)
 #define MDCR_TDOSA BIT(10)
 #define MDCR_TDRA BIT(11)
