@@ -13,6 +13,8 @@ CYCLICTEST_INITRAMFS := build/payloads/cyclictest-initramfs.cpio.gz
 # cyclictest's options; rt_bench.py rewrites the file when it asks for others.
 CYCLICTEST_ARGS := $(LINUX_RT_DIR)/cyclictest.args
 CYCLICTEST_DEFAULT_ARGS := -m -q -p 90 -i 1000 -l 1000 -h 400 --smp
+# ... then one line per phase: its start offset (us).
+CYCLICTEST_DEFAULT_PHASES := 0
 # What cyclictest needs at run time (readelf -d: its NEEDED entries and interpreter).
 CYCLICTEST_LIBS := ld-linux-aarch64.so.1 libc.so.6 librt.so.1 libpthread.so.0 libnuma.so.1
 
@@ -26,7 +28,7 @@ $(LINUX_RT_IMAGE): $(LINUX_RT_DIR)/kernel-version
 
 $(CYCLICTEST_ARGS):
 	@mkdir -p $(dir $@)
-	$(Q)echo '$(CYCLICTEST_DEFAULT_ARGS)' > $@
+	$(Q)printf '%s\n%s\n' '$(CYCLICTEST_DEFAULT_ARGS)' '$(CYCLICTEST_DEFAULT_PHASES)' > $@
 
 $(CYCLICTEST_INITRAMFS): $(LINUX_RT_DIR)/kernel-version $(LINUX_DIR)/kernel-version \
 		$(CYCLICTEST_ARGS) payloads/linux/cyclictest-init payloads/linux/rt.mk \

@@ -30,11 +30,9 @@ of the same image disagree.
 import json
 import os
 import re
-import subprocess
 import sys
-import time
 
-from linux_common import ICOUNT, OUT, ROOT, commands, native_tree
+from linux_common import ICOUNT, OUT, ROOT, Qemu, commands, native_tree
 MARKER = re.compile(r"linux: boot done: counter (\d+) at (\d+) Hz")
 TIMEOUT = 600
 TARGET = 1.01
@@ -42,23 +40,12 @@ TARGET = 1.01
 
 def boot(cmd, log_path):
     """Run QEMU until the marker; return (counter ticks, Hz, wall s)."""
-    start = time.monotonic()
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, errors="replace")
-        try:
-            for line in proc.stdout:
-                log.write(line)
-                m = MARKER.search(line)
-                if m:
-                    return int(m.group(1)), int(m.group(2)), time.monotonic() - start
-                if time.monotonic() - start > TIMEOUT:
-                    break
-        finally:
-            proc.kill()
-            proc.wait()
-    sys.exit(f"bench: no boot marker, see {os.path.relpath(log_path, ROOT)}")
+    with Qemu(cmd, log_path, TIMEOUT) as q:
+        for line in q.lines():
+            m = MARKER.search(line)
+            if m:
+                return int(m.group(1)), int(m.group(2)), q.elapsed()
+    sys.exit(f"bench: no boot marker, see {q.where()}")
 
 
 def twice(cmd, stem):

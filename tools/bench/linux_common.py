@@ -4,8 +4,10 @@ lines (native, and the same kernel in a Bulkhead partition) with the same
 virtio-blk-pci disk."""
 import os
 import re
+import select
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "build", "bench")
@@ -83,3 +85,62 @@ def commands(board, disk, extra=(), drive_opts="", native_dtb=None, config=CONFI
     hyp = (["qemu-system-aarch64"] + make(board, "print-qemu", config=config).split() +
            list(extra) + drive + ["-kernel", make(board, "print-image", config=config)])
     return native, hyp
+
+
+class Qemu:
+    """One QEMU run of a benchmark: started in ROOT, its output copied to
+    log_path and given line by line (lines()) until the caller has what it
+    wants or timeout seconds have passed: a guest that goes quiet cannot
+    hang the benchmark. send() types into its console. Killed on leaving
+    the with block.
+
+        with Qemu(cmd, log, 600) as q:
+            for line in q.lines():
+                ...
+        sys.exit(...)   # reached when the output ended or timed out
+    """
+
+    def __init__(self, cmd, log_path, timeout):
+        self.log_path, self.timeout = log_path, timeout
+        self.start = time.monotonic()
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+    def elapsed(self):
+        """Wall-clock seconds since QEMU started."""
+        return time.monotonic() - self.start
+
+    def lines(self):
+        """QEMU's output, one decoded line at a time (with its newline)."""
+        buf = b""
+        while self.elapsed() < self.timeout:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 1.0)
+            if not ready:
+                continue
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                return
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                text = line.decode(errors="replace") + "\n"
+                self.log.write(text)
+                yield text
+
+    def send(self, text):
+        """Type text into the console (the hypervisor's, or native Linux's)."""
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def where(self):
+        """The log's path, relative to ROOT, for messages."""
+        return os.path.relpath(self.log_path, ROOT)

@@ -20,35 +20,16 @@ figures and fails only if a boot does not reach its shell.
 import json
 import os
 import re
-import select
 import statistics
 import subprocess
 import sys
-import time
 
-from linux_common import OUT, ROOT, commands
+from linux_common import OUT, ROOT, Qemu, commands
 DISK_MIB = 64
 ROUNDS = 5
 TIMEOUT = 300
 READY = "linux: shell ready"
 RESULT = re.compile(r"diskbench: counter (\d+) at (\d+) Hz[^/]*/ counter (\d+) at \d+ Hz")
-
-
-def lines(proc, start):
-    """QEMU's output line by line, until TIMEOUT from @start (a boot that
-    goes quiet must not hang the benchmark)."""
-    buf = b""
-    while time.monotonic() - start < TIMEOUT:
-        ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-        if not ready:
-            continue
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            break
-        buf += chunk
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            yield line + b"\n"
 
 
 def run(cmd, log_path):
@@ -58,29 +39,17 @@ def run(cmd, log_path):
                f"dd if=/dev/vda of=/dev/null bs=1M count={DISK_MIB} iflag=direct 2>/dev/null; "
                "echo \"diskbench: $a / $(bhtool counter)\"; done\r")
     rates = []
-    start = time.monotonic()
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        try:
-            for raw in lines(proc, start):
-                line = raw.decode(errors="replace")
-                log.write(line)
-                if READY in line:
-                    proc.stdin.write(command.encode())
-                    proc.stdin.flush()
-                m = RESULT.search(line)
-                if m:
-                    secs = (int(m.group(3)) - int(m.group(1))) / int(m.group(2))
-                    rates.append(DISK_MIB * 1.048576 / secs)
-                    if len(rates) == ROUNDS:
-                        return rates
-                if time.monotonic() - start > TIMEOUT:
-                    break
-        finally:
-            proc.kill()
-            proc.wait()
-    sys.exit(f"bench: no result, see {os.path.relpath(log_path, ROOT)}")
+    with Qemu(cmd, log_path, TIMEOUT) as q:
+        for line in q.lines():
+            if READY in line:
+                q.send(command)
+            m = RESULT.search(line)
+            if m:
+                secs = (int(m.group(3)) - int(m.group(1))) / int(m.group(2))
+                rates.append(DISK_MIB * 1.048576 / secs)
+                if len(rates) == ROUNDS:
+                    return rates
+    sys.exit(f"bench: no result, see {q.where()}")
 
 
 def bench(board, disk):

@@ -9,36 +9,47 @@ priority 90 (payloads/linux/rt.mk, tests/configs/qemu-virt/cyclictest-*.dts).
 Exact: QEMU runs under -icount shift=0,align=off,sleep=off (one instruction
 is one nanosecond of virtual time, idle time skipped) with no disk, so a
 latency is the instructions executed between the timer's expiry and the
-thread running, not host noise. Each case runs twice and the two
-histograms must be identical, or the benchmark says so and fails. Native
-boots on the partition's own device tree (linux_common.native_tree), as in
-linux_boot.py.
+thread running, not host noise. Native boots on the partition's own device
+tree (linux_common.native_tree), as in linux_boot.py.
 
-usage: rt_bench.py [--loops N] [BOARD...]   (default: qemu-virt qemu-virt-gicv2)
-Writes build/bench/rt.json, build/bench/rt-latency.svg (the histograms)
-and the QEMU logs build/bench/rt-CASE-BOARD-{1,2}.log. A benchmark, not a
-test: it prints figures, and fails only if a run does not finish or two
-runs of the same case disagree.
+Tails need many phases: one exact run is one phase of cyclictest's period
+against the kernel's own periodic work, and its maximum follows that phase.
+So each boot runs cyclictest PHASES times, phase k after sleeping k *
+OFFSET_STEP us, LOOPS wake-ups per thread each, and the figures are over the
+pool: p50, p99, p99.9, max, and the spread of the phases' maxima. Phase 1
+runs again in a second boot: its histograms must agree (p50, p99 and max,
+or the benchmark fails; samples that moved bucket are reported). For the
+partition, the hypervisor's exit counters of the whole boot are read from
+its console afterwards (Ctrl-] s).
+
+usage: rt_bench.py [--loops N] [--phases N] [BOARD...]
+       (default: 5000 loops, 12 phases, qemu-virt qemu-virt-gicv2)
+Writes build/bench/rt.json, build/bench/rt-latency.svg (the pooled
+histograms) and the QEMU logs build/bench/rt-CASE-BOARD-{1,2}.log. A
+benchmark, not a test: it prints figures, and fails only if a run does not
+finish or the two runs of phase 1 disagree.
 """
 import json
 import math
 import os
 import re
-import subprocess
 import sys
-import time
 
-from linux_common import ICOUNT, OUT, ROOT, commands, native_tree
+from linux_common import ICOUNT, OUT, ROOT, Qemu, commands, native_tree
 
 ARGS_FILE = os.path.join(ROOT, "build", "linux-rt", "cyclictest.args")
-LOOPS = 50000
+PHASES = 12          # cyclictest runs per boot, each from another start offset
+LOOPS = 5000         # wake-ups per thread and phase
+OFFSET_STEP = 83     # phase k first sleeps k * OFFSET_STEP us (0 to 913 us)
 KERNELS = {  # name: (system description, kernel payload)
     "stock": ("tests/configs/qemu-virt/cyclictest-stock.dts", "build/payloads/linux-Image"),
     "rt": ("tests/configs/qemu-virt/cyclictest-rt.dts", "build/payloads/linux-rt-Image"),
 }
 INITRD = "build/payloads/cyclictest-initramfs.cpio.gz"
+PHASE = re.compile(r"rt: phase (\d+) of (\d+)")
 BEGIN = "rt: histogram begin"
 END = re.compile(r"rt: histogram end, exit (\d+)")
+STATS = re.compile(r"stats linux (vcpu\d+):((?: \w+ \d+)+)")
 PREFIX = re.compile(r"^(?:\[linux\] )?")
 TIMEOUT = 1800
 
@@ -47,10 +58,12 @@ def cyclictest_args(loops):
     return f"-m -q -p 90 -i 1000 -l {loops} -h 400 --smp"
 
 
-def set_args(loops):
-    """Write cyclictest's options for the initramfs (only when they change,
-    so make rebuilds the initramfs and the images only then)."""
-    want = cyclictest_args(loops) + "\n"
+def set_args(loops, phases):
+    """Write cyclictest's options and the phases' start offsets for the
+    initramfs (only when they change, so make rebuilds the initramfs and
+    the images only then)."""
+    want = "\n".join([cyclictest_args(loops)] +
+                      [str(k * OFFSET_STEP) for k in range(phases)]) + "\n"
     os.makedirs(os.path.dirname(ARGS_FILE), exist_ok=True)
     try:
         with open(ARGS_FILE) as f:
@@ -62,38 +75,45 @@ def set_args(loops):
         f.write(want)
 
 
-def run(cmd, log_path):
-    """Run QEMU until cyclictest ends; return (its output lines, wall s)."""
-    start = time.monotonic()
-    lines, inside = [], False
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, errors="replace")
-        try:
-            for line in proc.stdout:
-                log.write(line)
-                text = PREFIX.sub("", line.rstrip("\r\n"))
-                m = END.search(text)
+def run(cmd, log_path, phases, stats=False, extra_end=None):
+    """Run QEMU until cyclictest has ended @phases times; return (each
+    phase's output lines, the hypervisor's exit counters per vCPU if
+    @stats, wall s). With @stats, once the guest is off, ask the
+    hypervisor's console for its counters (Ctrl-] s): host input, so only
+    after the last measurement."""
+    out, lines, inside, counters = [], [], False, {}
+    with Qemu(cmd, log_path, TIMEOUT) as q:
+        for line in q.lines():
+            text = PREFIX.sub("", line.rstrip("\r\n"))
+            if len(out) == phases:
+                if "partition linux: stopped" in text:
+                    q.send("\x1ds")
+                m = STATS.search(text)
                 if m:
-                    if m.group(1) != "0":
-                        break
-                    return lines, time.monotonic() - start
-                if inside:
-                    lines.append(text)
-                elif BEGIN in text:
-                    inside = True
-                if time.monotonic() - start > TIMEOUT:
+                    f = m.group(2).split()
+                    counters[m.group(1)] = {k: int(v) for k, v in zip(f[::2], f[1::2])}
+                    if len(counters) == 2:
+                        return out, counters, q.elapsed()
+                continue
+            m = END.search(text)
+            if m:
+                if m.group(1) != "0":
                     break
-        finally:
-            proc.kill()
-            proc.wait()
-    sys.exit(f"bench: cyclictest did not finish, see {os.path.relpath(log_path, ROOT)}")
+                out.append(lines)
+                lines, inside = [], False
+                if len(out) == phases and not stats:
+                    return out, None, q.elapsed()
+            elif inside:
+                lines.append(text)
+            elif BEGIN in text:
+                inside = True
+    sys.exit(f"bench: cyclictest did not finish {phases} phase(s), see {q.where()}")
 
 
 def parse(lines, where):
     """cyclictest -h output: one row per microsecond bucket with a count per
-    thread, then '# Max Latencies:' etc. Returns (hist per thread, maxima)."""
+    thread, then '# Max Latencies:' etc. Returns (hist per thread, maxima,
+    overflows, minima, averages)."""
     hist, maxima, overflows, minima, avgs = [], None, None, None, None
     for text in lines:
         f = text.split()
@@ -129,48 +149,57 @@ def percentile(buckets, q, over=0):
     return buckets[-1][0] + 1  # among the overflows: past the last bucket
 
 
-def summary(hist, maxima, overflows, minima, avgs):
-    """p50 and p99 over all threads' samples (microsecond buckets), the
-    largest maximum, and cyclictest's own per-thread figures."""
-    merged = {}
-    for t in hist:
-        for us, c in t:
-            merged[us] = merged.get(us, 0) + c
+def pooled(phases):
+    """p50, p99 and p99.9 over every phase's and thread's samples
+    (microsecond buckets), the largest maximum, and each phase's maximum."""
+    merged, over = {}, 0
+    for hist, _, overflows, _, _ in phases:
+        over += sum(overflows or [])
+        for t in hist:
+            for us, c in t:
+                merged[us] = merged.get(us, 0) + c
     allb = sorted(merged.items())
-    return {"samples": sum(c for _, c in allb) + sum(overflows or []),
-            "p50_us": percentile(allb, 50, sum(overflows or [])),
-            "p99_us": percentile(allb, 99, sum(overflows or [])),
-            "max_us": max(maxima), "max_per_cpu_us": maxima,
-            "min_per_cpu_us": minima, "avg_per_cpu_us": avgs,
-            "overflows": overflows,
+    per_phase = [max(p[1]) for p in phases]
+    ranked = sorted(per_phase)
+    return {"samples": sum(c for _, c in allb) + over, "overflows": over,
+            "p50_us": percentile(allb, 50, over), "p99_us": percentile(allb, 99, over),
+            "p99_9_us": percentile(allb, 99.9, over), "max_us": max(per_phase),
+            "phase_max_us": per_phase,
+            "phase_max_median_us": ranked[len(ranked) // 2],
+            "max_per_cpu_us": [max(p[1][t] for p in phases) for t in range(len(phases[0][1]))],
             "histogram": [[us, c] for us, c in allb if c]}
 
 
-def case(board, kernel, where, loops):
+def case(board, kernel, where, loops, phases):
     config, image = KERNELS[kernel]
     tree, bootargs, _ = native_tree(board, config)
     native, hyp = commands(board, None, ICOUNT, native_dtb=(tree, bootargs), config=config,
                            kernel=image, initrd=INITRD)
     cmd = native if where == "native" else hyp
     stem = f"rt-{where}-{kernel}-{board}"
-    a, wa = run(cmd, os.path.join(OUT, f"{stem}-1.log"))
-    b, wb = run(cmd, os.path.join(OUT, f"{stem}-2.log"))
-    ha, hb = parse(a, f"{stem}-1.log"), parse(b, f"{stem}-2.log")
-    r, rb = summary(*ha), summary(*hb)
-    # Samples that fell in another bucket in the second run.
-    moved = sum(abs(ca - cb) for ta, tb in zip(ha[0], hb[0])
+    # Every phase once; then the first phase again in a second boot, which
+    # must give the same figures (the exactness check).
+    a, counters, wa = run(cmd, os.path.join(OUT, f"{stem}-1.log"), phases,
+                          stats=where == "bulkhead")
+    b, _, wb = run(cmd, os.path.join(OUT, f"{stem}-2.log"), 1)
+    pa = [parse(x, f"{stem}-1.log phase {i + 1}") for i, x in enumerate(a)]
+    pb = parse(b[0], f"{stem}-2.log")
+    moved = sum(abs(ca - cb) for ta, tb in zip(pa[0][0], pb[0])
                 for (_, ca), (_, cb) in zip(ta, tb)) // 2
-    if moved or ha[1:] != hb[1:]:
-        print(f"  {stem}: NOT identical: {moved} of {r['samples']} samples in another "
-              f"1 us bucket the second time (logs build/bench/{stem}-1.log, -2.log)",
+    one, again = pooled(pa[:1]), pooled([pb])
+    if moved or pa[0][1:] != pb[1:]:
+        print(f"  {stem}: phase 1 NOT identical: {moved} of {one['samples']} samples in "
+              f"another 1 us bucket the second time (logs build/bench/{stem}-1.log, -2.log)",
               flush=True)
-    if [r[k] for k in ("p50_us", "p99_us", "max_us")] != \
-            [rb[k] for k in ("p50_us", "p99_us", "max_us")]:
-        sys.exit(f"bench: {stem}: p50/p99/max differ between the two runs "
+    if [one[k] for k in ("p50_us", "p99_us", "max_us")] != \
+            [again[k] for k in ("p50_us", "p99_us", "max_us")]:
+        sys.exit(f"bench: {stem}: phase 1's p50/p99/max differ between two boots "
                  f"(logs build/bench/{stem}-1.log, -2.log)")
+    r = pooled(pa)
     r.update({"board": board, "kernel": kernel, "where": where, "loops": loops,
-              "identical": moved == 0 and ha[1:] == hb[1:], "samples_moved": moved,
-              "wall_s": round((wa + wb) / 2, 1)})
+              "phases": phases, "offset_step_us": OFFSET_STEP,
+              "identical": moved == 0 and pa[0][1:] == pb[1:], "samples_moved": moved,
+              "exits": counters, "wall_s": round(wa, 1), "wall_repeat_s": round(wb, 1)})
     return r
 
 
@@ -193,8 +222,8 @@ def svg(rows, path):
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
            f'<text x="{width / 2}" y="16" text-anchor="middle" font-size="13">cyclictest '
-           f'latency under icount (1 instruction = 1 ns), 2 CPUs, '
-           f'{rows[0]["loops"]} loops per CPU at 1 ms</text>']
+           f'latency under icount (1 instruction = 1 ns), 2 CPUs, 1 ms period, '
+           f'{rows[0]["phases"]} phases x {rows[0]["loops"]} wake-ups per CPU, pooled</text>']
 
     def y_log(c):
         return mt + ph - ph * math.log10(c + 1) / decades
@@ -241,41 +270,68 @@ def svg(rows, path):
         f.write("\n".join(out) + "\n")
 
 
+def number(argv, flag, default):
+    """Take '@flag N' (a positive number) from the front of argv."""
+    if argv[:1] != [flag]:
+        return default, argv
+    if len(argv) < 2 or not argv[1].isdigit() or int(argv[1]) < 1:
+        sys.exit(f"bench: {flag} needs a positive number")
+    return int(argv[1]), argv[2:]
+
+
+def fig(r):
+    return f"{r['p50_us']} / {r['p99_us']} / {r['p99_9_us']} / {r['max_us']}"
+
+
+def exits_per_wakeup(r, kinds=("irq",)):
+    """The hypervisor's interrupt exits of the whole boot per wake-up (on
+    GICv2 the EOI maintenance interrupts among them): the exits on the
+    wake-up path. The others are the boot's and printing's (uart)."""
+    total = sum(v.get(k, 0) for v in r["exits"].values() for k in kinds)
+    return total / (r["phases"] * r["loops"] * len(r["exits"]))
+
+
 def main(argv):
-    loops = LOOPS
-    if argv[:1] == ["--loops"]:
-        if len(argv) < 2 or not argv[1].isdigit() or int(argv[1]) < 1:
-            sys.exit("bench: --loops needs a positive number")
-        loops, argv = int(argv[1]), argv[2:]
+    loops, phases = LOOPS, PHASES
+    while argv[:1] in (["--loops"], ["--phases"]):
+        if argv[0] == "--loops":
+            loops, argv = number(argv, "--loops", loops)
+        else:
+            phases, argv = number(argv, "--phases", phases)
     boards = argv or ["qemu-virt", "qemu-virt-gicv2"]
     os.makedirs(OUT, exist_ok=True)
-    set_args(loops)
+    set_args(loops, phases)
     rows = []
     for board in boards:
         for kernel in KERNELS:
             for where in ("native", "bulkhead"):
-                r = case(board, kernel, where, loops)
-                print(f"  {board} {where} {kernel}: p50 {r['p50_us']} p99 {r['p99_us']} "
-                      f"max {r['max_us']} us ({r['wall_s']} s wall per run)", flush=True)
+                r = case(board, kernel, where, loops, phases)
+                print(f"  {board} {where} {kernel}: p50/p99/p99.9/max {fig(r)} us, "
+                      f"max per phase {r['phase_max_us']} ({r['wall_s']} s wall, "
+                      f"{r['wall_repeat_s']} s the repeat)", flush=True)
                 rows.append(r)
     same = all(r["identical"] for r in rows)
-    print(f"cyclictest {cyclictest_args(loops)}: latency in microseconds, virtual time "
-          f"under icount, each case run twice, "
-          f"{'identical histograms' if same else 'same p50/p99/max (histograms: see above)'}")
-    print(f"{'board':<18}{'kernel':<12}{'native p50/p99/max':>22}{'Bulkhead p50/p99/max':>24}")
+    print(f"cyclictest {cyclictest_args(loops)} in {phases} phases per boot (start offsets "
+          f"0 to {(phases - 1) * OFFSET_STEP} us): latency in microseconds, virtual time "
+          f"under icount, pooled over {phases} x {loops} wake-ups per CPU; phase 1 run "
+          f"twice, {'identical histograms' if same else 'same p50/p99/max (see above)'}")
+    print(f"{'board':<17}{'kernel':<11}{'native p50/p99/p99.9/max':>26}"
+          f"{'Bulkhead p50/p99/p99.9/max':>28}{'phase max native':>19}"
+          f"{'phase max Bulkhead':>21}{'IRQ exits/wake-up':>19}")
     for board in boards:
         for kernel in KERNELS:
             n, b = [next(r for r in rows if (r["board"], r["kernel"], r["where"]) ==
                          (board, kernel, w)) for w in ("native", "bulkhead")]
-            print(f"{board:<18}{LABEL[kernel]:<12}"
-                  f"{'%d / %d / %d' % (n['p50_us'], n['p99_us'], n['max_us']):>22}"
-                  f"{'%d / %d / %d' % (b['p50_us'], b['p99_us'], b['max_us']):>24}")
+            print(f"{board:<17}{LABEL[kernel]:<11}{fig(n):>26}{fig(b):>28}"
+                  f"{'%d-%d (med %d)' % (min(n['phase_max_us']), max(n['phase_max_us']), n['phase_max_median_us']):>19}"
+                  f"{'%d-%d (med %d)' % (min(b['phase_max_us']), max(b['phase_max_us']), b['phase_max_median_us']):>21}"
+                  f"{exits_per_wakeup(b):>19.2f}")
     # Keep the other boards' rows of an earlier run with the same options.
     path = os.path.join(OUT, "rt.json")
     try:
         with open(path) as f:
             rows = [r for r in json.load(f) if r["board"] not in boards and
-                    r["loops"] == loops] + rows
+                    r["loops"] == loops and r.get("phases") == phases] + rows
     except (OSError, ValueError, KeyError, TypeError):
         pass
     with open(path, "w") as f:
