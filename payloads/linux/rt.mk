@@ -10,7 +10,8 @@
 LINUX_RT_DIR := build/linux-rt
 LINUX_RT_IMAGE := build/payloads/linux-rt-Image
 CYCLICTEST_INITRAMFS := build/payloads/cyclictest-initramfs.cpio.gz
-# cyclictest's options; rt_bench.py rewrites the file when it asks for others.
+# cyclictest's options: make writes the defaults; rt_bench.py writes its own
+# for its run and removes the file after it, so tests get the defaults again.
 CYCLICTEST_ARGS := $(LINUX_RT_DIR)/cyclictest.args
 CYCLICTEST_DEFAULT_ARGS := -m -q -p 90 -i 1000 -l 1000 -h 400 --smp
 # ... then one line per phase: its start offset (us).
