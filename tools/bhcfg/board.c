@@ -205,10 +205,10 @@ static int bh_board_pmu(struct bh_ctx *ctx, const struct bh_node *root)
 		return -1;
 	}
 	for (int i = 0; i < count; i++) {
-		const uint8_t *c = cells + 12 * i;
-		uint32_t spi = bh_cell(c, 1);
+		uint32_t spi = bh_cell(cells, 3 * i + 1);
 
-		if (bh_cell(c, 0) != 0u || bh_cell(c, 2) != 4u ||
+		if (bh_cell(cells, 3 * i) != 0u ||
+		    bh_cell(cells, 3 * i + 2) != 4u ||
 		    spi >= b->spi_count) {
 			bh_node_error(&n, "interrupts",
 				      "entry %d (core %d): expected an SPI of the board, <0 spi-number 4> (level-sensitive, spi-number below gic/spi-count %u) [CFG_E_BOARD]",
