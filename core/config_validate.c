@@ -325,6 +325,50 @@ static enum cfg_err cv_board_gic_uart(const struct hv_board_desc *b,
 	return CFG_OK;
 }
 
+/** The board core whose PMU overflow SPI @irq is, or -1 (internal, also
+ * used by bhcfg's messages). The cpu count is capped here. */
+int cfg_pmu_spi_core(const struct hv_board_desc *b, uint32_t irq)
+{
+	for (uint32_t i = 0; i < b->cpu_count && i < HV_MAX_CPUS; i++) {
+		if (irq != 0 && b->pmu_spis[i] == irq) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The PMU's overflow interrupt (docs/isolation.md): none, one PPI
+ * (pmu_irq), or one SPI per board core (pmu_spis), each an SPI of the
+ * board that is no other core's, not the UART's and not an SMMU's. The
+ * board's cpu count must have been checked.
+ */
+static enum cfg_err cv_board_pmu(const struct hv_board_desc *b,
+				 struct cfg_diag *d)
+{
+	bool spis = b->pmu_spis[0] != 0;
+
+	if (b->pmu_irq != 0 && (b->pmu_irq < 16 || b->pmu_irq > 31 || spis)) {
+		return cv_bfail(d, -1, "pmu/interrupts");
+	}
+	for (uint32_t i = 0; i < HV_MAX_CPUS; i++) {
+		uint32_t irq = b->pmu_spis[i];
+
+		if (!spis || i >= b->cpu_count) {
+			if (irq != 0) {
+				return cv_bfail(d, (int)i, "pmu/interrupts");
+			}
+			continue;
+		}
+		if (!cfg_is_spi(b, irq) || irq == b->uart_irq ||
+		    cfg_smmu_irq(b, irq) ||
+		    cfg_pmu_spi_core(b, irq) != (int)i) {
+			return cv_bfail(d, (int)i, "pmu/interrupts");
+		}
+	}
+	return CFG_OK;
+}
+
 /**
  * True if the range hits RAM, the UART page or the GIC (internal, also used
  * by config_dma.c). The board's cpu_count must have been checked.
@@ -462,6 +506,7 @@ static enum cfg_err cv_board(const struct hv_board_desc *b, struct cfg_diag *d)
 	e = cv_board_cpus(b, d);
 	e = e != CFG_OK ? e : cv_board_ram(b, d);
 	e = e != CFG_OK ? e : cv_board_gic_uart(b, d);
+	e = e != CFG_OK ? e : cv_board_pmu(b, d);
 	if (e != CFG_OK) {
 		return e;
 	}
@@ -591,7 +636,8 @@ static enum cfg_err cv_part_colour_dma(const struct hv_config *c, int p,
  * Memory-bandwidth regulation (docs/isolation.md): a budget of 1 to 2^31
  * events (the EL2 counter is preset to 2^32 - budget), a period of 100 us
  * to 1 s, a common event (PMCEID0/1_EL0 range), not "pmu" as well, and a
- * board that describes the PMU's overflow PPI.
+ * board that describes the PMU's overflow interrupt (a PPI, or one SPI
+ * per core: cv_board_pmu() checked which).
  */
 static enum cfg_err cv_part_regulation(const struct hv_config *c, int p,
 				       struct cfg_diag *d)
@@ -617,7 +663,7 @@ static enum cfg_err cv_part_regulation(const struct hv_config *c, int p,
 	if ((pc->flags & HV_PART_PMU) != 0) {
 		return cv_pfail(d, CFG_E_REGULATION, p, -1, "pmu");
 	}
-	if (irq < 16 || irq > 31) {
+	if ((irq < 16 || irq > 31) && c->board.pmu_spis[0] == 0) {
 		return cv_pfail(d, CFG_E_REGULATION, p, -1, "memory-budget");
 	}
 	return CFG_OK;
@@ -838,6 +884,11 @@ static enum cfg_err cv_dev_irqs(const struct hv_config *c, int p, int i,
 		}
 		if (irq == c->board.uart_irq) {
 			/* The hypervisor owns its console's interrupt. */
+			return cv_pfail(d, CFG_E_IRQ_TWO_OWNERS, p, i,
+					"devices");
+		}
+		if (cfg_pmu_spi_core(&c->board, irq) >= 0) {
+			/* The hypervisor owns the PMU's overflow SPIs. */
 			return cv_pfail(d, CFG_E_IRQ_TWO_OWNERS, p, i,
 					"devices");
 		}

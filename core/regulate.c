@@ -87,3 +87,69 @@ uint32_t regulate_pick_event(uint32_t wanted, uint64_t pmceid0)
 	}
 	return wanted;
 }
+
+/** The INTID of board core @core's PMU overflow interrupt: the board's
+ * PPI, or the core's SPI (0: the board describes neither). */
+uint32_t regulate_pmu_intid(const struct hv_board_desc *b, unsigned core)
+{
+	if (b->pmu_irq != 0 || core >= HV_MAX_CPUS) {
+		return b->pmu_irq;
+	}
+	return b->pmu_spis[core];
+}
+
+/* Distributor register offsets, the same in GICv2 and GICv3 but
+ * GICD_ITARGETSR (GICv2 only; RES0 with affinity routing) and
+ * GICD_IROUTER (GICv3 only). */
+#define RS_GICD_ISENABLER 0x0100u
+#define RS_GICD_IPRIORITYR 0x0400u
+#define RS_GICD_ITARGETSR 0x0800u
+#define RS_GICD_ICFGR 0x0c00u
+#define RS_GICD_IROUTER 0x6000u
+#define RS_MPIDR_AFF 0xff00ffffffULL /* Aff3 [39:32], Aff2-Aff0 [23:0] */
+
+/**
+ * The distributor writes that make board core @core's PMU overflow SPI
+ * (pmu_spis) the hypervisor's, delivered to that core only, into *@p:
+ * level-sensitive (the PMU holds it while the overflow flag is set),
+ * priority @prio (the PPI's), routed to @core, enabled. @cpu_if (GICv2):
+ * each board core's CPU interface bit, read from GICD_ITARGETSR0 on that
+ * core. Returns false if the core has no PMU SPI (a PPI board, or none).
+ *
+ * GICv3 (IHI 0069H, 12.9 "The GIC Distributor register descriptions"):
+ * GICD_ICFGR<n> (Int_config bit 1 of field n % 16: 0 level-sensitive),
+ * GICD_IPRIORITYR<n> (byte n), GICD_IROUTER<n> (Interrupt_Routing_Mode 0:
+ * to the PE whose affinity Aff3.Aff2.Aff1.Aff0 it holds, with affinity
+ * routing, GICD_CTLR.ARE), GICD_ISENABLER<n> (bit n % 32).
+ * GICv2 (IHI 0048B.b): 4.3.13 GICD_ICFGRn, 4.3.11 GICD_IPRIORITYRn,
+ * 4.3.12 GICD_ITARGETSRn (byte n: the CPU interfaces it goes to),
+ * 4.3.5 GICD_ISENABLERn.
+ */
+bool regulate_spi_plan(const struct hv_board_desc *b, unsigned core,
+		       const uint8_t *cpu_if, uint8_t prio,
+		       struct regulate_spi_plan *p)
+{
+	unsigned to = core; /* the core itself, and no other */
+	uint32_t n = regulate_pmu_intid(b, core);
+
+	if (b->pmu_irq != 0 || n < HV_SPI_BASE || core >= b->cpu_count) {
+		return false;
+	}
+	p->intid = n;
+	p->icfgr = RS_GICD_ICFGR + 4u * (n / 16u);
+	p->icfgr_bit = 2u << (2u * (n % 16u));
+	p->ipriorityr = RS_GICD_IPRIORITYR + n;
+	p->prio = prio;
+	if (b->gic_version == HV_GIC_V2) {
+		p->route_bytes = 1;
+		p->route = RS_GICD_ITARGETSR + n;
+		p->route_val = cpu_if != NULL ? cpu_if[to] : 0;
+	} else {
+		p->route_bytes = 8;
+		p->route = RS_GICD_IROUTER + 8u * n;
+		p->route_val = b->cpu_mpidr[to] & RS_MPIDR_AFF;
+	}
+	p->isenabler = RS_GICD_ISENABLER + 4u * (n / 32u);
+	p->isenabler_bit = 1u << (n % 32u);
+	return true;
+}

@@ -57,7 +57,7 @@ void vcpu_take_irqs(struct vcpu *v)
 			gic_deactivate(iar);
 			continue;
 		}
-		if (irq == hv_cfg.board.pmu_irq) { /* 0 (none) is a kick */
+		if (irq == pcpu_this()->reg.irq) { /* 0 (none) is a kick */
 			arch_regulate_irq(iar);
 			continue;
 		}

@@ -119,6 +119,29 @@ void gic_enable_hv_ppi(unsigned core, uint32_t intid)
 	dsb_sy();
 }
 
+/** Board core @core's PMU overflow SPI (pmu_spis): the hypervisor's,
+ * level-sensitive, at the PPI's priority, targeted at @core's CPU
+ * interface only, enabled (regulate_spi_plan(), which cites the GIC
+ * registers). Runs on @core, after gic_init_cpu() read its mask. */
+void gic_enable_hv_pmu_spi(unsigned core)
+{
+	struct regulate_spi_plan p;
+	uint32_t v;
+
+	if (!regulate_spi_plan(&hv_cfg.board, core, cpu_mask, HV_PRIO_KICK,
+			       &p)) {
+		return;
+	}
+	spin_lock(&gicd_rmw_lock);
+	v = mmio_read32(gicd() + p.icfgr);
+	mmio_write32(gicd() + p.icfgr, v & ~p.icfgr_bit);
+	spin_unlock(&gicd_rmw_lock);
+	mmio_write8(gicd() + p.ipriorityr, p.prio);
+	mmio_write8(gicd() + p.route, (uint8_t)p.route_val);
+	mmio_write32(gicd() + p.isenabler, p.isenabler_bit);
+	dsb_sy();
+}
+
 void gic_send_ipi(unsigned core)
 {
 	dsb_ish();

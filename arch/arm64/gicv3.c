@@ -16,6 +16,7 @@
 #include "hv/arch.h"
 #include "hv/config.h"
 #include "hv/panic.h"
+#include "hv/regulate.h"
 #include "hv/spinlock.h"
 
 #include "arch/gicv3.h"
@@ -313,6 +314,28 @@ void gic_enable_hv_ppi(unsigned core, uint32_t intid)
 
 	mmio_write8(rd + GICR_IPRIORITYR + intid, HV_PRIO_KICK);
 	mmio_write32(rd + GICR_SGI + GIC_ISENABLER, 1u << intid);
+	dsb_sy();
+}
+
+/** Board core @core's PMU overflow SPI (pmu_spis): the hypervisor's,
+ * level-sensitive, at the PPI's priority, routed to @core by affinity,
+ * enabled (regulate_spi_plan(), which cites the GIC registers). */
+void gic_enable_hv_pmu_spi(unsigned core)
+{
+	struct regulate_spi_plan p;
+	uint32_t v;
+
+	if (!regulate_spi_plan(&hv_cfg.board, core, NULL, HV_PRIO_KICK, &p)) {
+		return;
+	}
+	spin_lock(&gicd_cfg_lock);
+	v = mmio_read32(gicd() + p.icfgr);
+	mmio_write32(gicd() + p.icfgr, v & ~p.icfgr_bit);
+	spin_unlock(&gicd_cfg_lock);
+	mmio_write8(gicd() + p.ipriorityr, p.prio);
+	mmio_write64(gicd() + p.route, p.route_val);
+	mmio_write32(gicd() + p.isenabler, p.isenabler_bit);
+	gicd_wait_rwp();
 	dsb_sy();
 }
 

@@ -18,8 +18,8 @@
  * The counter counts the partition's event at EL0 and EL1 only
  * (PMEVTYPER: P, U, NSK, NSU clear: EL1 and EL0 counted; NSH clear: EL2
  * not counted), preset to 2^32 - budget so it overflows after the
- * budget. Its overflow interrupt (the PMU's PPI, board description) is
- * taken at EL2 like every physical interrupt (HCR_EL2.IMO): the vCPU is
+ * budget. Its overflow interrupt (the PMU's PPI, or the core's own SPI on
+ * boards that wire one per core; board description) is taken at EL2 like every physical interrupt (HCR_EL2.IMO): the vCPU is
  * then held at EL2 in WFI, taking the hypervisor's interrupts and
  * queueing the guest's in its vGIC, until the period ends on the EL2
  * timer (HYP_TIMER_REGULATE), where the counter is preset again and the
@@ -120,7 +120,8 @@ void arch_regulate_check(void)
 
 /**
  * This core (@c, used) starts: if its partition is regulated, note the
- * counter and period and enable the PMU's overflow PPI at EL2.
+ * counter and period and enable the PMU's overflow interrupt at EL2: the
+ * board's PPI, or this core's own SPI (zcu102, rpi4), routed to it alone.
  */
 void arch_regulate_core_init(struct pcpu *c)
 {
@@ -135,7 +136,12 @@ void arch_regulate_core_init(struct pcpu *c)
 	r->preset = regulate_preset(pc->mem_budget);
 	r->period = regulate_period_ticks(pc->mem_period_us,
 					  read_sysreg(cntfrq_el0));
-	gic_enable_hv_ppi(c->index, hv_cfg.board.pmu_irq);
+	r->irq = regulate_pmu_intid(&hv_cfg.board, c->index);
+	if (hv_cfg.board.pmu_irq != 0) {
+		gic_enable_hv_ppi(c->index, r->irq);
+	} else {
+		gic_enable_hv_pmu_spi(c->index);
+	}
 }
 
 /** MDCR_EL2.HPMN (bits 4:0) for a regulated core: its counter is EL2's,
@@ -218,7 +224,8 @@ void arch_regulate_vcpu_start(struct vcpu *v)
 }
 
 /**
- * The PMU's PPI was taken (priority dropped, not deactivated): if the
+ * The PMU's overflow (PPI or SPI) was taken (priority dropped, not
+ * deactivated): if the
  * reserved counter overflowed, the budget is spent: mask its interrupt
  * until the period ends (the overflow flag stays, for the figures) and
  * hold the vCPU (arch_regulate_hold()).

@@ -163,13 +163,17 @@ static int bh_board_llc(struct bh_ctx *ctx, const struct bh_node *root)
 }
 
 /*
- * The optional PMU node: its overflow interrupt, one PPI every core has,
- * <1 ppi-number flags> (GIC binding), needed to regulate a partition
- * (docs/isolation.md). Boards whose PMU interrupts are SPIs, one per core
- * (zcu102, rpi4), are not described yet.
+ * The optional PMU node: its overflow interrupt, needed to regulate a
+ * partition (docs/isolation.md), in the GIC binding's cells: either one
+ * PPI every core has, <1 ppi-number flags>, or one SPI per board core in
+ * core order, <0 spi-number 4> each (level-sensitive, high), as the
+ * Cortex-A53 cluster of the ZynqMP and the BCM2711 wire them. The SPIs
+ * are the hypervisor's (core/config_validate.c refuses them to
+ * partitions).
  */
 static int bh_board_pmu(struct bh_ctx *ctx, const struct bh_node *root)
 {
+	struct hv_board_desc *b = &ctx->cfg.board;
 	struct bh_node n;
 	char what[300];
 	const uint8_t *cells;
@@ -184,12 +188,43 @@ static int bh_board_pmu(struct bh_ctx *ctx, const struct bh_node *root)
 	    bh_prop_cells(&n, "interrupts", true, 3, &cells, &count) != 0) {
 		return -1;
 	}
-	if (count != 1 || bh_cell(cells, 0) != 1u || bh_cell(cells, 1) > 15u) {
+	if (count == 1 && bh_cell(cells, 0) == 1u) {
+		if (bh_cell(cells, 1) > 15u) {
+			bh_node_error(&n, "interrupts",
+				      "PPI %u: ppi-number must be 0-15 [CFG_E_BOARD]",
+				      bh_cell(cells, 1));
+			return -1;
+		}
+		b->pmu_irq = 16u + bh_cell(cells, 1);
+		return 0;
+	}
+	if ((uint32_t)count != b->cpu_count) {
 		bh_node_error(&n, "interrupts",
-			      "expected one PPI, <1 ppi-number flags> (ppi-number 0-15) [CFG_E_BOARD]");
+			      "expected one PPI, <1 ppi-number flags>, or one SPI per core (%u), <0 spi-number 4> each; found %d entries [CFG_E_BOARD]",
+			      b->cpu_count, count);
 		return -1;
 	}
-	ctx->cfg.board.pmu_irq = 16u + bh_cell(cells, 1);
+	for (int i = 0; i < count; i++) {
+		uint32_t spi = bh_cell(cells, 3 * i + 1);
+
+		if (bh_cell(cells, 3 * i) != 0u ||
+		    bh_cell(cells, 3 * i + 2) != 4u ||
+		    spi >= b->spi_count) {
+			bh_node_error(&n, "interrupts",
+				      "entry %d (core %d): expected an SPI of the board, <0 spi-number 4> (level-sensitive, spi-number below gic/spi-count %u) [CFG_E_BOARD]",
+				      i, i, b->spi_count);
+			return -1;
+		}
+		for (int k = 0; k < i; k++) {
+			if (b->pmu_spis[k] == HV_SPI_BASE + spi) {
+				bh_node_error(&n, "interrupts",
+					      "SPI %u is given to cores %d and %d: each core needs its own [CFG_E_BOARD]",
+					      spi, k, i);
+				return -1;
+			}
+		}
+		b->pmu_spis[i] = HV_SPI_BASE + spi;
+	}
 	return 0;
 }
 

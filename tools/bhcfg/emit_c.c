@@ -135,6 +135,11 @@ static void bh_c_board(FILE *f, const struct hv_board_desc *b)
 	fprintf(f, "\t\t.hv_size = 0x%" PRIx64 "ULL,\n", b->hv_size);
 	fprintf(f, "\t\t.llc_colours = %" PRIu32 ",\n", b->llc_colours);
 	fprintf(f, "\t\t.pmu_irq = %" PRIu32 ",\n", b->pmu_irq);
+	fprintf(f, "\t\t.pmu_spis = {");
+	for (uint32_t i = 0; i < b->cpu_count; i++) {
+		fprintf(f, " %" PRIu32 ",", b->pmu_spis[i]);
+	}
+	fprintf(f, " },\n");
 	fprintf(f, "\t\t.gic_version = %" PRIu32 ",\n", b->gic_version);
 	fprintf(f, "\t\t.spi_count = %" PRIu32 ",\n", b->spi_count);
 	fprintf(f, "\t\t.gicd_base = 0x%" PRIx64 "ULL,\n", b->gicd_base);

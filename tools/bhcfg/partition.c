@@ -472,7 +472,7 @@ static int bh_part_regulation(const struct bh_ctx *ctx, const struct bh_node *n,
 			      "a regulated partition (memory-budget) cannot also have the PMU: its overflow interrupt is the hypervisor's [CFG_E_REGULATION]");
 		return -1;
 	}
-	if (ctx->cfg.board.pmu_irq == 0) {
+	if (ctx->cfg.board.pmu_irq == 0 && ctx->cfg.board.pmu_spis[0] == 0) {
 		bh_node_error(n, "memory-budget",
 			      "the board describes no PMU interrupt (a pmu node) [CFG_E_REGULATION]");
 		return -1;

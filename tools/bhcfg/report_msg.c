@@ -71,6 +71,8 @@ static void bh_msg_board(const struct bh_ctx *ctx, const struct cfg_diag *d,
 	} else if (strcmp(p, "uart/interrupts") == 0) {
 		BH_MSG("UART interrupt %u is not an SPI of the board",
 		       b->uart_irq);
+	} else if (strcmp(p, "pmu/interrupts") == 0) {
+		BH_MSG("PMU interrupts: one PPI, or one SPI of the board per core, each no other core's and not the UART's or an SMMU's");
 	} else if (bh_dma_board_message(ctx, d, buf, len)) {
 		return;
 	} else if (strcmp(p, "devices") == 0 && d->item >= 0 &&
@@ -219,7 +221,7 @@ static uint32_t bh_bad_irq(const struct bh_ctx *ctx, const struct cfg_diag *d,
 			return irq;
 		}
 		if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0 &&
-		    irq == b->uart_irq) {
+		    (irq == b->uart_irq || cfg_pmu_spi_core(b, irq) >= 0)) {
 			return irq;
 		}
 		for (uint32_t i = 0;
@@ -285,7 +287,12 @@ static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		       HV_NAME_LEN, dev->name, dev->ipa, dev->size,
 		       HV_GUEST_GICD_IPA, HV_GUEST_UART_IPA, HV_GUEST_WDOG_IPA,
 		       HV_GUEST_MONITOR_IPA);
-	} else if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0) {
+	} else if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0 &&
+		   cfg_pmu_spi_core(&ctx->cfg.board, bh_bad_irq(ctx, d, dev)) >= 0) {
+		BH_MSG("device \"%.*s\": interrupt %u is the hypervisor's (the PMU overflow of core %d)",
+		       HV_NAME_LEN, dev->name, bh_bad_irq(ctx, d, dev),
+		       cfg_pmu_spi_core(&ctx->cfg.board, bh_bad_irq(ctx, d, dev)));
+} else if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0) {
 		BH_MSG("device \"%.*s\": interrupt %u is the hypervisor UART's",
 		       HV_NAME_LEN, dev->name, bh_bad_irq(ctx, d, dev));
 	} else if (d->code == CFG_E_IRQ_TWO_OWNERS &&

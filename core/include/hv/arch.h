@@ -71,6 +71,7 @@ void gic_quiesce_partition(const struct hv_partition_cfg *c);
 void gic_enable_hv_irq(uint32_t intid, unsigned core, bool edge);
 /** A private interrupt (PPI) of this core, @core, the hypervisor handles. */
 void gic_enable_hv_ppi(unsigned core, uint32_t intid);
+void gic_enable_hv_pmu_spi(unsigned core);
 uint32_t arch_vgic_lr_count(void);
 uint8_t arch_vgic_prio_mask(void);
 void arch_vgic_cpu_reset(void);

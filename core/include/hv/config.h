@@ -197,9 +197,14 @@ struct hv_board_desc {
 	 * power of two up to HV_MAX_COLOURS; 0: the board does not say. */
 	uint32_t llc_colours;
 	/* INTID of the PMU overflow interrupt, a PPI (16-31) every core has
-	 * (its `pmu` node); 0: the board does not say, and no partition can
-	 * be regulated (docs/isolation.md, "Memory-bandwidth regulation"). */
+	 * (its `pmu` node); 0: the board does not say, or gives one SPI per
+	 * core (pmu_spis). With neither, no partition can be regulated
+	 * (docs/isolation.md, "Memory-bandwidth regulation"). */
 	uint32_t pmu_irq;
+	/* Boards whose PMU overflow is one SPI per core (zcu102, rpi4): the
+	 * INTID of board core i's, pmu_spis[i], for each of the cpu_count
+	 * cores; all 0 otherwise. The hypervisor's: no partition has them. */
+	uint32_t pmu_spis[HV_MAX_CPUS];
 };
 
 /** A passthrough device in a partition: MMIO mapped, interrupts owned. */

@@ -93,6 +93,8 @@ bool cfg_board_clashes(const struct hv_board_desc *b, uint64_t base,
 bool cfg_board_dev_hit(const struct hv_board_desc *b, uint64_t base,
 		       uint64_t size, bool whole);
 bool cfg_is_spi(const struct hv_board_desc *b, uint32_t irq);
+/* The board core whose PMU overflow SPI @irq is (pmu_spis), or -1. */
+int cfg_pmu_spi_core(const struct hv_board_desc *b, uint32_t irq);
 /* config_dma.c: the bus-master, SMMU and StreamID rules. */
 enum cfg_err config_validate_board_dma(const struct hv_board_desc *b,
 				       struct cfg_diag *d);

@@ -31,6 +31,7 @@ struct regulate_core {
 	uint32_t throttled; /* overflowed this period: held at EL2 */
 	uint32_t counter;   /* the reserved event counter: PMCR_EL0.N - 1 */
 	uint32_t preset;    /* value loaded at each period start */
+	uint32_t irq;	    /* INTID of its overflow: the PPI or its SPI */
 	uint64_t period;    /* counter ticks */
 	uint64_t due;	    /* end of the current period (counter tick) */
 	uint64_t throttle_start; /* counter tick the throttle began */
@@ -58,5 +59,30 @@ uint64_t regulate_next_due(uint64_t due, uint64_t period, uint64_t now,
 void regulate_account(struct regulate_acct *a, uint64_t events,
 		      bool throttled, uint64_t throttled_ticks);
 uint32_t regulate_pick_event(uint32_t wanted, uint64_t pmceid0);
+
+struct hv_board_desc;
+
+/**
+ * The GIC distributor writes that make board core @core's PMU overflow
+ * SPI the hypervisor's (regulate_spi_plan(); arch/arm64/gicv2.c and
+ * gicv3.c apply them): offsets from the distributor base.
+ */
+struct regulate_spi_plan {
+	uint32_t intid;
+	uint32_t icfgr;	       /* GICD_ICFGR<n>: clear icfgr_bit (level) */
+	uint32_t icfgr_bit;
+	uint32_t ipriorityr;   /* GICD_IPRIORITYR<n> byte: prio */
+	uint8_t prio;
+	uint8_t route_bytes;   /* 8: GICD_IROUTER<n>; 1: GICD_ITARGETSR<n> */
+	uint32_t route;	       /* its offset */
+	uint64_t route_val;
+	uint32_t isenabler;    /* GICD_ISENABLER<n>: write isenabler_bit */
+	uint32_t isenabler_bit;
+};
+
+uint32_t regulate_pmu_intid(const struct hv_board_desc *b, unsigned core);
+bool regulate_spi_plan(const struct hv_board_desc *b, unsigned core,
+		       const uint8_t *cpu_if, uint8_t prio,
+		       struct regulate_spi_plan *p);
 
 #endif /* HV_REGULATE_H */
