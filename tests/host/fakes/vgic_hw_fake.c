@@ -150,6 +150,22 @@ uint64_t vgic_hw_lr_encode(const struct lr_val *lr)
 	       (uint64_t)lr->pintid << 32 | lr->vintid;
 }
 
+/* The inverse of vgic_hw_lr_encode(): what a vector's write of a
+ * prepared value puts in the list register. */
+static struct lr_val lr_decode(uint64_t raw)
+{
+	return (struct lr_val){
+		.vintid = (uint32_t)raw,
+		.pintid = (uint32_t)(raw >> 32) & 0xffff,
+		.prio = (uint8_t)(raw >> 48),
+		.state = (uint8_t)(raw >> 62),
+		.hw = ((raw >> 61) & 1) != 0,
+		.eoi_maint = ((raw >> 60) & 1) != 0,
+		.group1 = ((raw >> 59) & 1) != 0,
+		.src = (uint8_t)((raw >> 56) & 7),
+	};
+}
+
 void vgic_hw_gicv_trap(struct vgic *g, bool on)
 {
 	(void)g;
@@ -271,15 +287,7 @@ bool fake_vector_irq(const struct vgic *g, unsigned self, uint32_t pintid)
 	    !((vgic_hw_lr_empty() >> i) & 1)) {
 		return false;
 	}
-	fake.lr[i] = (struct lr_val){
-		.vintid = (uint32_t)raw,
-		.pintid = (uint32_t)(raw >> 32) & 0xffff,
-		.prio = (uint8_t)(raw >> 48),
-		.state = (uint8_t)(raw >> 62),
-		.hw = ((raw >> 61) & 1) != 0,
-		.eoi_maint = ((raw >> 60) & 1) != 0,
-		.group1 = true,
-	};
+	fake.lr[i] = lr_decode(raw);
 	fake.lr_writes++;
 	return true;
 }
@@ -372,16 +380,7 @@ bool fake_vector_doorbell(struct vgic *g, unsigned self)
 		return false;
 	}
 	c->sgi_mbox[0] = 0;
-	fake.lr[i] = (struct lr_val){
-		.vintid = (uint32_t)raw,
-		.pintid = (uint32_t)(raw >> 32) & 0xffff,
-		.prio = (uint8_t)(raw >> 48),
-		.state = (uint8_t)(raw >> 62),
-		.hw = ((raw >> 61) & 1) != 0,
-		.eoi_maint = ((raw >> 60) & 1) != 0,
-		.group1 = ((raw >> 59) & 1) != 0,
-		.src = (uint8_t)((raw >> 56) & 7),
-	};
+	fake.lr[i] = lr_decode(raw);
 	fake.lr_writes++;
 	return true;
 }
