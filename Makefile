@@ -120,7 +120,7 @@ CONFIG_WORDS := $(shell tr -c 'A-Za-z0-9._-' ' ' < $(CONFIG_DTS) 2>/dev/null)
 CONFIG_IMAGES := $(foreach f,$(GUESTS) $(PAYLOADS) $(BENCH_PAYLOADS),\
 	$(if $(filter $(notdir $(f)),$(CONFIG_WORDS)),$(f)))
 
-.PHONY: all deps run test test-host test-cfg test-qemu guests tools clean bench layout \
+.PHONY: all deps run test test-host test-cfg test-qemu test-input-delay guests tools clean bench layout \
 	debug gdb test-docs check print-hv-srcs print-target-cflags print-bhcfg-srcs \
 	test-fuzz fuzz fuzz-targets bench-irq mutants
 
@@ -341,6 +341,13 @@ test-docs: $(BHCFG)
 
 test-qemu: guests $(BHCFG)
 	$(Q)python3 tests/run/systest.py
+
+# The system tests that type input under -icount sleep=off, with the input
+# 3 s late: the guest seconds a loaded host can put between an expect and
+# its input (tests/run/systest.py). Not part of make test.
+test-input-delay: guests $(BHCFG)
+	$(Q)INPUT_DELAY=3 python3 tests/run/systest.py $$(grep -l '^qemu:.*sleep=off' \
+		$$(grep -l '^input:' tests/system/*.test))
 
 # Static analysis, one line per check, zero findings (docs/testing.md,
 # "Static checks"; suppressions: .clang-tidy, tools/check/).

@@ -58,9 +58,10 @@ Each tests/system/*.test file describes one test:
                                             exit 0; its output goes to
                                             build/test-logs/NAME.report
 
-An argument is a substring of the test names to run, or the path of one
+Each argument is a substring of the test names to run, or the path of a
 .test file (which may live outside tests/system); a name ending in $ must
-match a whole name (attack_suite@qemu-virt$: that board's run only).
+match a whole name (attack_suite@qemu-virt$: that board's run only). A
+test runs if any argument selects it; no argument runs them all.
 
 The runner builds every test's image first, one after another (the
 hypervisor's objects are shared by all configurations of a board), then
@@ -71,6 +72,17 @@ run stops at the first forbidden line. Environment:
   JOBS=1                                    boot one test at a time
   TIMEOUT_SCALE=2                           multiply every timeout (a slow
                                             machine)
+  INPUT_DELAY=3                             seconds between an expect and
+                                            the input it releases (default
+                                            0.2): a loaded host, seen from
+                                            an icount sleep=off guest
+
+Typed input arrives at a host time. Under -icount sleep=off the guest's
+clock runs ahead of the host's (seconds of guest time in 0.2 s when the
+vCPUs idle), so what an input shows must not depend on a guest deadline
+that can pass before it arrives (a partition that ends after 5 reports):
+type it after that deadline, or match whatever the state may be by then.
+`make test-input-delay` runs the tests with input that way.
 
 The runner prints PASS/FAIL per test as it ends, the log of failures, and
 a final "N passed, M failed" line. Exit status 1 if any failed.
@@ -108,6 +120,7 @@ def env_number(name, default, kind):
 
 
 TIMEOUT_SCALE = env_number("TIMEOUT_SCALE", 1.0, float)
+INPUT_DELAY = env_number("INPUT_DELAY", 0.2, float)
 
 
 def parse(path):
@@ -190,7 +203,7 @@ def run_qemu(spec, cmd, log):
 
     def send_inputs():
         while want and isinstance(want[0], bytes):
-            time.sleep(0.2)
+            time.sleep(INPUT_DELAY)
             for byte in want.pop(0):
                 proc.stdin.write(bytes([byte]))
                 proc.stdin.flush()
@@ -449,11 +462,19 @@ def boot_all(jobs, durations, tally):
 
 
 def main():
-    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    args = sys.argv[1:] or [""]
     tests = sorted(glob.glob(os.path.join(ROOT, "tests", "system", "*.test")))
-    if pattern.endswith(".test") and os.path.isfile(pattern):
-        # A .test file outside tests/system (make fuzz's long runs).
-        tests, pattern = [os.path.abspath(pattern)], ""
+    files = [os.path.abspath(a) for a in args if a.endswith(".test") and os.path.isfile(a)]
+    patterns = [a for a in args if not (a.endswith(".test") and os.path.isfile(a))]
+    # A .test file outside tests/system (make fuzz's long runs) is added.
+    tests += [f for f in files if f not in tests]
+
+    def wanted(one, path):
+        if path in files:
+            return True
+        return any(one["name"] == p[:-1] if p.endswith("$") else p in one["name"]
+                   for p in patterns)
+
     runs = []
     for t in tests:
         spec = parse(t)
@@ -462,8 +483,7 @@ def main():
             one = dict(spec, board=board)
             if len(boards) > 1:
                 one["name"] = f"{spec['name']}@{board}"
-            if (one["name"] == pattern[:-1] if pattern.endswith("$")
-                    else pattern in one["name"]):
+            if wanted(one, t):
                 runs.append(one)
     tally = []
     jobs = []
