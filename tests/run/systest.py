@@ -74,15 +74,18 @@ run stops at the first forbidden line. Environment:
                                             machine)
   INPUT_DELAY=3                             seconds between an expect and
                                             the input it releases (default
-                                            0.2): a loaded host, seen from
-                                            an icount sleep=off guest
+                                            1 under -icount sleep=off, 0.2
+                                            otherwise): a loaded host, seen
+                                            from an icount sleep=off guest
 
 Typed input arrives at a host time. Under -icount sleep=off the guest's
 clock runs ahead of the host's (seconds of guest time in 0.2 s when the
 vCPUs idle), so what an input shows must not depend on a guest deadline
 that can pass before it arrives (a partition that ends after 5 reports):
 type it after that deadline, or match whatever the state may be by then.
-`make test-input-delay` runs the tests with input that way.
+Such tests wait a whole second before typing, about 10 to 25 s of guest
+time, so that a race fails on every run rather than now and then on a
+loaded machine; `make test-input-delay` runs them with 3 s.
 
 The runner prints PASS/FAIL per test as it ends, the log of failures, and
 a final "N passed, M failed" line. Exit status 1 if any failed.
@@ -120,7 +123,14 @@ def env_number(name, default, kind):
 
 
 TIMEOUT_SCALE = env_number("TIMEOUT_SCALE", 1.0, float)
-INPUT_DELAY = env_number("INPUT_DELAY", 0.2, float)
+INPUT_DELAY = env_number("INPUT_DELAY", 0.0, float)  # 0: the default
+
+
+def input_delay(spec):
+    """Seconds to wait before typing an input (INPUT_DELAY above)."""
+    if INPUT_DELAY:
+        return INPUT_DELAY
+    return 1.0 if any("sleep=off" in a for a in spec["qemu"]) else 0.2
 
 
 def parse(path):
@@ -203,7 +213,7 @@ def run_qemu(spec, cmd, log):
 
     def send_inputs():
         while want and isinstance(want[0], bytes):
-            time.sleep(INPUT_DELAY)
+            time.sleep(input_delay(spec))
             for byte in want.pop(0):
                 proc.stdin.write(bytes([byte]))
                 proc.stdin.flush()

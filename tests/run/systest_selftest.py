@@ -9,7 +9,8 @@ that print console lines, echo input or sleep) and with fake boots, and
 check each rule the .test format promises:
 
   expect      in order; one seen out of order is missing
-  input       typed only after the expects before it matched
+  input       typed only after the expects before it matched, a whole
+              second later under -icount sleep=off
   contains    anywhere, in any order
   forbid      a failure, and the run stops reading at that line
   quiet-after lines after the last expect are checked, not before
@@ -119,6 +120,21 @@ def case_input_after_expect():
                        "print('typed' if r else 'silent', flush=True)\n")
     assert "silent" in lines and "typed" not in lines, lines
     assert any("input never sent" in e for e in errs), errs
+
+
+def case_input_waits_under_sleep_off():
+    # The fake console prints when it printed the prompt and when the
+    # input came: under sleep=off the runner must wait about 1 s, so that
+    # a test racing a guest deadline fails on every run (systest.py).
+    echo = ("import sys,time\nt0 = time.monotonic()\nprint('prompt', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print('after %.2f' % (time.monotonic() - t0), flush=True)\ntime.sleep(5)\n")
+    for qemu, low, high in (("qemu: -icount shift=0,align=off,sleep=off\n", 0.9, 3.0),
+                            ("", 0.0, 0.9)):
+        lines, errs = boot(qemu + "expect: ^prompt$\ninput: x\\n\nexpect: ^after \n", echo)
+        assert errs == [], (errs, lines)
+        took = float([l for l in lines if l.startswith("after ")][0].split()[1])
+        assert low <= took < high, f"{qemu.strip() or 'real time'}: input after {took:.2f} s"
 
 
 def case_quiet_after():
