@@ -19,11 +19,12 @@
  * (PMEVTYPER: P, U, NSK, NSU clear: EL1 and EL0 counted; NSH clear: EL2
  * not counted), preset to 2^32 - budget so it overflows after the
  * budget. Its overflow interrupt (the PMU's PPI, or the core's own SPI on
- * boards that wire one per core; board description) is taken at EL2 like every physical interrupt (HCR_EL2.IMO): the vCPU is
- * then held at EL2 in WFI, taking the hypervisor's interrupts and
- * queueing the guest's in its vGIC, until the period ends on the EL2
- * timer (HYP_TIMER_REGULATE), where the counter is preset again and the
- * period's figures go to the stats page.
+ * boards that wire one per core; board description) is taken at EL2 like
+ * every physical interrupt (HCR_EL2.IMO): the vCPU is then held at EL2 in
+ * WFI, taking the hypervisor's interrupts and queueing the guest's in its
+ * vGIC, until the period ends on the EL2 timer (HYP_TIMER_REGULATE), where
+ * the counter is preset again and the period's figures go to the stats
+ * page.
  */
 #include "hv/arch.h"
 #include "hv/config.h"
@@ -225,10 +226,9 @@ void arch_regulate_vcpu_start(struct vcpu *v)
 
 /**
  * The PMU's overflow (PPI or SPI) was taken (priority dropped, not
- * deactivated): if the
- * reserved counter overflowed, the budget is spent: mask its interrupt
- * until the period ends (the overflow flag stays, for the figures) and
- * hold the vCPU (arch_regulate_hold()).
+ * deactivated): if the reserved counter overflowed, the budget is spent:
+ * mask its interrupt until the period ends (the overflow flag stays, for
+ * the figures) and hold the vCPU (arch_regulate_hold()).
  */
 void arch_regulate_irq(uint32_t iar)
 {

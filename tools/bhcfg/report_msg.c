@@ -287,14 +287,18 @@ static void bh_msg_dev(const struct bh_ctx *ctx, const struct cfg_diag *d,
 		       HV_NAME_LEN, dev->name, dev->ipa, dev->size,
 		       HV_GUEST_GICD_IPA, HV_GUEST_UART_IPA, HV_GUEST_WDOG_IPA,
 		       HV_GUEST_MONITOR_IPA);
-	} else if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0 &&
-		   cfg_pmu_spi_core(&ctx->cfg.board, bh_bad_irq(ctx, d, dev)) >= 0) {
-		BH_MSG("device \"%.*s\": interrupt %u is the hypervisor's (the PMU overflow of core %d)",
-		       HV_NAME_LEN, dev->name, bh_bad_irq(ctx, d, dev),
-		       cfg_pmu_spi_core(&ctx->cfg.board, bh_bad_irq(ctx, d, dev)));
-} else if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0) {
-		BH_MSG("device \"%.*s\": interrupt %u is the hypervisor UART's",
-		       HV_NAME_LEN, dev->name, bh_bad_irq(ctx, d, dev));
+	} else if (d->code == CFG_E_IRQ_TWO_OWNERS && d->other < 0) {
+		/* The hypervisor's own: a PMU overflow SPI, or the UART's. */
+		uint32_t irq = bh_bad_irq(ctx, d, dev);
+		int core = cfg_pmu_spi_core(&ctx->cfg.board, irq);
+
+		if (core >= 0) {
+			BH_MSG("device \"%.*s\": interrupt %u is the hypervisor's (the PMU overflow of core %d)",
+			       HV_NAME_LEN, dev->name, irq, core);
+		} else {
+			BH_MSG("device \"%.*s\": interrupt %u is the hypervisor UART's",
+			       HV_NAME_LEN, dev->name, irq);
+		}
 	} else if (d->code == CFG_E_IRQ_TWO_OWNERS &&
 		   d->other != d->partition) {
 		BH_MSG("device \"%.*s\": interrupt %u is also given to partition \"%.*s\"",
