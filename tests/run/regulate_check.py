@@ -7,15 +7,15 @@
 
 The last "stats NAME vcpuK memory: ..." line of each vCPU must show the
 budget N, a most-events-in-one-period (max) and a last period of at most
-N + slack (no bound without --slack), at least one period ended and a share of throttled periods of
-at least F (default: any throttled period). With --hogging (the partition
-never idles) the last period must also have used the whole budget: a vCPU
-held for good counts nothing. With --health the lines are a monitor
-partition's view instead ("[linux] health NAME vcpuK memory: ...", bhtool
-health reading the counter page), and with --grows each vCPU's periods
-must have grown from its first line to its last (a live page). Prints the
-figures; exits 1 if a bound is broken or there is no such line
-(docs/isolation.md).
+N + slack (no bound without --slack), at least one period ended and a
+share of throttled periods of at least F (default: any throttled period).
+With --hogging (the partition never idles) the last period must also have
+used the whole budget: a vCPU held for good counts nothing. With --health
+the lines are a monitor partition's view instead ("[linux] health NAME
+vcpuK memory: ...", bhtool health reading the counter page), and with
+--grows each vCPU's periods must have grown from its first line to its
+last (a live page). Prints the figures; exits 1 if a bound is broken or
+there is no such line (docs/isolation.md).
 """
 import argparse
 import re
@@ -43,8 +43,9 @@ def main():
         for raw in f:
             m = line.match(raw.rstrip("\r\n"))
             if m:
-                last[int(m.group(1))] = [int(x) for x in m.groups()[1:]]
-                first.setdefault(int(m.group(1)), last[int(m.group(1))])
+                vcpu = int(m.group(1))
+                last[vcpu] = [int(x) for x in m.groups()[1:]]
+                first.setdefault(vcpu, last[vcpu])
     if not last:
         print(f"no memory figures for partition {a.name}")
         return 1
